@@ -1,0 +1,46 @@
+//! Graphviz DOT export of a computation graph, so a page can show the graph a
+//! formula built.
+
+use std::collections::HashSet;
+use std::fmt::Write;
+
+use crate::tensor::Tensor;
+
+impl Tensor {
+    /// The graph that made this tensor, as Graphviz DOT: one box per node labelled
+    /// with its op and shape (variables as ellipses), edges from inputs to outputs.
+    /// Render with `dot -Tsvg`.
+    pub fn to_dot(&self) -> String {
+        let mut out = String::from(
+            "digraph computation {\n  rankdir=LR;\n  node [fontname=\"DejaVu Sans\", fontsize=11];\n",
+        );
+        let mut seen = HashSet::new();
+        let mut stack = vec![self.clone()];
+        let mut lines = Vec::new();
+        while let Some(t) = stack.pop() {
+            if !seen.insert(t.id()) {
+                continue;
+            }
+            let (label, style) = match t.op_name() {
+                "leaf" if t.requires_grad() => {
+                    ("variable".to_string(), "shape=ellipse, style=filled, fillcolor=\"#dbeafe\"")
+                }
+                "leaf" => ("constant".to_string(), "shape=ellipse"),
+                name => (name.to_string(), "shape=box, style=rounded"),
+            };
+            let shape = format!("{:?}", t.shape());
+            lines.push((t.id(), format!("  n{} [label=\"{label}\\n{shape}\", {style}];\n", t.id())));
+            for input in t.inputs() {
+                lines.push((t.id(), format!("  n{} -> n{};\n", input.id(), t.id())));
+                stack.push(input);
+            }
+        }
+        // Order by node id so the text is the same every run.
+        lines.sort_by_key(|(id, line)| (*id, !line.contains("label")));
+        for (_, line) in lines {
+            let _ = write!(out, "{line}");
+        }
+        out.push_str("}\n");
+        out
+    }
+}

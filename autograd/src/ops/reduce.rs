@@ -1,0 +1,138 @@
+//! Reductions over one axis or over all elements: `sum` and `max` are primitives;
+//! `mean` and `logsumexp` are composed from them.
+//!
+//! Axis-wise loops use the (outer, len, inner) split of `shape::split_at_axis`:
+//! element [o, k, i] sits at (o * len + k) * inner + i, and reducing over k leaves
+//! output element [o, i] at o * inner + i.
+
+use crate::backward::GradSink;
+use crate::op::Op;
+use crate::shape::{resolve_axis, split_at_axis};
+use crate::tensor::Tensor;
+
+/// Output shape of a reduction over `axis`: that dimension dropped, or kept as 1.
+fn reduced_shape(shape: &[usize], axis: usize, keepdim: bool) -> Vec<usize> {
+    let mut out = shape.to_vec();
+    if keepdim {
+        out[axis] = 1;
+    } else {
+        out.remove(axis);
+    }
+    out
+}
+
+impl Tensor {
+    /// Sum over `axis` (negative counts from the end). torch: `x.sum(axis, keepdim)`
+    #[track_caller]
+    pub fn sum(&self, axis: isize, keepdim: bool) -> Tensor {
+        let axis = resolve_axis("sum", axis, self.shape());
+        let (outer, len, inner) = split_at_axis(self.shape(), axis);
+        let x = self.data();
+        let mut out = vec![0.0; outer * inner];
+        for o in 0..outer {
+            let row = &mut out[o * inner..(o + 1) * inner];
+            for k in 0..len {
+                let src = &x[(o * len + k) * inner..][..inner];
+                row.iter_mut().zip(src).for_each(|(r, s)| *r += s);
+            }
+        }
+        let shape = reduced_shape(self.shape(), axis, keepdim);
+        Tensor::from_op(out, shape, Op::Sum { input: self.clone(), axis: Some(axis) })
+    }
+
+    /// Sum of all elements, shape `[]`. torch: `x.sum()`
+    pub fn sum_all(&self) -> Tensor {
+        // Accumulate in f64 so a long sum does not lose the small terms.
+        let total = self.data().iter().map(|&v| v as f64).sum::<f64>() as f32;
+        Tensor::from_op(vec![total], vec![], Op::Sum { input: self.clone(), axis: None })
+    }
+
+    /// Maximum over `axis`; the gradient flows to the first maximal element.
+    /// torch: `x.amax(axis, keepdim)`
+    #[track_caller]
+    pub fn max(&self, axis: isize, keepdim: bool) -> Tensor {
+        let axis = resolve_axis("max", axis, self.shape());
+        let (outer, len, inner) = split_at_axis(self.shape(), axis);
+        assert!(len > 0, "max: cannot reduce the empty axis {axis} of shape {:?}", self.shape());
+        let x = self.data();
+        let mut argmax = Vec::with_capacity(outer * inner);
+        for o in 0..outer {
+            for i in 0..inner {
+                let mut best = o * len * inner + i;
+                for k in 1..len {
+                    let at = (o * len + k) * inner + i;
+                    if x[at] > x[best] {
+                        best = at;
+                    }
+                }
+                argmax.push(best);
+            }
+        }
+        let out = argmax.iter().map(|&at| x[at]).collect();
+        let shape = reduced_shape(self.shape(), axis, keepdim);
+        Tensor::from_op(out, shape, Op::Max { input: self.clone(), argmax })
+    }
+
+    /// Maximum of all elements, shape `[]`. torch: `x.max()`
+    #[track_caller]
+    pub fn max_all(&self) -> Tensor {
+        assert!(self.numel() > 0, "max_all: empty tensor of shape {:?}", self.shape());
+        let x = self.data();
+        let best = (1..x.len()).fold(0, |best, at| if x[at] > x[best] { at } else { best });
+        Tensor::from_op(vec![x[best]], vec![], Op::Max { input: self.clone(), argmax: vec![best] })
+    }
+
+    /// Mean over `axis`. Composed: `sum(axis) / len`, no rule of its own.
+    #[track_caller]
+    pub fn mean(&self, axis: isize, keepdim: bool) -> Tensor {
+        let len = self.shape()[resolve_axis("mean", axis, self.shape())];
+        self.sum(axis, keepdim).scale(1.0 / len as f32)
+    }
+
+    /// Mean of all elements. Composed: `sum_all / numel`.
+    pub fn mean_all(&self) -> Tensor {
+        self.sum_all().scale(1.0 / self.numel() as f32)
+    }
+
+    /// log sum_k e^{x_k} over `axis`, stable for any x. Composed:
+    /// m + log sum_k e^{x_k - m} with m = max_k x_k, held constant (detached): the
+    /// result does not depend on m, so no gradient needs to flow through it.
+    /// torch: `torch.logsumexp(x, axis, keepdim)`
+    #[track_caller]
+    pub fn logsumexp(&self, axis: isize, keepdim: bool) -> Tensor {
+        let m = self.max(axis, true).detach();
+        let lse = self.sub(&m).exp().sum(axis, true).log().add(&m);
+        if keepdim {
+            lse
+        } else {
+            let axis = resolve_axis("logsumexp", axis, self.shape());
+            lse.reshape(&reduced_shape(self.shape(), axis, false))
+        }
+    }
+}
+
+/// y[o, i] = sum_k x[o, k, i]: every x[o, k, i] gets g[o, i] (dy/dx = 1).
+pub(crate) fn sum_backward(x: &Tensor, axis: Option<usize>, g: &[f32], sink: &mut GradSink) {
+    let grad = match axis {
+        None => vec![g[0]; x.numel()],
+        Some(axis) => {
+            let (outer, len, inner) = split_at_axis(x.shape(), axis);
+            let mut grad = Vec::with_capacity(x.numel());
+            for o in 0..outer {
+                for _ in 0..len {
+                    grad.extend_from_slice(&g[o * inner..(o + 1) * inner]);
+                }
+            }
+            grad
+        }
+    };
+    sink.add(x, grad);
+}
+
+/// y_j = x[argmax_j]: dy_j/dx is 1 at argmax_j and 0 elsewhere.
+pub(crate) fn max_backward(x: &Tensor, argmax: &[usize], g: &[f32], sink: &mut GradSink) {
+    let grad = sink.slot(x);
+    for (&at, &g) in argmax.iter().zip(g) {
+        grad[at] += g;
+    }
+}

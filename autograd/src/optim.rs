@@ -1,0 +1,122 @@
+//! Optimisers: SGD with momentum and weight decay, and Adam.
+//!
+//! `step(params, grads)` reads each parameter's gradient from the store of one
+//! backward call and updates the parameter in place. The store is new each backward
+//! call, so there is no `zero_grad` to forget. State (momentum, moments) is kept per
+//! parameter position, so pass the same parameters in the same order every step.
+
+use crate::backward::Gradients;
+use crate::param::Parameter;
+
+/// Per-parameter state buffers, created on the first step.
+fn ensure_state(state: &mut Vec<Vec<f32>>, params: &[&mut Parameter], optimiser: &str) {
+    if state.is_empty() {
+        *state = params.iter().map(|p| vec![0.0; p.numel()]).collect();
+    }
+    assert_eq!(
+        state.len(),
+        params.len(),
+        "{optimiser}: called with {} parameters after {} on the first step; pass the same parameters every step",
+        params.len(),
+        state.len()
+    );
+}
+
+/// Stochastic gradient descent:
+///   g <- grad + weight_decay * w;  v <- momentum * v + g;  w <- w - lr * v.
+/// torch: `optim.SGD(params, lr, momentum, weight_decay=...)`
+pub struct Sgd {
+    pub lr: f32,
+    pub momentum: f32,
+    pub weight_decay: f32,
+    velocity: Vec<Vec<f32>>,
+}
+
+impl Sgd {
+    pub fn new(lr: f32) -> Sgd {
+        Sgd { lr, momentum: 0.0, weight_decay: 0.0, velocity: Vec::new() }
+    }
+
+    pub fn with_momentum(mut self, momentum: f32) -> Sgd {
+        self.momentum = momentum;
+        self
+    }
+
+    pub fn with_weight_decay(mut self, weight_decay: f32) -> Sgd {
+        self.weight_decay = weight_decay;
+        self
+    }
+
+    pub fn step(&mut self, params: &mut [&mut Parameter], grads: &Gradients) {
+        ensure_state(&mut self.velocity, params, "Sgd");
+        let (lr, momentum, decay) = (self.lr, self.momentum, self.weight_decay);
+        for (param, velocity) in params.iter_mut().zip(&mut self.velocity) {
+            let Some(grad) = grads.get(param.tensor()).cloned() else { continue };
+            param.update(|w| {
+                for ((w, v), &g) in w.iter_mut().zip(velocity.iter_mut()).zip(grad.data()) {
+                    let g = g + decay * *w;
+                    *v = momentum * *v + g;
+                    *w -= lr * *v;
+                }
+            });
+        }
+    }
+}
+
+/// Adam (Kingma & Ba 2015), with bias-corrected moments:
+///   m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
+///   w <- w - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+/// Weight decay, if set, is added to the gradient (L2, as torch's `Adam`).
+/// torch: `optim.Adam(params, lr)`
+pub struct Adam {
+    pub lr: f32,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub eps: f32,
+    pub weight_decay: f32,
+    t: i32,
+    m: Vec<Vec<f32>>,
+    v: Vec<Vec<f32>>,
+}
+
+impl Adam {
+    pub fn new(lr: f32) -> Adam {
+        Adam {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0,
+            t: 0,
+            m: Vec::new(),
+            v: Vec::new(),
+        }
+    }
+
+    pub fn with_weight_decay(mut self, weight_decay: f32) -> Adam {
+        self.weight_decay = weight_decay;
+        self
+    }
+
+    pub fn step(&mut self, params: &mut [&mut Parameter], grads: &Gradients) {
+        ensure_state(&mut self.m, params, "Adam");
+        ensure_state(&mut self.v, params, "Adam");
+        self.t += 1;
+        let (b1, b2, eps, decay) = (self.beta1, self.beta2, self.eps, self.weight_decay);
+        let lr_t = self.lr * (1.0 - b2.powi(self.t)).sqrt() / (1.0 - b1.powi(self.t));
+        let eps_t = eps * (1.0 - b2.powi(self.t)).sqrt();
+        for ((param, m), v) in params.iter_mut().zip(&mut self.m).zip(&mut self.v) {
+            let Some(grad) = grads.get(param.tensor()).cloned() else { continue };
+            param.update(|w| {
+                for (((w, m), v), &g) in w.iter_mut().zip(m.iter_mut()).zip(v.iter_mut()).zip(grad.data()) {
+                    let g = g + decay * *w;
+                    *m = b1 * *m + (1.0 - b1) * g;
+                    *v = b2 * *v + (1.0 - b2) * g * g;
+                    // Same as the bias-corrected form above, with the corrections
+                    // folded into lr_t and eps_t.
+                    *w -= lr_t * *m / (v.sqrt() + eps_t);
+                }
+            });
+        }
+    }
+}
