@@ -145,6 +145,40 @@ impl Op {
         }
     }
 
+    /// Move the op's inputs out into `out`, leaving nothing behind: the first step of
+    /// dropping a node without recursion (see `Drop for Node`).
+    pub(crate) fn take_inputs(&mut self, out: &mut Vec<Tensor>) {
+        match std::mem::replace(self, Op::Leaf) {
+            Op::Leaf => {}
+            Op::Add(a, b) | Op::Mul(a, b) | Op::Div(a, b) | Op::Matmul(a, b) => out.extend([a, b]),
+            Op::Neg(a)
+            | Op::Exp(a)
+            | Op::Log(a)
+            | Op::Powf(a, _)
+            | Op::Sqrt(a)
+            | Op::Relu(a)
+            | Op::Sigmoid(a)
+            | Op::Tanh(a)
+            | Op::Reshape(a)
+            | Op::Permute(a, _)
+            | Op::BroadcastTo(a) => out.push(a),
+            Op::Affine { input, .. }
+            | Op::Sum { input, .. }
+            | Op::Max { input, .. }
+            | Op::Narrow { input, .. }
+            | Op::IndexSelect { input, .. }
+            | Op::MaxPool2d { input, .. }
+            | Op::AvgPool2d { input, .. } => out.push(input),
+            Op::Concat(parts, _) => out.extend(parts),
+            Op::BceWithLogits { logits, targets } => out.extend([logits, targets]),
+            Op::Conv2d { input, weight, bias, .. } => {
+                out.extend([input, weight]);
+                out.extend(bias);
+            }
+            Op::SpMM { dense, .. } => out.push(dense),
+        }
+    }
+
     pub(crate) fn inputs(&self) -> Vec<Tensor> {
         let mut inputs = Vec::new();
         self.for_each_input(|t| inputs.push(t.clone()));

@@ -26,6 +26,24 @@ pub(crate) struct Node {
     pub(crate) requires_grad: bool,
 }
 
+/// Dropping a node would drop its inputs, which drop theirs, ...: a recursion as deep
+/// as the graph, which overflows the stack on a long unrolled chain. Instead, inputs
+/// that this node alone keeps alive are unlinked onto an explicit stack.
+impl Drop for Node {
+    fn drop(&mut self) {
+        if matches!(self.op, Op::Leaf) {
+            return;
+        }
+        let mut stack = Vec::new();
+        self.op.take_inputs(&mut stack);
+        while let Some(tensor) = stack.pop() {
+            if let Ok(mut node) = Rc::try_unwrap(tensor.0) {
+                node.op.take_inputs(&mut stack);
+            } // else: someone else still holds it; it is dropped later, with them
+        }
+    }
+}
+
 /// A tensor of f32 values: a reference-counted handle, so `clone()` is cheap and
 /// copies no data.
 #[derive(Clone)]

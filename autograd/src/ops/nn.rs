@@ -6,18 +6,23 @@ use rand::{Rng, RngExt};
 use crate::tensor::Tensor;
 
 impl Tensor {
-    /// log softmax over `axis`: x_k - log sum_j e^{x_j}. Composed: `x - logsumexp(x)`,
-    /// stable for any x. torch: `F.log_softmax(x, axis)`
+    /// log softmax over `axis`: x_k - log sum_j e^{x_j}. Composed: with m = max_j x_j
+    /// held constant, (x - m) - log sum_j e^{x_j - m}. Subtracting m first keeps e^
+    /// from overflowing and keeps x_k - m exact, so large logits lose no precision.
+    /// torch: `F.log_softmax(x, axis)`
     #[track_caller]
     pub fn log_softmax(&self, axis: isize) -> Tensor {
-        self.sub(&self.logsumexp(axis, true))
+        let shifted = self.sub(&self.max(axis, true).detach());
+        shifted.sub(&shifted.exp().sum(axis, true).log())
     }
 
-    /// softmax over `axis`: e^{x_k} / sum_j e^{x_j}. Composed: `exp(log_softmax(x))`.
+    /// softmax over `axis`: e^{x_k} / sum_j e^{x_j}. Composed: e^{x - m} / sum e^{x - m}
+    /// with m = max_j x_j held constant (the result does not depend on m).
     /// torch: `F.softmax(x, axis)`
     #[track_caller]
     pub fn softmax(&self, axis: isize) -> Tensor {
-        self.log_softmax(axis).exp()
+        let e = self.sub(&self.max(axis, true).detach()).exp();
+        e.div(&e.sum(axis, true))
     }
 
     /// Inverted dropout: each element is zeroed with probability `p`, survivors are

@@ -1,0 +1,94 @@
+//! softmax, log_softmax, dropout, cross-entropy, MSE, binary cross-entropy.
+
+mod common;
+use autograd::{seeded_rng, Tensor};
+use common::*;
+
+#[test]
+fn gradcheck_nn_and_losses() {
+    let x = var(&[3, 5], 1);
+    check("softmax", &[x.clone()], |x| x[0].softmax(-1));
+    check("softmax axis 0", &[x.clone()], |x| x[0].softmax(0));
+    check("log_softmax", &[x.clone()], |x| x[0].log_softmax(1));
+    check("cross_entropy", &[x.clone()], |x| x[0].cross_entropy(&[0, 4, 2]));
+    let target = var(&[3, 5], 2);
+    check("mse", &[x.clone(), target.clone()], |x| x[0].mse(&x[1]));
+    let probs = Tensor::var(target.data().iter().map(|v| (v + 2.0) / 4.0).collect(), &[3, 5]);
+    check("bce_with_logits", &[x.clone(), probs], |x| x[0].bce_with_logits(&x[1]));
+    // Dropout with a fixed mask: the same seed inside f makes it a fixed function.
+    check("dropout", &[x], |x| x[0].dropout(0.3, &mut seeded_rng(9)));
+}
+
+#[test]
+fn hand_derived_cross_entropy() {
+    // One row of logits x = [0, ln 3] (softmax = [1/4, 3/4]) with target 1:
+    // L = -ln(3/4) = 0.287682, dL/dx = softmax - onehot = [1/4, -1/4].
+    let x = Tensor::var(vec![0.0, 3f32.ln()], &[1, 2]);
+    let loss = x.cross_entropy(&[1]);
+    assert_close(loss.data(), &[0.287_682_07], 1e-6);
+    assert_close(loss.backward().get(&x).unwrap().data(), &[0.25, -0.25], 1e-6);
+}
+
+#[test]
+fn hand_derived_mse() {
+    // L = mean((a - b)^2) over 2 elements with a - b = [1, -2]: L = 5/2,
+    // dL/da = 2 (a - b) / 2 = [1, -2].
+    let a = Tensor::var(vec![3.0, 0.0], &[2]);
+    let b = Tensor::from_vec(vec![2.0, 2.0], &[2]);
+    let loss = a.mse(&b);
+    assert_close(loss.data(), &[2.5], 1e-6);
+    assert_close(loss.backward().get(&a).unwrap().data(), &[1.0, -2.0], 1e-6);
+}
+
+#[test]
+fn hand_derived_bce_with_logits() {
+    // x = 0 (sigmoid 0.5), y = 1: L = -ln 0.5 = ln 2; dL/dx = sigmoid(0) - 1 = -0.5.
+    // x = 2, y = 0: L = ln(1 + e^2) = 2.126928; dL/dx = sigmoid(2) = 0.880797.
+    // Mean over the two: L = (0.693147 + 2.126928) / 2, grads halved.
+    let x = Tensor::var(vec![0.0, 2.0], &[2]);
+    let y = Tensor::from_vec(vec![1.0, 0.0], &[2]);
+    let loss = x.bce_with_logits(&y);
+    assert_close(loss.data(), &[(std::f32::consts::LN_2 + 2.126_928) / 2.0], 1e-6);
+    assert_close(loss.backward().get(&x).unwrap().data(), &[-0.25, 0.440_398_6], 1e-6);
+}
+
+#[test]
+fn bce_with_logits_is_stable_at_extremes() {
+    let x = Tensor::var(vec![-500.0, 500.0], &[2]);
+    let y = Tensor::from_vec(vec![1.0, 0.0], &[2]);
+    let loss = x.bce_with_logits(&y);
+    assert_close(loss.data(), &[500.0], 1e-6);
+    assert_close(loss.backward().get(&x).unwrap().data(), &[-0.5, 0.5], 1e-6);
+}
+
+#[test]
+fn softmax_rows_sum_to_one_even_for_huge_logits() {
+    let x = Tensor::from_vec(vec![1000.0, 999.0, -1000.0, 0.0, 0.0, 0.0], &[2, 3]);
+    let p = x.softmax(-1);
+    let sums = p.sum(1, false);
+    assert_close(sums.data(), &[1.0, 1.0], 1e-6);
+    assert!(p.data().iter().all(|v| v.is_finite()));
+}
+
+#[test]
+fn dropout_keeps_the_mean_and_is_seeded() {
+    let x = Tensor::ones(&[10_000]);
+    let a = x.dropout(0.25, &mut seeded_rng(1));
+    let b = x.dropout(0.25, &mut seeded_rng(1));
+    assert_eq!(a.data(), b.data());
+    let mean = a.mean_all().item();
+    assert!((mean - 1.0).abs() < 0.03, "mean after dropout {mean}");
+    let zeros = a.data().iter().filter(|&&v| v == 0.0).count();
+    assert!((2300..2700).contains(&zeros), "{zeros} of 10000 dropped at p = 0.25");
+}
+
+#[test]
+fn bad_shapes_name_the_op_and_both_shapes() {
+    let x = Tensor::zeros(&[3, 4]);
+    assert_bad_shape(|| drop(x.cross_entropy(&[0, 1])), &["cross_entropy", "[3, 4]", "[2]"]);
+    assert_bad_shape(|| drop(x.cross_entropy(&[0, 1, 4])), &["cross_entropy", "target 4", "[3, 4]"]);
+    assert_bad_shape(|| drop(x.mse(&Tensor::zeros(&[3, 1]))), &["mse", "[3, 4]", "[3, 1]"]);
+    assert_bad_shape(|| drop(x.bce_with_logits(&Tensor::zeros(&[4]))), &["bce_with_logits", "[3, 4]", "[4]"]);
+    assert_bad_shape(|| drop(x.softmax(2)), &["axis 2", "[3, 4]"]);
+    assert_bad_shape(|| drop(x.dropout(1.0, &mut seeded_rng(0))), &["dropout", "p = 1"]);
+}

@@ -1,0 +1,99 @@
+//! Parameters, optimisers and initialisers.
+
+mod common;
+use autograd::init::{kaiming_normal, xavier_uniform};
+use autograd::{seeded_rng, Adam, Parameter, Sgd, Tensor};
+use common::*;
+
+fn quadratic_loss(w: &Parameter) -> Tensor {
+    // L = sum (w - 3)^2, minimised at w = 3; dL/dw = 2 (w - 3).
+    w.tensor().add_scalar(-3.0).square().sum_all()
+}
+
+#[test]
+fn hand_derived_sgd_steps() {
+    // w = 1: g = 2 (1 - 3) = -4.
+    // Plain SGD, lr 0.1: w <- 1 - 0.1 * (-4) = 1.4.
+    let mut w = Parameter::new("w", Tensor::from_vec(vec![1.0], &[1]));
+    let mut sgd = Sgd::new(0.1);
+    let grads = quadratic_loss(&w).backward();
+    sgd.step(&mut [&mut w], &grads);
+    assert_close(w.tensor().data(), &[1.4], 1e-6);
+    // Momentum 0.9 with weight decay 0.5 from w = 1:
+    //   step 1: g = -4 + 0.5 * 1 = -3.5, v = -3.5, w = 1 + 0.35 = 1.35
+    //   step 2: g = 2 (1.35 - 3) + 0.5 * 1.35 = -2.625, v = 0.9 * -3.5 - 2.625 = -5.775,
+    //           w = 1.35 + 0.5775 = 1.9275
+    let mut w = Parameter::new("w", Tensor::from_vec(vec![1.0], &[1]));
+    let mut sgd = Sgd::new(0.1).with_momentum(0.9).with_weight_decay(0.5);
+    for _ in 0..2 {
+        let grads = quadratic_loss(&w).backward();
+        sgd.step(&mut [&mut w], &grads);
+    }
+    assert_close(w.tensor().data(), &[1.9275], 1e-5);
+}
+
+#[test]
+fn hand_derived_adam_first_step() {
+    // Adam's first step moves each weight by lr * g / (|g| + eps') = about lr * sign(g):
+    // with g = -4 and lr 0.01, w <- 1 + 0.01.
+    let mut w = Parameter::new("w", Tensor::from_vec(vec![1.0], &[1]));
+    let mut adam = Adam::new(0.01);
+    let grads = quadratic_loss(&w).backward();
+    adam.step(&mut [&mut w], &grads);
+    assert_close(w.tensor().data(), &[1.01], 1e-5);
+}
+
+#[test]
+fn optimisers_minimise_a_quadratic() {
+    let mut w_sgd = Parameter::new("w", Tensor::from_vec(vec![-2.0, 0.0, 8.0], &[3]));
+    let mut w_adam = w_sgd.clone();
+    let (mut sgd, mut adam) = (Sgd::new(0.1).with_momentum(0.5), Adam::new(0.1));
+    for _ in 0..300 {
+        let g = quadratic_loss(&w_sgd).backward();
+        sgd.step(&mut [&mut w_sgd], &g);
+        let g = quadratic_loss(&w_adam).backward();
+        adam.step(&mut [&mut w_adam], &g);
+    }
+    assert_close(w_sgd.tensor().data(), &[3.0; 3], 1e-4);
+    assert_close(w_adam.tensor().data(), &[3.0; 3], 1e-2);
+}
+
+#[test]
+fn update_reuses_the_buffer_once_the_graph_is_gone() {
+    let mut w = Parameter::new("w", Tensor::from_vec(vec![1.0; 1000], &[1000]));
+    let before = w.tensor().data().as_ptr();
+    let grads = quadratic_loss(&w).backward(); // the loss's graph is dropped here
+    Sgd::new(0.1).step(&mut [&mut w], &grads);
+    assert_eq!(w.tensor().data().as_ptr(), before, "updated in place");
+    // While a graph still holds the old values, they stay as they were.
+    let held = w.tensor().scale(1.0);
+    let old = held.inputs()[0].to_vec();
+    let grads = quadratic_loss(&w).backward();
+    Sgd::new(0.1).step(&mut [&mut w], &grads);
+    assert_eq!(held.inputs()[0].to_vec(), old);
+    assert_ne!(w.tensor().to_vec(), old);
+}
+
+#[test]
+fn changing_the_parameter_list_is_reported() {
+    let mut a = Parameter::new("a", Tensor::zeros(&[1]));
+    let mut b = Parameter::new("b", Tensor::zeros(&[1]));
+    let mut sgd = Sgd::new(0.1);
+    let grads = quadratic_loss(&a).backward();
+    sgd.step(&mut [&mut a], &grads);
+    let (message, _) = catch_panic(|| sgd.step(&mut [&mut a, &mut b], &grads));
+    assert!(message.contains("Sgd") && message.contains("same parameters"), "{message}");
+}
+
+#[test]
+fn initialisers_have_the_promised_spread() {
+    let mut rng = seeded_rng(0);
+    let x = xavier_uniform(&[200, 300], 300, 200, &mut rng);
+    let bound = (6.0f32 / 500.0).sqrt();
+    assert!(x.data().iter().all(|v| v.abs() <= bound));
+    let var_x = x.square().mean_all().item();
+    assert!((var_x - bound * bound / 3.0).abs() < 0.05 * bound * bound, "xavier variance {var_x}");
+    let k = kaiming_normal(&[400, 250], 250, &mut rng);
+    let var_k = k.square().mean_all().item();
+    assert!((var_k - 2.0 / 250.0).abs() < 0.05 * 2.0 / 250.0, "kaiming variance {var_k}");
+}
