@@ -13,6 +13,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::buffer;
 use crate::tensor::{Node, Tensor};
 
 /// Gradients of one backward call, keyed by the tensor they belong to.
@@ -64,7 +65,10 @@ impl GradSink {
         debug_assert_eq!(grad.len(), input.numel(), "{}: gradient size", input.op_name());
         let pos = self.position(input);
         match &mut self.grads[pos] {
-            Some(existing) => existing.iter_mut().zip(&grad).for_each(|(e, g)| *e += g),
+            Some(existing) => {
+                existing.iter_mut().zip(&grad).for_each(|(e, g)| *e += g);
+                buffer::recycle(grad);
+            }
             slot => *slot = Some(grad),
         }
     }
@@ -75,7 +79,7 @@ impl GradSink {
         debug_assert!(input.requires_grad());
         let pos = self.position(input);
         let len = input.numel();
-        self.grads[pos].get_or_insert_with(|| vec![0.0; len])
+        self.grads[pos].get_or_insert_with(|| buffer::zeros(len))
     }
 }
 
@@ -129,7 +133,7 @@ impl Tensor {
             grads: vec![None; nodes.len()],
         };
         if let Some(first) = sink.grads.first_mut() {
-            *first = Some(grad_output.to_vec());
+            *first = Some(buffer::copy(grad_output.data()));
         }
         for (pos, node) in nodes.iter().enumerate() {
             // Take the gradient out while its op's rule writes into the sink ...

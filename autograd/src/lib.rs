@@ -21,6 +21,7 @@
 //! `init.rs`, `sparse_matrix.rs`, `dot.rs`.
 
 mod backward;
+mod buffer;
 mod dot;
 pub mod gradcheck;
 pub mod init;

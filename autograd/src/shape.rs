@@ -85,9 +85,9 @@ pub(crate) fn broadcast_offsets(from: &[usize], to: &[usize]) -> Vec<usize> {
 /// backward rule of every broadcast. This is the one place it happens.
 pub fn sum_to_shape(grad: &[f32], from: &[usize], to: &[usize]) -> Vec<f32> {
     if from == to {
-        return grad.to_vec();
+        return crate::buffer::copy(grad);
     }
-    let mut out = vec![0.0; numel(to)];
+    let mut out = crate::buffer::zeros(numel(to));
     for (g, offset) in grad.iter().zip(broadcast_offsets(to, from)) {
         out[offset] += g;
     }

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal, Uniform};
 
+use crate::buffer;
 use crate::op::Op;
 use crate::shape::numel;
 
@@ -31,6 +32,10 @@ pub(crate) struct Node {
 /// that this node alone keeps alive are unlinked onto an explicit stack.
 impl Drop for Node {
     fn drop(&mut self) {
+        // The values go back to the buffer pool when no other node shares them.
+        if let Some(data) = Rc::get_mut(&mut self.data) {
+            buffer::recycle(std::mem::take(data));
+        }
         if matches!(self.op, Op::Leaf) {
             return;
         }
@@ -153,7 +158,9 @@ impl Tensor {
     }
 
     pub fn full(shape: &[usize], value: f32) -> Tensor {
-        Tensor::leaf(vec![value; numel(shape)], shape, false)
+        let mut data = buffer::take(numel(shape));
+        data.resize(numel(shape), value);
+        Tensor::leaf(data, shape, false)
     }
 
     pub fn zeros(shape: &[usize]) -> Tensor {
@@ -271,7 +278,7 @@ impl Tensor {
             f(data);
             return;
         }
-        let mut data = self.to_vec();
+        let mut data = buffer::copy(self.data());
         f(&mut data);
         *self = Tensor::leaf(data, self.shape(), self.requires_grad());
     }

@@ -2,7 +2,7 @@
 //! gradcheck's own failure message, DOT export, determinism.
 
 mod common;
-use autograd::{gradcheck, no_grad, seeded_rng, Tensor};
+use autograd::{Tensor, gradcheck, no_grad, seeded_rng};
 use common::*;
 
 #[test]

@@ -18,7 +18,8 @@ fn conv2d_naive(x: &Tensor, w: &Tensor, b: Option<&Tensor>, s: usize, p: usize) 
                     for ci in 0..c {
                         for u in 0..kh {
                             for v in 0..kw {
-                                let (y, xx) = ((i * s + u) as isize - p as isize, (j * s + v) as isize - p as isize);
+                                let (y, xx) =
+                                    ((i * s + u) as isize - p as isize, (j * s + v) as isize - p as isize);
                                 if y >= 0 && xx >= 0 && (y as usize) < h && (xx as usize) < wd {
                                     acc += w.data()[((oc * c + ci) * kh + u) * kw + v]
                                         * x.data()[((b_ * c + ci) * h + y as usize) * wd + xx as usize];
@@ -89,9 +90,18 @@ fn hand_derived_pools() {
 #[test]
 fn bad_shapes_name_the_op_and_both_shapes() {
     let x = Tensor::zeros(&[1, 3, 8, 8]);
-    assert_bad_shape(|| drop(x.conv2d(&Tensor::zeros(&[4, 2, 3, 3]), None, 1, 0)), &["conv2d", "[1, 3, 8, 8]", "[4, 2, 3, 3]"]);
-    assert_bad_shape(|| drop(x.conv2d(&Tensor::zeros(&[4, 3, 3]), None, 1, 0)), &["conv2d", "[1, 3, 8, 8]", "[4, 3, 3]"]);
-    assert_bad_shape(|| drop(x.conv2d(&Tensor::zeros(&[4, 3, 9, 9]), None, 1, 0)), &["conv2d", "[1, 3, 8, 8]", "[4, 3, 9, 9]"]);
+    assert_bad_shape(
+        || drop(x.conv2d(&Tensor::zeros(&[4, 2, 3, 3]), None, 1, 0)),
+        &["conv2d", "[1, 3, 8, 8]", "[4, 2, 3, 3]"],
+    );
+    assert_bad_shape(
+        || drop(x.conv2d(&Tensor::zeros(&[4, 3, 3]), None, 1, 0)),
+        &["conv2d", "[1, 3, 8, 8]", "[4, 3, 3]"],
+    );
+    assert_bad_shape(
+        || drop(x.conv2d(&Tensor::zeros(&[4, 3, 9, 9]), None, 1, 0)),
+        &["conv2d", "[1, 3, 8, 8]", "[4, 3, 9, 9]"],
+    );
     assert_bad_shape(
         || drop(x.conv2d(&Tensor::zeros(&[4, 3, 3, 3]), Some(&Tensor::zeros(&[3])), 1, 0)),
         &["conv2d", "[4, 3, 3, 3]", "[3]"],

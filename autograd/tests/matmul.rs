@@ -21,7 +21,8 @@ fn batched_matches_per_item_products() {
     let c = a.matmul(&b);
     assert_eq!(c.shape(), &[batch, m, n]);
     for i in 0..batch {
-        let expected = matmul_naive(&a.data()[i * m * k..][..m * k], &b.data()[i * k * n..][..k * n], m, k, n);
+        let expected =
+            matmul_naive(&a.data()[i * m * k..][..m * k], &b.data()[i * k * n..][..k * n], m, k, n);
         assert_close(&c.data()[i * m * n..][..m * n], &expected, 1e-5);
     }
 }

@@ -1,7 +1,7 @@
 //! softmax, log_softmax, dropout, cross-entropy, MSE, binary cross-entropy.
 
 mod common;
-use autograd::{seeded_rng, Tensor};
+use autograd::{Tensor, seeded_rng};
 use common::*;
 
 #[test]

@@ -2,7 +2,7 @@
 
 mod common;
 use autograd::init::{kaiming_normal, xavier_uniform};
-use autograd::{seeded_rng, Adam, Parameter, Sgd, Tensor};
+use autograd::{Adam, Parameter, Sgd, Tensor, seeded_rng};
 use common::*;
 
 fn quadratic_loss(w: &Parameter) -> Tensor {

@@ -2,8 +2,8 @@
 //! from the definitions, on random shapes.
 
 mod common;
-use autograd::shape::{broadcast_shapes, numel, sum_to_shape};
 use autograd::Tensor;
+use autograd::shape::{broadcast_shapes, numel, sum_to_shape};
 use proptest::prelude::*;
 
 /// A shape of rank 0..=4 with dimensions 1..=4.
@@ -14,14 +14,16 @@ fn shape() -> impl Strategy<Value = Vec<usize>> {
 /// An output shape and an operand shape that broadcasts to it: leading axes dropped,
 /// some remaining axes set to 1.
 fn broadcastable() -> impl Strategy<Value = (Vec<usize>, Vec<usize>)> {
-    shape().prop_flat_map(|out| {
-        let rank = out.len();
-        (Just(out), 0..=rank, prop::collection::vec(any::<bool>(), rank))
-    })
-    .prop_map(|(out, drop, ones)| {
-        let operand = out[drop..].iter().zip(&ones[drop..]).map(|(&d, &one)| if one { 1 } else { d }).collect();
-        (out, operand)
-    })
+    shape()
+        .prop_flat_map(|out| {
+            let rank = out.len();
+            (Just(out), 0..=rank, prop::collection::vec(any::<bool>(), rank))
+        })
+        .prop_map(|(out, drop, ones)| {
+            let operand =
+                out[drop..].iter().zip(&ones[drop..]).map(|(&d, &one)| if one { 1 } else { d }).collect();
+            (out, operand)
+        })
 }
 
 fn values(n: usize, seed: usize) -> Vec<f32> {

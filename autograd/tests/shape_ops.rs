@@ -51,7 +51,8 @@ fn hand_derived_narrow_and_concat() {
 #[test]
 fn permute_moves_values_where_expected() {
     // x[i, j, k] = 100 i + 10 j + k; permute (2, 0, 1): y[k, i, j] = x[i, j, k].
-    let data = (0..2).flat_map(|i| (0..3).flat_map(move |j| (0..4).map(move |k| (100 * i + 10 * j + k) as f32)));
+    let data =
+        (0..2).flat_map(|i| (0..3).flat_map(move |j| (0..4).map(move |k| (100 * i + 10 * j + k) as f32)));
     let x = Tensor::from_vec(data.collect(), &[2, 3, 4]);
     let y = x.permute(&[2, 0, 1]);
     assert_eq!(y.shape(), &[4, 2, 3]);
@@ -87,7 +88,10 @@ fn bad_shapes_name_the_op_and_the_shapes() {
         || drop(Tensor::concat(&[x.clone(), Tensor::zeros(&[2, 4])], 0)),
         &["concat", "[2, 3]", "[2, 4]"],
     );
-    assert_bad_shape(|| drop(Tensor::stack(&[x.clone(), Tensor::zeros(&[3, 2])], 0)), &["stack", "[2, 3]", "[3, 2]"]);
+    assert_bad_shape(
+        || drop(Tensor::stack(&[x.clone(), Tensor::zeros(&[3, 2])], 0)),
+        &["stack", "[2, 3]", "[3, 2]"],
+    );
     assert_bad_shape(|| drop(x.narrow(1, 2, 2)), &["narrow", "2..4", "[2, 3]"]);
     assert_bad_shape(|| drop(x.index_select(0, &[0, 2])), &["index_select", "index 2", "[2, 3]"]);
     assert_bad_shape(|| drop(x.broadcast_to(&[3, 3])), &["broadcast_to", "[2, 3]", "[3, 3]"]);

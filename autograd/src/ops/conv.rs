@@ -1,12 +1,15 @@
 //! Convolution and pooling over NCHW images (batch, channels, height, width).
 //!
-//! conv2d is im2col + sgemm: for each image, every receptive field is unrolled into
-//! one column of a matrix `cols` (channels*kh*kw, out_h*out_w); then the convolution
-//! is one matrix product, out = W cols, with W the weight flattened to
-//! (out_channels, channels*kh*kw). Backward runs the same product the other way:
-//!   d W    += G cols^T              d cols = W^T G, folded back by col2im.
+//! conv2d is im2col + sgemm: every receptive field of every image is unrolled into
+//! one column of a matrix `cols` (channels*kh*kw, batch*out_h*out_w); then the whole
+//! batch's convolution is one matrix product, out = W cols, with W the weight
+//! flattened to (out_channels, channels*kh*kw). Backward runs the same product the
+//! other way:   d W += G cols^T,   d cols = W^T G, folded back onto pixels by col2im.
+//! One large product instead of one per image keeps both cores busy (measured in
+//! benches/README.md).
 
 use crate::backward::GradSink;
+use crate::buffer;
 use crate::op::Op;
 use crate::ops::matmul::{Strides, sgemm};
 use crate::tensor::Tensor;
@@ -33,26 +36,56 @@ impl ConvGeometry {
         self.out_h * self.out_w
     }
 
-    /// Unroll one image (c, h, w) into `cols` (c*kh*kw, out_h*out_w), zeros where a
-    /// window hangs over the padding.
-    fn im2col(&self, image: &[f32], cols: &mut [f32]) {
+    /// im2col of every image of a (n, c, h, w) batch, side by side:
+    /// (rows, n * out_h * out_w).
+    fn batch_im2col(&self, input: &Tensor) -> Vec<f32> {
+        let n = input.shape()[0];
+        let (image_len, p) = (self.c * self.h * self.w, self.cols());
+        let mut cols = buffer::zeros(self.rows() * n * p);
+        for (i, image) in input.data().chunks_exact(image_len).enumerate() {
+            self.im2col(image, &mut cols, n * p, i * p);
+        }
+        cols
+    }
+
+    /// For kernel column `kx`: the output columns ox whose input column
+    /// x = ox * stride + kx - padding lies inside the image, as a range.
+    fn valid_columns(&self, kx: usize) -> std::ops::Range<usize> {
+        let (s, p) = (self.stride, self.padding);
+        // x >= 0  <=>  ox * s >= p - kx
+        let lo = if p > kx { (p - kx).div_ceil(s) } else { 0 };
+        // x <= w - 1  <=>  ox * s <= w - 1 + p - kx
+        let hi = if self.w + p > kx { ((self.w - 1 + p - kx) / s + 1).min(self.out_w) } else { 0 };
+        lo..hi.max(lo)
+    }
+
+    /// Unroll one image (c, h, w) into its block of `cols`: row r of the block starts
+    /// at `r * row_stride + offset` and holds out_h*out_w values; zeros where a window
+    /// hangs over the padding.
+    fn im2col(&self, image: &[f32], cols: &mut [f32], row_stride: usize, offset: usize) {
         let (s, p) = (self.stride, self.padding);
         for ci in 0..self.c {
             for ky in 0..self.kh {
                 for kx in 0..self.kw {
                     let row = (ci * self.kh + ky) * self.kw + kx;
-                    let dst = &mut cols[row * self.cols()..][..self.cols()];
-                    for oy in 0..self.out_h {
+                    let dst = &mut cols[row * row_stride + offset..][..self.cols()];
+                    let valid = self.valid_columns(kx);
+                    for (oy, line) in dst.chunks_exact_mut(self.out_w).enumerate() {
                         let y = (oy * s + ky) as isize - p as isize;
-                        let line = &mut dst[oy * self.out_w..][..self.out_w];
                         if y < 0 || y >= self.h as isize {
                             line.fill(0.0);
                             continue;
                         }
                         let src = &image[(ci * self.h + y as usize) * self.w..][..self.w];
-                        for (ox, v) in line.iter_mut().enumerate() {
-                            let x = (ox * s + kx) as isize - p as isize;
-                            *v = if x < 0 || x >= self.w as isize { 0.0 } else { src[x as usize] };
+                        line[..valid.start].fill(0.0);
+                        line[valid.end..].fill(0.0);
+                        let x0 = valid.start * s + kx - p;
+                        if s == 1 {
+                            line[valid.clone()].copy_from_slice(&src[x0..x0 + valid.len()]);
+                        } else {
+                            for (j, v) in line[valid.clone()].iter_mut().enumerate() {
+                                *v = src[x0 + j * s];
+                            }
                         }
                     }
                 }
@@ -60,25 +93,25 @@ impl ConvGeometry {
         }
     }
 
-    /// The adjoint of im2col: add each column entry back to the pixel it came from.
-    fn col2im(&self, cols: &[f32], image: &mut [f32]) {
+    /// The adjoint of im2col: add each entry of the image's block of `cols` back to
+    /// the pixel it came from.
+    fn col2im(&self, cols: &[f32], row_stride: usize, offset: usize, image: &mut [f32]) {
         let (s, p) = (self.stride, self.padding);
         for ci in 0..self.c {
             for ky in 0..self.kh {
                 for kx in 0..self.kw {
                     let row = (ci * self.kh + ky) * self.kw + kx;
-                    let src = &cols[row * self.cols()..][..self.cols()];
-                    for oy in 0..self.out_h {
+                    let src = &cols[row * row_stride + offset..][..self.cols()];
+                    let valid = self.valid_columns(kx);
+                    for (oy, line) in src.chunks_exact(self.out_w).enumerate() {
                         let y = (oy * s + ky) as isize - p as isize;
                         if y < 0 || y >= self.h as isize {
                             continue;
                         }
                         let dst = &mut image[(ci * self.h + y as usize) * self.w..][..self.w];
-                        for ox in 0..self.out_w {
-                            let x = (ox * s + kx) as isize - p as isize;
-                            if x >= 0 && x < self.w as isize {
-                                dst[x as usize] += src[oy * self.out_w + ox];
-                            }
+                        let x0 = valid.start * s + kx - p;
+                        for (j, v) in line[valid.clone()].iter().enumerate() {
+                            dst[x0 + j * s] += v;
                         }
                     }
                 }
@@ -127,30 +160,31 @@ impl Tensor {
                 b.shape()
             );
         }
-        let (rows, cols_n) = (geo.rows(), geo.cols());
-        let mut cols = vec![0.0; rows * cols_n];
-        let mut out = vec![0.0; n * out_c * cols_n];
-        let image_len = geo.c * geo.h * geo.w;
-        for (i, out_i) in out.chunks_exact_mut(out_c * cols_n).enumerate() {
-            geo.im2col(&self.data()[i * image_len..][..image_len], &mut cols);
-            if let Some(b) = bias {
-                for (plane, &bo) in out_i.chunks_exact_mut(cols_n).zip(b.data()) {
-                    plane.fill(bo);
-                }
+        let (rows, p) = (geo.rows(), geo.cols());
+        let cols = geo.batch_im2col(self);
+        // (out_c, batch * p) = (out_c, rows) x (rows, batch * p)
+        let mut out_all = buffer::zeros(out_c * n * p);
+        sgemm(
+            out_c,
+            rows,
+            n * p,
+            weight.data(),
+            Strides::row_major(rows),
+            &cols,
+            Strides::row_major(n * p),
+            0.0,
+            &mut out_all,
+        );
+        buffer::recycle(cols);
+        // (out_c, batch, p) -> (batch, out_c, p), adding the bias on the way.
+        let mut out = buffer::take(n * out_c * p);
+        for i in 0..n {
+            for o in 0..out_c {
+                let b = bias.map_or(0.0, |b| b.data()[o]);
+                out.extend(out_all[(o * n + i) * p..][..p].iter().map(|v| v + b));
             }
-            let beta = if bias.is_some() { 1.0 } else { 0.0 };
-            sgemm(
-                out_c,
-                rows,
-                cols_n,
-                weight.data(),
-                Strides::row_major(rows),
-                &cols,
-                Strides::row_major(cols_n),
-                beta,
-                out_i,
-            );
         }
+        buffer::recycle(out_all);
         let shape = vec![n, out_c, geo.out_h, geo.out_w];
         let op =
             Op::Conv2d { input: self.clone(), weight: weight.clone(), bias: bias.cloned(), stride, padding };
@@ -243,52 +277,56 @@ pub(crate) fn conv2d_backward(
 ) {
     let geo = conv_geometry(x, weight, stride, padding);
     let (n, out_c) = (out_shape[0], out_shape[1]);
-    let (rows, cols_n) = (geo.rows(), geo.cols());
+    let (rows, p) = (geo.rows(), geo.cols());
     let image_len = geo.c * geo.h * geo.w;
-    if let Some(b) = bias.filter(|b| b.requires_grad()) {
-        let mut grad_bias = vec![0.0; out_c];
-        for (k, plane) in g.chunks_exact(cols_n).enumerate() {
-            grad_bias[k % out_c] += plane.iter().sum::<f32>();
-        }
-        sink.add(b, grad_bias);
-    }
-    let mut cols = vec![0.0; rows * cols_n];
-    if weight.requires_grad() {
-        let grad_weight = sink.slot(weight);
+    // G (batch, out_c, p) -> (out_c, batch * p), the layout of the forward product.
+    let mut g_all = buffer::take(out_c * n * p);
+    for o in 0..out_c {
         for i in 0..n {
-            geo.im2col(&x.data()[i * image_len..][..image_len], &mut cols);
-            let g_i = &g[i * out_c * cols_n..][..out_c * cols_n];
-            sgemm(
-                out_c,
-                cols_n,
-                rows,
-                g_i,
-                Strides::row_major(cols_n),
-                &cols,
-                Strides::transposed(cols_n),
-                1.0,
-                grad_weight,
-            );
+            g_all.extend_from_slice(&g[(i * out_c + o) * p..][..p]);
         }
+    }
+    if let Some(b) = bias.filter(|b| b.requires_grad()) {
+        sink.add(b, g_all.chunks_exact(n * p).map(|row| row.iter().sum::<f32>()).collect());
+    }
+    if weight.requires_grad() {
+        // d W (out_c, rows) += G (out_c, batch * p) x cols^T (batch * p, rows)
+        let cols = geo.batch_im2col(x);
+        let grad_weight = sink.slot(weight);
+        sgemm(
+            out_c,
+            n * p,
+            rows,
+            &g_all,
+            Strides::row_major(n * p),
+            &cols,
+            Strides::transposed(n * p),
+            1.0,
+            grad_weight,
+        );
+        buffer::recycle(cols);
     }
     if x.requires_grad() {
+        // d cols (rows, batch * p) = W^T (rows, out_c) x G (out_c, batch * p)
+        let mut grad_cols = buffer::zeros(rows * n * p);
+        sgemm(
+            rows,
+            out_c,
+            n * p,
+            weight.data(),
+            Strides::transposed(rows),
+            &g_all,
+            Strides::row_major(n * p),
+            0.0,
+            &mut grad_cols,
+        );
         let grad_input = sink.slot(x);
-        for i in 0..n {
-            let g_i = &g[i * out_c * cols_n..][..out_c * cols_n];
-            sgemm(
-                rows,
-                out_c,
-                cols_n,
-                weight.data(),
-                Strides::transposed(rows),
-                g_i,
-                Strides::row_major(cols_n),
-                0.0,
-                &mut cols,
-            );
-            geo.col2im(&cols, &mut grad_input[i * image_len..][..image_len]);
+        for (i, image) in grad_input.chunks_exact_mut(image_len).enumerate() {
+            geo.col2im(&grad_cols, n * p, i * p, image);
         }
+        buffer::recycle(grad_cols);
     }
+    buffer::recycle(g_all);
 }
 
 /// Each window's gradient goes to the pixel that won it.

@@ -6,6 +6,7 @@
 //! column strides, so B^T is B read with its strides swapped.
 
 use crate::backward::GradSink;
+use crate::buffer;
 use crate::op::Op;
 use crate::tensor::Tensor;
 
@@ -94,7 +95,7 @@ impl Tensor {
             k, k2,
             "matmul: lhs shape {ls:?} and rhs shape {rs:?}: inner dimensions {k} and {k2} differ"
         );
-        let mut out = vec![0.0; batch * m * n];
+        let mut out = buffer::zeros(batch * m * n);
         for i in 0..batch {
             let a = &self.data()[i * m * k..][..m * k];
             let b = &rhs.data()[i * k * n..][..k * n];

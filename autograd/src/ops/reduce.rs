@@ -6,6 +6,7 @@
 //! output element [o, i] at o * inner + i.
 
 use crate::backward::GradSink;
+use crate::buffer;
 use crate::op::Op;
 use crate::shape::{resolve_axis, split_at_axis};
 use crate::tensor::Tensor;
@@ -28,7 +29,7 @@ impl Tensor {
         let axis = resolve_axis("sum", axis, self.shape());
         let (outer, len, inner) = split_at_axis(self.shape(), axis);
         let x = self.data();
-        let mut out = vec![0.0; outer * inner];
+        let mut out = buffer::zeros(outer * inner);
         for o in 0..outer {
             let row = &mut out[o * inner..(o + 1) * inner];
             for k in 0..len {
@@ -114,10 +115,14 @@ impl Tensor {
 /// y[o, i] = sum_k x[o, k, i]: every x[o, k, i] gets g[o, i] (dy/dx = 1).
 pub(crate) fn sum_backward(x: &Tensor, axis: Option<usize>, g: &[f32], sink: &mut GradSink) {
     let grad = match axis {
-        None => vec![g[0]; x.numel()],
+        None => {
+            let mut grad = buffer::take(x.numel());
+            grad.resize(x.numel(), g[0]);
+            grad
+        }
         Some(axis) => {
             let (outer, len, inner) = split_at_axis(x.shape(), axis);
-            let mut grad = Vec::with_capacity(x.numel());
+            let mut grad = buffer::take(x.numel());
             for o in 0..outer {
                 for _ in 0..len {
                     grad.extend_from_slice(&g[o * inner..(o + 1) * inner]);

@@ -3,6 +3,7 @@
 //! way: a permutation is undone, a slice is scattered back, a copy is summed.
 
 use crate::backward::GradSink;
+use crate::buffer;
 use crate::op::Op;
 use crate::shape::{broadcast_shapes, numel, resolve_axis, split_at_axis, strides, sum_to_shape};
 use crate::tensor::{Tensor, is_no_grad};
@@ -11,7 +12,7 @@ use crate::tensor::{Tensor, is_no_grad};
 /// output axis i moves `src_strides[i]` elements in `src` (0 repeats: broadcasting).
 fn strided_copy(src: &[f32], out_shape: &[usize], src_strides: &[usize]) -> Vec<f32> {
     let total = numel(out_shape);
-    let mut out = Vec::with_capacity(total);
+    let mut out = buffer::take(total);
     let rank = out_shape.len();
     if rank == 0 {
         out.extend_from_slice(&src[..total]);
@@ -119,7 +120,7 @@ impl Tensor {
         }
         let (outer, _, inner) = split_at_axis(first, axis);
         let total: usize = parts.iter().map(|p| p.shape()[axis]).sum();
-        let mut out = Vec::with_capacity(outer * total * inner);
+        let mut out = buffer::take(outer * total * inner);
         for o in 0..outer {
             for p in parts {
                 let run = p.shape()[axis] * inner;
@@ -161,7 +162,7 @@ impl Tensor {
             self.shape()
         );
         let (outer, _, inner) = split_at_axis(self.shape(), axis);
-        let mut out = Vec::with_capacity(outer * len * inner);
+        let mut out = buffer::take(outer * len * inner);
         for o in 0..outer {
             out.extend_from_slice(&self.data()[(o * dim + start) * inner..][..len * inner]);
         }
@@ -179,7 +180,7 @@ impl Tensor {
         if let Some(bad) = indices.iter().find(|&&i| i >= dim) {
             panic!("index_select: index {bad} out of range for axis {axis} of shape {:?}", self.shape());
         }
-        let mut out = Vec::with_capacity(outer * indices.len() * inner);
+        let mut out = buffer::take(outer * indices.len() * inner);
         for o in 0..outer {
             for &i in indices {
                 out.extend_from_slice(&self.data()[(o * dim + i) * inner..][..inner]);
@@ -213,7 +214,7 @@ impl Tensor {
 
 /// Reshape moves nothing: the gradient is the output's, read in the input's shape.
 pub(crate) fn reshape_backward(x: &Tensor, g: &[f32], sink: &mut GradSink) {
-    sink.add(x, g.to_vec());
+    sink.add(x, buffer::copy(g));
 }
 
 /// Permuting by `perm` is undone by permuting by its inverse.
@@ -234,7 +235,7 @@ pub(crate) fn concat_backward(parts: &[Tensor], axis: usize, g: &[f32], sink: &m
     for p in parts {
         let run = p.shape()[axis] * inner;
         if p.requires_grad() {
-            let mut grad = Vec::with_capacity(p.numel());
+            let mut grad = buffer::take(p.numel());
             for o in 0..outer {
                 grad.extend_from_slice(&g[o * total * inner + offset..][..run]);
             }

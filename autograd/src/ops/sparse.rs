@@ -4,6 +4,7 @@
 //! A is a constant: it gets no gradient (a graph's adjacency is data, not a weight).
 
 use crate::backward::GradSink;
+use crate::buffer;
 use crate::op::Op;
 use crate::sparse_matrix::Csr;
 use crate::tensor::Tensor;
@@ -54,7 +55,7 @@ impl Csr {
                 self.cols()
             ),
         };
-        let mut out = vec![0.0; self.rows() * d];
+        let mut out = buffer::zeros(self.rows() * d);
         spmm_into(self, x.data(), d, &mut out);
         Tensor::from_op(out, vec![self.rows(), d], Op::SpMM { matrix: self.clone(), dense: x.clone() })
     }

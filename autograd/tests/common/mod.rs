@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use autograd::{gradcheck, Tensor};
+use autograd::{Tensor, gradcheck};
 
 thread_local! {
     static LAST_PANIC: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
@@ -69,7 +69,10 @@ pub fn check(op: &str, inputs: &[Tensor], f: impl Fn(&[Tensor]) -> Tensor) {
 pub fn assert_close(actual: &[f32], expected: &[f32], tol: f32) {
     assert_eq!(actual.len(), expected.len(), "lengths differ: {actual:?} vs {expected:?}");
     for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
-        assert!((a - e).abs() <= tol * (1.0 + e.abs()), "element {i}: {a} vs expected {e}\n{actual:?}\n{expected:?}");
+        assert!(
+            (a - e).abs() <= tol * (1.0 + e.abs()),
+            "element {i}: {a} vs expected {e}\n{actual:?}\n{expected:?}"
+        );
     }
 }
 
