@@ -12,6 +12,7 @@ use crate::backward::GradSink;
 use crate::buffer;
 use crate::op::Op;
 use crate::ops::matmul::{Strides, sgemm};
+use crate::ops::reduce::fast_sum;
 use crate::tensor::Tensor;
 
 /// Geometry of one conv2d: input (c, h, w), kernel (kh, kw), stride, padding.
@@ -110,8 +111,14 @@ impl ConvGeometry {
                         }
                         let dst = &mut image[(ci * self.h + y as usize) * self.w..][..self.w];
                         let x0 = valid.start * s + kx - p;
-                        for (j, v) in line[valid.clone()].iter().enumerate() {
-                            dst[x0 + j * s] += v;
+                        let line = &line[valid.clone()];
+                        if s == 1 {
+                            let dst = &mut dst[x0..x0 + line.len()];
+                            dst.iter_mut().zip(line).for_each(|(d, v)| *d += v);
+                        } else {
+                            for (j, v) in line.iter().enumerate() {
+                                dst[x0 + j * s] += v;
+                            }
                         }
                     }
                 }
@@ -287,7 +294,7 @@ pub(crate) fn conv2d_backward(
         }
     }
     if let Some(b) = bias.filter(|b| b.requires_grad()) {
-        sink.add(b, g_all.chunks_exact(n * p).map(|row| row.iter().sum::<f32>()).collect());
+        sink.add(b, g_all.chunks_exact(n * p).map(fast_sum).collect());
     }
     if weight.requires_grad() {
         // d W (out_c, rows) += G (out_c, batch * p) x cols^T (batch * p, rows)

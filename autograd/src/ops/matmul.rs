@@ -39,8 +39,50 @@ pub(crate) fn sgemm(
     c: &mut [f32],
 ) {
     assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "sgemm: buffer too small");
-    // SAFETY: the three slices hold at least m*k, k*n and m*n elements (checked above),
-    // and the strides describe dense (m, k), (k, n), (m, n) matrices inside them.
+    // A small output with a long inner dimension (the conv weight's gradient: 16 x 27
+    // summed over 65536 pixels) gives the kernel's two threads almost nothing to share
+    // per block of k, and they spend their time waiting on each other. Such products
+    // run as a sum of shorter ones, each small enough for one thread.
+    const ONE_THREAD: usize = 1 << 14; // matrixmultiply threads when m*k + k*n >= 2^15
+    if m * n <= 4096 && (m + n) * k >= 2 * ONE_THREAD {
+        let chunk = (ONE_THREAD / (m + n)).max(1);
+        let mut start = 0;
+        while start < k {
+            let len = chunk.min(k - start);
+            let a_part = &a[start * sa.1 as usize..];
+            let b_part = &b[start * sb.0 as usize..];
+            let beta_part = if start == 0 { beta } else { 1.0 };
+            raw_sgemm(m, len, n, a_part, sa, b_part, sb, beta_part, c);
+            start += len;
+        }
+        return;
+    }
+    raw_sgemm(m, k, n, a, sa, b, sb, beta, c);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn raw_sgemm(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[f32],
+    sa: Strides,
+    b: &[f32],
+    sb: Strides,
+    beta: f32,
+    c: &mut [f32],
+) {
+    // SAFETY: the strides describe (m, k), (k, n) and (m, n) matrices whose last
+    // elements lie inside the three slices (checked here, in debug builds too).
+    let last = |rows: usize, cols: usize, st: Strides| {
+        (rows.max(1) - 1) * st.0 as usize + (cols.max(1) - 1) * st.1 as usize
+    };
+    assert!(
+        (m * k == 0 || last(m, k, sa) < a.len())
+            && (k * n == 0 || last(k, n, sb) < b.len())
+            && m * n <= c.len(),
+        "sgemm: a matrix reaches past its buffer"
+    );
     unsafe {
         matrixmultiply::sgemm(
             m,

@@ -22,6 +22,25 @@ fn reduced_shape(shape: &[usize], axis: usize, keepdim: bool) -> Vec<usize> {
     out
 }
 
+/// Sum of a slice, fast and accurate: eight f32 running sums (which the compiler
+/// turns into one SIMD register) over blocks of 1024, blocks added in f64. A plain
+/// sequential f32 loop is both slower (one add at a time) and loses small terms.
+pub(crate) fn fast_sum(values: &[f32]) -> f32 {
+    let mut total = 0.0f64;
+    for block in values.chunks(1024) {
+        let mut lanes = [0.0f32; 8];
+        let mut chunks = block.chunks_exact(8);
+        for chunk in &mut chunks {
+            for (lane, v) in lanes.iter_mut().zip(chunk) {
+                *lane += v;
+            }
+        }
+        let tail: f32 = chunks.remainder().iter().sum();
+        total += lanes.iter().map(|&l| l as f64).sum::<f64>() + tail as f64;
+    }
+    total as f32
+}
+
 impl Tensor {
     /// Sum over `axis` (negative counts from the end). torch: `x.sum(axis, keepdim)`
     #[track_caller]
@@ -43,8 +62,7 @@ impl Tensor {
 
     /// Sum of all elements, shape `[]`. torch: `x.sum()`
     pub fn sum_all(&self) -> Tensor {
-        // Accumulate in f64 so a long sum does not lose the small terms.
-        let total = self.data().iter().map(|&v| v as f64).sum::<f64>() as f32;
+        let total = fast_sum(self.data());
         Tensor::from_op(vec![total], vec![], Op::Sum { input: self.clone(), axis: None })
     }
 
