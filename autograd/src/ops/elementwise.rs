@@ -267,6 +267,13 @@ binary_operator!(Sub, sub);
 binary_operator!(Mul, mul);
 binary_operator!(Div, div);
 
+impl std::ops::Neg for &Tensor {
+    type Output = Tensor;
+    fn neg(self) -> Tensor {
+        Tensor::neg(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -281,12 +288,5 @@ mod tests {
         assert_eq!(super::tanh(0.0), 0.0);
         assert_eq!(super::tanh(1e4), 1.0);
         assert_eq!(super::tanh(-1e4), -1.0);
-    }
-}
-
-impl std::ops::Neg for &Tensor {
-    type Output = Tensor;
-    fn neg(self) -> Tensor {
-        Tensor::neg(self)
     }
 }
