@@ -47,49 +47,39 @@ pub fn split_at_axis(shape: &[usize], axis: usize) -> (usize, usize, usize) {
     (outer, shape[axis], inner)
 }
 
-/// For each element of a tensor of shape `to` (in row-major order), the offset of the
-/// element of the `from`-shaped tensor it was broadcast from. `from` must broadcast to
-/// `to` (checked by the caller).
-pub(crate) fn broadcast_offsets(from: &[usize], to: &[usize]) -> Vec<usize> {
-    let rank = to.len();
-    // Strides of `from` aligned to `to`'s rank, 0 along broadcast dimensions.
-    let from_strides = strides(from);
-    let mut stride = vec![0usize; rank];
-    for i in 0..from.len() {
-        let axis = rank - from.len() + i;
-        if from[i] != 1 {
-            stride[axis] = from_strides[i];
-        }
-    }
-    let total = numel(to);
-    let mut offsets = Vec::with_capacity(total);
-    let mut index = vec![0usize; rank];
-    let mut offset = 0usize;
-    for _ in 0..total {
-        offsets.push(offset);
-        // Advance the multi-index like an odometer, keeping `offset` in step.
-        for axis in (0..rank).rev() {
-            index[axis] += 1;
-            offset += stride[axis];
-            if index[axis] < to[axis] {
-                break;
-            }
-            offset -= stride[axis] * index[axis];
-            index[axis] = 0;
-        }
-    }
-    offsets
-}
-
 /// Sum a gradient of shape `from` back to the shape `to` it was broadcast from: the
 /// backward rule of every broadcast. This is the one place it happens.
+///
+/// Walks `grad` in order, one innermost row at a time; `offset` tracks where in the
+/// output each row lands (stride 0 along broadcast axes, so the copies pile up).
 pub fn sum_to_shape(grad: &[f32], from: &[usize], to: &[usize]) -> Vec<f32> {
     if from == to {
         return crate::buffer::copy(grad);
     }
     let mut out = crate::buffer::zeros(numel(to));
-    for (g, offset) in grad.iter().zip(broadcast_offsets(to, from)) {
-        out[offset] += g;
+    let rank = from.len();
+    let lead = rank - to.len();
+    let to_strides = strides(to);
+    let stride: Vec<usize> =
+        (0..rank).map(|i| if i < lead || to[i - lead] == 1 { 0 } else { to_strides[i - lead] }).collect();
+    let (inner, inner_stride) = (from[rank - 1], stride[rank - 1]);
+    let mut index = vec![0usize; rank - 1];
+    let mut offset = 0usize;
+    for row in grad.chunks_exact(inner.max(1)) {
+        if inner_stride == 0 {
+            out[offset] += row.iter().sum::<f32>();
+        } else {
+            out[offset..offset + inner].iter_mut().zip(row).for_each(|(o, g)| *o += g);
+        }
+        for axis in (0..rank - 1).rev() {
+            index[axis] += 1;
+            offset += stride[axis];
+            if index[axis] < from[axis] {
+                break;
+            }
+            offset -= stride[axis] * index[axis];
+            index[axis] = 0;
+        }
     }
     out
 }

@@ -1,0 +1,22 @@
+"""Timing helper shared by the peer scripts: median wall time of repeated calls."""
+import json
+import statistics
+import sys
+import time
+
+
+def bench(name, fn, *, warmup=3, min_time=1.0, min_runs=10):
+    """Run fn until min_time seconds and min_runs calls have passed; print and
+    return the median time per call in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_runs or time.perf_counter() - start < min_time:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    median_ms = statistics.median(times) * 1e3
+    print(json.dumps({"bench": name, "median_ms": round(median_ms, 5), "runs": len(times)}))
+    sys.stdout.flush()
+    return median_ms

@@ -1,0 +1,51 @@
+"""PyTorch (CPU, 2 threads) on the workloads of benches/benches/*.rs."""
+import torch
+import torch.nn.functional as F
+
+from common import bench
+
+torch.set_num_threads(2)
+torch.manual_seed(0)
+print("# torch", torch.__version__, "threads", torch.get_num_threads())
+
+for n in [64, 256, 1024]:
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    ms = bench(f"matmul/{n}", lambda: a @ b)
+    print(f"#   {2 * n**3 / (ms * 1e-3) / 1e9:.0f} GFLOP/s")
+
+# tiny-op overhead: 1-element add and its backward
+p, q = torch.tensor([1.0], requires_grad=True), torch.tensor([2.0], requires_grad=True)
+def tiny():
+    (p + q).backward()
+bench("tiny_add_backward", tiny, min_runs=10000)
+
+# MLP 784-256-256-10, SGD step at batch 128
+mlp = torch.nn.Sequential(
+    torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10)
+)
+opt = torch.optim.SGD(mlp.parameters(), lr=0.01)
+x, labels = torch.randn(128, 784), torch.randint(0, 10, (128,))
+def mlp_step():
+    opt.zero_grad()
+    loss = F.cross_entropy(mlp(x), labels)
+    loss.backward()
+    opt.step()
+bench("mlp_784_256_256_10_step_b128", mlp_step)
+
+# conv2d: batch 64, 3 -> 16 channels, 32x32, 3x3, pad 1
+img = torch.randn(64, 3, 32, 32, requires_grad=True)
+w = (torch.randn(16, 3, 3, 3) * 0.2).requires_grad_()
+bias = torch.zeros(16, requires_grad=True)
+with torch.no_grad():
+    bench("conv2d/forward", lambda: F.conv2d(img, w, bias, 1, 1))
+def conv_fb():
+    F.conv2d(img, w, bias, 1, 1).sum().backward()
+bench("conv2d/forward_backward", conv_fb)
+
+# CSR x dense: 100k nodes, 1M edges, 64 wide
+nodes, edges = 100_000, 1_000_000
+idx = torch.randint(0, nodes, (2, edges))
+adj = torch.sparse_coo_tensor(idx, torch.full((edges,), 0.1), (nodes, nodes)).coalesce().to_sparse_csr()
+feats = torch.randn(nodes, 64, requires_grad=True)
+with torch.no_grad():
+    bench("spmm_100k_1m_64/forward", lambda: adj @ feats, min_time=2.0)
