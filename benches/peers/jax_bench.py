@@ -51,4 +51,4 @@ def conv_loss(img, w, b):
 
 
 conv_grad = jax.jit(jax.grad(conv_loss, argnums=(0, 1, 2)))
-bench("conv2d/forward_backward", lambda: jax.block_until_ready(conv_grad(img, w, b)))
+bench("conv2d_64x3x32x32_16x3x3/forward_backward", lambda: jax.block_until_ready(conv_grad(img, w, b)))

@@ -13,6 +13,11 @@ for n in [64, 256, 1024]:
     ms = bench(f"matmul/{n}", lambda: a @ b)
     print(f"#   {2 * n**3 / (ms * 1e-3) / 1e9:.0f} GFLOP/s")
 
+ex, ey = torch.randn(1024, 1024), torch.randn(1024, 1024)
+bench("elementwise_1m/add", lambda: ex + ey)
+bench("elementwise_1m/exp", lambda: ex.exp())
+bench("elementwise_1m/tanh", lambda: ex.tanh())
+
 # tiny-op overhead: 1-element add and its backward
 p, q = torch.tensor([1.0], requires_grad=True), torch.tensor([2.0], requires_grad=True)
 def tiny():
@@ -37,10 +42,10 @@ img = torch.randn(64, 3, 32, 32, requires_grad=True)
 w = (torch.randn(16, 3, 3, 3) * 0.2).requires_grad_()
 bias = torch.zeros(16, requires_grad=True)
 with torch.no_grad():
-    bench("conv2d/forward", lambda: F.conv2d(img, w, bias, 1, 1))
+    bench("conv2d_64x3x32x32_16x3x3/forward", lambda: F.conv2d(img, w, bias, 1, 1))
 def conv_fb():
     F.conv2d(img, w, bias, 1, 1).sum().backward()
-bench("conv2d/forward_backward", conv_fb)
+bench("conv2d_64x3x32x32_16x3x3/forward_backward", conv_fb)
 
 # CSR x dense: 100k nodes, 1M edges, 64 wide
 nodes, edges = 100_000, 1_000_000
@@ -49,3 +54,6 @@ adj = torch.sparse_coo_tensor(idx, torch.full((edges,), 0.1), (nodes, nodes)).co
 feats = torch.randn(nodes, 64, requires_grad=True)
 with torch.no_grad():
     bench("spmm_100k_1m_64/forward", lambda: adj @ feats, min_time=2.0)
+def spmm_fb():
+    (adj @ feats).sum().backward()
+bench("spmm_100k_1m_64/forward_backward", spmm_fb, min_time=2.0)
