@@ -5,7 +5,8 @@ the best (smallest) median of each side is kept. Usage, from the repository root
 
     python benches/peers/compare.py [--rounds 3] [--skip-torch] [--skip-jax] ...
 
-Needs: numpy, scipy, threadpoolctl, torch, jax (pip), and cargo. numpy runs with
+Needs: numpy, scipy, threadpoolctl, torch, jax (pip), and cargo (which also builds
+the candle peer in benches/peers/candle on first use). numpy runs with
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they select a slower kernel here).
 Writes the table to stdout (markdown) and the raw numbers to
 target/peers-comparison.json.
@@ -49,6 +50,17 @@ def run_peer(script, env=None):
     return results
 
 
+def run_candle():
+    """The candle peer is a Rust crate outside the workspace; cargo builds it once."""
+    manifest = PEERS / "candle" / "Cargo.toml"
+    target = ROOT / "target" / "candle-peer"
+    out = subprocess.run(
+        ["cargo", "run", "--release", "--quiet", "--manifest-path", str(manifest), "--target-dir", str(target)],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    return {row["bench"]: row["median_ms"] for row in map(json.loads, filter(lambda l: l.startswith("{"), out.splitlines()))}
+
+
 def run_ours():
     subprocess.run(["cargo", "bench", "-p", "benches", "--", "--quick"], cwd=ROOT, check=True, capture_output=True)
     results = {}
@@ -68,7 +80,7 @@ def keep_best(best, name, results):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
-    for peer in ["numpy", "scipy", "torch", "jax"]:
+    for peer in ["numpy", "scipy", "torch", "jax", "candle"]:
         parser.add_argument(f"--skip-{peer}", action="store_true")
     args = parser.parse_args()
     numpy_env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
@@ -85,8 +97,10 @@ def main():
         keep_best(best, "ours", run_ours())
         for name, script, env in peers:
             keep_best(best, name, run_peer(script, env))
+        if not args.skip_candle:
+            keep_best(best, "candle", run_candle())
     (ROOT / "target" / "peers-comparison.json").write_text(json.dumps(best, indent=1))
-    names = ["ours"] + [p[0] for p in peers]
+    names = ["ours"] + [p[0] for p in peers] + ([] if args.skip_candle else ["candle"])
     print("| workload | " + " | ".join(f"{n} (ms)" for n in names) + " | " + " | ".join(f"ours / {n}" for n in names[1:]) + " |")
     print("|---" * (2 * len(names)) + "|")
     for bench_id, what in WORKLOADS:

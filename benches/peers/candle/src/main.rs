@@ -30,7 +30,7 @@ fn main() -> candle_core::Result<()> {
     let a = Var::new(&[1f32], &dev)?;
     let b = Var::new(&[2f32], &dev)?;
     bench("tiny_add_backward", || {
-        let _ = (a.as_tensor() + b.as_tensor()).unwrap().sum_all().unwrap().backward().unwrap();
+        let _ = (a.as_tensor() + b.as_tensor()).unwrap().backward().unwrap();
     });
 
     let widths = [784usize, 256, 256, 10];

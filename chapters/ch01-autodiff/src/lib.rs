@@ -1,0 +1,66 @@
+//! # Chapter 1: automatic differentiation from scratch
+//!
+//! Part 1 builds one neuron, o = tanh(x1 w1 + x2 w2 + b), draws the graph the engine
+//! recorded, and follows the chain rule through it node by node, checking every
+//! number against finite differences. Part 2 trains an MLP on the handwritten digits
+//! with the same engine and reports what it learned.
+
+mod neuron;
+mod train;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use neuron::{neuron_report, ChainRow, NeuronReport};
+pub use train::{train_mlp, EpochRow, MlpReport, Optimiser};
+
+/// Everything the chapter's run is parameterised by.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub hidden: Vec<usize>,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub optimiser: Optimiser,
+    pub lr: f32,
+    pub seed: u64,
+    /// The folder holding `digits.csv` and `pairs.csv`.
+    pub data: PathBuf,
+}
+
+impl Default for Config {
+    /// The full run (a few seconds in release).
+    fn default() -> Config {
+        Config {
+            hidden: vec![128],
+            epochs: 40,
+            batch_size: 32,
+            optimiser: Optimiser::Adam,
+            lr: 2e-3,
+            seed: 0,
+            data: models::data::data_dir(),
+        }
+    }
+}
+
+impl Config {
+    /// The configuration the tests use: the same model, trained briefly.
+    pub fn quick() -> Config {
+        Config { hidden: vec![32], epochs: 3, ..Config::default() }
+    }
+}
+
+/// The numbers the chapter's page shows.
+#[derive(Serialize, Debug)]
+pub struct Report {
+    pub neuron: NeuronReport,
+    pub mlp: MlpReport,
+}
+
+/// Run both parts of the chapter.
+pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
+    Ok(Report { neuron: neuron_report(), mlp: train_mlp(cfg, progress)? })
+}
+
+mod outputs;
+pub use outputs::{chapter, write_outputs};

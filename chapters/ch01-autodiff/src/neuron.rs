@@ -1,0 +1,136 @@
+//! Part 1: one neuron, its graph, and the chain rule through it.
+
+use autograd::{gradcheck, Gradients, Tensor};
+use serde::Serialize;
+
+/// One row of the chain-rule table: a node, its value, its gradient d o / d node as
+/// the chain rule gives it by hand, as `backward` computed it, and (for the inputs)
+/// as central finite differences measure it.
+#[derive(Serialize, Debug, Clone)]
+pub struct ChainRow {
+    pub node: String,
+    pub value: f32,
+    /// How the gradient is obtained by the chain rule, in words.
+    pub rule: String,
+    pub by_hand: f32,
+    pub backward: f32,
+    pub finite_difference: Option<f32>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct NeuronReport {
+    pub output: f32,
+    pub rows: Vec<ChainRow>,
+    /// gradcheck over all five inputs: elements compared and the largest difference.
+    pub gradcheck_checked: usize,
+    pub gradcheck_max_error: f32,
+    /// The engine's own picture of the graph, Graphviz DOT.
+    #[serde(skip)]
+    pub dot: String,
+    #[serde(skip)]
+    pub svg: String,
+}
+
+// ANCHOR: neuron
+/// The neuron o = tanh(x1 w1 + x2 w2 + b), built from the engine's primitives.
+/// Returns every intermediate so the page can name them.
+pub struct Neuron {
+    pub x1: Tensor,
+    pub x2: Tensor,
+    pub w1: Tensor,
+    pub w2: Tensor,
+    pub b: Tensor,
+    pub x1w1: Tensor,
+    pub x2w2: Tensor,
+    pub n: Tensor,
+    pub o: Tensor,
+}
+
+pub fn neuron(x1: f32, x2: f32, w1: f32, w2: f32, b: f32) -> Neuron {
+    let scalar = |v: f32| Tensor::var(vec![v], &[]);
+    let (x1, x2, w1, w2, b) = (scalar(x1), scalar(x2), scalar(w1), scalar(w2), scalar(b));
+    let x1w1 = x1.mul(&w1);
+    let x2w2 = x2.mul(&w2);
+    let n = x1w1.add(&x2w2).add(&b);
+    let o = n.tanh();
+    Neuron { x1, x2, w1, w2, b, x1w1, x2w2, n, o }
+}
+// ANCHOR_END: neuron
+
+/// The values of the classic example (micrograd's): b is chosen so n = 0.8814,
+/// where tanh'(n) = 1 - tanh(n)^2 = 0.5 exactly.
+pub const INPUTS: [f32; 5] = [2.0, 0.0, -3.0, 1.0, 6.881_373_6];
+
+/// d o / d input by central differences: o(input + eps) - o(input - eps) over 2 eps.
+fn finite_difference(which: usize) -> f32 {
+    let eps = 1e-3;
+    let at = |delta: f32| {
+        let mut v = INPUTS;
+        v[which] += delta;
+        neuron(v[0], v[1], v[2], v[3], v[4]).o.item() as f64
+    };
+    ((at(eps) - at(-eps)) / (2.0 * eps as f64)) as f32
+}
+
+pub fn neuron_report() -> NeuronReport {
+    let [x1v, x2v, w1v, w2v, bv] = INPUTS;
+    let nn = neuron(x1v, x2v, w1v, w2v, bv);
+    // ANCHOR: backward_call
+    let grads: Gradients = nn.o.backward();
+    // ANCHOR_END: backward_call
+    let g = |t: &Tensor| grads.get(t).map_or(0.0, |g| g.item());
+    // The chain rule by hand, from the output back:
+    let o = nn.o.item();
+    let d_o = 1.0;
+    let d_n = d_o * (1.0 - o * o); // tanh' = 1 - tanh^2
+    let d_x1w1 = d_n; // n = x1w1 + x2w2 + b: each addend's local derivative is 1
+    let d_x2w2 = d_n;
+    let d_b = d_n;
+    let d_x1 = d_x1w1 * w1v; // x1w1 = x1 * w1: d/dx1 = w1
+    let d_w1 = d_x1w1 * x1v;
+    let d_x2 = d_x2w2 * w2v;
+    let d_w2 = d_x2w2 * x2v;
+    let row = |node: &str, t: &Tensor, rule: &str, by_hand: f32, fd: Option<usize>| ChainRow {
+        node: node.to_string(),
+        value: t.item(),
+        rule: rule.to_string(),
+        by_hand,
+        backward: g(t),
+        finite_difference: fd.map(finite_difference),
+    };
+    let rows = vec![
+        row("o", &nn.o, "start: do/do = 1", d_o, None),
+        row("n", &nn.n, "do/do * (1 - o^2)", d_n, None),
+        row("x1w1", &nn.x1w1, "do/dn * 1", d_x1w1, None),
+        row("x2w2", &nn.x2w2, "do/dn * 1", d_x2w2, None),
+        row("b", &nn.b, "do/dn * 1", d_b, Some(4)),
+        row("x1", &nn.x1, "do/dx1w1 * w1", d_x1, Some(0)),
+        row("w1", &nn.w1, "do/dx1w1 * x1", d_w1, Some(2)),
+        row("x2", &nn.x2, "do/dx2w2 * w2", d_x2, Some(1)),
+        row("w2", &nn.w2, "do/dx2w2 * x2", d_w2, Some(3)),
+    ];
+    let inputs: Vec<Tensor> = [&nn.x1, &nn.x2, &nn.w1, &nn.w2, &nn.b].into_iter().cloned().collect();
+    let check = gradcheck("neuron", &inputs, |t| {
+        t[0].mul(&t[2]).add(&t[1].mul(&t[3])).add(&t[4]).tanh()
+    })
+    .expect("the engine's gradients of the neuron pass gradcheck");
+    let names = [
+        (&nn.x1, "x1"),
+        (&nn.x2, "x2"),
+        (&nn.w1, "w1"),
+        (&nn.w2, "w2"),
+        (&nn.b, "b"),
+        (&nn.x1w1, "x1w1"),
+        (&nn.x2w2, "x2w2"),
+        (&nn.n, "n"),
+        (&nn.o, "o"),
+    ];
+    NeuronReport {
+        output: o,
+        rows,
+        gradcheck_checked: check.checked,
+        gradcheck_max_error: check.max_abs_error,
+        dot: nn.o.to_dot(),
+        svg: kit::graph::graph_svg(&nn.o, &names, Some(&grads)),
+    }
+}

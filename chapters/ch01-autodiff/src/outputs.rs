@@ -1,0 +1,107 @@
+//! Writing the chapter's figures and result tables into its book folder.
+
+use kit::plot::{heatmap, image_grid, line_chart, Series};
+use kit::{Options, Output, Table};
+
+use crate::{run, Config, Report};
+
+/// The chapter as the `zoo` runner and `main.rs` see it.
+pub fn chapter() -> kit::Chapter {
+    kit::Chapter { name: "ch01-autodiff", title: "Chapter 1: autodiff from scratch", run: run_and_write }
+}
+
+fn run_and_write(options: &Options) -> anyhow::Result<String> {
+    let mut cfg = if options.quick { Config::quick() } else { Config::default() };
+    cfg.seed = options.seed;
+    cfg.data = options.data.clone();
+    if let Some(epochs) = options.epochs {
+        cfg.epochs = epochs;
+    }
+    let report = run(&cfg, options.progress)?;
+    write_outputs(&report, &Output::new(&options.out))?;
+    Ok(format!(
+        "MLP test accuracy {:.3} (macro-F1 {:.3}) after {} epochs",
+        report.mlp.test_accuracy, report.mlp.test_macro_f1, report.mlp.epochs
+    ))
+}
+
+/// The markdown tables `results.md` holds (the page includes it).
+pub fn results_markdown(report: &Report) -> String {
+    let mut chain = Table::new(&["node", "value", "chain rule", "by hand", "backward()", "finite difference"]);
+    for r in &report.neuron.rows {
+        let fd = r.finite_difference.map_or("".to_string(), |v| format!("{v:.4}"));
+        chain.row(&[
+            format!("`{}`", r.node),
+            format!("{:.4}", r.value),
+            r.rule.clone(),
+            format!("{:.4}", r.by_hand),
+            format!("{:.4}", r.backward),
+            fd,
+        ]);
+    }
+    let m = &report.mlp;
+    let mut summary = Table::new(&["", ""]);
+    summary
+        .row(&["model", &format!("`{}`", m.architecture)])
+        .row(&["training / test images", &format!("{} / {}", m.train_size, m.test_size)])
+        .row(&["epochs", &m.epochs.to_string()])
+        .row(&["final training loss", &format!("{:.4}", m.curve.last().map_or(f32::NAN, |r| r.train_loss))])
+        .row(&["**test accuracy**", &format!("**{:.3}**", m.test_accuracy)])
+        .row(&["test macro-F1", &format!("{:.3}", m.test_macro_f1)])
+        .row(&["test images misclassified", &m.misses.len().to_string()]);
+    let mut curve = Table::new(&["epoch", "training loss", "training accuracy", "test accuracy"]);
+    let every = (m.curve.len() / 8).max(1);
+    for r in m.curve.iter().filter(|r| r.epoch % every == 0 || r.epoch == 1) {
+        curve.row(&[
+            r.epoch.to_string(),
+            format!("{:.4}", r.train_loss),
+            format!("{:.3}", r.train_accuracy),
+            format!("{:.3}", r.test_accuracy),
+        ]);
+    }
+    format!(
+        "<!-- Written by `cargo run --release -p ch01-autodiff`; do not edit. -->\n\n\
+         ### The chain rule through the neuron\n\n{}\n\
+         gradcheck compared {} gradient entries of the neuron; the largest difference from \
+         central finite differences was {:.1e}.\n\n\
+         ### The digits MLP\n\n{}\n#### Learning curve\n\n{}",
+        chain.to_markdown(),
+        report.neuron.gradcheck_checked,
+        report.neuron.gradcheck_max_error,
+        summary.to_markdown(),
+        curve.to_markdown()
+    )
+}
+
+/// Write `results.md`, `results.json`, `neuron.dot` and the figures.
+pub fn write_outputs(report: &Report, out: &Output) -> anyhow::Result<()> {
+    out.write_results(&results_markdown(report), report)?;
+    out.write_text("neuron.dot", &report.neuron.dot)?;
+    kit::report::write_atomic(&out.figure("neuron_graph.svg"), report.neuron.svg.as_bytes())?;
+    let m = &report.mlp;
+    let points = |f: fn(&crate::EpochRow) -> f64| m.curve.iter().map(|r| (r.epoch as f64, f(r))).collect();
+    line_chart(
+        &out.figure("loss.svg"),
+        "Training loss (mean cross-entropy per epoch)",
+        "epoch",
+        "loss",
+        &[Series { name: "training loss".into(), points: points(|r| r.train_loss as f64) }],
+    )?;
+    line_chart(
+        &out.figure("accuracy.svg"),
+        "Accuracy",
+        "epoch",
+        "accuracy",
+        &[
+            Series { name: "training".into(), points: points(|r| r.train_accuracy) },
+            Series { name: "test".into(), points: points(|r| r.test_accuracy) },
+        ],
+    )?;
+    let digits: Vec<String> = (0..10).map(|d| d.to_string()).collect();
+    let confusion: Vec<Vec<f64>> = m.confusion.iter().map(|row| row.iter().map(|&c| c as f64).collect()).collect();
+    heatmap(&out.figure("confusion.svg"), "Test confusion matrix", &confusion, &digits, &digits, ("true", "predicted"))?;
+    let shown = m.miss_pixels.len().min(24);
+    let images: Vec<&[f32]> = m.miss_pixels[..shown].iter().map(Vec::as_slice).collect();
+    let captions: Vec<String> = m.misses[..shown].iter().map(|x| format!("{} -> {}", x.label, x.predicted)).collect();
+    image_grid(&out.figure("misclassified.svg"), "Misclassified test digits (true -> predicted)", &images, (8, 8), 8, &captions)
+}

@@ -1,0 +1,150 @@
+//! Part 2: an MLP trained on the handwritten digits with the engine from part 1.
+
+use anyhow::Context;
+use autograd::{no_grad, seeded_rng, Adam, Parameter, Sgd, Tensor};
+use models::data::{gather_rows, load_digits, load_split, shuffled_batches, Digits};
+use models::metrics::{accuracy, argmax_rows, confusion_matrix, macro_f1};
+use models::{Activation, Mlp, Module};
+use serde::Serialize;
+
+use crate::Config;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Optimiser {
+    Adam,
+    /// SGD with momentum 0.9.
+    Sgd,
+}
+
+/// One epoch of the learning curve.
+#[derive(Serialize, Debug, Clone)]
+pub struct EpochRow {
+    pub epoch: usize,
+    pub train_loss: f32,
+    pub train_accuracy: f64,
+    pub test_accuracy: f64,
+}
+
+/// A test image the trained model gets wrong.
+#[derive(Serialize, Debug, Clone)]
+pub struct Miss {
+    pub image: usize,
+    pub label: usize,
+    pub predicted: usize,
+}
+
+#[derive(Serialize, Debug)]
+pub struct MlpReport {
+    pub architecture: String,
+    pub parameters: usize,
+    pub train_size: usize,
+    pub test_size: usize,
+    pub epochs: usize,
+    pub curve: Vec<EpochRow>,
+    pub test_accuracy: f64,
+    pub test_macro_f1: f64,
+    pub confusion: Vec<Vec<usize>>,
+    pub misses: Vec<Miss>,
+    /// The pixels of the misclassified images, for the figure.
+    #[serde(skip)]
+    pub miss_pixels: Vec<Vec<f32>>,
+}
+
+/// Predicted classes for rows `indices` of the digits, without building a graph.
+// ANCHOR: evaluate
+fn predict(model: &Mlp, digits: &Digits, indices: &[usize]) -> Vec<usize> {
+    no_grad(|| {
+        let x = gather_rows(&digits.images, Digits::PIXELS, indices);
+        argmax_rows(&model.forward(&x))
+    })
+}
+// ANCHOR_END: evaluate
+
+enum Opt {
+    Adam(Adam),
+    Sgd(Sgd),
+}
+
+impl Opt {
+    fn step(&mut self, params: &mut [&mut Parameter], grads: &autograd::Gradients) {
+        match self {
+            Opt::Adam(o) => o.step(params, grads),
+            Opt::Sgd(o) => o.step(params, grads),
+        }
+    }
+}
+
+// ANCHOR: train_step
+/// One step of minibatch training: forward, loss, backward, update. The NaN guard
+/// stops training with the step's number if the loss is no longer a number.
+fn train_step(model: &mut Mlp, opt: &mut Opt, x: &Tensor, labels: &[usize], step: usize) -> anyhow::Result<f32> {
+    let logits = model.forward(x); // (batch, 10)
+    let loss = logits.cross_entropy(labels); // mean -log softmax(logits)[label]
+    let value = kit::check_finite(step, loss.item())?;
+    let grads = loss.backward(); // d loss / d every parameter
+    drop(loss); // free the graph, so the update can write in place
+    opt.step(&mut model.parameters_mut(), &grads);
+    Ok(value)
+}
+// ANCHOR_END: train_step
+
+pub fn train_mlp(cfg: &Config, progress: bool) -> anyhow::Result<MlpReport> {
+    let digits = load_digits(&cfg.data.join("digits.csv")).context("loading the digits")?;
+    let split = load_split(&cfg.data.join("pairs.csv")).context("loading the train/test split")?;
+    let mut rng = seeded_rng(cfg.seed);
+    let mut widths = vec![Digits::PIXELS];
+    widths.extend(&cfg.hidden);
+    widths.push(10);
+    let mut model = Mlp::new(&widths, Activation::Relu, &mut rng);
+    let mut opt = match cfg.optimiser {
+        Optimiser::Adam => Opt::Adam(Adam::new(cfg.lr)),
+        Optimiser::Sgd => Opt::Sgd(Sgd::new(cfg.lr).with_momentum(0.9)),
+    };
+    let train_labels: Vec<usize> = split.train.iter().map(|&i| digits.labels[i]).collect();
+    let test_labels: Vec<usize> = split.test.iter().map(|&i| digits.labels[i]).collect();
+    let bar = kit::progress::bar(cfg.epochs as u64, "ch01 mlp", progress);
+    let mut curve = Vec::new();
+    let mut step = 0;
+    for epoch in 1..=cfg.epochs {
+        let mut total = 0.0;
+        let batches = shuffled_batches(split.train.len(), cfg.batch_size, &mut rng);
+        for batch in &batches {
+            let rows: Vec<usize> = batch.iter().map(|&b| split.train[b]).collect();
+            let labels: Vec<usize> = rows.iter().map(|&i| digits.labels[i]).collect();
+            let x = gather_rows(&digits.images, Digits::PIXELS, &rows);
+            total += train_step(&mut model, &mut opt, &x, &labels, step)?;
+            step += 1;
+        }
+        let row = EpochRow {
+            epoch,
+            train_loss: total / batches.len() as f32,
+            train_accuracy: accuracy(&predict(&model, &digits, &split.train), &train_labels),
+            test_accuracy: accuracy(&predict(&model, &digits, &split.test), &test_labels),
+        };
+        bar.set_message(format!("loss {:.3} test acc {:.3}", row.train_loss, row.test_accuracy));
+        bar.inc(1);
+        curve.push(row);
+    }
+    bar.finish_and_clear();
+    let predicted = predict(&model, &digits, &split.test);
+    let misses: Vec<Miss> = split
+        .test
+        .iter()
+        .zip(&predicted)
+        .filter(|&(&i, &p)| digits.labels[i] != p)
+        .map(|(&i, &p)| Miss { image: i, label: digits.labels[i], predicted: p })
+        .collect();
+    Ok(MlpReport {
+        architecture: model.to_string(),
+        parameters: model.num_parameters(),
+        train_size: split.train.len(),
+        test_size: split.test.len(),
+        epochs: cfg.epochs,
+        test_accuracy: accuracy(&predicted, &test_labels),
+        test_macro_f1: macro_f1(&predicted, &test_labels, 10),
+        confusion: confusion_matrix(&predicted, &test_labels, 10),
+        miss_pixels: misses.iter().map(|m| digits.image(m.image).to_vec()).collect(),
+        misses,
+        curve,
+    })
+}

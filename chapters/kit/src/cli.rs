@@ -1,0 +1,75 @@
+//! The flags every chapter takes.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Flags of every chapter binary (and of `zoo run`).
+#[derive(Parser, Debug, Clone)]
+pub struct Args {
+    /// The small configuration the tests use: seconds instead of a minute.
+    #[arg(long)]
+    pub quick: bool,
+    /// Seed of the one RNG everything random draws from.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Where figures and results go [default: book/src/<chapter>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override the configuration's number of training epochs.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub epochs: Option<u64>,
+    /// Folder holding the shipped datasets [default: the repository's data/].
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+}
+
+/// Resolved options a chapter's `run` receives.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub quick: bool,
+    pub seed: u64,
+    pub out: PathBuf,
+    pub epochs: Option<usize>,
+    pub data: PathBuf,
+    /// Draw progress bars (off in tests).
+    pub progress: bool,
+}
+
+/// The repository root, wherever the binary is started from.
+pub fn repo_root() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("..");
+    root.canonicalize().unwrap_or(root)
+}
+
+impl Args {
+    /// Parse the process's flags for `chapter`; a bad flag exits with clap's message.
+    pub fn parse_options(chapter: &str) -> anyhow::Result<Options> {
+        Args::parse().resolve(chapter)
+    }
+
+    /// Fill in defaults and check the folders.
+    pub fn resolve(self, chapter: &str) -> anyhow::Result<Options> {
+        let data = self.data.unwrap_or_else(|| repo_root().join("data"));
+        anyhow::ensure!(
+            data.is_dir(),
+            "data folder {} does not exist; pass --data DIR pointing at the repository's data/ folder",
+            data.display()
+        );
+        Ok(Options {
+            quick: self.quick,
+            seed: self.seed,
+            out: self.out.unwrap_or_else(|| repo_root().join("book").join("src").join(chapter)),
+            epochs: self.epochs.map(|e| e as usize),
+            data,
+            progress: true,
+        })
+    }
+}
+
+impl Options {
+    /// Options for tests: quick, seed 0, output into a scratch folder, no bars.
+    pub fn for_test(out: PathBuf) -> Options {
+        Options { quick: true, seed: 0, out, epochs: None, data: repo_root().join("data"), progress: false }
+    }
+}

@@ -1,0 +1,91 @@
+//! The UCI optical handwritten digits (8x8, values 0..16) and the shared train/test
+//! split of `pairs.csv`. Attribution in data/README.md.
+
+use std::path::Path;
+
+use super::csv::{Csv, DataError};
+
+/// 1797 images of 8x8 pixels scaled to [0, 1], row-major, and their labels 0..9.
+pub struct Digits {
+    /// (n, 64), values in [0, 1]
+    pub images: Vec<f32>,
+    pub labels: Vec<usize>,
+}
+
+impl Digits {
+    pub const SIDE: usize = 8;
+    pub const PIXELS: usize = 64;
+
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// The 64 pixels of image `i`.
+    pub fn image(&self, i: usize) -> &[f32] {
+        &self.images[i * Self::PIXELS..][..Self::PIXELS]
+    }
+}
+
+/// Load `digits.csv` (header `id,p0..p63,label`): every pixel must be an integer in
+/// 0..=16, every label in 0..=9, and ids must be 0, 1, 2, ... in order.
+pub fn load_digits(path: &Path) -> Result<Digits, DataError> {
+    let csv = Csv::read(path)?;
+    let id = csv.column("id")?;
+    let label = csv.column("label")?;
+    let pixels: Vec<usize> = (0..Digits::PIXELS).map(|p| csv.column(&format!("p{p}"))).collect::<Result<_, _>>()?;
+    let mut images = Vec::with_capacity(csv.rows.len() * Digits::PIXELS);
+    let mut labels = Vec::with_capacity(csv.rows.len());
+    for (n, (line, fields)) in csv.rows.iter().enumerate() {
+        let bad = |message: String| DataError { file: path.to_path_buf(), line: Some(*line), message };
+        let row_id: usize = csv.parse(*line, fields, id)?;
+        if row_id != n {
+            return Err(bad(format!("id {row_id} out of order (expected {n})")));
+        }
+        for &p in &pixels {
+            let v: u8 = csv.parse(*line, fields, p)?;
+            if v > 16 {
+                return Err(bad(format!("field {} = {v} is outside 0..=16", csv.header[p])));
+            }
+            images.push(v as f32 / 16.0);
+        }
+        let l: usize = csv.parse(*line, fields, label)?;
+        if l > 9 {
+            return Err(bad(format!("label {l} is outside 0..=9")));
+        }
+        labels.push(l);
+    }
+    Ok(Digits { images, labels })
+}
+
+/// The fixed split of `pairs.csv`: row indices (= image ids) of the train and test sets.
+pub struct Split {
+    pub train: Vec<usize>,
+    pub test: Vec<usize>,
+}
+
+/// Load the `split` column of `pairs.csv` (header `pair_id,label,image_id,audio_id,split`).
+pub fn load_split(path: &Path) -> Result<Split, DataError> {
+    let csv = Csv::read(path)?;
+    let image = csv.column("image_id")?;
+    let split = csv.column("split")?;
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for (line, fields) in &csv.rows {
+        let id: usize = csv.parse(*line, fields, image)?;
+        match fields[split].as_str() {
+            "train" => train.push(id),
+            "test" => test.push(id),
+            other => {
+                return Err(DataError {
+                    file: path.to_path_buf(),
+                    line: Some(*line),
+                    message: format!("split {other:?} is neither \"train\" nor \"test\""),
+                });
+            }
+        }
+    }
+    Ok(Split { train, test })
+}

@@ -1,0 +1,18 @@
+//! Datasets shipped in the repository's `data/` folder, loaders that say exactly what
+//! is wrong with a bad file, and the batching every chapter uses.
+
+mod batch;
+mod csv;
+mod digits;
+
+use std::path::PathBuf;
+
+pub use batch::{gather_rows, shuffled_batches, stratified_split};
+pub use csv::DataError;
+pub use digits::{load_digits, load_split, Digits, Split};
+
+/// The repository's `data/` folder (where `cargo run` and `cargo test` find the
+/// shipped datasets wherever they are started from).
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("data")
+}

@@ -1,0 +1,98 @@
+//! `Mlp`: a stack of `Linear` layers with an activation between them.
+
+use std::fmt;
+
+use autograd::{Parameter, Rng, Tensor};
+
+use crate::linear::Linear;
+use crate::module::Module;
+
+/// The nonlinearity between layers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activation {
+    Relu,
+    Tanh,
+    Sigmoid,
+    /// No nonlinearity: the stack collapses to one linear map (a useful control).
+    Identity,
+}
+
+impl Activation {
+    pub fn apply(self, x: &Tensor) -> Tensor {
+        match self {
+            Activation::Relu => x.relu(),
+            Activation::Tanh => x.tanh(),
+            Activation::Sigmoid => x.sigmoid(),
+            Activation::Identity => x.clone(),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Activation::Relu => "relu",
+            Activation::Tanh => "tanh",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Identity => "identity",
+        }
+    }
+}
+
+/// Layers of widths `widths[0] -> widths[1] -> ... -> widths[last]`, the activation
+/// after every layer but the last (which outputs logits or a regression value).
+pub struct Mlp {
+    pub layers: Vec<Linear>,
+    pub activation: Activation,
+}
+
+impl Mlp {
+    /// Random initialisation suited to the activation (Kaiming for ReLU, else Xavier).
+    #[track_caller]
+    pub fn new(widths: &[usize], activation: Activation, rng: &mut Rng) -> Mlp {
+        assert!(widths.len() >= 2, "Mlp: needs at least an input and an output width, got {widths:?}");
+        let layers = widths
+            .windows(2)
+            .map(|w| match activation {
+                Activation::Relu => Linear::kaiming(w[0], w[1], rng),
+                _ => Linear::xavier(w[0], w[1], rng),
+            })
+            .collect();
+        Mlp { layers, activation }
+    }
+
+    /// The widths, input first.
+    pub fn widths(&self) -> Vec<usize> {
+        let mut widths = vec![self.layers[0].in_features()];
+        widths.extend(self.layers.iter().map(Linear::out_features));
+        widths
+    }
+}
+
+impl Module for Mlp {
+    #[track_caller]
+    fn forward(&self, x: &Tensor) -> Tensor {
+        let mut h = x.clone();
+        for (i, layer) in self.layers.iter().enumerate() {
+            h = layer.forward(&h);
+            if i + 1 < self.layers.len() {
+                h = self.activation.apply(&h);
+            }
+        }
+        h
+    }
+
+    fn parameters(&self) -> Vec<&Parameter> {
+        self.layers.iter().flat_map(Module::parameters).collect()
+    }
+
+    fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
+        self.layers.iter_mut().flat_map(Module::parameters_mut).collect()
+    }
+}
+
+impl fmt::Display for Mlp {
+    /// `Mlp(64 -> 128 -> 10, relu, 9610 parameters)`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let widths: Vec<String> = self.widths().iter().map(usize::to_string).collect();
+        write!(f, "Mlp({}, {}, {} parameters)", widths.join(" -> "), self.activation.name(), self.num_parameters())
+    }
+}
