@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use autograd::{init, Parameter, Rng, Tensor};
+use autograd::{Parameter, Rng, Tensor, init};
 
 use crate::module::Module;
 

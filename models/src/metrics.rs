@@ -15,7 +15,13 @@ pub fn argmax_rows(scores: &Tensor) -> Vec<usize> {
 /// Fraction of predictions equal to the truth.
 #[track_caller]
 pub fn accuracy(predicted: &[usize], truth: &[usize]) -> f64 {
-    assert_eq!(predicted.len(), truth.len(), "accuracy: {} predictions for {} labels", predicted.len(), truth.len());
+    assert_eq!(
+        predicted.len(),
+        truth.len(),
+        "accuracy: {} predictions for {} labels",
+        predicted.len(),
+        truth.len()
+    );
     if truth.is_empty() {
         return 0.0;
     }
@@ -25,7 +31,13 @@ pub fn accuracy(predicted: &[usize], truth: &[usize]) -> f64 {
 /// `m[t][p]`: how many examples of true class t were predicted as p.
 #[track_caller]
 pub fn confusion_matrix(predicted: &[usize], truth: &[usize], classes: usize) -> Vec<Vec<usize>> {
-    assert_eq!(predicted.len(), truth.len(), "confusion_matrix: {} predictions for {} labels", predicted.len(), truth.len());
+    assert_eq!(
+        predicted.len(),
+        truth.len(),
+        "confusion_matrix: {} predictions for {} labels",
+        predicted.len(),
+        truth.len()
+    );
     let mut m = vec![vec![0; classes]; classes];
     for (&p, &t) in predicted.iter().zip(truth) {
         m[t][p] += 1;

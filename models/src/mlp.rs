@@ -93,6 +93,12 @@ impl fmt::Display for Mlp {
     /// `Mlp(64 -> 128 -> 10, relu, 9610 parameters)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let widths: Vec<String> = self.widths().iter().map(usize::to_string).collect();
-        write!(f, "Mlp({}, {}, {} parameters)", widths.join(" -> "), self.activation.name(), self.num_parameters())
+        write!(
+            f,
+            "Mlp({}, {}, {} parameters)",
+            widths.join(" -> "),
+            self.activation.name(),
+            self.num_parameters()
+        )
     }
 }

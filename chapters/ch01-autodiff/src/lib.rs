@@ -12,8 +12,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use neuron::{neuron_report, ChainRow, NeuronReport};
-pub use train::{train_mlp, EpochRow, MlpReport, Optimiser};
+pub use neuron::{ChainRow, NeuronReport, neuron_report};
+pub use train::{EpochRow, MlpReport, Optimiser, train_mlp};
 
 /// Everything the chapter's run is parameterised by.
 #[derive(Clone, Debug)]

@@ -1,6 +1,6 @@
 //! Part 1: one neuron, its graph, and the chain rule through it.
 
-use autograd::{gradcheck, Gradients, Tensor};
+use autograd::{Gradients, Tensor, gradcheck};
 use serde::Serialize;
 
 /// One row of the chain-rule table: a node, its value, its gradient d o / d node as
@@ -110,10 +110,8 @@ pub fn neuron_report() -> NeuronReport {
         row("w2", &nn.w2, "do/dx2w2 * x2", d_w2, Some(3)),
     ];
     let inputs: Vec<Tensor> = [&nn.x1, &nn.x2, &nn.w1, &nn.w2, &nn.b].into_iter().cloned().collect();
-    let check = gradcheck("neuron", &inputs, |t| {
-        t[0].mul(&t[2]).add(&t[1].mul(&t[3])).add(&t[4]).tanh()
-    })
-    .expect("the engine's gradients of the neuron pass gradcheck");
+    let check = gradcheck("neuron", &inputs, |t| t[0].mul(&t[2]).add(&t[1].mul(&t[3])).add(&t[4]).tanh())
+        .expect("the engine's gradients of the neuron pass gradcheck");
     let names = [
         (&nn.x1, "x1"),
         (&nn.x2, "x2"),

@@ -1,9 +1,9 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::{heatmap, image_grid, line_chart, Series};
+use kit::plot::{Series, heatmap, image_grid, line_chart};
 use kit::{Options, Output, Table};
 
-use crate::{run, Config, Report};
+use crate::{Config, Report, run};
 
 /// The chapter as the `zoo` runner and `main.rs` see it.
 pub fn chapter() -> kit::Chapter {
@@ -27,7 +27,8 @@ fn run_and_write(options: &Options) -> anyhow::Result<String> {
 
 /// The markdown tables `results.md` holds (the page includes it).
 pub fn results_markdown(report: &Report) -> String {
-    let mut chain = Table::new(&["node", "value", "chain rule", "by hand", "backward()", "finite difference"]);
+    let mut chain =
+        Table::new(&["node", "value", "chain rule", "by hand", "backward()", "finite difference"]);
     for r in &report.neuron.rows {
         let fd = r.finite_difference.map_or("".to_string(), |v| format!("{v:.4}"));
         chain.row(&[
@@ -98,10 +99,26 @@ pub fn write_outputs(report: &Report, out: &Output) -> anyhow::Result<()> {
         ],
     )?;
     let digits: Vec<String> = (0..10).map(|d| d.to_string()).collect();
-    let confusion: Vec<Vec<f64>> = m.confusion.iter().map(|row| row.iter().map(|&c| c as f64).collect()).collect();
-    heatmap(&out.figure("confusion.svg"), "Test confusion matrix", &confusion, &digits, &digits, ("true", "predicted"))?;
+    let confusion: Vec<Vec<f64>> =
+        m.confusion.iter().map(|row| row.iter().map(|&c| c as f64).collect()).collect();
+    heatmap(
+        &out.figure("confusion.svg"),
+        "Test confusion matrix",
+        &confusion,
+        &digits,
+        &digits,
+        ("true", "predicted"),
+    )?;
     let shown = m.miss_pixels.len().min(24);
     let images: Vec<&[f32]> = m.miss_pixels[..shown].iter().map(Vec::as_slice).collect();
-    let captions: Vec<String> = m.misses[..shown].iter().map(|x| format!("{} -> {}", x.label, x.predicted)).collect();
-    image_grid(&out.figure("misclassified.svg"), "Misclassified test digits (true -> predicted)", &images, (8, 8), 8, &captions)
+    let captions: Vec<String> =
+        m.misses[..shown].iter().map(|x| format!("{} -> {}", x.label, x.predicted)).collect();
+    image_grid(
+        &out.figure("misclassified.svg"),
+        "Misclassified test digits (true -> predicted)",
+        &images,
+        (8, 8),
+        8,
+        &captions,
+    )
 }

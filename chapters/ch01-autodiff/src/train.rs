@@ -1,8 +1,8 @@
 //! Part 2: an MLP trained on the handwritten digits with the engine from part 1.
 
 use anyhow::Context;
-use autograd::{no_grad, seeded_rng, Adam, Parameter, Sgd, Tensor};
-use models::data::{gather_rows, load_digits, load_split, shuffled_batches, Digits};
+use autograd::{Adam, Parameter, Sgd, Tensor, no_grad, seeded_rng};
+use models::data::{Digits, gather_rows, load_digits, load_split, shuffled_batches};
 use models::metrics::{accuracy, argmax_rows, confusion_matrix, macro_f1};
 use models::{Activation, Mlp, Module};
 use serde::Serialize;
@@ -77,7 +77,13 @@ impl Opt {
 // ANCHOR: train_step
 /// One step of minibatch training: forward, loss, backward, update. The NaN guard
 /// stops training with the step's number if the loss is no longer a number.
-fn train_step(model: &mut Mlp, opt: &mut Opt, x: &Tensor, labels: &[usize], step: usize) -> anyhow::Result<f32> {
+fn train_step(
+    model: &mut Mlp,
+    opt: &mut Opt,
+    x: &Tensor,
+    labels: &[usize],
+    step: usize,
+) -> anyhow::Result<f32> {
     let logits = model.forward(x); // (batch, 10)
     let loss = logits.cross_entropy(labels); // mean -log softmax(logits)[label]
     let value = kit::check_finite(step, loss.item())?;

@@ -13,8 +13,8 @@ pub mod report;
 pub mod train;
 
 pub use cli::{Args, Options};
-pub use report::{rounded, Output, Table};
-pub use train::{check_finite, Diverged};
+pub use report::{Output, Table, rounded};
+pub use train::{Diverged, check_finite};
 
 /// One chapter, as the `zoo` runner and the chapter's own binary see it.
 pub struct Chapter {

@@ -6,7 +6,7 @@ use std::sync::Once;
 
 use anyhow::anyhow;
 use plotters::prelude::*;
-use plotters::style::{register_font, FontStyle};
+use plotters::style::{FontStyle, register_font};
 
 use crate::report::write_atomic;
 
@@ -40,7 +40,11 @@ fn colour(i: usize) -> RGBColor {
 }
 
 /// Draw into an SVG string with `draw`, then write it to `path` atomically.
-fn svg(path: &std::path::Path, size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> anyhow::Result<()>) -> anyhow::Result<()> {
+fn svg(
+    path: &std::path::Path,
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     ensure_font();
     let mut text = String::new();
     {
@@ -69,7 +73,13 @@ pub struct Series {
 }
 
 /// Lines with a legend and axis labels.
-pub fn line_chart(path: &std::path::Path, title: &str, x_label: &str, y_label: &str, series: &[Series]) -> anyhow::Result<()> {
+pub fn line_chart(
+    path: &std::path::Path,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[Series],
+) -> anyhow::Result<()> {
     svg(path, (640, 400), |root| {
         let xs = padded(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
         let ys = padded(series.iter().flat_map(|s| s.points.iter().map(|p| p.1)));
@@ -80,7 +90,13 @@ pub fn line_chart(path: &std::path::Path, title: &str, x_label: &str, y_label: &
             .y_label_area_size(56)
             .build_cartesian_2d(xs, ys)
             .map_err(|e| anyhow!("{e}"))?;
-        chart.configure_mesh().x_desc(x_label).y_desc(y_label).draw().map_err(|e| anyhow!("{e}"))?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .x_label_formatter(&|v| format!("{v}"))
+            .draw()
+            .map_err(|e| anyhow!("{e}"))?;
         for (i, s) in series.iter().enumerate() {
             let c = colour(i);
             chart
@@ -99,7 +115,13 @@ pub fn line_chart(path: &std::path::Path, title: &str, x_label: &str, y_label: &
 }
 
 /// Points coloured by class, with a legend of class names.
-pub fn scatter(path: &std::path::Path, title: &str, points: &[(f64, f64)], classes: &[usize], class_names: &[String]) -> anyhow::Result<()> {
+pub fn scatter(
+    path: &std::path::Path,
+    title: &str,
+    points: &[(f64, f64)],
+    classes: &[usize],
+    class_names: &[String],
+) -> anyhow::Result<()> {
     svg(path, (560, 480), |root| {
         let xs = padded(points.iter().map(|p| p.0));
         let ys = padded(points.iter().map(|p| p.1));
@@ -120,7 +142,12 @@ pub fn scatter(path: &std::path::Path, title: &str, points: &[(f64, f64)], class
                 .label(name)
                 .legend(move |(x, y)| Circle::new((x + 8, y), 4, style));
         }
-        chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).draw().map_err(|e| anyhow!("{e}"))
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|e| anyhow!("{e}"))
     })
 }
 
@@ -135,7 +162,8 @@ pub fn image_grid(
     captions: &[String],
 ) -> anyhow::Result<()> {
     let cell = 72u32;
-    let rows = images.len().div_ceil(cols.max(1)) as u32;
+    let cols = cols.clamp(1, images.len().max(1));
+    let rows = images.len().div_ceil(cols) as u32;
     let size = (cell * cols as u32 + 20, (cell + 18) * rows + 40);
     svg(path, size, |root| {
         root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", 18))).map_err(|e| anyhow!("{e}"))?;
@@ -166,34 +194,46 @@ pub fn image_grid(
 
 /// A matrix as coloured cells (darker = larger), each annotated with its value:
 /// for confusion matrices. `rows` label the rows, `cols` the columns.
-pub fn heatmap(path: &std::path::Path, title: &str, matrix: &[Vec<f64>], rows: &[String], cols: &[String], axes: (&str, &str)) -> anyhow::Result<()> {
+pub fn heatmap(
+    path: &std::path::Path,
+    title: &str,
+    matrix: &[Vec<f64>],
+    rows: &[String],
+    cols: &[String],
+    axes: (&str, &str),
+) -> anyhow::Result<()> {
     let cell = 40i32;
     let (n_rows, n_cols) = (matrix.len() as i32, matrix.first().map_or(0, Vec::len) as i32);
-    let size = ((cell * n_cols + 110) as u32, (cell * n_rows + 110) as u32);
+    let (x0, y0) = (80, 84);
+    let size = ((x0 + cell * n_cols + 20) as u32, (y0 + cell * n_rows + 20) as u32);
     let max = matrix.iter().flatten().fold(0.0f64, |m, &v| m.max(v)).max(1e-12);
     svg(path, size, |root| {
         root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", 18))).map_err(|e| anyhow!("{e}"))?;
-        let (x0, y0) = (80, 60);
-        root.draw(&Text::new(axes.1.to_string(), (x0, 34), ("sans-serif", 14))).map_err(|e| anyhow!("{e}"))?;
-        root.draw(&Text::new(axes.0.to_string(), (8, 34), ("sans-serif", 14))).map_err(|e| anyhow!("{e}"))?;
+        let (cols_label, rows_label) = (format!("{} \u{2192}", axes.1), format!("{} \u{2193}", axes.0));
+        root.draw(&Text::new(cols_label, (x0, 36), ("sans-serif", 14))).map_err(|e| anyhow!("{e}"))?;
+        root.draw(&Text::new(rows_label, (8, y0 - 20), ("sans-serif", 14))).map_err(|e| anyhow!("{e}"))?;
         for (j, label) in cols.iter().enumerate() {
             let at = (x0 + j as i32 * cell + cell / 2 - 4, y0 - 18);
             root.draw(&Text::new(label.clone(), at, ("sans-serif", 13))).map_err(|e| anyhow!("{e}"))?;
         }
         for (i, row) in matrix.iter().enumerate() {
             let y = y0 + i as i32 * cell;
-            root.draw(&Text::new(rows[i].clone(), (x0 - 24, y + cell / 2 - 7), ("sans-serif", 13))).map_err(|e| anyhow!("{e}"))?;
+            root.draw(&Text::new(rows[i].clone(), (x0 - 24, y + cell / 2 - 7), ("sans-serif", 13)))
+                .map_err(|e| anyhow!("{e}"))?;
             for (j, &v) in row.iter().enumerate() {
                 let x = x0 + j as i32 * cell;
                 let shade = 1.0 - (v / max).sqrt() * 0.85;
                 let fill = RGBColor((255.0 * shade) as u8, (255.0 * shade) as u8, 255);
-                root.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], fill.filled())).map_err(|e| anyhow!("{e}"))?;
-                root.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], RGBColor(200, 200, 200))).map_err(|e| anyhow!("{e}"))?;
+                root.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], fill.filled()))
+                    .map_err(|e| anyhow!("{e}"))?;
+                root.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], RGBColor(200, 200, 200)))
+                    .map_err(|e| anyhow!("{e}"))?;
                 if v != 0.0 {
                     let ink = if shade < 0.5 { WHITE } else { BLACK };
                     let text = if v.fract() == 0.0 { format!("{v}") } else { format!("{v:.2}") };
                     let style = ("sans-serif", 13).into_font().color(&ink);
-                    root.draw(&Text::new(text, (x + 6, y + cell / 2 - 7), style)).map_err(|e| anyhow!("{e}"))?;
+                    root.draw(&Text::new(text, (x + 6, y + cell / 2 - 7), style))
+                        .map_err(|e| anyhow!("{e}"))?;
                 }
             }
         }
@@ -202,7 +242,12 @@ pub fn heatmap(path: &std::path::Path, title: &str, matrix: &[Vec<f64>], rows: &
 }
 
 /// Vertical bars with their values written on top.
-pub fn bar_chart(path: &std::path::Path, title: &str, y_label: &str, bars: &[(String, f64)]) -> anyhow::Result<()> {
+pub fn bar_chart(
+    path: &std::path::Path,
+    title: &str,
+    y_label: &str,
+    bars: &[(String, f64)],
+) -> anyhow::Result<()> {
     svg(path, (640, 400), |root| {
         let top = bars.iter().fold(0.0f64, |m, b| m.max(b.1)) * 1.15 + 1e-9;
         let mut chart = ChartBuilder::on(root)
@@ -223,9 +268,16 @@ pub fn bar_chart(path: &std::path::Path, title: &str, y_label: &str, bars: &[(St
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
         for (i, (_, v)) in bars.iter().enumerate() {
-            let rect = Rectangle::new([(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), *v)], colour(i).filled());
+            let rect = Rectangle::new(
+                [(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), *v)],
+                colour(i).filled(),
+            );
             chart.draw_series(std::iter::once(rect)).map_err(|e| anyhow!("{e}"))?;
-            let label = Text::new(format!("{v:.3}"), (SegmentValue::CenterOf(i), *v + top * 0.02), ("sans-serif", 13));
+            let label = Text::new(
+                format!("{v:.3}"),
+                (SegmentValue::CenterOf(i), *v + top * 0.02),
+                ("sans-serif", 13),
+            );
             chart.draw_series(std::iter::once(label)).map_err(|e| anyhow!("{e}"))?;
         }
         Ok(())

@@ -16,7 +16,8 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     let name = path.file_name().context("output path has no file name")?.to_string_lossy();
     let tmp = dir.join(format!(".{name}.tmp"));
     std::fs::write(&tmp, contents).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))?;
     Ok(())
 }
 
@@ -63,7 +64,13 @@ impl Table {
     /// Add a row; panics if it has a different number of cells than the header.
     #[track_caller]
     pub fn row<S: ToString>(&mut self, cells: &[S]) -> &mut Table {
-        assert_eq!(cells.len(), self.headers.len(), "Table::row: {} cells for {} columns", cells.len(), self.headers.len());
+        assert_eq!(
+            cells.len(),
+            self.headers.len(),
+            "Table::row: {} cells for {} columns",
+            cells.len(),
+            self.headers.len()
+        );
         self.rows.push(cells.iter().map(ToString::to_string).collect());
         self
     }
@@ -94,7 +101,8 @@ mod tests {
         let path = dir.join("sub").join("a.txt");
         write_atomic(&path, b"hello").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "hello");
-        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> =
+            std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.txt")]);
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -24,7 +24,10 @@ pub fn gather_rows(table: &[f32], width: usize, indices: &[usize]) -> Tensor {
 /// per class, a shuffled `round(test_fraction * count)` go to test. Returns (train, test),
 /// each sorted.
 pub fn stratified_split(labels: &[usize], test_fraction: f64, rng: &mut Rng) -> (Vec<usize>, Vec<usize>) {
-    assert!((0.0..=1.0).contains(&test_fraction), "stratified_split: test_fraction {test_fraction} outside [0, 1]");
+    assert!(
+        (0.0..=1.0).contains(&test_fraction),
+        "stratified_split: test_fraction {test_fraction} outside [0, 1]"
+    );
     let classes = labels.iter().max().map_or(0, |m| m + 1);
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for class in 0..classes {

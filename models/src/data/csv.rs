@@ -42,7 +42,13 @@ impl Csv {
         let mut lines = text.lines().enumerate();
         let header: Vec<String> = match lines.next() {
             Some((_, h)) => h.split(',').map(str::to_string).collect(),
-            None => return Err(DataError { file: path.to_path_buf(), line: None, message: "the file is empty".into() }),
+            None => {
+                return Err(DataError {
+                    file: path.to_path_buf(),
+                    line: None,
+                    message: "the file is empty".into(),
+                });
+            }
         };
         let mut rows = Vec::new();
         for (i, line) in lines {
@@ -72,11 +78,21 @@ impl Csv {
     }
 
     /// Parse one field, naming the file, line, column and value when it is bad.
-    pub(crate) fn parse<T: std::str::FromStr>(&self, line: usize, fields: &[String], column: usize) -> Result<T, DataError> {
+    pub(crate) fn parse<T: std::str::FromStr>(
+        &self,
+        line: usize,
+        fields: &[String],
+        column: usize,
+    ) -> Result<T, DataError> {
         fields[column].trim().parse().map_err(|_| DataError {
             file: self.path.clone(),
             line: Some(line),
-            message: format!("field {} = {:?} is not a valid {}", self.header[column], fields[column], std::any::type_name::<T>()),
+            message: format!(
+                "field {} = {:?} is not a valid {}",
+                self.header[column],
+                fields[column],
+                std::any::type_name::<T>()
+            ),
         })
     }
 }

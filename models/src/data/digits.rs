@@ -36,7 +36,8 @@ pub fn load_digits(path: &Path) -> Result<Digits, DataError> {
     let csv = Csv::read(path)?;
     let id = csv.column("id")?;
     let label = csv.column("label")?;
-    let pixels: Vec<usize> = (0..Digits::PIXELS).map(|p| csv.column(&format!("p{p}"))).collect::<Result<_, _>>()?;
+    let pixels: Vec<usize> =
+        (0..Digits::PIXELS).map(|p| csv.column(&format!("p{p}"))).collect::<Result<_, _>>()?;
     let mut images = Vec::with_capacity(csv.rows.len() * Digits::PIXELS);
     let mut labels = Vec::with_capacity(csv.rows.len());
     for (n, (line, fields)) in csv.rows.iter().enumerate() {

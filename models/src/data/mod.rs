@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 pub use batch::{gather_rows, shuffled_batches, stratified_split};
 pub use csv::DataError;
-pub use digits::{load_digits, load_split, Digits, Split};
+pub use digits::{Digits, Split, load_digits, load_split};
 
 /// The repository's `data/` folder (where `cargo run` and `cargo test` find the
 /// shipped datasets wherever they are started from).

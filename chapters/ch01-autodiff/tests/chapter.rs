@@ -1,0 +1,93 @@
+//! The chapter's claims, and a snapshot of its quick report.
+
+use ch01_autodiff::{Config, Optimiser, run};
+
+#[test]
+fn quick_report_snapshot() {
+    let report = run(&Config::quick(), false).unwrap();
+    let mut summary = kit::rounded(&report, 3);
+    // One line per confusion-matrix row, and the misses as a count, to keep the
+    // snapshot readable.
+    let rows: Vec<String> = report.mlp.confusion.iter().map(|r| format!("{r:?}")).collect();
+    summary["mlp"]["confusion"] = serde_json::json!(rows);
+    summary["mlp"]["misses"] = serde_json::json!(report.mlp.misses.len());
+    insta::assert_json_snapshot!("quick_report", summary);
+}
+
+#[test]
+fn the_neuron_matches_the_chain_rule_by_hand_and_finite_differences() {
+    let report = run(&Config::quick(), false).unwrap();
+    let rows = &report.neuron.rows;
+    assert_eq!(rows.len(), 9);
+    for r in rows {
+        assert!(
+            (r.by_hand - r.backward).abs() < 1e-5,
+            "{}: by hand {} vs backward {}",
+            r.node,
+            r.by_hand,
+            r.backward
+        );
+        if let Some(fd) = r.finite_difference {
+            assert!(
+                (fd - r.backward).abs() < 1e-3,
+                "{}: finite difference {fd} vs backward {}",
+                r.node,
+                r.backward
+            );
+        }
+    }
+    // The textbook values: do/dn = 0.5, do/dx1 = -1.5, do/dw1 = 1, do/dw2 = 0.
+    let get = |name: &str| rows.iter().find(|r| r.node == name).unwrap().backward;
+    assert!((get("n") - 0.5).abs() < 1e-4 && (get("x1") + 1.5).abs() < 1e-4);
+    assert!((get("w1") - 1.0).abs() < 1e-4 && get("w2").abs() < 1e-6);
+}
+
+#[test]
+fn the_full_run_reaches_097_test_accuracy() {
+    let report = run(&Config::default(), false).unwrap();
+    assert!(report.mlp.test_accuracy >= 0.97, "test accuracy {}", report.mlp.test_accuracy);
+    assert_eq!(report.mlp.test_size, 359, "the shared split of pairs.csv");
+}
+
+#[test]
+fn same_seed_same_report() {
+    let a = serde_json::to_string(&run(&Config::quick(), false).unwrap()).unwrap();
+    let b = serde_json::to_string(&run(&Config::quick(), false).unwrap()).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_diverging_learning_rate_stops_training_naming_the_step() {
+    let cfg = Config { optimiser: Optimiser::Sgd, lr: 1e30, ..Config::quick() };
+    let err = run(&cfg, false).unwrap_err();
+    let message = format!("{err:#}");
+    assert!(message.contains("training diverged") && message.contains("at step"), "{message}");
+}
+
+#[test]
+fn a_missing_data_folder_is_reported_with_the_file() {
+    let cfg = Config { data: "/nonexistent/data".into(), ..Config::quick() };
+    let message = format!("{:#}", run(&cfg, false).unwrap_err());
+    assert!(message.contains("/nonexistent/data/digits.csv"), "{message}");
+}
+
+#[test]
+fn outputs_are_written_where_the_book_expects_them() {
+    let dir = std::env::temp_dir().join(format!("ch01-out-{}", std::process::id()));
+    let report = run(&Config::quick(), false).unwrap();
+    ch01_autodiff::write_outputs(&report, &kit::Output::new(&dir)).unwrap();
+    for f in [
+        "results.md",
+        "results.json",
+        "neuron.dot",
+        "figures/neuron_graph.svg",
+        "figures/loss.svg",
+        "figures/accuracy.svg",
+        "figures/confusion.svg",
+        "figures/misclassified.svg",
+    ] {
+        let len = std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0);
+        assert!(len > 100, "{f} missing or empty");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
