@@ -126,6 +126,7 @@ impl Tensor {
             self.shape(),
             grad_output.shape()
         );
+        // ANCHOR: backward_pass
         let nodes = collect_graph(self);
         let mut sink = GradSink {
             ids: nodes.iter().map(|n| n.id).collect(),
@@ -142,6 +143,7 @@ impl Tensor {
             // ... and put it back: every node's gradient is kept for the caller.
             sink.grads[pos] = Some(grad);
         }
+        // ANCHOR_END: backward_pass
         let mut pairs: Vec<(usize, Tensor)> = sink
             .ids
             .iter()
@@ -155,6 +157,7 @@ impl Tensor {
     }
 }
 
+// ANCHOR: collect_graph
 /// Every node reachable from `root` that needs a gradient, largest id first.
 fn collect_graph(root: &Tensor) -> Vec<&Node> {
     let mut nodes: Vec<&Node> = Vec::new();
@@ -175,3 +178,4 @@ fn collect_graph(root: &Tensor) -> Vec<&Node> {
     nodes.sort_unstable_by_key(|n| std::cmp::Reverse(n.id));
     nodes
 }
+// ANCHOR_END: collect_graph

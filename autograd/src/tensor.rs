@@ -16,6 +16,7 @@ use crate::buffer;
 use crate::op::Op;
 use crate::shape::numel;
 
+// ANCHOR: node
 pub(crate) struct Node {
     pub(crate) id: usize,
     pub(crate) shape: Vec<usize>,
@@ -26,6 +27,12 @@ pub(crate) struct Node {
     /// its inputs requires a gradient (and no `no_grad` scope was active).
     pub(crate) requires_grad: bool,
 }
+
+/// A tensor of f32 values: a reference-counted handle, so `clone()` is cheap and
+/// copies no data.
+#[derive(Clone)]
+pub struct Tensor(pub(crate) Rc<Node>);
+// ANCHOR_END: node
 
 /// Dropping a node would drop its inputs, which drop theirs, ...: a recursion as deep
 /// as the graph, which overflows the stack on a long unrolled chain. Instead, inputs
@@ -48,11 +55,6 @@ impl Drop for Node {
         }
     }
 }
-
-/// A tensor of f32 values: a reference-counted handle, so `clone()` is cheap and
-/// copies no data.
-#[derive(Clone)]
-pub struct Tensor(pub(crate) Rc<Node>);
 
 thread_local! {
     static NEXT_ID: Cell<usize> = const { Cell::new(0) };

@@ -77,6 +77,7 @@ impl Tensor {
         Tensor::from_op(data, a.shape().to_vec(), Op::Add(a, b))
     }
 
+    // ANCHOR: mul_forward
     /// y = a * b, broadcasting. torch: `a * b`
     #[track_caller]
     pub fn mul(&self, other: &Tensor) -> Tensor {
@@ -84,6 +85,7 @@ impl Tensor {
         let data = zip_map(&a, &b, |x, y| x * y);
         Tensor::from_op(data, a.shape().to_vec(), Op::Mul(a, b))
     }
+    // ANCHOR_END: mul_forward
 
     /// y = a / b, broadcasting. torch: `a / b`
     #[track_caller]
@@ -184,6 +186,7 @@ pub(crate) fn add_backward(a: &Tensor, b: &Tensor, g: &[f32], sink: &mut GradSin
     }
 }
 
+// ANCHOR: mul_backward
 /// y = a * b: dy/da = b, dy/db = a.
 pub(crate) fn mul_backward(a: &Tensor, b: &Tensor, g: &[f32], sink: &mut GradSink) {
     if a.requires_grad() {
@@ -193,6 +196,7 @@ pub(crate) fn mul_backward(a: &Tensor, b: &Tensor, g: &[f32], sink: &mut GradSin
         sink.add(b, map_grad(g, a.data(), |g, a| g * a));
     }
 }
+// ANCHOR_END: mul_backward
 
 /// y = a / b: dy/da = 1/b, dy/db = -a/b^2 = -y/b.
 pub(crate) fn div_backward(a: &Tensor, b: &Tensor, y: &[f32], g: &[f32], sink: &mut GradSink) {
@@ -245,10 +249,12 @@ pub(crate) fn sigmoid_backward(a: &Tensor, y: &[f32], g: &[f32], sink: &mut Grad
     sink.add(a, map_grad(g, y, |g, y| g * y * (1.0 - y)));
 }
 
+// ANCHOR: tanh_backward
 /// y = tanh(a): dy/da = 1 - y^2.
 pub(crate) fn tanh_backward(a: &Tensor, y: &[f32], g: &[f32], sink: &mut GradSink) {
     sink.add(a, map_grad(g, y, |g, y| g * (1.0 - y * y)));
 }
+// ANCHOR_END: tanh_backward
 
 /// Operator sugar so formulas read like math: `&(&x * &w) + &b`.
 macro_rules! binary_operator {

@@ -60,12 +60,14 @@ pub fn results_markdown(report: &Report) -> String {
             format!("{:.3}", r.test_accuracy),
         ]);
     }
+    // The ANCHOR comments let the page include each table where it discusses it.
     format!(
         "<!-- Written by `cargo run --release -p ch01-autodiff`; do not edit. -->\n\n\
-         ### The chain rule through the neuron\n\n{}\n\
+         <!-- ANCHOR: chain -->\n{}\n\
          gradcheck compared {} gradient entries of the neuron; the largest difference from \
-         central finite differences was {:.1e}.\n\n\
-         ### The digits MLP\n\n{}\n#### Learning curve\n\n{}",
+         central finite differences was {:.1e}.\n<!-- ANCHOR_END: chain -->\n\n\
+         <!-- ANCHOR: mlp -->\n{}<!-- ANCHOR_END: mlp -->\n\n\
+         <!-- ANCHOR: curve -->\n{}<!-- ANCHOR_END: curve -->\n",
         chain.to_markdown(),
         report.neuron.gradcheck_checked,
         report.neuron.gradcheck_max_error,

@@ -1,0 +1,144 @@
+//! The book's own checks. mdBook renders a missing include file as an error, but a
+//! misspelled or empty anchor silently as an empty block, and a missing image as a
+//! broken picture: these tests catch all three, plus pages missing from SUMMARY.md.
+
+use std::path::{Path, PathBuf};
+
+fn book_src() -> PathBuf {
+    kit::cli::repo_root().join("book").join("src")
+}
+
+fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            markdown_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+/// `{{#include path}}` and `{{#include path:anchor}}` directives of a page.
+fn includes(text: &str) -> Vec<(String, Option<String>)> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{#include ") {
+        let after = &rest[start + "{{#include ".len()..];
+        let end = after.find("}}").expect("unterminated {{#include");
+        let target = after[..end].trim();
+        let (path, anchor) = match target.split_once(':') {
+            Some((p, a)) => (p.to_string(), Some(a.to_string())),
+            None => (target.to_string(), None),
+        };
+        found.push((path, anchor));
+        rest = &after[end..];
+    }
+    found
+}
+
+/// The lines strictly between `ANCHOR: name` and `ANCHOR_END: name`, if both exist.
+fn anchored_region(text: &str, anchor: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let is_marker = |line: &str, kind: &str| {
+        line.find(kind)
+            .is_some_and(|at| line[at + kind.len()..].trim_start().trim_end_matches("-->").trim() == anchor)
+    };
+    let start = lines.iter().position(|l| is_marker(l, "ANCHOR:"))?;
+    let end = start + lines[start..].iter().position(|l| is_marker(l, "ANCHOR_END:"))?;
+    Some(
+        lines[start + 1..end]
+            .iter()
+            .filter(|l| !l.contains("ANCHOR"))
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+#[test]
+fn every_include_resolves_to_a_nonempty_region() {
+    let mut pages = Vec::new();
+    markdown_files(&book_src(), &mut pages);
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        for (path, anchor) in includes(&text) {
+            checked += 1;
+            let target = page.parent().unwrap().join(&path);
+            let Ok(content) = std::fs::read_to_string(&target) else {
+                problems.push(format!("{}: includes {path}, which does not exist", page.display()));
+                continue;
+            };
+            match anchor {
+                Some(anchor) => match anchored_region(&content, &anchor) {
+                    None => {
+                        problems.push(format!("{}: anchor {anchor:?} not found in {path}", page.display()))
+                    }
+                    Some(region) if region.trim().is_empty() => {
+                        problems.push(format!("{}: anchor {anchor:?} in {path} is empty", page.display()))
+                    }
+                    Some(_) => {}
+                },
+                None if content.trim().is_empty() => {
+                    problems.push(format!("{}: {path} is empty", page.display()))
+                }
+                None => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "book include problems:\n{}", problems.join("\n"));
+    assert!(checked >= 10, "only {checked} includes found: is the book there?");
+}
+
+#[test]
+fn every_image_exists() {
+    let mut pages = Vec::new();
+    markdown_files(&book_src(), &mut pages);
+    let mut missing = Vec::new();
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        for part in text.split("](").skip(1) {
+            let Some(end) = part.find(')') else { continue };
+            let link = &part[..end];
+            if link.ends_with(".svg") || link.ends_with(".png") {
+                let target = page.parent().unwrap().join(link);
+                if !target.exists() {
+                    missing.push(format!("{}: {link}", page.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "missing figures (run `cargo run --release -p zoo -- all`):\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_chapter_has_a_page_in_the_summary() {
+    let summary = std::fs::read_to_string(book_src().join("SUMMARY.md")).unwrap();
+    let chapters = kit::cli::repo_root().join("chapters");
+    for entry in std::fs::read_dir(chapters).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if name.starts_with("ch") {
+            assert!(summary.contains(&format!("{name}/index.md")), "{name} has no page in SUMMARY.md");
+            assert!(book_src().join(&name).join("index.md").exists(), "{name}/index.md is missing");
+        }
+    }
+}
+
+#[test]
+fn the_anchor_parser_finds_regions_and_rejects_misspellings() {
+    let text = "a\n// ANCHOR: step\nlet x = 1;\n// ANCHOR_END: step\n<!-- ANCHOR: t -->\n| a |\n<!-- ANCHOR_END: t -->\n";
+    assert_eq!(anchored_region(text, "step").unwrap(), "let x = 1;");
+    assert_eq!(anchored_region(text, "t").unwrap(), "| a |");
+    assert!(anchored_region(text, "stepp").is_none());
+    assert!(anchored_region(text, "ste").is_none());
+    assert_eq!(
+        includes("x {{#include a.rs:b}} y {{#include c.md}}"),
+        vec![("a.rs".to_string(), Some("b".to_string())), ("c.md".to_string(), None)]
+    );
+}
