@@ -51,10 +51,10 @@ pub fn macro_f1(predicted: &[usize], truth: &[usize], classes: usize) -> f64 {
     let m = confusion_matrix(predicted, truth, classes);
     let mut total = 0.0;
     let mut counted = 0;
-    for c in 0..classes {
-        let tp = m[c][c] as f64;
-        let predicted_c: usize = (0..classes).map(|t| m[t][c]).sum();
-        let actual_c: usize = m[c].iter().sum();
+    for (c, row) in m.iter().enumerate() {
+        let tp = row[c] as f64;
+        let predicted_c: usize = m.iter().map(|r| r[c]).sum();
+        let actual_c: usize = row.iter().sum();
         if actual_c == 0 && predicted_c == 0 {
             continue;
         }

@@ -84,6 +84,25 @@ impl Table {
     }
 }
 
+/// A copy of `value` as JSON with every float rounded to `decimals` places: what
+/// snapshot tests compare, so noise in the last bits does not break them.
+pub fn rounded(value: &impl Serialize, decimals: i32) -> serde_json::Value {
+    fn round(v: serde_json::Value, scale: f64) -> serde_json::Value {
+        use serde_json::Value;
+        match v {
+            Value::Number(n) if n.is_f64() => {
+                let x = (n.as_f64().unwrap() * scale).round() / scale;
+                // -0.0 and 0.0 print alike
+                serde_json::json!(if x == 0.0 { 0.0 } else { x })
+            }
+            Value::Array(items) => Value::Array(items.into_iter().map(|i| round(i, scale)).collect()),
+            Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, round(v, scale))).collect()),
+            other => other,
+        }
+    }
+    round(serde_json::to_value(value).expect("reports serialise"), 10f64.powi(decimals))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,23 +125,4 @@ mod tests {
         assert_eq!(names, vec![std::ffi::OsString::from("a.txt")]);
         std::fs::remove_dir_all(dir).unwrap();
     }
-}
-
-/// A copy of `value` as JSON with every float rounded to `decimals` places: what
-/// snapshot tests compare, so noise in the last bits does not break them.
-pub fn rounded(value: &impl Serialize, decimals: i32) -> serde_json::Value {
-    fn round(v: serde_json::Value, scale: f64) -> serde_json::Value {
-        use serde_json::Value;
-        match v {
-            Value::Number(n) if n.is_f64() => {
-                let x = (n.as_f64().unwrap() * scale).round() / scale;
-                // -0.0 and 0.0 print alike
-                serde_json::json!(if x == 0.0 { 0.0 } else { x })
-            }
-            Value::Array(items) => Value::Array(items.into_iter().map(|i| round(i, scale)).collect()),
-            Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, round(v, scale))).collect()),
-            other => other,
-        }
-    }
-    round(serde_json::to_value(value).expect("reports serialise"), 10f64.powi(decimals))
 }

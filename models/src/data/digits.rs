@@ -30,6 +30,12 @@ impl Digits {
     }
 }
 
+impl std::fmt::Debug for Digits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Digits({} images of 8x8)", self.len())
+    }
+}
+
 /// Load `digits.csv` (header `id,p0..p63,label`): every pixel must be an integer in
 /// 0..=16, every label in 0..=9, and ids must be 0, 1, 2, ... in order.
 pub fn load_digits(path: &Path) -> Result<Digits, DataError> {
@@ -63,6 +69,7 @@ pub fn load_digits(path: &Path) -> Result<Digits, DataError> {
 }
 
 /// The fixed split of `pairs.csv`: row indices (= image ids) of the train and test sets.
+#[derive(Debug)]
 pub struct Split {
     pub train: Vec<usize>,
     pub test: Vec<usize>,

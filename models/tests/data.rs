@@ -1,0 +1,79 @@
+//! Loaders: the shipped files load; bad files are reported with file, line and field.
+
+use models::data::{data_dir, load_digits, load_split, shuffled_batches, stratified_split};
+
+fn scratch(name: &str, contents: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("models-data-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn digits_header() -> String {
+    let pixels: Vec<String> = (0..64).map(|p| format!("p{p}")).collect();
+    format!("id,{},label\n", pixels.join(","))
+}
+
+#[test]
+fn the_shipped_digits_and_split_load() {
+    let digits = load_digits(&data_dir().join("digits.csv")).unwrap();
+    assert_eq!(digits.len(), 1797);
+    assert!(digits.images.iter().all(|&v| (0.0..=1.0).contains(&v)));
+    let mut per_class = [0; 10];
+    digits.labels.iter().for_each(|&l| per_class[l] += 1);
+    assert_eq!(per_class, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180], "as data/README.md says");
+    let split = load_split(&data_dir().join("pairs.csv")).unwrap();
+    assert_eq!((split.train.len(), split.test.len()), (1438, 359));
+}
+
+#[test]
+fn a_bad_pixel_names_the_file_line_and_field() {
+    let mut text = digits_header();
+    text += &format!("0,{},3\n", vec!["0"; 64].join(","));
+    let mut row: Vec<&str> = vec!["1"; 64];
+    row[7] = "x";
+    text += &format!("1,{},4\n", row.join(","));
+    let path = scratch("bad_pixel.csv", &text);
+    let err = load_digits(&path).unwrap_err().to_string();
+    assert!(err.contains("bad_pixel.csv") && err.contains("line 3") && err.contains("p7") && err.contains("\"x\""), "{err}");
+}
+
+#[test]
+fn out_of_range_values_and_short_rows_are_reported() {
+    let mut text = digits_header();
+    text += &format!("0,{},12\n", vec!["0"; 64].join(","));
+    let err = load_digits(&scratch("bad_label.csv", &text)).unwrap_err().to_string();
+    assert!(err.contains("line 2") && err.contains("label 12"), "{err}");
+    let mut text = digits_header();
+    text += "0,1,2\n";
+    let err = load_digits(&scratch("short.csv", &text)).unwrap_err().to_string();
+    assert!(err.contains("line 2") && err.contains("3 fields") && err.contains("66"), "{err}");
+    let err = load_digits(&scratch("missing_column.csv", "id,label\n")).unwrap_err().to_string();
+    assert!(err.contains("no column named \"p0\""), "{err}");
+    let err = load_digits(std::path::Path::new("/no/such/digits.csv")).unwrap_err().to_string();
+    assert!(err.contains("/no/such/digits.csv") && err.contains("cannot read"), "{err}");
+    let err = load_split(&scratch("bad_split.csv", "pair_id,label,image_id,audio_id,split\n0,0,0,0,valid\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 2") && err.contains("\"valid\""), "{err}");
+}
+
+#[test]
+fn batches_cover_every_index_once_and_depend_on_the_seed() {
+    let batches = shuffled_batches(10, 4, &mut autograd::seeded_rng(1));
+    assert_eq!(batches.iter().map(Vec::len).collect::<Vec<_>>(), vec![4, 4, 2]);
+    let mut all: Vec<usize> = batches.concat();
+    all.sort_unstable();
+    assert_eq!(all, (0..10).collect::<Vec<_>>());
+    assert_eq!(batches, shuffled_batches(10, 4, &mut autograd::seeded_rng(1)));
+    assert_ne!(batches, shuffled_batches(10, 4, &mut autograd::seeded_rng(2)));
+}
+
+#[test]
+fn stratified_split_keeps_class_shares() {
+    let labels: Vec<usize> = (0..100).map(|i| if i < 80 { 0 } else { 1 }).collect();
+    let (train, test) = stratified_split(&labels, 0.25, &mut autograd::seeded_rng(0));
+    assert_eq!((train.len(), test.len()), (75, 25));
+    assert_eq!(test.iter().filter(|&&i| labels[i] == 1).count(), 5, "a quarter of the 20 ones");
+}

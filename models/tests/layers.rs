@@ -1,0 +1,67 @@
+//! Linear, Mlp and the metrics, on hand-computed cases.
+
+use autograd::{seeded_rng, Tensor};
+use models::metrics::{accuracy, argmax_rows, confusion_matrix, macro_f1};
+use models::{Activation, Linear, Mlp, Module};
+
+#[test]
+fn linear_computes_x_w_plus_b() {
+    // x = [1, 2], W = [[1, 0, -1], [2, 1, 0]], b = [0.5, 0, 0]:
+    // x W = [1 + 4, 0 + 2, -1 + 0] = [5, 2, -1]; + b = [5.5, 2, -1].
+    let layer = Linear::new(Tensor::from_vec(vec![1.0, 0.0, -1.0, 2.0, 1.0, 0.0], &[2, 3]), Tensor::from_vec(vec![0.5, 0.0, 0.0], &[3]));
+    let y = layer.forward(&Tensor::from_vec(vec![1.0, 2.0], &[1, 2]));
+    assert_eq!(y.data(), &[5.5, 2.0, -1.0]);
+    assert_eq!(layer.to_string(), "Linear(2 -> 3)");
+    let grads = y.sum_all().backward();
+    // d sum / d b = 1 per output; d sum / d W[i][j] = x_i.
+    assert_eq!(grads.get(layer.bias.tensor()).unwrap().data(), &[1.0, 1.0, 1.0]);
+    assert_eq!(grads.get(layer.weight.tensor()).unwrap().data(), &[1.0, 1.0, 1.0, 2.0, 2.0, 2.0]);
+}
+
+#[test]
+fn linear_rejects_a_bias_of_the_wrong_size() {
+    let result = std::panic::catch_unwind(|| Linear::new(Tensor::zeros(&[2, 3]), Tensor::zeros(&[2])));
+    let Err(payload) = result else { panic!("expected a panic") };
+    let message = *payload.downcast::<String>().unwrap();
+    assert!(message.contains("Linear") && message.contains("[2, 3]") && message.contains("[2]"), "{message}");
+}
+
+#[test]
+fn mlp_has_the_promised_shape_and_parameters() {
+    let mlp = Mlp::new(&[64, 32, 10], Activation::Relu, &mut seeded_rng(0));
+    assert_eq!(mlp.to_string(), "Mlp(64 -> 32 -> 10, relu, 2410 parameters)");
+    assert_eq!(mlp.num_parameters(), 64 * 32 + 32 + 32 * 10 + 10);
+    assert_eq!(mlp.forward(&Tensor::zeros(&[5, 64])).shape(), &[5, 10]);
+    assert_eq!(mlp.parameters().len(), 4);
+}
+
+#[test]
+fn an_identity_mlp_is_one_linear_map() {
+    // Without a nonlinearity, two layers compose to x (W1 W2) + (b1 W2 + b2).
+    let mut mlp = Mlp::new(&[3, 4, 2], Activation::Identity, &mut seeded_rng(1));
+    for p in mlp.parameters_mut() {
+        p.update(|v| v.iter_mut().enumerate().for_each(|(i, x)| *x += 0.1 * i as f32));
+    }
+    let x = Tensor::from_vec(vec![0.5, -1.0, 2.0], &[1, 3]);
+    let (l1, l2) = (&mlp.layers[0], &mlp.layers[1]);
+    let w = l1.weight.tensor().matmul(l2.weight.tensor());
+    let b = l1.bias.tensor().reshape(&[1, 4]).matmul(l2.weight.tensor()).add(l2.bias.tensor());
+    let expected = x.matmul(&w).add(&b);
+    for (a, e) in mlp.forward(&x).data().iter().zip(expected.data()) {
+        assert!((a - e).abs() < 1e-5);
+    }
+}
+
+#[test]
+fn metrics_by_hand() {
+    let truth = [0, 0, 1, 1, 2, 2];
+    let predicted = [0, 1, 1, 1, 2, 0];
+    assert!((accuracy(&predicted, &truth) - 4.0 / 6.0).abs() < 1e-12);
+    assert_eq!(confusion_matrix(&predicted, &truth, 3), vec![vec![1, 1, 0], vec![0, 2, 0], vec![1, 0, 1]]);
+    // Per class: 0: P = 1/2, R = 1/2, F1 = 1/2; 1: P = 2/3, R = 1, F1 = 4/5;
+    // 2: P = 1, R = 1/2, F1 = 2/3. Macro-F1 = (1/2 + 4/5 + 2/3) / 3.
+    let expected = (0.5 + 0.8 + 2.0 / 3.0) / 3.0;
+    assert!((macro_f1(&predicted, &truth, 3) - expected).abs() < 1e-12);
+    let scores = Tensor::from_vec(vec![0.1, 0.9, 0.0, 3.0, -1.0, 2.0], &[2, 3]);
+    assert_eq!(argmax_rows(&scores), vec![1, 0]);
+}
