@@ -115,6 +115,7 @@ impl Tensor {
         self.backward_with(&Tensor::ones(self.shape()))
     }
 
+    // ANCHOR: backward_pass
     /// Backward from a non-scalar output, seeded with `grad_output` (same shape):
     /// computes the gradients of `sum(self * grad_output)`.
     #[track_caller]
@@ -126,7 +127,6 @@ impl Tensor {
             self.shape(),
             grad_output.shape()
         );
-        // ANCHOR: backward_pass
         let nodes = collect_graph(self);
         let mut sink = GradSink {
             ids: nodes.iter().map(|n| n.id).collect(),
@@ -143,7 +143,6 @@ impl Tensor {
             // ... and put it back: every node's gradient is kept for the caller.
             sink.grads[pos] = Some(grad);
         }
-        // ANCHOR_END: backward_pass
         let mut pairs: Vec<(usize, Tensor)> = sink
             .ids
             .iter()
@@ -155,6 +154,7 @@ impl Tensor {
         let (ids, grads) = pairs.into_iter().unzip();
         Gradients { ids, grads }
     }
+    // ANCHOR_END: backward_pass
 }
 
 // ANCHOR: collect_graph

@@ -88,6 +88,7 @@ pub fn gradcheck(
     gradcheck_with(op, inputs, GradcheckOptions::default(), f)
 }
 
+// ANCHOR: gradcheck_with
 /// `gradcheck` with explicit step and tolerances.
 pub fn gradcheck_with(
     op: &str,
@@ -105,7 +106,6 @@ pub fn gradcheck_with(
     for (which, x) in inputs.iter().enumerate().filter(|(_, x)| x.requires_grad()) {
         let analytic = grads.get(x).map_or_else(|| vec![0.0; x.numel()], Tensor::to_vec);
         for element in 0..x.numel() {
-            // ANCHOR: central_difference
             // Numeric: central difference, without building graphs.
             let at = |delta: f32| {
                 let mut data = x.to_vec();
@@ -115,7 +115,6 @@ pub fn gradcheck_with(
                 no_grad(|| weighted_sum(&f(&moved)))
             };
             let numeric = ((at(options.eps) - at(-options.eps)) / (2.0 * options.eps as f64)) as f32;
-            // ANCHOR_END: central_difference
             let a = analytic[element];
             let error = (a - numeric).abs();
             let tolerance = options.atol + options.rtol * a.abs().max(numeric.abs());
@@ -136,6 +135,7 @@ pub fn gradcheck_with(
     }
     Ok(report)
 }
+// ANCHOR_END: gradcheck_with
 
 /// Flat row-major offset -> multi-index.
 fn unravel(mut flat: usize, shape: &[usize]) -> Vec<usize> {

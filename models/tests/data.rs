@@ -36,7 +36,13 @@ fn a_bad_pixel_names_the_file_line_and_field() {
     text += &format!("1,{},4\n", row.join(","));
     let path = scratch("bad_pixel.csv", &text);
     let err = load_digits(&path).unwrap_err().to_string();
-    assert!(err.contains("bad_pixel.csv") && err.contains("line 3") && err.contains("p7") && err.contains("\"x\""), "{err}");
+    assert!(
+        err.contains("bad_pixel.csv")
+            && err.contains("line 3")
+            && err.contains("p7")
+            && err.contains("\"x\""),
+        "{err}"
+    );
 }
 
 #[test]

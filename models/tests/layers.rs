@@ -1,6 +1,6 @@
 //! Linear, Mlp and the metrics, on hand-computed cases.
 
-use autograd::{seeded_rng, Tensor};
+use autograd::{Tensor, seeded_rng};
 use models::metrics::{accuracy, argmax_rows, confusion_matrix, macro_f1};
 use models::{Activation, Linear, Mlp, Module};
 
@@ -8,7 +8,10 @@ use models::{Activation, Linear, Mlp, Module};
 fn linear_computes_x_w_plus_b() {
     // x = [1, 2], W = [[1, 0, -1], [2, 1, 0]], b = [0.5, 0, 0]:
     // x W = [1 + 4, 0 + 2, -1 + 0] = [5, 2, -1]; + b = [5.5, 2, -1].
-    let layer = Linear::new(Tensor::from_vec(vec![1.0, 0.0, -1.0, 2.0, 1.0, 0.0], &[2, 3]), Tensor::from_vec(vec![0.5, 0.0, 0.0], &[3]));
+    let layer = Linear::new(
+        Tensor::from_vec(vec![1.0, 0.0, -1.0, 2.0, 1.0, 0.0], &[2, 3]),
+        Tensor::from_vec(vec![0.5, 0.0, 0.0], &[3]),
+    );
     let y = layer.forward(&Tensor::from_vec(vec![1.0, 2.0], &[1, 2]));
     assert_eq!(y.data(), &[5.5, 2.0, -1.0]);
     assert_eq!(layer.to_string(), "Linear(2 -> 3)");

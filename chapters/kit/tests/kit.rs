@@ -1,6 +1,6 @@
 //! The NaN guard, byte-identical figures, and flags resolving to folders.
 
-use kit::plot::{bar_chart, heatmap, image_grid, line_chart, scatter, Series};
+use kit::plot::{Series, bar_chart, heatmap, image_grid, line_chart, scatter};
 
 #[test]
 fn the_nan_guard_names_the_step() {
@@ -19,9 +19,18 @@ fn every_figure_kind_is_written_and_byte_identical_across_runs() {
         let series = [Series { name: "a".into(), points: vec![(1.0, 2.0), (2.0, 1.0)] }];
         match name {
             "line.svg" => line_chart(&path, "t", "x", "y", &series),
-            "scatter.svg" => scatter(&path, "t", &[(0.0, 1.0), (1.0, 0.0)], &[0, 1], &["p".into(), "q".into()]),
+            "scatter.svg" => {
+                scatter(&path, "t", &[(0.0, 1.0), (1.0, 0.0)], &[0, 1], &["p".into(), "q".into()])
+            }
             "grid.svg" => image_grid(&path, "t", &[&[0.0, 1.0, 0.5, 0.25]], (2, 2), 4, &["c".into()]),
-            "heat.svg" => heatmap(&path, "t", &[vec![1.0, 0.0], vec![2.0, 3.0]], &["0".into(), "1".into()], &["0".into(), "1".into()], ("true", "predicted")),
+            "heat.svg" => heatmap(
+                &path,
+                "t",
+                &[vec![1.0, 0.0], vec![2.0, 3.0]],
+                &["0".into(), "1".into()],
+                &["0".into(), "1".into()],
+                ("true", "predicted"),
+            ),
             _ => bar_chart(&path, "t", "y", &[("a".into(), 1.0), ("b".into(), 2.0)]),
         }
         .unwrap();
@@ -37,7 +46,8 @@ fn every_figure_kind_is_written_and_byte_identical_across_runs() {
 
 #[test]
 fn a_missing_data_folder_is_a_clear_error() {
-    let args = kit::Args { quick: true, seed: 0, out: None, epochs: None, data: Some("/no/such/folder".into()) };
+    let args =
+        kit::Args { quick: true, seed: 0, out: None, epochs: None, data: Some("/no/such/folder".into()) };
     let err = args.resolve("ch01-autodiff").unwrap_err().to_string();
     assert!(err.contains("/no/such/folder") && err.contains("--data"), "{err}");
 }
