@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 
 const MIN_POOLED: usize = 4096;
-const MAX_BUFFERS: usize = 64;
+const MAX_BUFFERS: usize = 256;
 const MAX_BYTES: usize = 512 << 20;
 
 struct Pool {

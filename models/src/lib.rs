@@ -6,11 +6,14 @@
 //! trait, and a `Display` that prints the architecture.
 
 pub mod data;
+mod gcn;
+pub mod graph;
 mod linear;
 pub mod metrics;
 mod mlp;
 mod module;
 
+pub use gcn::{Gcn, GcnLayer, Residual};
 pub use linear::Linear;
 pub use mlp::{Activation, Mlp};
 pub use module::Module;

@@ -9,8 +9,10 @@ use crate::op::Op;
 use crate::sparse_matrix::Csr;
 use crate::tensor::Tensor;
 
-/// Below this many multiply-adds, a second thread costs more than it saves.
-const PARALLEL_WORK: usize = 1 << 18;
+/// Below this many multiply-adds, spawning a second thread costs more than it saves
+/// (measured: a 2,000-node GCN ran 2x slower, mostly in the kernel, when every
+/// product spawned a thread).
+const PARALLEL_WORK: usize = 1 << 22;
 
 /// out (a.rows, d) = a x, rows split between threads when the work is large.
 fn spmm_into(a: &Csr, x: &[f32], d: usize, out: &mut [f32]) {

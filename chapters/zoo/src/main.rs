@@ -33,7 +33,7 @@ enum Command {
 }
 
 fn chapters() -> Vec<Chapter> {
-    vec![ch01_autodiff::chapter()]
+    vec![ch01_autodiff::chapter(), ch02_graph_embeddings::chapter()]
 }
 
 fn run(chapters: &[Chapter], args: &Args) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@ mod digits;
 use std::path::PathBuf;
 
 pub use batch::{gather_rows, shuffled_batches, stratified_split};
+pub(crate) use csv::Csv;
 pub use csv::DataError;
 pub use digits::{Digits, Split, load_digits, load_split};
 

@@ -1,0 +1,120 @@
+//! # Chapter 2: graph embeddings with GCNs
+//!
+//! The lecture's graph setting: nodes V, a binary adjacency A, node features X and
+//! labels Y on some nodes. A GCN computes every node's embedding from its local
+//! neighbourhood, layer by layer, with weights that belong to one layer each. This
+//! chapter measures each of the lecture's claims: semi-supervised classification from
+//! a handful of labels, unsupervised embeddings where connected nodes sit close, every
+//! node's own computation graph, and what happens as the stack gets deep.
+
+mod common;
+mod depth;
+mod outputs;
+mod supervised;
+mod trees;
+mod unsupervised;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use common::{Spread, auc};
+pub use depth::{DepthRow, DepthStudy, LayerDiagnostics, SharingRow, depth_study};
+pub use outputs::{chapter, write_outputs};
+pub use supervised::{KarateSupervised, UntrainedSeparation, karate_supervised, untrained_separation};
+pub use unsupervised::{LinkPrediction, link_prediction};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Random restarts per experiment (mean, spread and minimum are reported).
+    pub seeds: usize,
+    pub link_seeds: usize,
+    pub epochs: usize,
+    pub karate_depth: usize,
+    pub planted_nodes: usize,
+    pub planted_signal: f32,
+    pub depths: Vec<usize>,
+    /// Depths at which per-layer weights are compared with one shared hidden weight.
+    pub sharing_depths: Vec<usize>,
+    pub depth_seeds: usize,
+    pub residual_alpha: f32,
+    pub seed: u64,
+    pub data: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            seeds: 20,
+            link_seeds: 10,
+            epochs: 200,
+            karate_depth: 2,
+            planted_nodes: 2000,
+            planted_signal: 1.6,
+            depths: vec![1, 2, 4, 8, 12, 16],
+            sharing_depths: vec![4, 8, 16],
+            depth_seeds: 3,
+            residual_alpha: 0.3,
+            seed: 0,
+            data: models::data::data_dir(),
+        }
+    }
+}
+
+impl Config {
+    pub fn quick() -> Config {
+        Config {
+            seeds: 3,
+            link_seeds: 2,
+            epochs: 60,
+            planted_nodes: 400,
+            depths: vec![1, 2, 4],
+            sharing_depths: vec![4],
+            depth_seeds: 1,
+            ..Config::default()
+        }
+    }
+}
+
+#[derive(Serialize, Debug)]
+pub struct Report {
+    pub karate: KarateSupervised,
+    pub untrained: UntrainedSeparation,
+    pub links: Vec<LinkPrediction>,
+    pub depth: DepthStudy,
+    #[serde(skip)]
+    pub figures: Figures,
+}
+
+/// Data only the figures need.
+#[derive(Debug, Default)]
+pub struct Figures {
+    pub karate_embedding: Vec<(f64, f64)>,
+    pub karate_labels: Vec<usize>,
+    pub lesmis_embedding: Vec<(f64, f64)>,
+    pub lesmis_degrees: Vec<usize>,
+    pub lesmis_names: Vec<String>,
+    pub trees_svg: String,
+}
+
+pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
+    use anyhow::Context;
+    let karate = models::graph::load_karate(&cfg.data).context("loading the karate club")?;
+    let lesmis = models::graph::load_lesmis(&cfg.data).context("loading Les Miserables")?;
+    let karate_supervised = supervised::karate_supervised(&karate, cfg)?;
+    let untrained = supervised::untrained_separation(&karate, cfg);
+    let links = vec![
+        unsupervised::link_prediction(&lesmis, "Les Misérables", cfg.link_seeds, cfg)?,
+        unsupervised::link_prediction(&karate, "karate club", cfg.link_seeds, cfg)?,
+    ];
+    let figures = Figures {
+        karate_embedding: unsupervised::embedding_2d(&karate, cfg)?,
+        karate_labels: karate.labels.clone().unwrap_or_default(),
+        lesmis_embedding: unsupervised::embedding_2d(&lesmis, cfg)?,
+        lesmis_degrees: lesmis.degrees(),
+        lesmis_names: lesmis.names.clone(),
+        trees_svg: trees::two_computation_trees(&karate, (11, 16)),
+    };
+    let depth = depth::depth_study(cfg, progress)?;
+    Ok(Report { karate: karate_supervised, untrained, links, depth, figures })
+}

@@ -1,0 +1,288 @@
+//! The chapter's figures and result tables.
+
+use kit::plot::{Series, line_chart, scatter};
+use kit::{Options, Output, Table};
+
+use crate::{Config, LayerDiagnostics, Report, Spread, run};
+
+pub fn chapter() -> kit::Chapter {
+    kit::Chapter {
+        name: "ch02-graph-embeddings",
+        title: "Chapter 2: graph embeddings with GCNs",
+        run: run_and_write,
+    }
+}
+
+fn run_and_write(options: &Options) -> anyhow::Result<String> {
+    let mut cfg = if options.quick { Config::quick() } else { Config::default() };
+    cfg.seed = options.seed;
+    cfg.data = options.data.clone();
+    if let Some(epochs) = options.epochs {
+        cfg.epochs = epochs;
+    }
+    let report = run(&cfg, options.progress)?;
+    write_outputs(&report, &Output::new(&options.out))?;
+    let lesmis = &report.links[0];
+    Ok(format!(
+        "karate from the leaders' labels {:.3}; Les Misérables link AUC {:.3}; 2 layers {:.3}, {} layers plain {:.3} / residual {:.3}",
+        report.karate.leaders.mean,
+        lesmis.trained_gae.mean,
+        report.depth.rows.iter().find(|r| r.depth == 2).map_or(f64::NAN, |r| r.plain),
+        report.depth.deepest,
+        report.depth.rows.last().map_or(f64::NAN, |r| r.plain),
+        report.depth.rows.last().map_or(f64::NAN, |r| r.residual),
+    ))
+}
+
+/// One point per layer; layers where the value is not finite (log10 of an exactly
+/// zero gradient or signal) are left out of the line rather than drawn at a floor.
+fn per_layer(layers: &[LayerDiagnostics], f: impl Fn(&LayerDiagnostics) -> f64) -> Vec<(f64, f64)> {
+    layers.iter().map(|l| (l.layer as f64, f(l))).filter(|p| p.1.is_finite()).collect()
+}
+
+fn log10(v: f64) -> f64 {
+    v.log10()
+}
+
+fn spread(s: &Spread) -> String {
+    format!("{:.3} ± {:.3}", s.mean, s.std)
+}
+
+fn diagnostics_table(layers: &[LayerDiagnostics]) -> String {
+    let mut t = Table::new(&[
+        "layer",
+        "‖∂L/∂W‖ at init",
+        "‖∂L/∂W‖ trained",
+        "mean ‖h‖ at init",
+        "mean ‖h‖ trained",
+        "cosine at init",
+        "cosine trained",
+    ]);
+    for l in layers {
+        t.row(&[
+            l.layer.to_string(),
+            format!("{:.2e}", l.grad_norm_init),
+            format!("{:.2e}", l.grad_norm_trained),
+            format!("{:.3}", l.signal_norm_init),
+            format!("{:.3}", l.signal_norm_trained),
+            format!("{:.3}", l.cosine_init),
+            format!("{:.3}", l.cosine_trained),
+        ]);
+    }
+    t.to_markdown()
+}
+
+pub fn results_markdown(r: &Report) -> String {
+    let mut karate =
+        Table::new(&["labelled nodes", "accuracy on the other 32 (mean ± std)", "minimum", "runs"]);
+    for (name, s) in [
+        ("the two leaders (0 and 33)", &r.karate.leaders),
+        ("one random member per faction", &r.karate.one_per_faction),
+    ] {
+        karate.row(&[name.to_string(), spread(s), format!("{:.3}", s.min), s.runs.to_string()]);
+    }
+    let mut untrained = Table::new(&["2-D points", "linearly separable fraction (mean ± std)", "minimum"]);
+    untrained
+        .row(&[
+            "untrained 3-layer GCN (random weights)".to_string(),
+            spread(&r.untrained.untrained_gcn),
+            format!("{:.3}", r.untrained.untrained_gcn.min),
+        ])
+        .row(&[
+            "random points (chance)".to_string(),
+            spread(&r.untrained.random_points),
+            format!("{:.3}", r.untrained.random_points.min),
+        ]);
+    let mut links = Table::new(&[
+        "graph",
+        "held-out edges",
+        "trained GAE",
+        "untrained GAE",
+        "common neighbours",
+        "Adamic-Adar",
+        "runs",
+    ]);
+    for l in &r.links {
+        links.row(&[
+            l.graph.clone(),
+            l.held_out_edges.to_string(),
+            spread(&l.trained_gae),
+            spread(&l.untrained_gae),
+            spread(&l.common_neighbours),
+            spread(&l.adamic_adar),
+            l.trained_gae.runs.to_string(),
+        ]);
+    }
+    let d = &r.depth;
+    let mut depth = Table::new(&["layers", "plain GCN", &format!("residual (α = {})", d.residual_alpha)]);
+    for row in &d.rows {
+        depth.row(&[row.depth.to_string(), format!("{:.3}", row.plain), format!("{:.3}", row.residual)]);
+    }
+    let mut sharing = Table::new(&[
+        "layers",
+        "residual",
+        "per-layer weights",
+        "parameters",
+        "one shared hidden weight",
+        "parameters",
+    ]);
+    for s in &d.sharing {
+        sharing.row(&[
+            s.depth.to_string(),
+            if s.residual { "yes" } else { "no" }.to_string(),
+            format!("{:.3}", s.per_layer_accuracy),
+            s.per_layer_parameters.to_string(),
+            format!("{:.3}", s.shared_accuracy),
+            s.shared_parameters.to_string(),
+        ]);
+    }
+    format!(
+        "<!-- Written by `cargo run --release -p ch02-graph-embeddings`; do not edit. -->\n\n\
+         <!-- ANCHOR: karate -->\n{}<!-- ANCHOR_END: karate -->\n\n\
+         <!-- ANCHOR: untrained -->\n{}<!-- ANCHOR_END: untrained -->\n\n\
+         <!-- ANCHOR: links -->\n{}<!-- ANCHOR_END: links -->\n\n\
+         <!-- ANCHOR: planted -->\nPlanted partition: {} nodes, {} edges, 4 classes, 20 labelled nodes per class. \
+         An MLP on the node features alone reaches {:.3} on the unlabelled nodes.\n<!-- ANCHOR_END: planted -->\n\n\
+         <!-- ANCHOR: depth -->\n{}<!-- ANCHOR_END: depth -->\n\n\
+         <!-- ANCHOR: plain_layers -->\n{}<!-- ANCHOR_END: plain_layers -->\n\n\
+         <!-- ANCHOR: residual_layers -->\n{}<!-- ANCHOR_END: residual_layers -->\n\n\
+         <!-- ANCHOR: sharing -->\n{}<!-- ANCHOR_END: sharing -->\n",
+        karate.to_markdown(),
+        untrained.to_markdown(),
+        links.to_markdown(),
+        d.nodes,
+        d.edges,
+        d.mlp_accuracy,
+        depth.to_markdown(),
+        diagnostics_table(&d.plain_layers),
+        diagnostics_table(&d.residual_layers),
+        sharing.to_markdown(),
+    )
+}
+
+pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
+    out.write_results(&results_markdown(r), r)?;
+    let f = &r.figures;
+    let factions = ["Mr. Hi".to_string(), "Officer".to_string()];
+    scatter(
+        &out.figure("karate_untrained.svg"),
+        "Untrained GCN: karate club embedding",
+        &r.untrained.embedding,
+        &f.karate_labels,
+        &factions,
+    )?;
+    scatter(
+        &out.figure("karate_gae.svg"),
+        "Graph autoencoder: karate club (2 principal components)",
+        &f.karate_embedding,
+        &f.karate_labels,
+        &factions,
+    )?;
+    // Les Misérables has no classes: colour by degree, to see the central characters.
+    let bands: Vec<usize> = f
+        .lesmis_degrees
+        .iter()
+        .map(|&d| {
+            if d >= 10 {
+                2
+            } else if d >= 4 {
+                1
+            } else {
+                0
+            }
+        })
+        .collect();
+    let band_names = ["degree 1-3".to_string(), "degree 4-9".to_string(), "degree 10+".to_string()];
+    scatter(
+        &out.figure("lesmis_gae.svg"),
+        "Graph autoencoder: Les Misérables (2 principal components)",
+        &f.lesmis_embedding,
+        &bands,
+        &band_names,
+    )?;
+    kit::report::write_atomic(&out.figure("computation_trees.svg"), f.trees_svg.as_bytes())?;
+    let d = &r.depth;
+    let curve =
+        |f: fn(&crate::DepthRow) -> f64| d.rows.iter().map(|row| (row.depth as f64, f(row))).collect();
+    let mlp = vec![(d.rows[0].depth as f64, d.mlp_accuracy), (d.deepest as f64, d.mlp_accuracy)];
+    line_chart(
+        &out.figure("depth_accuracy.svg"),
+        "Test accuracy against depth (planted partition)",
+        "layers",
+        "accuracy",
+        &[
+            Series { name: "plain GCN".into(), points: curve(|r| r.plain) },
+            Series { name: format!("residual, alpha {}", d.residual_alpha), points: curve(|r| r.residual) },
+            Series { name: "MLP on features".into(), points: mlp },
+        ],
+    )?;
+    line_chart(
+        &out.figure("grad_norms.svg"),
+        &format!("Gradient reaching each layer's weight ({} layers)", d.deepest),
+        "layer",
+        "log10 ||dL/dW||",
+        &[
+            Series {
+                name: "plain, at init".into(),
+                points: per_layer(&d.plain_layers, |l| log10(l.grad_norm_init)),
+            },
+            Series {
+                name: "plain, trained".into(),
+                points: per_layer(&d.plain_layers, |l| log10(l.grad_norm_trained)),
+            },
+            Series {
+                name: "residual, at init".into(),
+                points: per_layer(&d.residual_layers, |l| log10(l.grad_norm_init)),
+            },
+            Series {
+                name: "residual, trained".into(),
+                points: per_layer(&d.residual_layers, |l| log10(l.grad_norm_trained)),
+            },
+        ],
+    )?;
+    line_chart(
+        &out.figure("signal_norms.svg"),
+        &format!("Forward signal: mean ||h|| after each layer ({} layers)", d.deepest),
+        "layer",
+        "log10 mean ||h||",
+        &[
+            Series {
+                name: "plain, at init".into(),
+                points: per_layer(&d.plain_layers, |l| log10(l.signal_norm_init)),
+            },
+            Series {
+                name: "plain, trained".into(),
+                points: per_layer(&d.plain_layers, |l| log10(l.signal_norm_trained)),
+            },
+            Series {
+                name: "residual, at init".into(),
+                points: per_layer(&d.residual_layers, |l| log10(l.signal_norm_init)),
+            },
+            Series {
+                name: "residual, trained".into(),
+                points: per_layer(&d.residual_layers, |l| log10(l.signal_norm_trained)),
+            },
+        ],
+    )?;
+    line_chart(
+        &out.figure("oversmoothing.svg"),
+        &format!("How alike nodes become: mean cosine similarity ({} layers)", d.deepest),
+        "layer",
+        "mean cosine between nodes",
+        &[
+            Series { name: "plain, at init".into(), points: per_layer(&d.plain_layers, |l| l.cosine_init) },
+            Series {
+                name: "plain, trained".into(),
+                points: per_layer(&d.plain_layers, |l| l.cosine_trained),
+            },
+            Series {
+                name: "residual, at init".into(),
+                points: per_layer(&d.residual_layers, |l| l.cosine_init),
+            },
+            Series {
+                name: "residual, trained".into(),
+                points: per_layer(&d.residual_layers, |l| l.cosine_trained),
+            },
+        ],
+    )
+}

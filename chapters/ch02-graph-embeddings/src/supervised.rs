@@ -1,0 +1,168 @@
+//! Supervised: node classification from labels on a few nodes.
+
+use autograd::{Adam, Tensor, no_grad, seeded_rng};
+use models::graph::{Graph, PlantedPartition, planted_partition};
+use models::metrics::{accuracy, argmax_rows};
+use models::{Activation, Gcn, Linear, Mlp, Module, Residual};
+use rand::RngExt;
+use serde::Serialize;
+
+use crate::Config;
+use crate::common::{Spread, identity_features, node_accuracy, train_classifier};
+
+#[derive(Serialize, Debug)]
+pub struct KarateSupervised {
+    pub model: String,
+    /// Labels on the two leaders only (nodes 0 and 33), accuracy on the other 32.
+    pub leaders: Spread,
+    /// One random labelled member per faction, accuracy on the other 32.
+    pub one_per_faction: Spread,
+}
+
+pub fn karate_supervised(karate: &Graph, cfg: &Config) -> anyhow::Result<KarateSupervised> {
+    let labels = karate.labels.as_ref().expect("karate has factions");
+    let adj = karate.normalized_adjacency();
+    let x = identity_features(karate.n);
+    let mut model_name = String::new();
+    let mut run = |train: &[usize], seed: u64| -> anyhow::Result<f64> {
+        let mut rng = seeded_rng(seed);
+        let mut gcn =
+            Gcn::new((karate.n, 16, 2), cfg.karate_depth, false, Residual::None, Activation::Relu, &mut rng);
+        model_name = gcn.to_string();
+        train_classifier(&mut gcn, &adj, &x, labels, train, cfg.epochs, 0.01)?;
+        let rest: Vec<usize> = (0..karate.n).filter(|i| !train.contains(i)).collect();
+        Ok(node_accuracy(&gcn, &adj, &x, labels, &rest))
+    };
+    let mut leaders = Vec::new();
+    let mut one = Vec::new();
+    for s in 0..cfg.seeds {
+        let seed = cfg.seed * 1000 + s as u64;
+        leaders.push(run(&[0, 33], seed)?);
+        let mut rng = seeded_rng(seed + 500);
+        let pick = |faction: usize, rng: &mut autograd::Rng| {
+            let members: Vec<usize> = (0..karate.n).filter(|&i| labels[i] == faction).collect();
+            members[rng.random_range(0..members.len())]
+        };
+        let train = [pick(0, &mut rng), pick(1, &mut rng)];
+        one.push(run(&train, seed)?);
+    }
+    Ok(KarateSupervised {
+        model: model_name,
+        leaders: Spread::of(&leaders),
+        one_per_faction: Spread::of(&one),
+    })
+}
+
+/// Kipf's observation: before any training, a GCN with random weights already places
+/// the factions apart, because the graph's structure alone shapes its output.
+#[derive(Serialize, Debug)]
+pub struct UntrainedSeparation {
+    /// How well one straight line separates the factions in the untrained 2-D embedding
+    /// (accuracy of a logistic regression fit on all 34 nodes), over random inits.
+    pub untrained_gcn: Spread,
+    /// The same for 34 random 2-D points with the same labels: what chance gives.
+    pub random_points: Spread,
+    /// The first init's embedding, for the figure.
+    #[serde(skip)]
+    pub embedding: Vec<(f64, f64)>,
+}
+
+/// Training accuracy of a logistic regression on 2-D points: how linearly separable they are.
+fn linear_separability(points: &Tensor, labels: &[usize]) -> f64 {
+    let mut rng = seeded_rng(7);
+    // Standardise so one learning rate suits every embedding's scale.
+    let mean = points.mean(0, true);
+    let std = points.sub(&mean).square().mean(0, true).add_scalar(1e-12).sqrt();
+    let x = points.sub(&mean).div(&std).detach();
+    let mut clf = Linear::xavier(2, 2, &mut rng);
+    let mut adam = Adam::new(0.05);
+    for _ in 0..300 {
+        let loss = clf.forward(&x).cross_entropy(labels);
+        let grads = loss.backward();
+        drop(loss);
+        adam.step(&mut clf.parameters_mut(), &grads);
+    }
+    accuracy(&no_grad(|| argmax_rows(&clf.forward(&x))), labels)
+}
+
+pub fn untrained_separation(karate: &Graph, cfg: &Config) -> UntrainedSeparation {
+    let labels = karate.labels.as_ref().expect("karate has factions");
+    let adj = karate.normalized_adjacency();
+    let x = identity_features(karate.n);
+    let (mut gcn_scores, mut random_scores, mut embedding) = (Vec::new(), Vec::new(), Vec::new());
+    for s in 0..cfg.seeds {
+        let mut rng = seeded_rng(cfg.seed * 1000 + 100 + s as u64);
+        // Kipf's blog: three layers, tanh, widths 4, 4, 2, no training at all.
+        let gcn = Gcn::new((karate.n, 4, 2), 3, false, Residual::None, Activation::Tanh, &mut rng);
+        let z = no_grad(|| gcn.forward(&adj, &x));
+        gcn_scores.push(linear_separability(&z, labels));
+        if s == 0 {
+            embedding = z.data().chunks_exact(2).map(|p| (p[0] as f64, p[1] as f64)).collect();
+        }
+        let noise = Tensor::randn(&[karate.n, 2], 0.0, 1.0, &mut rng);
+        random_scores.push(linear_separability(&noise, labels));
+    }
+    UntrainedSeparation {
+        untrained_gcn: Spread::of(&gcn_scores),
+        random_points: Spread::of(&random_scores),
+        embedding,
+    }
+}
+
+/// The planted-partition graphs used for node classification and for the depth study.
+pub fn planted(cfg: &Config, seed: u64) -> (Graph, Tensor) {
+    let p = PlantedPartition {
+        nodes: cfg.planted_nodes,
+        classes: 4,
+        average_degree: 10.0,
+        homophily: 0.8,
+        features: 32,
+        signal: cfg.planted_signal,
+    };
+    let (graph, features) = planted_partition(&p, &mut seeded_rng(seed));
+    let x = Tensor::from_vec(features, &[graph.n, 32]);
+    (graph, x)
+}
+
+/// 20 labelled nodes per class (as in Kipf & Welling's Cora split); the rest are test.
+pub fn twenty_per_class(graph: &Graph, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    let labels = graph.labels.as_ref().expect("planted graphs have classes");
+    let classes = labels.iter().max().map_or(0, |m| m + 1);
+    let mut rng = seeded_rng(seed);
+    let mut train = Vec::new();
+    for c in 0..classes {
+        let mut members: Vec<usize> = (0..graph.n).filter(|&i| labels[i] == c).collect();
+        rand::seq::SliceRandom::shuffle(members.as_mut_slice(), &mut rng);
+        train.extend_from_slice(&members[..20]);
+    }
+    train.sort_unstable();
+    let test = (0..graph.n).filter(|i| train.binary_search(i).is_err()).collect();
+    (train, test)
+}
+
+/// An MLP on the node features alone: how much the features say without the graph.
+pub fn mlp_on_features(
+    graph: &Graph,
+    x: &Tensor,
+    train: &[usize],
+    test: &[usize],
+    cfg: &Config,
+    seed: u64,
+) -> anyhow::Result<f64> {
+    let labels = graph.labels.as_ref().expect("planted graphs have classes");
+    let mut rng = seeded_rng(seed);
+    let mut mlp = Mlp::new(&[x.shape()[1], 32, 4], Activation::Relu, &mut rng);
+    let mut adam = Adam::new(0.01).with_weight_decay(5e-4);
+    let xt = x.index_select(0, train);
+    let targets: Vec<usize> = train.iter().map(|&i| labels[i]).collect();
+    for step in 0..cfg.epochs {
+        let loss = mlp.forward(&xt).cross_entropy(&targets);
+        kit::check_finite(step, loss.item())?;
+        let grads = loss.backward();
+        drop(loss);
+        adam.step(&mut mlp.parameters_mut(), &grads);
+    }
+    let predicted = no_grad(|| argmax_rows(&mlp.forward(&x.index_select(0, test))));
+    let truth: Vec<usize> = test.iter().map(|&i| labels[i]).collect();
+    Ok(accuracy(&predicted, &truth))
+}

@@ -1,0 +1,167 @@
+//! Graph convolutional networks (Kipf & Welling 2017).
+//!
+//! One layer: H' = Â H W + b, with Â = D̃^{-1/2} (A + I) D̃^{-1/2}: every node's new
+//! representation is a degree-weighted average of its own and its neighbours' old ones,
+//! then a linear map. Stacking L layers lets information travel L hops: each node's
+//! output is computed by its own L-hop computation tree.
+
+use std::fmt;
+
+use autograd::{Csr, Parameter, Rng, Tensor, init};
+
+use crate::mlp::Activation;
+
+/// H' = Â (H W) + b. torch_geometric: `GCNConv`
+pub struct GcnLayer {
+    pub weight: Parameter,
+    pub bias: Parameter,
+}
+
+impl GcnLayer {
+    #[track_caller]
+    pub fn new(weight: Tensor, bias: Tensor) -> GcnLayer {
+        let (_, out) = weight.dims2();
+        assert_eq!(
+            bias.shape(),
+            [out],
+            "GcnLayer: weight shape {:?} and bias shape {:?}",
+            weight.shape(),
+            bias.shape()
+        );
+        GcnLayer { weight: Parameter::new("weight", weight), bias: Parameter::new("bias", bias) }
+    }
+
+    /// Glorot (Xavier) uniform weights, as in Kipf & Welling; zero bias.
+    pub fn glorot(fan_in: usize, fan_out: usize, rng: &mut Rng) -> GcnLayer {
+        GcnLayer::new(
+            init::xavier_uniform(&[fan_in, fan_out], fan_in, fan_out, rng),
+            Tensor::zeros(&[fan_out]),
+        )
+    }
+
+    // ANCHOR: gcn_layer
+    /// Â (H W) + b: transform every node, then average over each neighbourhood.
+    #[track_caller]
+    pub fn forward(&self, adj: &Csr, h: &Tensor) -> Tensor {
+        adj.matmul(&h.matmul(self.weight.tensor())).add(self.bias.tensor())
+    }
+    // ANCHOR_END: gcn_layer
+}
+
+/// How a hidden layer's output joins its input.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Residual {
+    /// H_{l+1} = act(layer(H_l))
+    None,
+    /// H_{l+1} = H_l + alpha * act(layer(H_l))
+    Scaled(f32),
+}
+
+/// A stack of `depth` GCN layers: input -> hidden (x depth-2) -> output. The hidden
+/// layers have weights of their own (the lecture's "parameters not shared across
+/// layers"), or, as an ablation, all use one shared weight.
+pub struct Gcn {
+    pub input: GcnLayer,
+    /// depth - 2 layers, or exactly one reused depth - 2 times when `shared`.
+    pub hidden: Vec<GcnLayer>,
+    pub output: Option<GcnLayer>,
+    pub depth: usize,
+    pub shared: bool,
+    pub residual: Residual,
+    pub activation: Activation,
+}
+
+/// What a forward pass saw, layer by layer: for the depth diagnostics.
+pub struct GcnTrace {
+    /// The representation after each layer (before the output layer's logits: the
+    /// input layer's output first), and the logits last.
+    pub layers: Vec<Tensor>,
+}
+
+impl Gcn {
+    /// widths: input features, hidden width, output width.
+    #[track_caller]
+    pub fn new(
+        (features, hidden, out): (usize, usize, usize),
+        depth: usize,
+        shared: bool,
+        residual: Residual,
+        activation: Activation,
+        rng: &mut Rng,
+    ) -> Gcn {
+        assert!(depth >= 1, "Gcn: depth must be at least 1");
+        if depth == 1 {
+            let input = GcnLayer::glorot(features, out, rng);
+            return Gcn { input, hidden: vec![], output: None, depth, shared, residual, activation };
+        }
+        let input = GcnLayer::glorot(features, hidden, rng);
+        let count = if shared { (depth - 2).min(1) } else { depth - 2 };
+        let hidden_layers = (0..count).map(|_| GcnLayer::glorot(hidden, hidden, rng)).collect();
+        let output = Some(GcnLayer::glorot(hidden, out, rng));
+        Gcn { input, hidden: hidden_layers, output, depth, shared, residual, activation }
+    }
+
+    /// The layer applied at hidden step i.
+    fn hidden_layer(&self, i: usize) -> &GcnLayer {
+        if self.shared { &self.hidden[0] } else { &self.hidden[i] }
+    }
+
+    // ANCHOR: gcn_forward
+    /// Logits (nodes, out), and every layer's output on the way.
+    pub fn forward_trace(&self, adj: &Csr, x: &Tensor) -> GcnTrace {
+        let Some(output) = &self.output else {
+            return GcnTrace { layers: vec![self.input.forward(adj, x)] };
+        };
+        let mut h = self.activation.apply(&self.input.forward(adj, x));
+        let mut layers = vec![h.clone()];
+        for i in 0..self.depth - 2 {
+            let z = self.activation.apply(&self.hidden_layer(i).forward(adj, &h));
+            h = match self.residual {
+                Residual::None => z,
+                Residual::Scaled(alpha) => h.add(&z.scale(alpha)),
+            };
+            layers.push(h.clone());
+        }
+        layers.push(output.forward(adj, &h));
+        GcnTrace { layers }
+    }
+    // ANCHOR_END: gcn_forward
+
+    pub fn forward(&self, adj: &Csr, x: &Tensor) -> Tensor {
+        self.forward_trace(adj, x).layers.pop().expect("at least one layer")
+    }
+
+    /// The distinct layers in order of application (a shared hidden layer once).
+    pub fn layers(&self) -> Vec<&GcnLayer> {
+        let mut all = vec![&self.input];
+        all.extend(&self.hidden);
+        all.extend(&self.output);
+        all
+    }
+
+    pub fn parameters(&self) -> Vec<&Parameter> {
+        self.layers().into_iter().flat_map(|l| [&l.weight, &l.bias]).collect()
+    }
+
+    pub fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
+        let mut all: Vec<&mut GcnLayer> = vec![&mut self.input];
+        all.extend(&mut self.hidden);
+        all.extend(&mut self.output);
+        all.into_iter().flat_map(|l| [&mut l.weight, &mut l.bias]).collect()
+    }
+
+    pub fn num_parameters(&self) -> usize {
+        self.parameters().iter().map(|p| p.numel()).sum()
+    }
+}
+
+impl fmt::Display for Gcn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let residual = match self.residual {
+            Residual::None => String::new(),
+            Residual::Scaled(a) => format!(", residual alpha {a}"),
+        };
+        let shared = if self.shared && self.depth > 2 { ", hidden weight shared" } else { "" };
+        write!(f, "Gcn({} layers{residual}{shared}, {} parameters)", self.depth, self.num_parameters())
+    }
+}
