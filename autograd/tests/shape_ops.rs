@@ -97,3 +97,19 @@ fn bad_shapes_name_the_op_and_the_shapes() {
     assert_bad_shape(|| drop(x.broadcast_to(&[3, 3])), &["broadcast_to", "[2, 3]", "[3, 3]"]);
     assert_bad_shape(|| drop(x.unsqueeze(3)), &["unsqueeze", "[2, 3]"]);
 }
+
+#[test]
+fn hand_derived_reshape_and_broadcast_to() {
+    // reshape moves no value, so each element's gradient comes back unchanged:
+    // y = sum(w * reshape(x)) gives dy/dx = w read in x's shape.
+    let x = Tensor::var(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]);
+    let w = Tensor::from_vec(vec![10.0, 20.0, 30.0, 40.0, 50.0, 60.0], &[3, 2]);
+    let g = x.reshape(&[3, 2]).mul(&w).sum_all().backward();
+    assert_close(g.get(&x).unwrap().data(), &[10.0, 20.0, 30.0, 40.0, 50.0, 60.0], 0.0);
+    // broadcast_to (3, 1) -> (3, 4): row i is copied 4 times, so with weights w[i][j]
+    // dy/dx_i = sum_j w[i][j] = 4 i + (0 + 1 + 2 + 3) for w[i][j] = 4 i + j.
+    let x = Tensor::var(vec![1.0, 2.0, 3.0], &[3, 1]);
+    let w = Tensor::from_vec((0..12).map(|v| v as f32).collect(), &[3, 4]);
+    let g = x.broadcast_to(&[3, 4]).mul(&w).sum_all().backward();
+    assert_close(g.get(&x).unwrap().data(), &[6.0, 22.0, 38.0], 0.0);
+}

@@ -160,6 +160,24 @@ pub fn results_markdown(r: &Report) -> String {
     )
 }
 
+/// One per-layer measurement of the deepest plain and residual stacks, at init and
+/// trained: four lines against the layer index.
+fn diagnostics_chart(
+    out: &Output,
+    file: &str,
+    title: &str,
+    y_label: &str,
+    d: &crate::DepthStudy,
+    metric: impl Fn(&LayerDiagnostics) -> (f64, f64),
+) -> anyhow::Result<()> {
+    let mut series = Vec::new();
+    for (name, layers) in [("plain", &d.plain_layers), ("residual", &d.residual_layers)] {
+        series.push(Series { name: format!("{name}, at init"), points: per_layer(layers, |l| metric(l).0) });
+        series.push(Series { name: format!("{name}, trained"), points: per_layer(layers, |l| metric(l).1) });
+    }
+    line_chart(&out.figure(file), title, "layer", y_label, &series)
+}
+
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
     let f = &r.figures;
@@ -216,73 +234,29 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
             Series { name: "MLP on features".into(), points: mlp },
         ],
     )?;
-    line_chart(
-        &out.figure("grad_norms.svg"),
-        &format!("Gradient reaching each layer's weight ({} layers)", d.deepest),
-        "layer",
+    let deepest = d.deepest;
+    diagnostics_chart(
+        out,
+        "grad_norms.svg",
+        &format!("Gradient reaching each layer's weight ({deepest} layers)"),
         "log10 ||dL/dW||",
-        &[
-            Series {
-                name: "plain, at init".into(),
-                points: per_layer(&d.plain_layers, |l| log10(l.grad_norm_init)),
-            },
-            Series {
-                name: "plain, trained".into(),
-                points: per_layer(&d.plain_layers, |l| log10(l.grad_norm_trained)),
-            },
-            Series {
-                name: "residual, at init".into(),
-                points: per_layer(&d.residual_layers, |l| log10(l.grad_norm_init)),
-            },
-            Series {
-                name: "residual, trained".into(),
-                points: per_layer(&d.residual_layers, |l| log10(l.grad_norm_trained)),
-            },
-        ],
+        d,
+        |l| (log10(l.grad_norm_init), log10(l.grad_norm_trained)),
     )?;
-    line_chart(
-        &out.figure("signal_norms.svg"),
-        &format!("Forward signal: mean ||h|| after each layer ({} layers)", d.deepest),
-        "layer",
+    diagnostics_chart(
+        out,
+        "signal_norms.svg",
+        &format!("Forward signal: mean ||h|| after each layer ({deepest} layers)"),
         "log10 mean ||h||",
-        &[
-            Series {
-                name: "plain, at init".into(),
-                points: per_layer(&d.plain_layers, |l| log10(l.signal_norm_init)),
-            },
-            Series {
-                name: "plain, trained".into(),
-                points: per_layer(&d.plain_layers, |l| log10(l.signal_norm_trained)),
-            },
-            Series {
-                name: "residual, at init".into(),
-                points: per_layer(&d.residual_layers, |l| log10(l.signal_norm_init)),
-            },
-            Series {
-                name: "residual, trained".into(),
-                points: per_layer(&d.residual_layers, |l| log10(l.signal_norm_trained)),
-            },
-        ],
+        d,
+        |l| (log10(l.signal_norm_init), log10(l.signal_norm_trained)),
     )?;
-    line_chart(
-        &out.figure("oversmoothing.svg"),
-        &format!("How alike nodes become: mean cosine similarity ({} layers)", d.deepest),
-        "layer",
+    diagnostics_chart(
+        out,
+        "oversmoothing.svg",
+        &format!("How alike nodes become: mean cosine similarity ({deepest} layers)"),
         "mean cosine between nodes",
-        &[
-            Series { name: "plain, at init".into(), points: per_layer(&d.plain_layers, |l| l.cosine_init) },
-            Series {
-                name: "plain, trained".into(),
-                points: per_layer(&d.plain_layers, |l| l.cosine_trained),
-            },
-            Series {
-                name: "residual, at init".into(),
-                points: per_layer(&d.residual_layers, |l| l.cosine_init),
-            },
-            Series {
-                name: "residual, trained".into(),
-                points: per_layer(&d.residual_layers, |l| l.cosine_trained),
-            },
-        ],
+        d,
+        |l| (l.cosine_init, l.cosine_trained),
     )
 }
