@@ -137,3 +137,24 @@ fn a_shared_stack_has_one_hidden_weight() {
     assert_eq!(shared.forward_trace(&g.normalized_adjacency(), &x).layers.len(), 6);
     assert!(shared.to_string().contains("6 layers, residual alpha 0.5, hidden weight shared"));
 }
+
+#[test]
+fn a_million_node_planted_partition_is_quick_to_make() {
+    let p = PlantedPartition {
+        nodes: 1_000_000,
+        classes: 4,
+        average_degree: 4.0,
+        homophily: 0.8,
+        features: 2,
+        signal: 1.0,
+    };
+    let start = std::time::Instant::now();
+    let (g, x) = planted_partition(&p, &mut seeded_rng(5));
+    assert_eq!(g.n, 1_000_000);
+    assert!(g.edges.len() > 1_990_000, "{} edges", g.edges.len());
+    assert_eq!(x.len(), 2_000_000);
+    let adj = g.normalized_adjacency();
+    assert_eq!(adj.nnz(), 2 * g.edges.len() + g.n);
+    // Not a timing assertion (the machine is shared): the elapsed time is only printed.
+    println!("1M-node planted partition and its adjacency in {:?}", start.elapsed());
+}
