@@ -3,7 +3,7 @@
 
 use crate::backward::GradSink;
 use crate::op::Op;
-use crate::ops::elementwise::stable_sigmoid;
+use crate::ops::math::sigmoid;
 use crate::tensor::Tensor;
 
 impl Tensor {
@@ -77,7 +77,7 @@ impl Tensor {
 pub(crate) fn bce_with_logits_backward(x: &Tensor, y: &Tensor, g: &[f32], sink: &mut GradSink) {
     let scale = g[0] / x.numel() as f32;
     if x.requires_grad() {
-        let grad = x.data().iter().zip(y.data()).map(|(&x, &y)| scale * (stable_sigmoid(x) - y));
+        let grad = x.data().iter().zip(y.data()).map(|(&x, &y)| scale * (sigmoid(x) - y));
         sink.add(x, grad.collect());
     }
     if y.requires_grad() {
