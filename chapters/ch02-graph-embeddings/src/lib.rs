@@ -102,7 +102,7 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
     let karate = models::graph::load_karate(&cfg.data).context("loading the karate club")?;
     let lesmis = models::graph::load_lesmis(&cfg.data).context("loading Les Miserables")?;
     let karate_supervised = supervised::karate_supervised(&karate, cfg)?;
-    let untrained = supervised::untrained_separation(&karate, cfg);
+    let untrained = supervised::untrained_separation(&karate, cfg)?;
     let links = vec![
         unsupervised::link_prediction(&lesmis, "Les Misérables", cfg.link_seeds, cfg)?,
         unsupervised::link_prediction(&karate, "karate club", cfg.link_seeds, cfg)?,

@@ -68,7 +68,7 @@ pub struct UntrainedSeparation {
 }
 
 /// Training accuracy of a logistic regression on 2-D points: how linearly separable they are.
-fn linear_separability(points: &Tensor, labels: &[usize]) -> f64 {
+fn linear_separability(points: &Tensor, labels: &[usize]) -> anyhow::Result<f64> {
     let mut rng = seeded_rng(7);
     // Standardise so one learning rate suits every embedding's scale.
     let mean = points.mean(0, true);
@@ -76,16 +76,17 @@ fn linear_separability(points: &Tensor, labels: &[usize]) -> f64 {
     let x = points.sub(&mean).div(&std).detach();
     let mut clf = Linear::xavier(2, 2, &mut rng);
     let mut adam = Adam::new(0.05);
-    for _ in 0..300 {
+    for step in 0..300 {
         let loss = clf.forward(&x).cross_entropy(labels);
+        kit::check_finite(step, loss.item())?;
         let grads = loss.backward();
         drop(loss);
         adam.step(&mut clf.parameters_mut(), &grads);
     }
-    accuracy(&no_grad(|| argmax_rows(&clf.forward(&x))), labels)
+    Ok(accuracy(&no_grad(|| argmax_rows(&clf.forward(&x))), labels))
 }
 
-pub fn untrained_separation(karate: &Graph, cfg: &Config) -> UntrainedSeparation {
+pub fn untrained_separation(karate: &Graph, cfg: &Config) -> anyhow::Result<UntrainedSeparation> {
     let labels = karate.labels.as_ref().expect("karate has factions");
     let adj = karate.normalized_adjacency();
     let x = identity_features(karate.n);
@@ -95,12 +96,12 @@ pub fn untrained_separation(karate: &Graph, cfg: &Config) -> UntrainedSeparation
         // Kipf's blog: three layers, tanh, widths 4, 4, 2, no training at all.
         let gcn = Gcn::new((karate.n, 4, 2), 3, false, Residual::None, Activation::Tanh, &mut rng);
         let z = no_grad(|| gcn.forward(&adj, &x));
-        gcn_scores.push(linear_separability(&z, labels));
+        gcn_scores.push(linear_separability(&z, labels)?);
         if s == 0 {
             embedding = z.data().chunks_exact(2).map(|p| (p[0] as f64, p[1] as f64)).collect();
         }
         let noise = Tensor::randn(&[karate.n, 2], 0.0, 1.0, &mut rng);
-        random_scores.push(linear_separability(&noise, labels));
+        random_scores.push(linear_separability(&noise, labels)?);
     }
     UntrainedSeparation {
         untrained_gcn: Spread::of(&gcn_scores),
