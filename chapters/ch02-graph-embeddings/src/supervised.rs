@@ -103,11 +103,11 @@ pub fn untrained_separation(karate: &Graph, cfg: &Config) -> anyhow::Result<Untr
         let noise = Tensor::randn(&[karate.n, 2], 0.0, 1.0, &mut rng);
         random_scores.push(linear_separability(&noise, labels)?);
     }
-    UntrainedSeparation {
+    Ok(UntrainedSeparation {
         untrained_gcn: Spread::of(&gcn_scores),
         random_points: Spread::of(&random_scores),
         embedding,
-    }
+    })
 }
 
 /// The planted-partition graphs used for node classification and for the depth study.
