@@ -44,7 +44,6 @@ impl Gradients {
 pub(crate) struct GradSink {
     /// Node ids in visiting order (descending), for binary search.
     ids: Vec<usize>,
-    shapes: Vec<Vec<usize>>,
     grads: Vec<Option<Vec<f32>>>,
 }
 
@@ -128,11 +127,7 @@ impl Tensor {
             grad_output.shape()
         );
         let nodes = collect_graph(self);
-        let mut sink = GradSink {
-            ids: nodes.iter().map(|n| n.id).collect(),
-            shapes: nodes.iter().map(|n| n.shape.clone()).collect(),
-            grads: vec![None; nodes.len()],
-        };
+        let mut sink = GradSink { ids: nodes.iter().map(|n| n.id).collect(), grads: vec![None; nodes.len()] };
         if let Some(first) = sink.grads.first_mut() {
             *first = Some(buffer::copy(grad_output.data()));
         }
@@ -143,12 +138,10 @@ impl Tensor {
             // ... and put it back: every node's gradient is kept for the caller.
             sink.grads[pos] = Some(grad);
         }
-        let mut pairs: Vec<(usize, Tensor)> = sink
-            .ids
+        let mut pairs: Vec<(usize, Tensor)> = nodes
             .iter()
-            .zip(sink.shapes)
             .zip(sink.grads)
-            .filter_map(|((&id, shape), grad)| Some((id, Tensor::from_vec(grad?, &shape))))
+            .filter_map(|(node, grad)| Some((node.id, Tensor::from_vec(grad?, &node.shape))))
             .collect();
         pairs.reverse(); // descending ids -> ascending, for lookups
         let (ids, grads) = pairs.into_iter().unzip();

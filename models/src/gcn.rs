@@ -106,6 +106,17 @@ impl Gcn {
         if self.shared { &self.hidden[0] } else { &self.hidden[i] }
     }
 
+    /// The layers in the order the forward pass applies them, one per entry of
+    /// `GcnTrace::layers` (a shared hidden layer appears once per application).
+    pub fn applied_layers(&self) -> Vec<&GcnLayer> {
+        let mut applied = vec![&self.input];
+        if let Some(output) = &self.output {
+            applied.extend((0..self.depth - 2).map(|i| self.hidden_layer(i)));
+            applied.push(output);
+        }
+        applied
+    }
+
     // ANCHOR: gcn_forward
     /// Logits (nodes, out), and every layer's output on the way.
     pub fn forward_trace(&self, adj: &Csr, x: &Tensor) -> GcnTrace {

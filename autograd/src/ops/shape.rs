@@ -72,14 +72,6 @@ impl Tensor {
         self.reshape(&shape)
     }
 
-    /// Flatten all axes after the first: (n, ...) -> (n, rest). Composed: `reshape`.
-    #[track_caller]
-    pub fn flatten_rows(&self) -> Tensor {
-        assert!(self.rank() >= 1, "flatten_rows: needs rank >= 1, got shape {:?}", self.shape());
-        let rows = self.shape()[0];
-        self.reshape(&[rows, self.numel() / rows.max(1)])
-    }
-
     /// Reorder axes: output axis i is input axis `perm[i]` (copies).
     /// torch: `x.permute(perm)`
     #[track_caller]

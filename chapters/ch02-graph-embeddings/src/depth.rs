@@ -11,6 +11,15 @@ use crate::Config;
 use crate::common::node_accuracy;
 use crate::supervised::{mlp_on_features, planted, twenty_per_class};
 
+/// One planted-partition graph of the study, with what every model trained on it shares.
+struct Planted {
+    graph: Graph,
+    adj: Csr,
+    x: Tensor,
+    train: Vec<usize>,
+    test: Vec<usize>,
+}
+
 /// Per layer of one deep GCN, at initialisation and after training.
 #[derive(Serialize, Debug, Clone)]
 pub struct LayerDiagnostics {
@@ -90,13 +99,7 @@ fn measure(gcn: &Gcn, adj: &Csr, x: &Tensor, labels: &[usize], train: &[usize]) 
     let trace = gcn.forward_trace(adj, x);
     let loss = trace.layers.last().unwrap().index_select(0, train).cross_entropy(&targets);
     let grads = loss.backward();
-    // The weight each applied layer used (a shared hidden weight appears repeatedly).
-    let mut applied = vec![&gcn.input];
-    if let Some(output) = &gcn.output {
-        applied.extend((0..gcn.depth - 2).map(|i| if gcn.shared { &gcn.hidden[0] } else { &gcn.hidden[i] }));
-        applied.push(output);
-    }
-    applied
+    gcn.applied_layers()
         .iter()
         .zip(&trace.layers)
         .map(|(layer, h)| {
@@ -148,13 +151,14 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
     let mut rows = Vec::new();
     let mut mlp = Vec::new();
     let (mut plain_layers, mut residual_layers) = (Vec::new(), Vec::new());
-    let mut graphs: Vec<(Graph, Tensor, Vec<usize>, Vec<usize>)> = Vec::new();
+    let mut graphs: Vec<Planted> = Vec::new();
     for s in 0..seeds {
         let seed = cfg.seed * 1000 + 400 + s as u64;
         let (graph, x) = planted(cfg, seed);
         let (train, test) = twenty_per_class(&graph, seed);
         mlp.push(mlp_on_features(&graph, &x, &train, &test, cfg, seed)?);
-        graphs.push((graph, x, train, test));
+        let adj = graph.normalized_adjacency();
+        graphs.push(Planted { graph, adj, x, train, test });
     }
     let run = |depth: usize,
                shared: bool,
@@ -164,16 +168,15 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
         let mut total = 0.0;
         let mut params = 0;
         let mut diagnostics = None;
-        for (s, (graph, x, train, test)) in graphs.iter().enumerate() {
+        for (s, Planted { graph, adj, x, train, test }) in graphs.iter().enumerate() {
             let labels = graph.labels.as_ref().unwrap();
-            let adj = graph.normalized_adjacency();
             let mut rng = seeded_rng(cfg.seed * 1000 + 600 + s as u64);
             let mut gcn =
                 Gcn::new((x.shape()[1], 32, 4), depth, shared, residual, Activation::Relu, &mut rng);
             params = gcn.num_parameters();
-            let d = train_and_measure(&mut gcn, &adj, x, labels, train, cfg.epochs, diagnose && s == 0)?;
+            let d = train_and_measure(&mut gcn, adj, x, labels, train, cfg.epochs, diagnose && s == 0)?;
             diagnostics = diagnostics.or(d);
-            total += node_accuracy(&gcn, &adj, x, labels, test);
+            total += node_accuracy(&gcn, adj, x, labels, test);
         }
         Ok((total / graphs.len() as f64, params, diagnostics))
     };
@@ -208,7 +211,7 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
             });
         }
     }
-    let (g, ..) = &graphs[0];
+    let g = &graphs[0].graph;
     Ok(DepthStudy {
         nodes: g.n,
         edges: g.edges.len(),

@@ -31,18 +31,19 @@ fn train_autoencoder(
     gcn: &mut Gcn,
     graph: &Graph,
     adj: &Csr,
+    x: &Tensor,
     epochs: usize,
     rng: &mut Rng,
 ) -> anyhow::Result<()> {
-    let x = identity_features(graph.n);
     let mut adam = Adam::new(0.01);
+    // The targets never change: 1 for every edge, then 0 for as many non-edges.
+    let m = graph.edges.len();
+    let targets = Tensor::from_vec((0..2 * m).map(|i| if i < m { 1.0 } else { 0.0 }).collect(), &[2 * m]);
     for step in 0..epochs {
-        let negatives = graph.sample_non_edges(graph.edges.len(), &[], rng);
-        let z = gcn.forward(adj, &x);
+        let negatives = graph.sample_non_edges(m, &[], rng);
+        let z = gcn.forward(adj, x);
         let scores = Tensor::concat(&[edge_scores(&z, &graph.edges), edge_scores(&z, &negatives)], 0);
-        let mut targets = vec![1.0; graph.edges.len()];
-        targets.resize(graph.edges.len() + negatives.len(), 0.0);
-        let loss = scores.bce_with_logits(&Tensor::from_vec(targets, &[scores.numel()]));
+        let loss = scores.bce_with_logits(&targets);
         kit::check_finite(step, loss.item())?;
         let grads = loss.backward();
         drop(loss);
@@ -95,12 +96,14 @@ pub fn link_prediction(
         let adj = train_graph.normalized_adjacency(); // the held-out edges are invisible
         let x = identity_features(graph.n);
         let mut gcn = encoder(graph.n, 16, &mut rng);
-        let score = |gcn: &Gcn, pairs: &[(usize, usize)]| {
-            no_grad(|| edge_scores(&gcn.forward(&adj, &x), pairs).to_vec())
+        // One forward pass embeds every node; both sets of pairs are scored from it.
+        let test_auc = |gcn: &Gcn| {
+            let z = no_grad(|| gcn.forward(&adj, &x));
+            auc(edge_scores(&z, &test_edges).data(), edge_scores(&z, &test_negatives).data())
         };
-        untrained.push(auc(&score(&gcn, &test_edges), &score(&gcn, &test_negatives)));
-        train_autoencoder(&mut gcn, &train_graph, &adj, cfg.epochs, &mut rng)?;
-        trained.push(auc(&score(&gcn, &test_edges), &score(&gcn, &test_negatives)));
+        untrained.push(test_auc(&gcn));
+        train_autoencoder(&mut gcn, &train_graph, &adj, &x, cfg.epochs, &mut rng)?;
+        trained.push(test_auc(&gcn));
         let (cn_pos, aa_pos) = heuristic_scores(&train_graph, &test_edges);
         let (cn_neg, aa_neg) = heuristic_scores(&train_graph, &test_negatives);
         cn.push(auc(&cn_pos, &cn_neg));
@@ -121,9 +124,10 @@ pub fn link_prediction(
 pub fn embedding_2d(graph: &Graph, cfg: &Config) -> anyhow::Result<Vec<(f64, f64)>> {
     let mut rng = seeded_rng(cfg.seed * 1000 + 300);
     let adj = graph.normalized_adjacency();
+    let x = identity_features(graph.n);
     let mut gcn = encoder(graph.n, 16, &mut rng);
-    train_autoencoder(&mut gcn, graph, &adj, cfg.epochs, &mut rng)?;
-    let z = no_grad(|| gcn.forward(&adj, &identity_features(graph.n)));
+    train_autoencoder(&mut gcn, graph, &adj, &x, cfg.epochs, &mut rng)?;
+    let z = no_grad(|| gcn.forward(&adj, &x));
     Ok(principal_components(&z))
 }
 

@@ -66,10 +66,3 @@ impl Args {
         })
     }
 }
-
-impl Options {
-    /// Options for tests: quick, seed 0, output into a scratch folder, no bars.
-    pub fn for_test(out: PathBuf) -> Options {
-        Options { quick: true, seed: 0, out, epochs: None, data: repo_root().join("data"), progress: false }
-    }
-}
