@@ -11,6 +11,16 @@ impl Tensor {
     /// with its op and shape (variables as ellipses), edges from inputs to outputs.
     /// Render with `dot -Tsvg`.
     pub fn to_dot(&self) -> String {
+        self.to_dot_named(&[])
+    }
+
+    /// Like [`Tensor::to_dot`], with the tensors in `names` called by their names
+    /// (`x1`, `w1`, `n`, ...) instead of `n<id>`, so the DOT text reads like a
+    /// figure of the same graph.
+    pub fn to_dot_named(&self, names: &[(&Tensor, &str)]) -> String {
+        let name_of = |t: &Tensor| {
+            names.iter().find(|(n, _)| n.id() == t.id()).map_or(format!("n{}", t.id()), |(_, n)| n.to_string())
+        };
         let mut out = String::from(
             "digraph computation {\n  rankdir=LR;\n  node [fontname=\"DejaVu Sans\", fontsize=11];\n",
         );
@@ -29,9 +39,10 @@ impl Tensor {
                 name => (name.to_string(), "shape=box, style=rounded"),
             };
             let shape = format!("{:?}", t.shape());
-            lines.push((t.id(), format!("  n{} [label=\"{label}\\n{shape}\", {style}];\n", t.id())));
+            let id = name_of(&t);
+            lines.push((t.id(), format!("  {id} [label=\"{id} = {label}\\n{shape}\", {style}];\n")));
             for input in t.inputs() {
-                lines.push((t.id(), format!("  n{} -> n{};\n", input.id(), t.id())));
+                lines.push((t.id(), format!("  {} -> {id};\n", name_of(&input))));
                 stack.push(input);
             }
         }

@@ -103,6 +103,10 @@ fn to_dot_draws_the_graph() {
     }
     assert_eq!(dot.matches("->").count(), 3);
     assert_eq!(dot, y.to_dot(), "the same graph gives the same text");
+    let named = y.to_dot_named(&[(&x, "x"), (&w, "w"), (&y, "y")]);
+    for needle in ["x [label=\"x = variable", "x -> n", "y [label=\"y = tanh\\n[1, 1]"] {
+        assert!(named.contains(needle), "missing {needle} in\n{named}");
+    }
 }
 
 #[test]

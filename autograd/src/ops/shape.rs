@@ -23,7 +23,11 @@ fn strided_copy(src: &[f32], out_shape: &[usize], src_strides: &[usize]) -> Vec<
     let mut index = vec![0usize; rank - 1];
     let mut offset = 0usize;
     for _ in 0..total / inner_len.max(1) {
-        out.extend((0..inner_len).map(|j| src[offset + j * inner_stride]));
+        match inner_stride {
+            1 => out.extend_from_slice(&src[offset..offset + inner_len]), // a contiguous run
+            0 => out.resize(out.len() + inner_len, src[offset]),          // one value, repeated
+            _ => out.extend((0..inner_len).map(|j| src[offset + j * inner_stride])),
+        }
         for axis in (0..rank - 1).rev() {
             index[axis] += 1;
             offset += src_strides[axis];

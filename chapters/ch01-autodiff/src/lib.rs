@@ -5,12 +5,13 @@
 //! number against finite differences. Part 2 trains an MLP on the handwritten digits
 //! with the same engine and reports what it learned.
 
+mod claims;
 mod neuron;
 mod train;
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use neuron::{ChainRow, NeuronReport, neuron_report};
 pub use train::{EpochRow, MlpReport, Optimiser, train_mlp};
@@ -50,17 +51,21 @@ impl Config {
     }
 }
 
-/// The numbers the chapter's page shows.
-#[derive(Serialize, Debug)]
+/// The numbers the chapter's page shows, and the claims computed from them.
+#[derive(Serialize, Deserialize, Debug)]
 pub struct Report {
     pub neuron: NeuronReport,
     pub mlp: MlpReport,
+    pub claims: Vec<kit::Claim>,
 }
 
 /// Run both parts of the chapter.
 pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
-    Ok(Report { neuron: neuron_report(), mlp: train_mlp(cfg, progress)? })
+    let mut report = Report { neuron: neuron_report(), mlp: train_mlp(cfg, progress)?, claims: vec![] };
+    report.claims = claims::claims(&report);
+    Ok(report)
 }
 
 mod outputs;
+pub use claims::claims;
 pub use outputs::{chapter, write_outputs};

@@ -1,12 +1,12 @@
 //! Part 1: one neuron, its graph, and the chain rule through it.
 
 use autograd::{Gradients, Tensor, gradcheck};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One row of the chain-rule table: a node, its value, its gradient d o / d node as
 /// the chain rule gives it by hand, as `backward` computed it, and (for the inputs)
 /// as central finite differences measure it.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct ChainRow {
     pub node: String,
     pub value: f32,
@@ -17,7 +17,7 @@ pub struct ChainRow {
     pub finite_difference: Option<f32>,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Deserialize, Debug)]
 pub struct NeuronReport {
     pub output: f32,
     pub rows: Vec<ChainRow>,
@@ -25,9 +25,9 @@ pub struct NeuronReport {
     pub gradcheck_checked: usize,
     pub gradcheck_max_error: f32,
     /// The engine's own picture of the graph, Graphviz DOT.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub dot: String,
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub svg: String,
 }
 
@@ -98,16 +98,17 @@ pub fn neuron_report() -> NeuronReport {
         backward: g(t),
         finite_difference: fd.map(finite_difference),
     };
+    // The chain-rule column is KaTeX: d o / d (node) written as a fraction.
     let rows = vec![
-        row("o", &nn.o, "start: do/do = 1", d_o, None),
-        row("n", &nn.n, "do/do * (1 - o^2)", d_n, None),
-        row("x1w1", &nn.x1w1, "do/dn * 1", d_x1w1, None),
-        row("x2w2", &nn.x2w2, "do/dn * 1", d_x2w2, None),
-        row("b", &nn.b, "do/dn * 1", d_b, Some(4)),
-        row("x1", &nn.x1, "do/dx1w1 * w1", d_x1, Some(0)),
-        row("w1", &nn.w1, "do/dx1w1 * x1", d_w1, Some(2)),
-        row("x2", &nn.x2, "do/dx2w2 * w2", d_x2, Some(1)),
-        row("w2", &nn.w2, "do/dx2w2 * x2", d_w2, Some(3)),
+        row("o", &nn.o, r"start: $\partial o / \partial o = 1$", d_o, None),
+        row("n", &nn.n, r"$1 \cdot (1 - o^2)$", d_n, None),
+        row("x1w1", &nn.x1w1, r"$\frac{\partial o}{\partial n} \cdot 1$", d_x1w1, None),
+        row("x2w2", &nn.x2w2, r"$\frac{\partial o}{\partial n} \cdot 1$", d_x2w2, None),
+        row("b", &nn.b, r"$\frac{\partial o}{\partial n} \cdot 1$", d_b, Some(4)),
+        row("x1", &nn.x1, r"$\frac{\partial o}{\partial (x_1 w_1)} \cdot w_1$", d_x1, Some(0)),
+        row("w1", &nn.w1, r"$\frac{\partial o}{\partial (x_1 w_1)} \cdot x_1$", d_w1, Some(2)),
+        row("x2", &nn.x2, r"$\frac{\partial o}{\partial (x_2 w_2)} \cdot w_2$", d_x2, Some(1)),
+        row("w2", &nn.w2, r"$\frac{\partial o}{\partial (x_2 w_2)} \cdot x_2$", d_w2, Some(3)),
     ];
     let inputs: Vec<Tensor> = [&nn.x1, &nn.x2, &nn.w1, &nn.w2, &nn.b].into_iter().cloned().collect();
     let check = gradcheck("neuron", &inputs, |t| t[0].mul(&t[2]).add(&t[1].mul(&t[3])).add(&t[4]).tanh())
@@ -128,7 +129,7 @@ pub fn neuron_report() -> NeuronReport {
         rows,
         gradcheck_checked: check.checked,
         gradcheck_max_error: check.max_abs_error,
-        dot: nn.o.to_dot(),
+        dot: nn.o.to_dot_named(&names),
         svg: kit::graph::graph_svg(&nn.o, &names, Some(&grads)),
     }
 }

@@ -7,10 +7,15 @@ use crate::{Config, Report, run};
 
 /// The chapter as the `zoo` runner and `main.rs` see it.
 pub fn chapter() -> kit::Chapter {
-    kit::Chapter { name: "ch01-autodiff", title: "Chapter 1: autodiff from scratch", run: run_and_write }
+    kit::Chapter {
+        name: "ch01-autodiff",
+        title: "Chapter 1: autodiff from scratch",
+        run: run_and_write,
+        claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
+    }
 }
 
-fn run_and_write(options: &Options) -> anyhow::Result<String> {
+fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     cfg.data = options.data.clone();
@@ -19,16 +24,17 @@ fn run_and_write(options: &Options) -> anyhow::Result<String> {
     }
     let report = run(&cfg, options.progress)?;
     write_outputs(&report, &Output::new(&options.out))?;
-    Ok(format!(
+    let headline = format!(
         "MLP test accuracy {:.3} (macro-F1 {:.3}) after {} epochs",
         report.mlp.test_accuracy, report.mlp.test_macro_f1, report.mlp.epochs
-    ))
+    );
+    Ok(kit::Outcome { headline, claims: report.claims })
 }
 
 /// The markdown tables `results.md` holds (the page includes it).
 pub fn results_markdown(report: &Report) -> String {
     let mut chain =
-        Table::new(&["node", "value", "chain rule", "by hand", "backward()", "finite difference"]);
+        Table::new(&["node", "value", "∂o/∂node by the chain rule", "by hand", "backward()", "finite difference"]);
     for r in &report.neuron.rows {
         let fd = r.finite_difference.map_or("".to_string(), |v| format!("{v:.4}"));
         chain.row(&[
@@ -41,9 +47,11 @@ pub fn results_markdown(report: &Report) -> String {
         ]);
     }
     let m = &report.mlp;
-    let mut summary = Table::new(&["", ""]);
+    let mut summary = Table::new(&["setting or result", "value"]);
     summary
         .row(&["model", &format!("`{}`", m.architecture)])
+        .row(&["optimiser", &format!("{:?}, learning rate {}", m.optimiser, m.lr)])
+        .row(&["batch size", &m.batch_size.to_string()])
         .row(&["training / test images", &format!("{} / {}", m.train_size, m.test_size)])
         .row(&["epochs", &m.epochs.to_string()])
         .row(&["final training loss", &format!("{:.4}", m.curve.last().map_or(f32::NAN, |r| r.train_loss))])
@@ -67,12 +75,13 @@ pub fn results_markdown(report: &Report) -> String {
          gradcheck compared {} gradient entries of the neuron; the largest difference from \
          central finite differences was {:.1e}.\n<!-- ANCHOR_END: chain -->\n\n\
          <!-- ANCHOR: mlp -->\n{}<!-- ANCHOR_END: mlp -->\n\n\
-         <!-- ANCHOR: curve -->\n{}<!-- ANCHOR_END: curve -->\n",
+         <!-- ANCHOR: curve -->\n{}<!-- ANCHOR_END: curve -->\n\n{}",
         chain.to_markdown(),
         report.neuron.gradcheck_checked,
         report.neuron.gradcheck_max_error,
         summary.to_markdown(),
-        curve.to_markdown()
+        curve.to_markdown(),
+        kit::claims::markdown(&report.claims)
     )
 }
 
@@ -87,17 +96,17 @@ pub fn write_outputs(report: &Report, out: &Output) -> anyhow::Result<()> {
         &out.figure("loss.svg"),
         "Training loss (mean cross-entropy per epoch)",
         "epoch",
-        "loss",
-        &[Series { name: "training loss".into(), points: points(|r| r.train_loss as f64) }],
+        "mean cross-entropy (nats)",
+        &[Series::new("training loss", 0, points(|r| r.train_loss as f64))],
     )?;
     line_chart(
         &out.figure("accuracy.svg"),
-        "Accuracy",
+        "Accuracy after each epoch",
         "epoch",
-        "accuracy",
+        "fraction of images correct",
         &[
-            Series { name: "training".into(), points: points(|r| r.train_accuracy) },
-            Series { name: "test".into(), points: points(|r| r.test_accuracy) },
+            Series::new("training images", 0, points(|r| r.train_accuracy)),
+            Series::new("test images", 1, points(|r| r.test_accuracy)),
         ],
     )?;
     let digits: Vec<String> = (0..10).map(|d| d.to_string()).collect();

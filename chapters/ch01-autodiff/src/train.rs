@@ -5,11 +5,11 @@ use autograd::{Adam, Parameter, Sgd, Tensor, no_grad, seeded_rng};
 use models::data::{Digits, gather_rows, load_digits, load_split, shuffled_batches};
 use models::metrics::{accuracy, argmax_rows, confusion_matrix, macro_f1};
 use models::{Activation, Mlp, Module};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Config;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Optimiser {
     Adam,
     /// SGD with momentum 0.9.
@@ -17,7 +17,7 @@ pub enum Optimiser {
 }
 
 /// One epoch of the learning curve.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct EpochRow {
     pub epoch: usize,
     pub train_loss: f32,
@@ -26,17 +26,20 @@ pub struct EpochRow {
 }
 
 /// A test image the trained model gets wrong.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Miss {
     pub image: usize,
     pub label: usize,
     pub predicted: usize,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Deserialize, Debug)]
 pub struct MlpReport {
     pub architecture: String,
     pub parameters: usize,
+    pub optimiser: Optimiser,
+    pub lr: f32,
+    pub batch_size: usize,
     pub train_size: usize,
     pub test_size: usize,
     pub epochs: usize,
@@ -46,7 +49,7 @@ pub struct MlpReport {
     pub confusion: Vec<Vec<usize>>,
     pub misses: Vec<Miss>,
     /// The pixels of the misclassified images, for the figure.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub miss_pixels: Vec<Vec<f32>>,
 }
 
@@ -143,6 +146,9 @@ pub fn train_mlp(cfg: &Config, progress: bool) -> anyhow::Result<MlpReport> {
     Ok(MlpReport {
         architecture: model.to_string(),
         parameters: model.num_parameters(),
+        optimiser: cfg.optimiser,
+        lr: cfg.lr,
+        batch_size: cfg.batch_size,
         train_size: split.train.len(),
         test_size: split.test.len(),
         epochs: cfg.epochs,

@@ -46,7 +46,7 @@ pub fn node_accuracy(gcn: &Gcn, adj: &Csr, x: &Tensor, labels: &[usize], eval: &
 }
 
 /// Mean, standard deviation and minimum of a list of scores.
-#[derive(serde::Serialize, Debug, Clone, Copy)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy)]
 pub struct Spread {
     pub mean: f64,
     pub std: f64,
@@ -80,4 +80,44 @@ pub fn auc(positive: &[f32], negative: &[f32]) -> f64 {
         }
     }
     wins / (positive.len() * negative.len()).max(1) as f64
+}
+
+/// Spearman's rank correlation: Pearson's correlation of the ranks (ties share the
+/// mean of their ranks). 1 when `b` grows whenever `a` does.
+pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
+    fn ranks(v: &[f64]) -> Vec<f64> {
+        let mut order: Vec<usize> = (0..v.len()).collect();
+        order.sort_by(|&i, &j| v[i].total_cmp(&v[j]));
+        let mut r = vec![0.0; v.len()];
+        let mut i = 0;
+        while i < order.len() {
+            let mut j = i;
+            while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+                j += 1;
+            }
+            (i..=j).for_each(|k| r[order[k]] = (i + j) as f64 / 2.0);
+            i = j + 1;
+        }
+        r
+    }
+    let (ra, rb) = (ranks(a), ranks(b));
+    let n = ra.len() as f64;
+    let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
+    let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let (va, vb): (f64, f64) =
+        (ra.iter().map(|x| (x - ma).powi(2)).sum(), rb.iter().map(|y| (y - mb).powi(2)).sum());
+    cov / (va * vb).sqrt().max(1e-300)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spearman_by_hand() {
+        // Monotone but not linear: rank correlation 1; reversed: -1.
+        assert!((super::spearman(&[1.0, 2.0, 3.0, 4.0], &[1.0, 8.0, 27.0, 64.0]) - 1.0).abs() < 1e-12);
+        assert!((super::spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        // Ties share their mean rank: ranks (0.5, 0.5, 2) against (0, 1, 2).
+        let r = super::spearman(&[1.0, 1.0, 2.0], &[1.0, 2.0, 3.0]);
+        assert!((r - 0.75f64.sqrt()).abs() < 1e-12, "{r}");
+    }
 }

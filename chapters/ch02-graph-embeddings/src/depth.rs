@@ -5,23 +5,34 @@
 use autograd::{Csr, Tensor, seeded_rng};
 use models::graph::Graph;
 use models::{Activation, Gcn, Residual};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Config;
 use crate::common::node_accuracy;
 use crate::supervised::{mlp_on_features, planted, twenty_per_class};
 
-/// One planted-partition graph of the study, with what every model trained on it shares.
+/// One planted-partition graph of the study, with what every model trained on it
+/// shares, as plain data: each job (which may run on another core) builds its own
+/// adjacency and feature tensor from it.
 struct Planted {
     graph: Graph,
-    adj: Csr,
-    x: Tensor,
+    features: Vec<f32>,
     train: Vec<usize>,
     test: Vec<usize>,
 }
 
+/// One model of the study: how deep, with one shared hidden weight or not, residual or
+/// not, on which graph, and whether to measure per-layer diagnostics.
+struct Job {
+    depth: usize,
+    shared: bool,
+    residual: Residual,
+    graph: usize,
+    diagnose: bool,
+}
+
 /// Per layer of one deep GCN, at initialisation and after training.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct LayerDiagnostics {
     pub layer: usize,
     /// ||d loss / d W_l||, the gradient reaching the layer's weight.
@@ -36,14 +47,14 @@ pub struct LayerDiagnostics {
     pub cosine_trained: f64,
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct DepthRow {
     pub depth: usize,
     pub plain: f64,
     pub residual: f64,
 }
 
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct SharingRow {
     pub depth: usize,
     pub residual: bool,
@@ -53,7 +64,7 @@ pub struct SharingRow {
     pub shared_parameters: usize,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Deserialize, Debug)]
 pub struct DepthStudy {
     pub nodes: usize,
     pub edges: usize,
@@ -144,63 +155,69 @@ fn train_and_measure(
 }
 
 pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
-    let seeds = cfg.depth_seeds;
     let deepest = *cfg.depths.iter().max().unwrap_or(&2);
     let alpha = cfg.residual_alpha;
-    let bar = kit::progress::bar((cfg.depths.len() * seeds) as u64, "ch02 depth", progress);
-    let mut rows = Vec::new();
     let mut mlp = Vec::new();
-    let (mut plain_layers, mut residual_layers) = (Vec::new(), Vec::new());
     let mut graphs: Vec<Planted> = Vec::new();
-    for s in 0..seeds {
+    for s in 0..cfg.depth_seeds {
         let seed = cfg.seed * 1000 + 400 + s as u64;
         let (graph, x) = planted(cfg, seed);
         let (train, test) = twenty_per_class(&graph, seed);
         mlp.push(mlp_on_features(&graph, &x, &train, &test, cfg, seed)?);
+        graphs.push(Planted { graph, features: x.to_vec(), train, test });
+    }
+    // Every model the study trains, as independent jobs: per depth, plain and residual
+    // on every graph (diagnostics for the deepest, on the first graph); then the
+    // shared-weight ablation.
+    let sharing_depths: Vec<usize> = cfg.sharing_depths.iter().copied().filter(|d| cfg.depths.contains(d)).collect();
+    let mut jobs = Vec::new();
+    for (depths, shared) in [(&cfg.depths, false), (&sharing_depths, true)] {
+        for &depth in depths {
+            for residual in [Residual::None, Residual::Scaled(alpha)] {
+                for graph in 0..graphs.len() {
+                    let diagnose = !shared && depth == deepest && graph == 0;
+                    jobs.push(Job { depth, shared, residual, graph, diagnose });
+                }
+            }
+        }
+    }
+    let bar = kit::progress::bar(jobs.len() as u64, "ch02 depth", progress);
+    let results = kit::parallel::map(&jobs, |job| {
+        let Planted { graph, features, train, test } = &graphs[job.graph];
+        let labels = graph.labels.as_ref().expect("planted graphs have classes");
         let adj = graph.normalized_adjacency();
-        graphs.push(Planted { graph, adj, x, train, test });
-    }
-    let run = |depth: usize,
-               shared: bool,
-               residual: Residual,
-               diagnose: bool|
-     -> anyhow::Result<(f64, usize, Option<Vec<LayerDiagnostics>>)> {
-        let mut total = 0.0;
-        let mut params = 0;
-        let mut diagnostics = None;
-        for (s, Planted { graph, adj, x, train, test }) in graphs.iter().enumerate() {
-            let labels = graph.labels.as_ref().unwrap();
-            let mut rng = seeded_rng(cfg.seed * 1000 + 600 + s as u64);
-            let mut gcn =
-                Gcn::new((x.shape()[1], 32, 4), depth, shared, residual, Activation::Relu, &mut rng);
-            params = gcn.num_parameters();
-            let d = train_and_measure(&mut gcn, adj, x, labels, train, cfg.epochs, diagnose && s == 0)?;
-            diagnostics = diagnostics.or(d);
-            total += node_accuracy(&gcn, adj, x, labels, test);
-        }
-        Ok((total / graphs.len() as f64, params, diagnostics))
-    };
-    let mut per_layer = std::collections::BTreeMap::new();
-    for &depth in &cfg.depths {
-        let (plain, plain_params, plain_diag) = run(depth, false, Residual::None, depth == deepest)?;
-        let (residual, residual_params, residual_diag) =
-            run(depth, false, Residual::Scaled(alpha), depth == deepest)?;
-        per_layer.insert((depth, false), (plain, plain_params));
-        per_layer.insert((depth, true), (residual, residual_params));
-        if let (Some(p), Some(r)) = (plain_diag, residual_diag) {
-            plain_layers = p;
-            residual_layers = r;
-        }
-        rows.push(DepthRow { depth, plain, residual });
-        bar.inc(seeds as u64);
-    }
+        let x = Tensor::from_vec(features.clone(), &[graph.n, features.len() / graph.n]);
+        let mut rng = seeded_rng(cfg.seed * 1000 + 600 + job.graph as u64);
+        let mut gcn =
+            Gcn::new((x.shape()[1], 32, 4), job.depth, job.shared, job.residual, Activation::Relu, &mut rng);
+        let diagnostics = train_and_measure(&mut gcn, &adj, &x, labels, train, cfg.epochs, job.diagnose)?;
+        let accuracy = node_accuracy(&gcn, &adj, &x, labels, test);
+        bar.inc(1);
+        Ok((accuracy, gcn.num_parameters(), diagnostics))
+    })?;
     bar.finish_and_clear();
+    // Mean accuracy over the graphs of each (depth, shared, residual), and its parameter count.
+    let mean = |depth: usize, shared: bool, residual: bool| {
+        let picked: Vec<_> = jobs
+            .iter()
+            .zip(&results)
+            .filter(|(j, _)| {
+                j.depth == depth && j.shared == shared && matches!(j.residual, Residual::Scaled(_)) == residual
+            })
+            .map(|(_, r)| r)
+            .collect();
+        (picked.iter().map(|r| r.0).sum::<f64>() / picked.len() as f64, picked[0].1)
+    };
+    let rows = cfg
+        .depths
+        .iter()
+        .map(|&depth| DepthRow { depth, plain: mean(depth, false, false).0, residual: mean(depth, false, true).0 })
+        .collect();
     let mut sharing = Vec::new();
-    for &depth in cfg.sharing_depths.iter().filter(|d| cfg.depths.contains(d)) {
+    for &depth in &sharing_depths {
         for residual in [false, true] {
-            let mode = if residual { Residual::Scaled(alpha) } else { Residual::None };
-            let (shared_accuracy, shared_parameters, _) = run(depth, true, mode, false)?;
-            let (per_layer_accuracy, per_layer_parameters) = per_layer[&(depth, residual)];
+            let (per_layer_accuracy, per_layer_parameters) = mean(depth, false, residual);
+            let (shared_accuracy, shared_parameters) = mean(depth, true, residual);
             sharing.push(SharingRow {
                 depth,
                 residual,
@@ -211,6 +228,9 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
             });
         }
     }
+    let mut diagnosed = jobs.iter().zip(results).filter_map(|(j, r)| r.2.map(|d| (j.residual, d)));
+    let (_, plain_layers) = diagnosed.next().unwrap_or((Residual::None, vec![]));
+    let (_, residual_layers) = diagnosed.next().unwrap_or((Residual::None, vec![]));
     let g = &graphs[0].graph;
     Ok(DepthStudy {
         nodes: g.n,

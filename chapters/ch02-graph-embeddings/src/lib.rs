@@ -7,6 +7,7 @@
 //! a handful of labels, unsupervised embeddings where connected nodes sit close, every
 //! node's own computation graph, and what happens as the stack gets deep.
 
+mod claims;
 mod common;
 mod depth;
 mod outputs;
@@ -16,12 +17,14 @@ mod unsupervised;
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-pub use common::{Spread, auc};
+pub use claims::claims;
+pub use common::{Spread, auc, spearman};
 pub use depth::{DepthRow, DepthStudy, LayerDiagnostics, SharingRow, depth_study};
 pub use outputs::{chapter, write_outputs};
 pub use supervised::{KarateSupervised, UntrainedSeparation, karate_supervised, untrained_separation};
+pub use trees::{TreeReach, tree_reach};
 pub use unsupervised::{LinkPrediction, link_prediction};
 
 #[derive(Clone, Debug)]
@@ -76,14 +79,30 @@ impl Config {
     }
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Deserialize, Debug)]
 pub struct Report {
     pub karate: KarateSupervised,
     pub untrained: UntrainedSeparation,
+    /// The 2-hop computation trees of karate nodes 11 and 16.
+    pub trees: Vec<TreeReach>,
     pub links: Vec<LinkPrediction>,
+    /// What the two autoencoder embeddings in the figures show, measured.
+    pub embeddings: EmbeddingReadings,
     pub depth: DepthStudy,
-    #[serde(skip)]
+    pub claims: Vec<kit::Claim>,
+    #[serde(skip, default)]
     pub figures: Figures,
+}
+
+/// Measurements of the graph autoencoders' 2-D embeddings (the scatter plots).
+#[derive(Serialize, Deserialize, Debug)]
+pub struct EmbeddingReadings {
+    /// Training accuracy of a logistic regression separating the karate factions in
+    /// the autoencoder's 2-D embedding (it never saw a faction label).
+    pub karate_separability: f64,
+    /// Spearman correlation between a Les Misérables character's degree and its
+    /// distance from the centre of the 2-D embedding.
+    pub lesmis_degree_distance: f64,
 }
 
 /// Data only the figures need.
@@ -96,6 +115,9 @@ pub struct Figures {
     pub lesmis_names: Vec<String>,
     pub trees_svg: String,
 }
+
+/// The two karate members whose computation trees the page draws.
+pub const TREE_NODES: (usize, usize) = (11, 16);
 
 pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
     use anyhow::Context;
@@ -113,8 +135,28 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
         lesmis_embedding: unsupervised::embedding_2d(&lesmis, cfg)?,
         lesmis_degrees: lesmis.degrees(),
         lesmis_names: lesmis.names.clone(),
-        trees_svg: trees::two_computation_trees(&karate, (11, 16)),
+        trees_svg: trees::two_computation_trees(&karate, TREE_NODES),
     };
+    let embeddings = EmbeddingReadings {
+        karate_separability: supervised::linear_separability(
+            &autograd::Tensor::from_vec(
+                figures.karate_embedding.iter().flat_map(|p| [p.0 as f32, p.1 as f32]).collect(),
+                &[karate.n, 2],
+            ),
+            &figures.karate_labels,
+        )?,
+        lesmis_degree_distance: {
+            let n = figures.lesmis_embedding.len() as f64;
+            let (cx, cy) = figures.lesmis_embedding.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
+            let distance: Vec<f64> = figures.lesmis_embedding.iter().map(|p| (p.0 - cx).hypot(p.1 - cy)).collect();
+            let degree: Vec<f64> = figures.lesmis_degrees.iter().map(|&d| d as f64).collect();
+            spearman(&degree, &distance)
+        },
+    };
+    let trees = vec![tree_reach(&karate, TREE_NODES.0, 2), tree_reach(&karate, TREE_NODES.1, 2)];
     let depth = depth::depth_study(cfg, progress)?;
-    Ok(Report { karate: karate_supervised, untrained, links, depth, figures })
+    let mut report =
+        Report { karate: karate_supervised, untrained, trees, links, embeddings, depth, claims: vec![], figures };
+    report.claims = claims::claims(&report);
+    Ok(report)
 }

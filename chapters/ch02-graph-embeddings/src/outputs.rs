@@ -1,6 +1,7 @@
 //! The chapter's figures and result tables.
 
-use kit::plot::{Series, line_chart, scatter};
+use kit::claims::num;
+use kit::plot::{Scatter, Series, line_chart, scatter};
 use kit::{Options, Output, Table};
 
 use crate::{Config, LayerDiagnostics, Report, Spread, run};
@@ -10,10 +11,11 @@ pub fn chapter() -> kit::Chapter {
         name: "ch02-graph-embeddings",
         title: "Chapter 2: graph embeddings with GCNs",
         run: run_and_write,
+        claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
     }
 }
 
-fn run_and_write(options: &Options) -> anyhow::Result<String> {
+fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     cfg.data = options.data.clone();
@@ -23,7 +25,7 @@ fn run_and_write(options: &Options) -> anyhow::Result<String> {
     let report = run(&cfg, options.progress)?;
     write_outputs(&report, &Output::new(&options.out))?;
     let lesmis = &report.links[0];
-    Ok(format!(
+    let headline = format!(
         "karate from the leaders' labels {:.3}; Les Misérables link AUC {:.3}; 2 layers {:.3}, {} layers plain {:.3} / residual {:.3}",
         report.karate.leaders.mean,
         lesmis.trained_gae.mean,
@@ -31,17 +33,13 @@ fn run_and_write(options: &Options) -> anyhow::Result<String> {
         report.depth.deepest,
         report.depth.rows.last().map_or(f64::NAN, |r| r.plain),
         report.depth.rows.last().map_or(f64::NAN, |r| r.residual),
-    ))
+    );
+    Ok(kit::Outcome { headline, claims: report.claims })
 }
 
-/// One point per layer; layers where the value is not finite (log10 of an exactly
-/// zero gradient or signal) are left out of the line rather than drawn at a floor.
+/// One point per layer (a log-scale chart leaves out exact zeros by itself).
 fn per_layer(layers: &[LayerDiagnostics], f: impl Fn(&LayerDiagnostics) -> f64) -> Vec<(f64, f64)> {
-    layers.iter().map(|l| (l.layer as f64, f(l))).filter(|p| p.1.is_finite()).collect()
-}
-
-fn log10(v: f64) -> f64 {
-    v.log10()
+    layers.iter().map(|l| (l.layer as f64, f(l))).collect()
 }
 
 fn spread(s: &Spread) -> String {
@@ -63,8 +61,8 @@ fn diagnostics_table(layers: &[LayerDiagnostics]) -> String {
             l.layer.to_string(),
             format!("{:.2e}", l.grad_norm_init),
             format!("{:.2e}", l.grad_norm_trained),
-            format!("{:.3}", l.signal_norm_init),
-            format!("{:.3}", l.signal_norm_trained),
+            num(l.signal_norm_init),
+            num(l.signal_norm_trained),
             format!("{:.3}", l.cosine_init),
             format!("{:.3}", l.cosine_trained),
         ]);
@@ -146,7 +144,7 @@ pub fn results_markdown(r: &Report) -> String {
          <!-- ANCHOR: depth -->\n{}<!-- ANCHOR_END: depth -->\n\n\
          <!-- ANCHOR: plain_layers -->\n{}<!-- ANCHOR_END: plain_layers -->\n\n\
          <!-- ANCHOR: residual_layers -->\n{}<!-- ANCHOR_END: residual_layers -->\n\n\
-         <!-- ANCHOR: sharing -->\n{}<!-- ANCHOR_END: sharing -->\n",
+         <!-- ANCHOR: sharing -->\n{}<!-- ANCHOR_END: sharing -->\n\n{}",
         karate.to_markdown(),
         untrained.to_markdown(),
         links.to_markdown(),
@@ -157,11 +155,12 @@ pub fn results_markdown(r: &Report) -> String {
         diagnostics_table(&d.plain_layers),
         diagnostics_table(&d.residual_layers),
         sharing.to_markdown(),
+        kit::claims::markdown(&r.claims),
     )
 }
 
 /// One per-layer measurement of the deepest plain and residual stacks, at init and
-/// trained: four lines against the layer index.
+/// trained: four lines against the layer index (colour: the stack; dashed: trained).
 fn diagnostics_chart(
     out: &Output,
     file: &str,
@@ -169,54 +168,65 @@ fn diagnostics_chart(
     y_label: &str,
     d: &crate::DepthStudy,
     metric: impl Fn(&LayerDiagnostics) -> (f64, f64),
-) -> anyhow::Result<()> {
+) -> anyhow::Result<kit::plot::Drawn> {
     let mut series = Vec::new();
-    for (name, layers) in [("plain", &d.plain_layers), ("residual", &d.residual_layers)] {
-        series.push(Series { name: format!("{name}, at init"), points: per_layer(layers, |l| metric(l).0) });
-        series.push(Series { name: format!("{name}, trained"), points: per_layer(layers, |l| metric(l).1) });
+    for (c, (name, layers)) in [("plain", &d.plain_layers), ("residual", &d.residual_layers)].into_iter().enumerate() {
+        series.push(Series::new(format!("{name}, at init"), c, per_layer(layers, |l| metric(l).0)));
+        series.push(Series::new(format!("{name}, trained"), c, per_layer(layers, |l| metric(l).1)).dashed());
     }
-    line_chart(&out.figure(file), title, "layer", y_label, &series)
+    line_chart(&out.figure(file), title, "layer (1 = nearest the input)", y_label, &series)
 }
 
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
     let f = &r.figures;
-    let factions = ["Mr. Hi".to_string(), "Officer".to_string()];
+    let factions = ["Mr. Hi's faction".to_string(), "the Officer's faction".to_string()];
+    let leaders = [(0, "Mr. Hi (0)".to_string()), (33, "Officer (33)".to_string())];
     scatter(
         &out.figure("karate_untrained.svg"),
-        "Untrained GCN: karate club embedding",
-        &r.untrained.embedding,
-        &f.karate_labels,
-        &factions,
+        &Scatter {
+            title: "Untrained 3-layer GCN: karate club",
+            x_label: "output 1 (tanh)",
+            y_label: "output 2 (tanh)",
+            points: &r.untrained.embedding,
+            classes: &f.karate_labels,
+            class_names: &factions,
+            labels: &leaders,
+            robust: false,
+        },
     )?;
     scatter(
         &out.figure("karate_gae.svg"),
-        "Graph autoencoder: karate club (2 principal components)",
-        &f.karate_embedding,
-        &f.karate_labels,
-        &factions,
+        &Scatter {
+            title: "Graph autoencoder: karate club",
+            x_label: "principal component 1",
+            y_label: "principal component 2",
+            points: &f.karate_embedding,
+            classes: &f.karate_labels,
+            class_names: &factions,
+            labels: &leaders,
+            robust: false,
+        },
     )?;
-    // Les Misérables has no classes: colour by degree, to see the central characters.
-    let bands: Vec<usize> = f
-        .lesmis_degrees
-        .iter()
-        .map(|&d| {
-            if d >= 10 {
-                2
-            } else if d >= 4 {
-                1
-            } else {
-                0
-            }
-        })
-        .collect();
+    // Les Misérables has no classes: colour by degree, and name the central characters.
+    let bands: Vec<usize> =
+        f.lesmis_degrees.iter().map(|&d| if d >= 10 { 2 } else { usize::from(d >= 4) }).collect();
     let band_names = ["degree 1-3".to_string(), "degree 4-9".to_string(), "degree 10+".to_string()];
+    let mut by_degree: Vec<usize> = (0..f.lesmis_degrees.len()).collect();
+    by_degree.sort_by_key(|&i| (std::cmp::Reverse(f.lesmis_degrees[i]), i));
+    let named: Vec<(usize, String)> = by_degree.iter().take(6).map(|&i| (i, f.lesmis_names[i].clone())).collect();
     scatter(
         &out.figure("lesmis_gae.svg"),
-        "Graph autoencoder: Les Misérables (2 principal components)",
-        &f.lesmis_embedding,
-        &bands,
-        &band_names,
+        &Scatter {
+            title: "Graph autoencoder: Les Misérables",
+            x_label: "principal component 1",
+            y_label: "principal component 2",
+            points: &f.lesmis_embedding,
+            classes: &bands,
+            class_names: &band_names,
+            labels: &named,
+            robust: true,
+        },
     )?;
     kit::report::write_atomic(&out.figure("computation_trees.svg"), f.trees_svg.as_bytes())?;
     let d = &r.depth;
@@ -226,12 +236,12 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     line_chart(
         &out.figure("depth_accuracy.svg"),
         "Test accuracy against depth (planted partition)",
-        "layers",
-        "accuracy",
+        "GCN layers",
+        "test accuracy (fraction correct)",
         &[
-            Series { name: "plain GCN".into(), points: curve(|r| r.plain) },
-            Series { name: format!("residual, alpha {}", d.residual_alpha), points: curve(|r| r.residual) },
-            Series { name: "MLP on features".into(), points: mlp },
+            Series::new("plain GCN", 0, curve(|r| r.plain)),
+            Series::new(format!("residual, α = {}", d.residual_alpha), 1, curve(|r| r.residual)),
+            Series::new("MLP on features", 7, mlp).dashed(),
         ],
     )?;
     let deepest = d.deepest;
@@ -239,24 +249,25 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
         out,
         "grad_norms.svg",
         &format!("Gradient reaching each layer's weight ({deepest} layers)"),
-        "log10 ||dL/dW||",
+        "‖∂L/∂W‖",
         d,
-        |l| (log10(l.grad_norm_init), log10(l.grad_norm_trained)),
+        |l| (l.grad_norm_init, l.grad_norm_trained),
     )?;
     diagnostics_chart(
         out,
         "signal_norms.svg",
-        &format!("Forward signal: mean ||h|| after each layer ({deepest} layers)"),
-        "log10 mean ||h||",
+        &format!("Forward signal after each layer ({deepest} layers)"),
+        "mean ‖h‖ over nodes",
         d,
-        |l| (log10(l.signal_norm_init), log10(l.signal_norm_trained)),
+        |l| (l.signal_norm_init, l.signal_norm_trained),
     )?;
     diagnostics_chart(
         out,
         "oversmoothing.svg",
-        &format!("How alike nodes become: mean cosine similarity ({deepest} layers)"),
+        &format!("How alike the nodes become ({deepest} layers)"),
         "mean cosine between nodes",
         d,
         |l| (l.cosine_init, l.cosine_trained),
-    )
+    )?;
+    Ok(())
 }

@@ -5,12 +5,12 @@ use models::graph::{Graph, PlantedPartition, planted_partition};
 use models::metrics::{accuracy, argmax_rows};
 use models::{Activation, Gcn, Linear, Mlp, Module, Residual};
 use rand::RngExt;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Config;
 use crate::common::{Spread, identity_features, node_accuracy, train_classifier};
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Deserialize, Debug)]
 pub struct KarateSupervised {
     pub model: String,
     /// Labels on the two leaders only (nodes 0 and 33), accuracy on the other 32.
@@ -55,20 +55,22 @@ pub fn karate_supervised(karate: &Graph, cfg: &Config) -> anyhow::Result<KarateS
 
 /// Kipf's observation: before any training, a GCN with random weights already places
 /// the factions apart, because the graph's structure alone shapes its output.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Deserialize, Debug)]
 pub struct UntrainedSeparation {
     /// How well one straight line separates the factions in the untrained 2-D embedding
     /// (accuracy of a logistic regression fit on all 34 nodes), over random inits.
     pub untrained_gcn: Spread,
     /// The same for 34 random 2-D points with the same labels: what chance gives.
     pub random_points: Spread,
+    /// The larger faction's share of the club: what labelling everyone with it scores.
+    pub majority: f64,
     /// The first init's embedding, for the figure.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub embedding: Vec<(f64, f64)>,
 }
 
 /// Training accuracy of a logistic regression on 2-D points: how linearly separable they are.
-fn linear_separability(points: &Tensor, labels: &[usize]) -> anyhow::Result<f64> {
+pub(crate) fn linear_separability(points: &Tensor, labels: &[usize]) -> anyhow::Result<f64> {
     let mut rng = seeded_rng(7);
     // Standardise so one learning rate suits every embedding's scale.
     let mean = points.mean(0, true);
@@ -106,6 +108,9 @@ pub fn untrained_separation(karate: &Graph, cfg: &Config) -> anyhow::Result<Untr
     Ok(UntrainedSeparation {
         untrained_gcn: Spread::of(&gcn_scores),
         random_points: Spread::of(&random_scores),
+        majority: labels.iter().filter(|&&l| l == 1).count().max(labels.iter().filter(|&&l| l == 0).count())
+            as f64
+            / labels.len() as f64,
         embedding,
     })
 }

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use models::graph::Graph;
+use serde::{Deserialize, Serialize};
 
 struct TreeNode {
     node: usize,
@@ -29,7 +30,7 @@ fn leaves(t: &TreeNode) -> usize {
 
 /// Lay the tree out: leaves evenly spaced, parents centred over their children.
 fn draw(t: &TreeNode, depth: usize, x0: f64, spacing: f64, top: f64, out: &mut String) -> f64 {
-    let y = top + depth as f64 * 110.0;
+    let y = top + depth as f64 * 90.0;
     let x = if t.children.is_empty() {
         x0 + spacing / 2.0
     } else {
@@ -45,7 +46,7 @@ fn draw(t: &TreeNode, depth: usize, x0: f64, spacing: f64, top: f64, out: &mut S
                 out,
                 "<line x1=\"{centre:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{:.1}\" stroke=\"#888\"/>",
                 y + 12.0,
-                y + 98.0
+                y + 78.0
             );
         }
         centre
@@ -53,38 +54,72 @@ fn draw(t: &TreeNode, depth: usize, x0: f64, spacing: f64, top: f64, out: &mut S
     let fill = if depth == 0 { "#fde68a" } else { "#dbeafe" };
     let _ = writeln!(
         out,
-        "<circle cx=\"{x:.1}\" cy=\"{:.1}\" r=\"12\" fill=\"{fill}\" stroke=\"#374151\"/>",
+        "<circle cx=\"{x:.1}\" cy=\"{:.1}\" r=\"13\" fill=\"{fill}\" stroke=\"#374151\"/>",
         y + 12.0
     );
     let _ = writeln!(
         out,
-        "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"10\">{}</text>",
-        y + 16.0,
+        "<text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\">{}</text>",
+        y + 16.5,
         t.node
     );
     x
 }
 
-/// Two nodes' 2-hop computation trees side by side.
+/// How far one node's computation tree reaches.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct TreeReach {
+    pub node: usize,
+    /// The node's friends (its neighbours in A).
+    pub neighbours: Vec<usize>,
+    /// Leaves of the unrolled tree (with repeats).
+    pub leaves: usize,
+    /// Distinct nodes anywhere in the tree, the root included.
+    pub distinct: usize,
+    pub of: usize,
+}
+
+/// The reach of `root`'s `depth`-hop tree.
+pub fn tree_reach(graph: &Graph, root: usize, depth: usize) -> TreeReach {
+    let adj = graph.neighbours();
+    let tree = unroll(&adj, root, depth);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = vec![&tree];
+    while let Some(t) = stack.pop() {
+        seen.insert(t.node);
+        stack.extend(&t.children);
+    }
+    TreeReach { node: root, neighbours: adj[root].clone(), leaves: leaves(&tree), distinct: seen.len(), of: graph.n }
+}
+
+/// Two nodes' 2-hop computation trees, one above the other (so the figure fits the
+/// book's text width at full size).
 pub fn two_computation_trees(graph: &Graph, (a, b): (usize, usize)) -> String {
     let adj = graph.neighbours();
     let trees = [unroll(&adj, a, 2), unroll(&adj, b, 2)];
-    let spacing = 27.0;
+    let spacing = 32.0;
     let widths: Vec<f64> = trees.iter().map(|t| leaves(t) as f64 * spacing).collect();
-    let width = widths.iter().sum::<f64>() + 80.0;
-    let height = 300.0;
+    let width = widths.iter().copied().fold(0.0, f64::max) + 40.0;
+    let band = 250.0;
+    let height = band * trees.len() as f64;
     let mut body = String::new();
-    let mut x0 = 20.0;
-    for (t, w) in trees.iter().zip(&widths) {
+    for (k, (t, w)) in trees.iter().zip(&widths).enumerate() {
+        let top = k as f64 * band;
+        let x0 = (width - w) / 2.0;
+        let reach = tree_reach(graph, t.node, 2);
         let _ = writeln!(
             body,
-            "<text x=\"{:.1}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">node {}: {} leaves</text>",
-            x0 + w / 2.0,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\
+             node {}: {} friend(s), {} leaves, {} distinct members of {}</text>",
+            width / 2.0,
+            top + 24.0,
             t.node,
-            leaves(t)
+            reach.neighbours.len(),
+            reach.leaves,
+            reach.distinct,
+            reach.of
         );
-        draw(t, 0, x0, spacing, 40.0, &mut body);
-        x0 += w + 40.0;
+        draw(t, 0, x0, spacing, top + 44.0, &mut body);
     }
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" \

@@ -5,7 +5,7 @@
 use autograd::{Adam, Csr, Rng, Tensor, no_grad, seeded_rng};
 use models::graph::Graph;
 use models::{Activation, Gcn, Residual};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Config;
 use crate::common::{Spread, auc, identity_features};
@@ -55,7 +55,7 @@ fn train_autoencoder(
 
 /// Link prediction on one graph: AUC of each scorer over the held-out edges against
 /// as many non-edges.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Deserialize, Debug)]
 pub struct LinkPrediction {
     pub graph: String,
     pub held_out_edges: usize,

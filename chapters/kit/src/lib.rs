@@ -2,37 +2,65 @@
 //!
 //! What every chapter shares, so a chapter's own code is only its model and its
 //! experiment: command-line flags (`cli`), progress bars (`progress`), the guard that
-//! stops training on a NaN loss (`train`), SVG figures (`plot`, `graph`) and the
-//! report files the book includes (`report`).
+//! stops training on a NaN loss (`train`), SVG figures (`plot`, `graph`), the
+//! report files the book includes (`report`) and the claims a page draws (`claims`).
 
+pub mod claims;
 pub mod cli;
 pub mod graph;
+pub mod parallel;
 pub mod plot;
 pub mod progress;
 pub mod report;
 pub mod train;
 
+pub use claims::Claim;
 pub use cli::{Args, Options};
 pub use report::{Output, Table, rounded};
 pub use train::{Diverged, check_finite};
+
+/// What a chapter's run hands back to its binary and to `zoo`.
+pub struct Outcome {
+    /// One line for the runner's table.
+    pub headline: String,
+    /// Every conclusion the page draws, computed from the report.
+    pub claims: Vec<Claim>,
+}
 
 /// One chapter, as the `zoo` runner and the chapter's own binary see it.
 pub struct Chapter {
     /// The crate name, which is also the book folder: `ch01-autodiff`.
     pub name: &'static str,
     pub title: &'static str,
-    /// Run on the shipped data and write figures and results; returns the headline.
-    pub run: fn(&Options) -> anyhow::Result<String>,
+    /// Run on the shipped data and write figures and results.
+    pub run: fn(&Options) -> anyhow::Result<Outcome>,
+    /// Recompute the claims from a `results.json` this chapter wrote, without rerunning
+    /// anything: how the tests check the committed full-run results.
+    pub claims_from_results: fn(&str) -> anyhow::Result<Vec<Claim>>,
+}
+
+impl Chapter {
+    /// Run, print the claims, and fail when a required claim fails (a `--quick` run
+    /// prints them but is not held to the full run's bars).
+    pub fn run_checked(&self, options: &Options) -> anyhow::Result<Outcome> {
+        let outcome = (self.run)(options)?;
+        println!("{}: claims\n{}", self.name, claims::summary_lines(&outcome.claims));
+        if !options.quick {
+            claims::check_required(self.name, &outcome.claims)?;
+        }
+        Ok(outcome)
+    }
 }
 
 /// The whole `main` of a chapter binary: parse flags, run, print the summary.
 pub fn chapter_main(chapter: &Chapter) -> anyhow::Result<()> {
     let options = Args::parse_options(chapter.name)?;
     let start = std::time::Instant::now();
-    let headline = (chapter.run)(&options)?;
+    let outcome = chapter.run_checked(&options)?;
     println!(
-        "{}: {headline} ({:.1} s); figures and results in {}",
+        "{}: {} ({:.1} s); figures and results in {}",
         chapter.title,
+        outcome.headline,
         start.elapsed().as_secs_f64(),
         options.out.display()
     );

@@ -6,6 +6,7 @@ use std::sync::Once;
 
 use anyhow::anyhow;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 
 use crate::report::write_atomic;
@@ -66,89 +67,235 @@ fn padded(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
     lo - pad..hi + pad
 }
 
-/// One named line of a line chart.
+/// Font sizes, in pixels of the SVG, chosen so that a figure no wider than the book's
+/// text column (750 px) shows tick labels at 14 px.
+const TITLE: u32 = 19;
+const AXIS: u32 = 15;
+const TICKS: u32 = 14;
+/// Width of the strip right of the plot that holds the legend, so it never covers data.
+const LEGEND_W: u32 = 190;
+
+/// A legend in its own strip: one row per entry, a swatch drawn by `swatch`, then the text.
+fn legend(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    top: i32,
+    entries: &[(String, RGBColor, bool)],
+    swatch: impl Fn(&DrawingArea<SVGBackend, plotters::coord::Shift>, (i32, i32), RGBColor, bool) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    for (i, (name, c, dashed)) in entries.iter().enumerate() {
+        let y = top + i as i32 * 24;
+        swatch(area, (8, y + 8), *c, *dashed)?;
+        area.draw(&Text::new(name.clone(), (36, y), ("sans-serif", TICKS))).map_err(|e| anyhow!("{e}"))?;
+    }
+    Ok(())
+}
+
+/// One named line of a line chart: a colour from the palette, solid or dashed.
 pub struct Series {
     pub name: String,
     pub points: Vec<(f64, f64)>,
+    /// Index into [`PALETTE`].
+    pub colour: usize,
+    pub dashed: bool,
 }
 
-/// Lines with a legend and axis labels.
+impl Series {
+    /// A solid line in palette colour `colour`.
+    pub fn new(name: impl Into<String>, colour: usize, points: Vec<(f64, f64)>) -> Series {
+        Series { name: name.into(), points, colour, dashed: false }
+    }
+
+    pub fn dashed(mut self) -> Series {
+        self.dashed = true;
+        self
+    }
+}
+
+/// What `line_chart` decided: whether the y axis is logarithmic, and how many points
+/// it left out because a log axis cannot show them (zero, negative or not finite).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drawn {
+    pub log_y: bool,
+    pub omitted: usize,
+}
+
+/// Lines with a legend beside the plot. The y axis turns logarithmic by itself when
+/// the positive values span more than three decades; points a log axis cannot show
+/// are left out of their line, and counted in the returned [`Drawn`].
 pub fn line_chart(
     path: &std::path::Path,
     title: &str,
     x_label: &str,
     y_label: &str,
     series: &[Series],
-) -> anyhow::Result<()> {
-    svg(path, (640, 400), |root| {
-        let xs = padded(series.iter().flat_map(|s| s.points.iter().map(|p| p.0)));
-        let ys = padded(series.iter().flat_map(|s| s.points.iter().map(|p| p.1)));
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 20))
+) -> anyhow::Result<Drawn> {
+    let positive: Vec<f64> =
+        series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| *v > 0.0 && v.is_finite()).collect();
+    let (lo, hi) = positive.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let log_y = !positive.is_empty() && hi / lo > 1e3;
+    let mut omitted = 0;
+    let lines: Vec<Vec<(f64, f64)>> = series
+        .iter()
+        .map(|s| {
+            s.points
+                .iter()
+                .filter_map(|&(x, y)| {
+                    let shown = if log_y { y.log10() } else { y };
+                    let keep = shown.is_finite() && y.is_finite();
+                    omitted += usize::from(!keep);
+                    keep.then_some((x, shown))
+                })
+                .collect()
+        })
+        .collect();
+    let y_desc = if log_y { format!("{y_label} (log scale)") } else { y_label.to_string() };
+    svg(path, (740, 420), |root| {
+        let (plot, side) = root.split_horizontally(740 - LEGEND_W);
+        let xs = padded(lines.iter().flatten().map(|p| p.0));
+        let ys = padded(lines.iter().flatten().map(|p| p.1));
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(title, ("sans-serif", TITLE))
             .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(56)
+            .x_label_area_size(48)
+            .y_label_area_size(if log_y { 72 } else { 64 })
             .build_cartesian_2d(xs, ys)
             .map_err(|e| anyhow!("{e}"))?;
+        let power = |v: &f64| {
+            if (v - v.round()).abs() < 1e-9 { format!("1e{}", v.round()) } else { format!("{:.0e}", 10f64.powf(*v)) }
+        };
+        let plain = |v: &f64| format!("{v}");
         chart
             .configure_mesh()
             .x_desc(x_label)
-            .y_desc(y_label)
-            .x_label_formatter(&|v| format!("{v}"))
+            .y_desc(y_desc)
+            .axis_desc_style(("sans-serif", AXIS))
+            .label_style(("sans-serif", TICKS))
+            .x_label_formatter(&plain)
+            .y_label_formatter(if log_y { &power } else { &plain })
+            .light_line_style(WHITE)
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
-        for (i, s) in series.iter().enumerate() {
-            let c = colour(i);
-            chart
-                .draw_series(LineSeries::new(s.points.iter().copied(), c.stroke_width(2)))
-                .map_err(|e| anyhow!("{e}"))?
-                .label(&s.name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
+        for (s, points) in series.iter().zip(&lines) {
+            let style = colour(s.colour).stroke_width(2);
+            if s.dashed {
+                chart.draw_series(DashedLineSeries::new(points.iter().copied(), 8, 5, style))
+            } else {
+                chart.draw_series(LineSeries::new(points.iter().copied(), style))
+            }
+            .map_err(|e| anyhow!("{e}"))?;
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| anyhow!("{e}"))
-    })
+        let entries: Vec<_> = series.iter().map(|s| (s.name.clone(), colour(s.colour), s.dashed)).collect();
+        legend(&side, 48, &entries, |area, (x, y), c, dashed| {
+            let style = c.stroke_width(2);
+            let dashes: &[(i32, i32)] = if dashed { &[(0, 8), (13, 22)] } else { &[(0, 22)] };
+            for &(a, b) in dashes {
+                area.draw(&PathElement::new(vec![(x + a, y), (x + b, y)], style)).map_err(|e| anyhow!("{e}"))?;
+            }
+            Ok(())
+        })
+    })?;
+    Ok(Drawn { log_y, omitted })
 }
 
-/// Points coloured by class, with a legend of class names.
-pub fn scatter(
-    path: &std::path::Path,
-    title: &str,
-    points: &[(f64, f64)],
-    classes: &[usize],
-    class_names: &[String],
-) -> anyhow::Result<()> {
-    svg(path, (560, 480), |root| {
-        let xs = padded(points.iter().map(|p| p.0));
-        let ys = padded(points.iter().map(|p| p.1));
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 20))
+/// A scatter plot of points coloured by class.
+pub struct Scatter<'a> {
+    pub title: &'a str,
+    pub x_label: &'a str,
+    pub y_label: &'a str,
+    pub points: &'a [(f64, f64)],
+    pub classes: &'a [usize],
+    pub class_names: &'a [String],
+    /// Points to name on the plot: (index into `points`, text).
+    pub labels: &'a [(usize, String)],
+    /// Frame the bulk of the points (5th to 95th percentile, widened) instead of all of
+    /// them; points outside are drawn as triangles on the frame's edge, and named.
+    pub robust: bool,
+}
+
+/// The 5th to 95th percentile of `values`, widened by 40% on each side.
+fn robust_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
+    let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
+    if v.len() < 5 {
+        return padded(v.into_iter());
+    }
+    v.sort_by(f64::total_cmp);
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    let (lo, hi) = (at(0.05), at(0.95));
+    let pad = ((hi - lo) * 0.4).max(1e-6);
+    (lo - pad).max(v[0] - pad * 0.1)..(hi + pad).min(v[v.len() - 1] + pad * 0.1)
+}
+
+/// Points coloured by class, the legend beside the plot, notable points named.
+/// Returns how many points fell outside the frame (drawn clamped to its edge).
+pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
+    let frame = |f: fn(&(f64, f64)) -> f64| {
+        if s.robust { robust_range(s.points.iter().map(f)) } else { padded(s.points.iter().map(f)) }
+    };
+    let (xs, ys) = (frame(|p| p.0), frame(|p| p.1));
+    let outside = |p: &(f64, f64)| !xs.contains(&p.0) || !ys.contains(&p.1);
+    let clamp = |p: &(f64, f64)| {
+        let (xm, ym) = ((xs.end - xs.start) * 0.01, (ys.end - ys.start) * 0.01);
+        (p.0.clamp(xs.start + xm, xs.end - xm), p.1.clamp(ys.start + ym, ys.end - ym))
+    };
+    let clipped = s.points.iter().filter(|p| outside(p)).count();
+    svg(path, (740, 520), |root| {
+        let (plot, side) = root.split_horizontally(740 - LEGEND_W);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(s.title, ("sans-serif", TITLE))
             .margin(12)
-            .x_label_area_size(30)
-            .y_label_area_size(40)
-            .build_cartesian_2d(xs, ys)
+            .x_label_area_size(48)
+            .y_label_area_size(60)
+            .build_cartesian_2d(xs.clone(), ys.clone())
             .map_err(|e| anyhow!("{e}"))?;
-        chart.configure_mesh().draw().map_err(|e| anyhow!("{e}"))?;
-        for (c, name) in class_names.iter().enumerate() {
-            let pts = points.iter().zip(classes).filter(|&(_, &k)| k == c).map(|(p, _)| *p);
-            let style = colour(c).filled();
-            chart
-                .draw_series(pts.map(|p| Circle::new(p, 4, style)))
-                .map_err(|e| anyhow!("{e}"))?
-                .label(name)
-                .legend(move |(x, y)| Circle::new((x + 8, y), 4, style));
-        }
         chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
+            .configure_mesh()
+            .x_desc(s.x_label)
+            .y_desc(s.y_label)
+            .axis_desc_style(("sans-serif", AXIS))
+            .label_style(("sans-serif", TICKS))
+            .light_line_style(WHITE)
             .draw()
-            .map_err(|e| anyhow!("{e}"))
-    })
+            .map_err(|e| anyhow!("{e}"))?;
+        for c in 0..s.class_names.len() {
+            let members = s.points.iter().zip(s.classes).filter(|&(_, &k)| k == c).map(|(p, _)| p);
+            let style = colour(c).mix(0.8).filled();
+            for p in members {
+                let at = clamp(p);
+                if outside(p) {
+                    let (x, y) = (at.0, at.1);
+                    let tri = TriangleMarker::new((x, y), 7, style);
+                    chart.draw_series(std::iter::once(tri)).map_err(|e| anyhow!("{e}"))?;
+                } else {
+                    chart.draw_series(std::iter::once(Circle::new(at, 5, style))).map_err(|e| anyhow!("{e}"))?;
+                }
+            }
+        }
+        for (i, text) in s.labels {
+            let Some(p) = s.points.get(*i) else { continue };
+            let at = clamp(p);
+            let label = if outside(p) { format!("{text} (off-frame)") } else { text.clone() };
+            // Names sit to the right of their point, or to its left near the right edge.
+            let right_half = at.0 > xs.start + (xs.end - xs.start) * 0.7;
+            let pos = if right_half { Pos::new(HPos::Right, VPos::Center) } else { Pos::new(HPos::Left, VPos::Center) };
+            let style = ("sans-serif", 13).into_font().color(&BLACK).pos(pos);
+            let offset = if right_half { -8 } else { 8 };
+            let element = EmptyElement::at(at) + Text::new(label, (offset, 0), style);
+            chart.draw_series(std::iter::once(element)).map_err(|e| anyhow!("{e}"))?;
+        }
+        let entries: Vec<_> = s.class_names.iter().enumerate().map(|(c, n)| (n.clone(), colour(c), false)).collect();
+        legend(&side, 48, &entries, |area, at, c, _| {
+            area.draw(&Circle::new(at, 5, c.mix(0.8).filled())).map_err(|e| anyhow!("{e}"))
+        })?;
+        if clipped > 0 {
+            let note = format!("▲ {clipped} point(s) beyond the frame,");
+            let y = 48 + entries.len() as i32 * 24 + 12;
+            side.draw(&Text::new(note, (8, y), ("sans-serif", 12))).map_err(|e| anyhow!("{e}"))?;
+            side.draw(&Text::new("drawn at its edge".to_string(), (8, y + 16), ("sans-serif", 12)))
+                .map_err(|e| anyhow!("{e}"))?;
+        }
+        Ok(())
+    })?;
+    Ok(clipped)
 }
 
 /// A grid of small grey images (values in [0, 1], row-major `height x width`), each
@@ -185,7 +332,7 @@ pub fn image_grid(
             }
             if let Some(caption) = captions.get(n) {
                 let at = (x0 as i32, (y0 + cell - 8) as i32);
-                root.draw(&Text::new(caption.clone(), at, ("sans-serif", 12))).map_err(|e| anyhow!("{e}"))?;
+                root.draw(&Text::new(caption.clone(), at, ("sans-serif", 13))).map_err(|e| anyhow!("{e}"))?;
             }
         }
         Ok(())
@@ -261,6 +408,8 @@ pub fn bar_chart(
             .configure_mesh()
             .disable_x_mesh()
             .y_desc(y_label)
+            .axis_desc_style(("sans-serif", AXIS))
+            .label_style(("sans-serif", TICKS))
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => bars.get(*i).map_or(String::new(), |b| b.0.clone()),
                 _ => String::new(),

@@ -3,10 +3,8 @@
 //!     cargo run --release -p zoo -- run ch01-autodiff [--quick] [--seed N]
 //!     cargo run --release -p zoo -- all [--quick]
 
-use std::time::Instant;
-
 use clap::{Parser, Subcommand};
-use kit::{Args, Chapter};
+use kit::Args;
 
 #[derive(Parser)]
 #[command(about = "Run the chapters of Multimodal Representations from Scratch")]
@@ -25,35 +23,17 @@ enum Command {
         #[command(flatten)]
         args: Args,
     },
-    /// Run every chapter on its shipped default data.
+    /// Run every chapter on its shipped default data, then write the claims page and
+    /// the chapter map.
     All {
         #[command(flatten)]
         args: Args,
     },
 }
 
-fn chapters() -> Vec<Chapter> {
-    vec![ch01_autodiff::chapter(), ch02_graph_embeddings::chapter()]
-}
-
-fn run(chapters: &[Chapter], args: &Args) -> anyhow::Result<()> {
-    let mut rows = Vec::new();
-    for chapter in chapters {
-        let options = args.clone().resolve(chapter.name)?;
-        let start = Instant::now();
-        let headline = (chapter.run)(&options)?;
-        rows.push((chapter.name, start.elapsed().as_secs_f64(), headline));
-    }
-    println!("\n| chapter | wall time | headline |\n|---|---:|---|");
-    for (name, seconds, headline) in rows {
-        println!("| {name} | {seconds:.1} s | {headline} |");
-    }
-    Ok(())
-}
-
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let all = chapters();
+    let all = zoo::chapters();
     match cli.command {
         Command::List => {
             println!("| chapter | title |\n|---|---|");
@@ -63,12 +43,12 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Run { chapter, args } => {
-            let Some(c) = all.into_iter().find(|c| c.name == chapter) else {
-                let names: Vec<&str> = chapters().iter().map(|c| c.name).collect();
+            let Some(c) = all.iter().find(|c| c.name == chapter) else {
+                let names: Vec<&str> = all.iter().map(|c| c.name).collect();
                 anyhow::bail!("no chapter named {chapter:?}; the chapters are: {}", names.join(", "));
             };
-            run(&[c], &args)
+            zoo::run(&all, &[c], &args)
         }
-        Command::All { args } => run(&all, &args),
+        Command::All { args } => zoo::run(&all, &all.iter().collect::<Vec<_>>(), &args),
     }
 }
