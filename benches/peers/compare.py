@@ -8,10 +8,14 @@ the best (smallest) median of each side is kept. Usage, from the repository root
 Needs: numpy, scipy, threadpoolctl, torch, jax (pip), and cargo (which also builds
 the candle peer in benches/peers/candle on first use). numpy runs with
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they select a slower kernel here).
-Writes the table to stdout (markdown) and the raw numbers to
-target/peers-comparison.json.
+Writes the raw numbers, with the date, the machine and the library versions, to
+benches/results/peers.json, and the tables the book's performance page includes to
+benches/results/peers.md. `--render` rewrites peers.md from peers.json without
+measuring anything (to change the layout, not the numbers).
 """
 import argparse
+import datetime
+import importlib.metadata
 import json
 import os
 import pathlib
@@ -19,6 +23,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "benches" / "results"
 PEERS = ROOT / "benches" / "peers"
 CRITERION = ROOT / "target" / "criterion"
 
@@ -35,6 +40,16 @@ WORKLOADS = [
     ("elementwise_1m/add", "add, 1M elements"),
     ("elementwise_1m/exp", "exp, 1M elements"),
     ("elementwise_1m/tanh", "tanh, 1M elements"),
+]
+
+# The project's speed targets: (our criterion id, peer, largest acceptable ours / peer time).
+TARGETS = [
+    ("matmul/1024", "numpy", 1 / 0.7, "sgemm 1024^2: at least 0.7x numpy's throughput"),
+    ("matmul/1024", "torch", 1.0, "sgemm 1024^2: at least PyTorch's throughput"),
+    ("mlp_784_256_256_10_step_b128", "torch", 1.0, "MLP training step: no slower than PyTorch"),
+    ("tiny_add_backward", "candle", 1.0, "per-op overhead: no slower than candle"),
+    ("conv2d_64x3x32x32_16x3x3/forward_backward", "torch", 2.0, "conv2d forward + backward: within 2x of PyTorch"),
+    ("spmm_100k_1m_64/forward", "scipy", 1.0, "CSR x dense: no slower than scipy"),
 ]
 
 
@@ -80,9 +95,12 @@ def keep_best(best, name, results):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--render", action="store_true", help="rewrite peers.md from peers.json; measure nothing")
     for peer in ["numpy", "scipy", "torch", "jax", "candle"]:
         parser.add_argument(f"--skip-{peer}", action="store_true")
     args = parser.parse_args()
+    if args.render:
+        return render()
     numpy_env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     peers = [
         ("numpy", "numpy_bench.py", numpy_env),
@@ -99,17 +117,71 @@ def main():
             keep_best(best, name, run_peer(script, env))
         if not args.skip_candle:
             keep_best(best, "candle", run_candle())
-    (ROOT / "target" / "peers-comparison.json").write_text(json.dumps(best, indent=1))
-    names = ["ours"] + [p[0] for p in peers] + ([] if args.skip_candle else ["candle"])
-    print("| workload | " + " | ".join(f"{n} (ms)" for n in names) + " | " + " | ".join(f"ours / {n}" for n in names[1:]) + " |")
-    print("|---" * (2 * len(names)) + "|")
+    versions = {}
+    for package in ["numpy", "scipy", "torch", "jax"]:
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    lock = (PEERS / "candle" / "Cargo.lock").read_text()
+    candle = lock.split('name = "candle-core"\nversion = "', 1)
+    if len(candle) == 2:
+        versions["candle"] = candle[1].split('"', 1)[0]
+    cpu = next(
+        (l.split(":", 1)[1].strip() for l in pathlib.Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")),
+        "unknown CPU",
+    )
+    meta = {
+        "date": datetime.date.today().isoformat(),
+        "command": f"python benches/peers/compare.py --rounds {args.rounds}",
+        "rounds": args.rounds,
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "versions": versions,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "peers.json").write_text(json.dumps({"meta": meta, "best": best}, indent=1) + "\n")
+    render()
+
+
+def render():
+    """benches/results/peers.md from benches/results/peers.json: targets, ratios, times."""
+    saved = json.loads((RESULTS / "peers.json").read_text())
+    meta, best = saved["meta"], saved["best"]
+    names = [n for n in ["ours", "numpy", "scipy", "torch", "jax", "candle"] if best.get(n)]
+    peers = names[1:]
+    versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+    out = [
+        "<!-- Written by benches/peers/compare.py from benches/results/peers.json; do not edit. -->",
+        f"Measured {meta['date']} with `{meta['command']}` on {meta['cores']} cores ({meta['cpu']}); "
+        f"{versions}. Each side's time is its best median over the rounds. A ratio is our time over the "
+        "peer's: below 1 we are faster.",
+    ]
+    if meta.get("note"):
+        out.append("")
+        out.append(f"*{meta['note']}*")
+    out += ["", "**Targets.**", "", "| target | ours / peer | met? |", "|---|---:|---|"]
+    for bench_id, peer, limit, what in TARGETS:
+        ours, theirs = best["ours"].get(bench_id), best.get(peer, {}).get(bench_id)
+        if ours and theirs:
+            ratio = ours / theirs
+            out.append(f"| {what} (ours / {peer} <= {limit:.2f}) | {ratio:.2f}x | {'yes' if ratio <= limit else 'no'} |")
+        else:
+            out.append(f"| {what} | not measured | |")
+    out += ["", "**Ratios** (our time / the peer's time).", ""]
+    out.append("| workload | " + " | ".join(f"/ {n}" for n in peers) + " |")
+    out.append("|---" + "|---:" * len(peers) + "|")
     for bench_id, what in WORKLOADS:
         ours = best["ours"].get(bench_id)
-        cells = [f"{best[n][bench_id]:.4g}" if bench_id in best.get(n, {}) else "" for n in names]
-        ratios = [
-            f"{ours / best[n][bench_id]:.2f}x" if ours and bench_id in best.get(n, {}) else "" for n in names[1:]
-        ]
-        print(f"| {what} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+        cells = [f"{ours / best[n][bench_id]:.2f}x" if ours and bench_id in best[n] else "" for n in peers]
+        out.append(f"| {what} | " + " | ".join(cells) + " |")
+    out += ["", "**Times** (milliseconds, best median).", ""]
+    out.append("| workload | " + " | ".join(names) + " |")
+    out.append("|---" + "|---:" * len(names) + "|")
+    for bench_id, what in WORKLOADS:
+        cells = [f"{best[n][bench_id]:.4g}" if bench_id in best[n] else "" for n in names]
+        out.append(f"| {what} | " + " | ".join(cells) + " |")
+    (RESULTS / "peers.md").write_text("\n".join(out) + "\n")
 
 
 if __name__ == "__main__":

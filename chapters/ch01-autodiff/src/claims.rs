@@ -22,10 +22,10 @@ pub fn claims(r: &Report) -> Vec<Claim> {
             CHAIN,
             hand_vs_backward < 1e-5 && fd_vs_backward < 1e-3,
             format!(
-                "For all {} nodes the chain rule by hand and `backward()` agree to within {}, and central \
-                 finite differences agree with them on the {checked} inputs to within {}.",
+                "For all {} nodes the chain rule by hand and `backward()` agree {}, and central finite \
+                 differences agree with them on the {checked} inputs to within {}.",
                 rows.len(),
-                num(hand_vs_backward),
+                if hand_vs_backward == 0.0 { "exactly".to_string() } else { format!("to within {}", num(hand_vs_backward)) },
                 num(fd_vs_backward)
             ),
         )

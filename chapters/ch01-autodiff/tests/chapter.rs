@@ -1,4 +1,5 @@
-//! The chapter's claims, and a snapshot of its quick report.
+//! The chapter's claims on the quick run, and a snapshot of its quick report. The full
+//! run's claims are checked against the committed results by `zoo`'s tests.
 
 use ch01_autodiff::{Config, Optimiser, run};
 
@@ -40,13 +41,6 @@ fn the_neuron_matches_the_chain_rule_by_hand_and_finite_differences() {
     let get = |name: &str| rows.iter().find(|r| r.node == name).unwrap().backward;
     assert!((get("n") - 0.5).abs() < 1e-4 && (get("x1") + 1.5).abs() < 1e-4);
     assert!((get("w1") - 1.0).abs() < 1e-4 && get("w2").abs() < 1e-6);
-}
-
-#[test]
-fn the_full_run_reaches_097_test_accuracy() {
-    let report = run(&Config::default(), false).unwrap();
-    assert!(report.mlp.test_accuracy >= 0.97, "test accuracy {}", report.mlp.test_accuracy);
-    assert_eq!(report.mlp.test_size, 359, "the shared split of pairs.csv");
 }
 
 #[test]

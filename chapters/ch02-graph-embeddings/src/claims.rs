@@ -2,7 +2,7 @@
 //! claims are the chapter's bars; observations choose their wording from the data.
 
 use kit::Claim;
-use kit::claims::num;
+use kit::claims::{num, times};
 
 use crate::{LayerDiagnostics, Report};
 
@@ -23,8 +23,8 @@ pub fn claims(r: &Report) -> Vec<Claim> {
 fn friends(list: &[usize]) -> String {
     let names: Vec<String> = list.iter().map(|n| format!("node {n}")).collect();
     match names.len() {
-        1 => format!("one friend, {}", names[0]),
-        n => format!("{n} friends, {}", names.join(" and ")),
+        1 => format!("one friend ({})", names[0]),
+        n => format!("{n} friends ({})", names.join(", ")),
     }
 }
 
@@ -76,7 +76,7 @@ fn supervised_claims(r: &Report) -> Vec<Claim> {
     let below = u.untrained_gcn.min.min(u.random_points.min) < u.majority;
     let text = if below {
         format!(
-            "Minimums below {} (what labelling every member with the larger faction scores) are possible \
+            "Minimums below {} (the most that putting every member in one faction can score) are possible \
              because logistic regression minimises cross-entropy, not the number of mistakes: where the \
              factions interleave, the line with the lowest loss can misclassify most points (worst runs {} \
              and {}).",
@@ -271,9 +271,9 @@ fn depth_claims(r: &Report) -> Vec<Claim> {
             DEPTH,
             d.deepest >= 16 && deep.plain <= 0.5,
             format!(
-                "At {} layers the plain stack collapses to {} (a guess scores 0.25 on four balanced \
-                 classes){onset}.",
+                "At {} layers the plain stack {} {} (a guess scores 0.25 on four balanced classes){onset}.",
                 d.deepest,
+                if deep.plain <= 0.5 { "collapses to" } else { "still scores" },
                 num(deep.plain)
             ),
         )
@@ -284,7 +284,12 @@ fn depth_claims(r: &Report) -> Vec<Claim> {
             "depth_residual_holds",
             DEPTH,
             d.deepest >= 16 && deep.residual >= 0.9,
-            format!("The residual stack still scores {} at {} layers.", num(deep.residual), d.deepest),
+            format!(
+                "The residual stack {} {} at {} layers.",
+                if deep.residual >= 0.9 { "still scores" } else { "falls to" },
+                num(deep.residual),
+                d.deepest
+            ),
         )
         .with("residual accuracy at the deepest", deep.residual),
     );
@@ -309,11 +314,11 @@ fn init_claims(d: &crate::DepthStudy, (p1, pd): Ends, (r1, rd): Ends) -> Vec<Cla
         shrink > 10.0,
         format!(
             "At initialisation the forward signal {} through the plain stack: mean ‖h‖ goes from {} after \
-             layer 1 to {} after layer {deepest} ({}× {}); through the residual stack it goes from {} to {}.",
+             layer 1 to {} after layer {deepest} ({} {}); through the residual stack it goes from {} to {}.",
             if shrink > 1.0 { "shrinks" } else { "does not shrink" },
             num(p1.signal_norm_init),
             num(pd.signal_norm_init),
-            num(if shrink > 1.0 { shrink } else { 1.0 / shrink }),
+            times(if shrink > 1.0 { shrink } else { 1.0 / shrink }),
             if shrink > 1.0 { "smaller" } else { "larger" },
             num(r1.signal_norm_init),
             num(rd.signal_norm_init)
@@ -329,10 +334,10 @@ fn init_claims(d: &crate::DepthStudy, (p1, pd): Ends, (r1, rd): Ends) -> Vec<Cla
         DEPTH,
         plain * 100.0 < residual,
         format!(
-            "At initialisation the plain stack's weights get gradients {}× smaller than the residual stack's \
+            "At initialisation the plain stack's weights get gradients {} smaller than the residual stack's \
              (geometric means over the layers, {} against {}); within the plain stack they {} from the output \
              back: {} at layer {deepest}, {} at layer 1.",
-            num(residual / plain),
+            times(residual / plain),
             num(plain),
             num(residual),
             if decays { "decay" } else { "do not decay" },
@@ -420,20 +425,26 @@ fn trained_claims(d: &crate::DepthStudy) -> Vec<Claim> {
     let q_max = quiet.iter().map(|l| l.signal_norm_trained).fold(0.0, f64::max);
     let alike = layers.iter().filter(|l| l.cosine_trained > 0.99).count();
     let r_alike = residual.iter().map(|l| l.cosine_trained).fold(0.0, f64::max);
+    let quiet_text = match quiet.len() {
+        0 => "After training, every layer of the plain stack passes on a signal (mean ‖h‖ of 0.01 or more)."
+            .to_string(),
+        n if exactly_zero == n => format!("After training, the plain stack's first {n} layers output exactly 0."),
+        n => format!(
+            "After training, the plain stack's first {n} layers pass on almost nothing, though not exactly \
+             nothing: mean ‖h‖ between {} and {} ({exactly_zero} of them exactly 0).",
+            num(q_min),
+            num(q_max)
+        ),
+    };
     let signal = Claim::observation(
         "trained_plain_quiet",
         DEPTH,
         !quiet.is_empty(),
         format!(
-            "After training, the plain stack's first {} layers pass on almost nothing: mean ‖h‖ between {} and \
-             {} ({} of them exactly 0). And {} of its {} layers give every node nearly the same direction \
-             (mean cosine above 0.99), against none of the residual stack's (at most {}).",
-            quiet.len(),
-            num(q_min),
-            num(q_max),
-            exactly_zero,
-            alike,
+            "{quiet_text} And {alike} of its {} layers give every node nearly the same direction (mean cosine \
+             above 0.99), against {} of the residual stack's (largest {}).",
             layers.len(),
+            residual.iter().filter(|l| l.cosine_trained > 0.99).count(),
             num(r_alike)
         ),
     )
@@ -447,12 +458,12 @@ fn trained_claims(d: &crate::DepthStudy) -> Vec<Claim> {
         if decays {
             format!(
                 "So the lecture's claim holds here: in the deep plain stack that fails, the gradient vanishes on \
-                 its way back to the early layers ({}× from layer {} to layer {}), while the residual stack's \
-                 identity path keeps every layer's gradient within {}× of the others.",
-                num(ratio),
+                 its way back to the early layers ({} from layer {} to layer {}), while the residual stack's \
+                 identity path keeps every layer's gradient within {} of the others.",
+                times(ratio),
                 top.layer,
                 lowest.layer,
-                num(r_max / r_min)
+                times(r_max / r_min)
             )
         } else {
             "So the lecture's vanishing-gradient picture does not describe this run: the plain stack's trained \
@@ -482,16 +493,16 @@ fn sharing_claims(r: &Report) -> Vec<Claim> {
     let text = if as_good == rows.len() {
         format!(
             "One shared hidden weight was as good as or better than per-layer weights in all {} rows, with up \
-             to {}× fewer parameters: on this task, per-layer parameters buy no accuracy.",
+             to {} fewer parameters: on this task, per-layer parameters buy no accuracy.",
             rows.len(),
-            num(fewer)
+            times(fewer)
         )
     } else {
         format!(
-            "One shared hidden weight was as good or better in {as_good} of {} rows, with up to {}× fewer \
+            "One shared hidden weight was as good or better in {as_good} of {} rows, with up to {} fewer \
              parameters; its largest loss was {} (at {} layers{}).",
             rows.len(),
-            num(fewer),
+            times(fewer),
             num(worst.per_layer_accuracy - worst.shared_accuracy),
             worst.depth,
             if worst.residual { ", residual" } else { ", plain" }
@@ -508,12 +519,24 @@ fn sharing_claims(r: &Report) -> Vec<Claim> {
                 "sharing_no_rescue",
                 SHARING,
                 deep_plain.shared_accuracy <= 0.5,
-                format!(
-                    "Sharing does not rescue the deep plain stack: with one shared weight it scores {} at {} \
-                     layers. Its collapse is about depth, not about the number of weights.",
-                    num(deep_plain.shared_accuracy),
-                    deep_plain.depth
-                ),
+                if deep_plain.per_layer_accuracy <= 0.5 {
+                    format!(
+                        "Sharing does not rescue the deep plain stack: with one shared weight it scores {} at {} \
+                         layers (per-layer weights: {}). Its collapse is about depth, not about the number of \
+                         weights.",
+                        num(deep_plain.shared_accuracy),
+                        deep_plain.depth,
+                        num(deep_plain.per_layer_accuracy)
+                    )
+                } else {
+                    format!(
+                        "At {} layers the plain stack has not collapsed ({} with per-layer weights, {} with one \
+                         shared weight), so there is nothing for sharing to rescue.",
+                        deep_plain.depth,
+                        num(deep_plain.per_layer_accuracy),
+                        num(deep_plain.shared_accuracy)
+                    )
+                },
             )
             .with("shared, plain, deepest", deep_plain.shared_accuracy),
         );

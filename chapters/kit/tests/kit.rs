@@ -1,6 +1,6 @@
 //! The NaN guard, byte-identical figures, and flags resolving to folders.
 
-use kit::plot::{Series, bar_chart, heatmap, image_grid, line_chart, scatter};
+use kit::plot::{Drawn, Scatter, Series, bar_chart, heatmap, image_grid, line_chart, scatter};
 
 #[test]
 fn the_nan_guard_names_the_step() {
@@ -16,12 +16,21 @@ fn every_figure_kind_is_written_and_byte_identical_across_runs() {
     let dir = std::env::temp_dir().join(format!("kit-figures-{}", std::process::id()));
     let draw = |name: &str| {
         let path = dir.join(name);
-        let series = [Series { name: "a".into(), points: vec![(1.0, 2.0), (2.0, 1.0)] }];
+        let series = [Series::new("a", 0, vec![(1.0, 2.0), (2.0, 1.0)]), Series::new("b", 1, vec![]).dashed()];
+        let names = ["p".to_string(), "q".to_string()];
+        let scatter_spec = Scatter {
+            title: "t",
+            x_label: "x",
+            y_label: "y",
+            points: &[(0.0, 1.0), (1.0, 0.0)],
+            classes: &[0, 1],
+            class_names: &names,
+            labels: &[(0, "first".into())],
+            robust: false,
+        };
         match name {
-            "line.svg" => line_chart(&path, "t", "x", "y", &series),
-            "scatter.svg" => {
-                scatter(&path, "t", &[(0.0, 1.0), (1.0, 0.0)], &[0, 1], &["p".into(), "q".into()])
-            }
+            "line.svg" => line_chart(&path, "t", "x", "y", &series).map(|_| ()),
+            "scatter.svg" => scatter(&path, &scatter_spec).map(|_| ()),
             "grid.svg" => image_grid(&path, "t", &[&[0.0, 1.0, 0.5, 0.25]], (2, 2), 4, &["c".into()]),
             "heat.svg" => heatmap(
                 &path,
@@ -50,4 +59,44 @@ fn a_missing_data_folder_is_a_clear_error() {
         kit::Args { quick: true, seed: 0, out: None, epochs: None, data: Some("/no/such/folder".into()) };
     let err = args.resolve("ch01-autodiff").unwrap_err().to_string();
     assert!(err.contains("/no/such/folder") && err.contains("--data"), "{err}");
+}
+
+#[test]
+fn a_line_chart_turns_logarithmic_past_three_decades_and_counts_what_it_leaves_out() {
+    let dir = std::env::temp_dir().join(format!("kit-log-{}", std::process::id()));
+    let linear = [Series::new("a", 0, vec![(1.0, 1.0), (2.0, 500.0)])];
+    let drawn = line_chart(&dir.join("lin.svg"), "t", "x", "y", &linear).unwrap();
+    assert_eq!(drawn, Drawn { log_y: false, omitted: 0 });
+    // 1e-30 .. 1: thirty decades, and one exact zero a log axis cannot show.
+    let spans = [Series::new("g", 0, vec![(1.0, 0.0), (2.0, 1e-30), (3.0, 1.0)])];
+    let drawn = line_chart(&dir.join("log.svg"), "t", "x", "y", &spans).unwrap();
+    assert_eq!(drawn, Drawn { log_y: true, omitted: 1 });
+    let svg = std::fs::read_to_string(dir.join("log.svg")).unwrap();
+    assert!(svg.contains("(log scale)") && svg.contains("1e-"), "log ticks are labelled as powers of ten");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_robust_scatter_frames_the_bulk_and_counts_the_outliers() {
+    let dir = std::env::temp_dir().join(format!("kit-scatter-{}", std::process::id()));
+    let mut points: Vec<(f64, f64)> = (0..40).map(|i| ((i % 7) as f64, (i % 5) as f64)).collect();
+    points.push((-500.0, 1.0)); // far outside the bulk
+    let classes = vec![0; points.len()];
+    let names = ["all".to_string()];
+    let labels = [(40, "outlier".to_string())];
+    let spec = Scatter {
+        title: "t",
+        x_label: "x",
+        y_label: "y",
+        points: &points,
+        classes: &classes,
+        class_names: &names,
+        labels: &labels,
+        robust: true,
+    };
+    assert_eq!(scatter(&dir.join("s.svg"), &spec).unwrap(), 1);
+    let svg = std::fs::read_to_string(dir.join("s.svg")).unwrap();
+    assert!(svg.contains("outlier (off-frame)"));
+    assert_eq!(scatter(&dir.join("s.svg"), &Scatter { robust: false, ..spec }).unwrap(), 0);
+    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -142,3 +142,110 @@ fn the_anchor_parser_finds_regions_and_rejects_misspellings() {
         vec![("a.rs".to_string(), Some("b".to_string())), ("c.md".to_string(), None)]
     );
 }
+
+/// The chapter pages, `book/src/chNN-*/index.md`, with their chapter number.
+fn chapter_pages() -> Vec<(usize, PathBuf)> {
+    let mut pages: Vec<(usize, PathBuf)> = std::fs::read_dir(book_src())
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().to_string();
+            let number = name.strip_prefix("ch")?.get(..2)?.parse().ok()?;
+            Some((number, book_src().join(&name).join("index.md")))
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// A heading's id as mdBook makes it: lowercase, spaces to '-', punctuation dropped.
+fn heading_id(heading: &str) -> String {
+    heading
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_ascii_lowercase())
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// rustfmt's max_width: book/listings.css sizes code blocks so lines this long fit unclipped.
+const MAX_LISTING_COLUMNS: usize = 110;
+
+#[test]
+fn every_listing_names_its_file_and_fits_the_page() {
+    let mut problems = Vec::new();
+    let mut listings = 0;
+    for (_, page) in chapter_pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(target) = line.strip_prefix("{{#include ").and_then(|t| t.strip_suffix("}}")) else {
+                continue;
+            };
+            let (path, anchor) = target.split_once(':').map_or((target, None), |(p, a)| (p, Some(a)));
+            // Only code listings: the line above opens a code block.
+            if i == 0 || !lines[i - 1].starts_with("```") {
+                continue;
+            }
+            listings += 1;
+            let caption = lines[..i - 1].iter().rev().find(|l| !l.trim().is_empty()).copied().unwrap_or("");
+            let shown = path.trim_start_matches("../../../");
+            if !(caption.starts_with("<div class=\"listing-file\">")
+                && caption.contains(&format!("href=\"{path}\""))
+                && caption.contains(&format!("{shown}</a>")))
+            {
+                problems.push(format!("{}: listing of {path} has no file caption above it", page.display()));
+            }
+            let source = std::fs::read_to_string(page.parent().unwrap().join(path)).unwrap_or_default();
+            let region = anchor.and_then(|a| anchored_region(&source, a)).unwrap_or(source);
+            for l in region.lines().filter(|l| l.chars().count() > MAX_LISTING_COLUMNS) {
+                problems.push(format!("{}: a line of {path} is too wide for the page: {l}", page.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(listings >= 10, "only {listings} listings found");
+}
+
+#[test]
+fn every_figure_has_a_numbered_caption() {
+    let mut problems = Vec::new();
+    for (number, page) in chapter_pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut expected = 1;
+        for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.starts_with("![")) {
+            let next = lines[i + 1..].iter().find(|l| !l.trim().is_empty()).copied().unwrap_or("");
+            let label = format!("*Figure {number}.{expected}: ");
+            if !next.starts_with(&label) {
+                problems.push(format!("{}: {line} is not followed by a caption {label}...*", page.display()));
+            }
+            expected += 1;
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_claim_points_at_a_section_of_its_page() {
+    let mut problems = Vec::new();
+    for (_, page) in chapter_pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let ids: Vec<String> =
+            text.lines().filter_map(|l| l.strip_prefix('#')).map(|h| heading_id(h.trim_start_matches('#').trim())).collect();
+        let chapter = page.parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
+        let Some(claims) = zoo::written_claims(&book_src(), &chapter).unwrap() else { continue };
+        for c in claims {
+            if !ids.contains(&c.section) {
+                problems.push(format!("{chapter}: claim {} names section #{}, not on the page", c.id, c.section));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(heading_id("Supervised: labels on a subset of nodes"), "supervised-labels-on-a-subset-of-nodes");
+}
