@@ -40,7 +40,9 @@ impl Tensor {
             };
             let shape = format!("{:?}", t.shape());
             let id = name_of(&t);
-            lines.push((t.id(), format!("  {id} [label=\"{id} = {label}\\n{shape}\", {style}];\n")));
+            let named = names.iter().any(|(n, _)| n.id() == t.id());
+            let text = if named { format!("{id} = {label}") } else { label };
+            lines.push((t.id(), format!("  {id} [label=\"{text}\\n{shape}\", {style}];\n")));
             for input in t.inputs() {
                 lines.push((t.id(), format!("  {} -> {id};\n", name_of(&input))));
                 stack.push(input);

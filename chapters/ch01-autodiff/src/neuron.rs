@@ -98,17 +98,17 @@ pub fn neuron_report() -> NeuronReport {
         backward: g(t),
         finite_difference: fd.map(finite_difference),
     };
-    // The chain-rule column is KaTeX: d o / d (node) written as a fraction.
+    // The chain-rule column: d o / d (node) as the product the chain rule gives.
     let rows = vec![
-        row("o", &nn.o, r"start: $\partial o / \partial o = 1$", d_o, None),
-        row("n", &nn.n, r"$1 \cdot (1 - o^2)$", d_n, None),
-        row("x1w1", &nn.x1w1, r"$\frac{\partial o}{\partial n} \cdot 1$", d_x1w1, None),
-        row("x2w2", &nn.x2w2, r"$\frac{\partial o}{\partial n} \cdot 1$", d_x2w2, None),
-        row("b", &nn.b, r"$\frac{\partial o}{\partial n} \cdot 1$", d_b, Some(4)),
-        row("x1", &nn.x1, r"$\frac{\partial o}{\partial (x_1 w_1)} \cdot w_1$", d_x1, Some(0)),
-        row("w1", &nn.w1, r"$\frac{\partial o}{\partial (x_1 w_1)} \cdot x_1$", d_w1, Some(2)),
-        row("x2", &nn.x2, r"$\frac{\partial o}{\partial (x_2 w_2)} \cdot w_2$", d_x2, Some(1)),
-        row("w2", &nn.w2, r"$\frac{\partial o}{\partial (x_2 w_2)} \cdot x_2$", d_w2, Some(3)),
+        row("o", &nn.o, "start: ∂o/∂o = 1", d_o, None),
+        row("n", &nn.n, "1 · (1 − o²)", d_n, None),
+        row("x1w1", &nn.x1w1, "∂o/∂n · 1", d_x1w1, None),
+        row("x2w2", &nn.x2w2, "∂o/∂n · 1", d_x2w2, None),
+        row("b", &nn.b, "∂o/∂n · 1", d_b, Some(4)),
+        row("x1", &nn.x1, "∂o/∂(x1w1) · w1", d_x1, Some(0)),
+        row("w1", &nn.w1, "∂o/∂(x1w1) · x1", d_w1, Some(2)),
+        row("x2", &nn.x2, "∂o/∂(x2w2) · w2", d_x2, Some(1)),
+        row("w2", &nn.w2, "∂o/∂(x2w2) · x2", d_w2, Some(3)),
     ];
     let inputs: Vec<Tensor> = [&nn.x1, &nn.x2, &nn.w1, &nn.w2, &nn.b].into_iter().cloned().collect();
     let check = gradcheck("neuron", &inputs, |t| t[0].mul(&t[2]).add(&t[1].mul(&t[3])).add(&t[4]).tanh())

@@ -457,7 +457,7 @@ fn trained_claims(d: &crate::DepthStudy) -> Vec<Claim> {
         decays,
         if decays {
             format!(
-                "So the lecture's claim holds here: in the deep plain stack that fails, the gradient vanishes on \
+                "The lecture's claim holds here: in the deep plain stack that fails, the gradient vanishes on \
                  its way back to the early layers ({} from layer {} to layer {}), while the residual stack's \
                  identity path keeps every layer's gradient within {} of the others.",
                 times(ratio),
@@ -466,7 +466,7 @@ fn trained_claims(d: &crate::DepthStudy) -> Vec<Claim> {
                 times(r_max / r_min)
             )
         } else {
-            "So the lecture's vanishing-gradient picture does not describe this run: the plain stack's trained \
+            "The lecture's vanishing-gradient picture does not describe this run: the plain stack's trained \
              gradients do not fall steadily from the output back."
                 .to_string()
         },

@@ -46,7 +46,7 @@ fn draw(t: &TreeNode, depth: usize, x0: f64, spacing: f64, top: f64, out: &mut S
                 out,
                 "<line x1=\"{centre:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{:.1}\" stroke=\"#888\"/>",
                 y + 12.0,
-                y + 78.0
+                y + 89.0
             );
         }
         centre

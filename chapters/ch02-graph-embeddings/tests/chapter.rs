@@ -22,6 +22,7 @@ fn outputs_are_written() {
         "figures/karate_untrained.svg",
         "figures/karate_gae.svg",
         "figures/lesmis_gae.svg",
+        "figures/lesmis_gae_core.svg",
         "figures/computation_trees.svg",
         "figures/depth_accuracy.svg",
         "figures/grad_norms.svg",

@@ -55,8 +55,8 @@ impl Claim {
         Claim { id: id.into(), section: section.into(), kind: Kind::Required, holds, text, evidence: vec![] }
     }
 
-    /// An observation whose `text` was chosen from the data; `holds` says whether the
-    /// lecture's expectation was seen.
+    /// An observation whose `text` was chosen from the data; `holds` says whether what
+    /// it looks for (usually what the lecture leads us to expect) was seen.
     pub fn observation(id: &str, section: &str, holds: bool, text: String) -> Claim {
         Claim { id: id.into(), section: section.into(), kind: Kind::Observation, holds, text, evidence: vec![] }
     }
@@ -70,10 +70,10 @@ impl Claim {
     /// ✓ or ✗ and the kind, as the tables show it.
     pub fn verdict(&self) -> &'static str {
         match (self.kind, self.holds) {
-            (Kind::Required, true) => "✓ required",
-            (Kind::Required, false) => "✗ required, FAILS",
-            (Kind::Observation, true) => "✓ as the lecture expects",
-            (Kind::Observation, false) => "✗ not as the lecture expects",
+            (Kind::Required, true) => "✓ required bar met",
+            (Kind::Required, false) => "✗ required bar FAILS",
+            (Kind::Observation, true) => "✓ observed",
+            (Kind::Observation, false) => "✗ not observed here",
         }
     }
 
@@ -190,6 +190,6 @@ mod tests {
     fn markdown_anchors_every_claim() {
         let md = markdown(&[Claim::observation("x_y", "s", true, "It holds.".into()).with("v", 0.5)]);
         assert!(md.contains("<!-- ANCHOR: claim_x_y -->\nIt holds.\n<!-- ANCHOR_END: claim_x_y -->"));
-        assert!(md.contains("| `x_y`: It holds. | v = 0.500 | ✓ as the lecture expects |"), "{md}");
+        assert!(md.contains("| `x_y`: It holds. | v = 0.500 | ✓ observed |"), "{md}");
     }
 }

@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 
 use autograd::{Gradients, Tensor};
 
-const BOX_W: usize = 150;
-const BOX_H: usize = 58;
-const GAP_X: usize = 60;
+const BOX_W: usize = 140;
+const BOX_H: usize = 64;
+const GAP_X: usize = 40;
 const GAP_Y: usize = 22;
 
 fn escape(s: &str) -> String {
@@ -50,7 +50,7 @@ pub fn graph_svg(root: &Tensor, names: &[(&Tensor, &str)], grads: Option<&Gradie
     let _ = write!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" \
-         font-family=\"DejaVu Sans, sans-serif\" font-size=\"12\">\n\
+         font-family=\"DejaVu Sans, sans-serif\" font-size=\"14\">\n\
          <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" \
          orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"/></marker></defs>\n\
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
@@ -98,7 +98,7 @@ pub fn graph_svg(root: &Tensor, names: &[(&Tensor, &str)], grads: Option<&Gradie
                 svg,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{weight}>{}</text>",
                 x + BOX_W / 2,
-                y + 17 + k * 16,
+                y + 19 + k * 18,
                 escape(line)
             );
         }

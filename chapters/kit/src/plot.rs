@@ -67,11 +67,14 @@ fn padded(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
     lo - pad..hi + pad
 }
 
-/// Font sizes, in pixels of the SVG, chosen so that a figure no wider than the book's
-/// text column (750 px) shows tick labels at 14 px.
-const TITLE: u32 = 19;
-const AXIS: u32 = 15;
-const TICKS: u32 = 14;
+/// Font sizes as plotters takes them; its SVG backend writes 1/1.24 of the size
+/// (16 -> 12.9 px), and figures are drawn no wider than the book's text column, so
+/// the smallest text on any figure is at least 12 px on the page.
+const TITLE: u32 = 22;
+const AXIS: u32 = 18;
+const TICKS: u32 = 16;
+/// Names next to points, notes, values in cells.
+const SMALL: u32 = 15;
 /// Width of the strip right of the plot that holds the legend, so it never covers data.
 const LEGEND_W: u32 = 190;
 
@@ -88,6 +91,13 @@ fn legend(
         area.draw(&Text::new(name.clone(), (36, y), ("sans-serif", TICKS))).map_err(|e| anyhow!("{e}"))?;
     }
     Ok(())
+}
+
+/// A tick label: the shortest decimal of the value rounded to 6 places ("0.2", not
+/// "0.20000000000000001"; "0", not "-0.0").
+fn tick(v: &f64) -> String {
+    let r = (v * 1e6).round() / 1e6;
+    if r == 0.0 { "0".to_string() } else { format!("{r}") }
 }
 
 /// One named line of a line chart: a colour from the palette, solid or dashed.
@@ -163,15 +173,14 @@ pub fn line_chart(
         let power = |v: &f64| {
             if (v - v.round()).abs() < 1e-9 { format!("1e{}", v.round()) } else { format!("{:.0e}", 10f64.powf(*v)) }
         };
-        let plain = |v: &f64| format!("{v}");
         chart
             .configure_mesh()
             .x_desc(x_label)
             .y_desc(y_desc)
             .axis_desc_style(("sans-serif", AXIS))
             .label_style(("sans-serif", TICKS))
-            .x_label_formatter(&plain)
-            .y_label_formatter(if log_y { &power } else { &plain })
+            .x_label_formatter(&tick)
+            .y_label_formatter(if log_y { &power } else { &tick })
             .light_line_style(WHITE)
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
@@ -183,6 +192,11 @@ pub fn line_chart(
                 chart.draw_series(LineSeries::new(points.iter().copied(), style))
             }
             .map_err(|e| anyhow!("{e}"))?;
+            // A line through few measurements marks each one.
+            if points.len() <= 20 && !s.dashed {
+                let dots = points.iter().map(|&p| Circle::new(p, 3, colour(s.colour).filled()));
+                chart.draw_series(dots).map_err(|e| anyhow!("{e}"))?;
+            }
         }
         let entries: Vec<_> = series.iter().map(|s| (s.name.clone(), colour(s.colour), s.dashed)).collect();
         legend(&side, 48, &entries, |area, (x, y), c, dashed| {
@@ -205,24 +219,33 @@ pub struct Scatter<'a> {
     pub points: &'a [(f64, f64)],
     pub classes: &'a [usize],
     pub class_names: &'a [String],
-    /// Points to name on the plot: (index into `points`, text).
+    /// Candidate names, most important first: (index into `points`, text). A name is
+    /// drawn unless a more important named point lies within 8% of the frame of its
+    /// point, or its text would overlap a name already drawn.
     pub labels: &'a [(usize, String)],
-    /// Frame the bulk of the points (5th to 95th percentile, widened) instead of all of
-    /// them; points outside are drawn as triangles on the frame's edge, and named.
+    /// Frame the bulk of the points (the median plus or minus four median absolute
+    /// deviations along each axis) instead of all of them; points outside are drawn as
+    /// triangles on the frame's edge.
     pub robust: bool,
 }
 
-/// The 5th to 95th percentile of `values`, widened by 40% on each side.
+/// The bulk of `values`: the median plus or minus four median absolute deviations,
+/// never wider than the data (a cluster far from the rest falls outside it).
 fn robust_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
     let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
     if v.len() < 5 {
         return padded(v.into_iter());
     }
     v.sort_by(f64::total_cmp);
-    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-    let (lo, hi) = (at(0.05), at(0.95));
-    let pad = ((hi - lo) * 0.4).max(1e-6);
-    (lo - pad).max(v[0] - pad * 0.1)..(hi + pad).min(v[v.len() - 1] + pad * 0.1)
+    let median = v[v.len() / 2];
+    let mut deviations: Vec<f64> = v.iter().map(|x| (x - median).abs()).collect();
+    deviations.sort_by(f64::total_cmp);
+    let mad = deviations[deviations.len() / 2];
+    if mad <= 0.0 {
+        return padded(v.into_iter());
+    }
+    let (lo, hi) = ((median - 4.0 * mad).max(v[0]), (median + 4.0 * mad).min(v[v.len() - 1]));
+    padded([lo, hi].into_iter())
 }
 
 /// Points coloured by class, the legend beside the plot, notable points named.
@@ -253,6 +276,8 @@ pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
             .y_desc(s.y_label)
             .axis_desc_style(("sans-serif", AXIS))
             .label_style(("sans-serif", TICKS))
+            .x_label_formatter(&tick)
+            .y_label_formatter(&tick)
             .light_line_style(WHITE)
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
@@ -270,16 +295,35 @@ pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
                 }
             }
         }
+        // Greedy label thinning: (frame-relative point, pixel box) of the names drawn so far.
+        let (w, h) = ((xs.end - xs.start), (ys.end - ys.start));
+        let mut drawn: Vec<((f64, f64), (i32, i32, i32, i32))> = Vec::new();
         for (i, text) in s.labels {
             let Some(p) = s.points.get(*i) else { continue };
             let at = clamp(p);
-            let label = if outside(p) { format!("{text} (off-frame)") } else { text.clone() };
-            // Names sit to the right of their point, or to its left near the right edge.
-            let right_half = at.0 > xs.start + (xs.end - xs.start) * 0.7;
-            let pos = if right_half { Pos::new(HPos::Right, VPos::Center) } else { Pos::new(HPos::Left, VPos::Center) };
-            let style = ("sans-serif", 13).into_font().color(&BLACK).pos(pos);
-            let offset = if right_half { -8 } else { 8 };
-            let element = EmptyElement::at(at) + Text::new(label, (offset, 0), style);
+            let rel = ((at.0 - xs.start) / w, (at.1 - ys.start) / h);
+            if drawn.iter().any(|(q, _)| (q.0 - rel.0).hypot(q.1 - rel.1) < 0.08) {
+                continue;
+            }
+            // Names sit to the right of their point, to its left near the right edge, and
+            // below it on the top edge (where off-frame points line up).
+            let (px, py) = chart.backend_coord(&at);
+            let width = 9 * text.chars().count() as i32;
+            let (pos, offset, bounds) = if rel.1 > 0.97 {
+                (Pos::new(HPos::Center, VPos::Top), (0, 10), (px - width / 2, py + 10, px + width / 2, py + 26))
+            } else if rel.0 > 0.7 {
+                (Pos::new(HPos::Right, VPos::Center), (-8, 0), (px - 8 - width, py - 8, px - 8, py + 8))
+            } else {
+                (Pos::new(HPos::Left, VPos::Center), (8, 0), (px + 8, py - 8, px + 8 + width, py + 8))
+            };
+            let overlaps =
+                |b: &(i32, i32, i32, i32)| b.0 < bounds.2 && bounds.0 < b.2 && b.1 < bounds.3 && bounds.1 < b.3;
+            if drawn.iter().any(|(_, b)| overlaps(b)) {
+                continue;
+            }
+            drawn.push((rel, bounds));
+            let style = ("sans-serif", TICKS).into_font().color(&BLACK).pos(pos);
+            let element = EmptyElement::at(at) + Text::new(text.clone(), offset, style);
             chart.draw_series(std::iter::once(element)).map_err(|e| anyhow!("{e}"))?;
         }
         let entries: Vec<_> = s.class_names.iter().enumerate().map(|(c, n)| (n.clone(), colour(c), false)).collect();
@@ -287,10 +331,10 @@ pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
             area.draw(&Circle::new(at, 5, c.mix(0.8).filled())).map_err(|e| anyhow!("{e}"))
         })?;
         if clipped > 0 {
-            let note = format!("▲ {clipped} point(s) beyond the frame,");
+            let note = format!("▲ {clipped} point(s) beyond");
             let y = 48 + entries.len() as i32 * 24 + 12;
-            side.draw(&Text::new(note, (8, y), ("sans-serif", 12))).map_err(|e| anyhow!("{e}"))?;
-            side.draw(&Text::new("drawn at its edge".to_string(), (8, y + 16), ("sans-serif", 12)))
+            side.draw(&Text::new(note, (8, y), ("sans-serif", SMALL))).map_err(|e| anyhow!("{e}"))?;
+            side.draw(&Text::new("the frame, at its edge".to_string(), (8, y + 18), ("sans-serif", SMALL)))
                 .map_err(|e| anyhow!("{e}"))?;
         }
         Ok(())
@@ -313,7 +357,7 @@ pub fn image_grid(
     let rows = images.len().div_ceil(cols) as u32;
     let size = (cell * cols as u32 + 20, (cell + 18) * rows + 40);
     svg(path, size, |root| {
-        root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", 18))).map_err(|e| anyhow!("{e}"))?;
+        root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", TITLE))).map_err(|e| anyhow!("{e}"))?;
         let px = (cell - 12) as f64 / width.max(height) as f64;
         for (n, image) in images.iter().enumerate() {
             let (r, c) = ((n / cols) as u32, (n % cols) as u32);
@@ -332,7 +376,7 @@ pub fn image_grid(
             }
             if let Some(caption) = captions.get(n) {
                 let at = (x0 as i32, (y0 + cell - 8) as i32);
-                root.draw(&Text::new(caption.clone(), at, ("sans-serif", 13))).map_err(|e| anyhow!("{e}"))?;
+                root.draw(&Text::new(caption.clone(), at, ("sans-serif", SMALL))).map_err(|e| anyhow!("{e}"))?;
             }
         }
         Ok(())
@@ -355,17 +399,17 @@ pub fn heatmap(
     let size = ((x0 + cell * n_cols + 20) as u32, (y0 + cell * n_rows + 20) as u32);
     let max = matrix.iter().flatten().fold(0.0f64, |m, &v| m.max(v)).max(1e-12);
     svg(path, size, |root| {
-        root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", 18))).map_err(|e| anyhow!("{e}"))?;
+        root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", TITLE))).map_err(|e| anyhow!("{e}"))?;
         let (cols_label, rows_label) = (format!("{} \u{2192}", axes.1), format!("{} \u{2193}", axes.0));
-        root.draw(&Text::new(cols_label, (x0, 36), ("sans-serif", 14))).map_err(|e| anyhow!("{e}"))?;
-        root.draw(&Text::new(rows_label, (8, y0 - 20), ("sans-serif", 14))).map_err(|e| anyhow!("{e}"))?;
+        root.draw(&Text::new(cols_label, (x0, 36), ("sans-serif", AXIS))).map_err(|e| anyhow!("{e}"))?;
+        root.draw(&Text::new(rows_label, (8, y0 - 20), ("sans-serif", AXIS))).map_err(|e| anyhow!("{e}"))?;
         for (j, label) in cols.iter().enumerate() {
             let at = (x0 + j as i32 * cell + cell / 2 - 4, y0 - 18);
-            root.draw(&Text::new(label.clone(), at, ("sans-serif", 13))).map_err(|e| anyhow!("{e}"))?;
+            root.draw(&Text::new(label.clone(), at, ("sans-serif", SMALL))).map_err(|e| anyhow!("{e}"))?;
         }
         for (i, row) in matrix.iter().enumerate() {
             let y = y0 + i as i32 * cell;
-            root.draw(&Text::new(rows[i].clone(), (x0 - 24, y + cell / 2 - 7), ("sans-serif", 13)))
+            root.draw(&Text::new(rows[i].clone(), (x0 - 24, y + cell / 2 - 7), ("sans-serif", SMALL)))
                 .map_err(|e| anyhow!("{e}"))?;
             for (j, &v) in row.iter().enumerate() {
                 let x = x0 + j as i32 * cell;
@@ -378,7 +422,7 @@ pub fn heatmap(
                 if v != 0.0 {
                     let ink = if shade < 0.5 { WHITE } else { BLACK };
                     let text = if v.fract() == 0.0 { format!("{v}") } else { format!("{v:.2}") };
-                    let style = ("sans-serif", 13).into_font().color(&ink);
+                    let style = ("sans-serif", SMALL).into_font().color(&ink);
                     root.draw(&Text::new(text, (x + 6, y + cell / 2 - 7), style))
                         .map_err(|e| anyhow!("{e}"))?;
                 }
@@ -398,7 +442,7 @@ pub fn bar_chart(
     svg(path, (640, 400), |root| {
         let top = bars.iter().fold(0.0f64, |m, b| m.max(b.1)) * 1.15 + 1e-9;
         let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 20))
+            .caption(title, ("sans-serif", TITLE))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(56)
@@ -425,7 +469,7 @@ pub fn bar_chart(
             let label = Text::new(
                 format!("{v:.3}"),
                 (SegmentValue::CenterOf(i), *v + top * 0.02),
-                ("sans-serif", 13),
+                ("sans-serif", SMALL),
             );
             chart.draw_series(std::iter::once(label)).map_err(|e| anyhow!("{e}"))?;
         }

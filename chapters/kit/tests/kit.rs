@@ -83,7 +83,7 @@ fn a_robust_scatter_frames_the_bulk_and_counts_the_outliers() {
     points.push((-500.0, 1.0)); // far outside the bulk
     let classes = vec![0; points.len()];
     let names = ["all".to_string()];
-    let labels = [(40, "outlier".to_string())];
+    let labels = [(40, "outlier".to_string()), (0, "first".to_string()), (35, "next to first".to_string())];
     let spec = Scatter {
         title: "t",
         x_label: "x",
@@ -96,7 +96,8 @@ fn a_robust_scatter_frames_the_bulk_and_counts_the_outliers() {
     };
     assert_eq!(scatter(&dir.join("s.svg"), &spec).unwrap(), 1);
     let svg = std::fs::read_to_string(dir.join("s.svg")).unwrap();
-    assert!(svg.contains("outlier (off-frame)"));
+    assert!(svg.contains("\noutlier\n") && svg.contains("\nfirst\n"), "both far-apart names are drawn");
+    assert!(!svg.contains("next to first"), "a name on top of a more important one is left out");
     assert_eq!(scatter(&dir.join("s.svg"), &Scatter { robust: false, ..spec }).unwrap(), 0);
     std::fs::remove_dir_all(dir).unwrap();
 }

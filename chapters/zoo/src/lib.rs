@@ -56,8 +56,9 @@ pub fn claims_page(chapters: &[(&Chapter, Vec<Claim>)]) -> String {
          # What the lecture claims, and what we measured\n\n\
          Every conclusion a chapter draws is computed from its run: the sentence below is the one its page \
          prints, with the numbers that run measured. **Required** claims are the chapter's bars: `zoo` exits \
-         with an error when one fails. **Observations** choose their wording from the data; their verdict says \
-         whether what the lecture leads us to expect was seen here.\n\n",
+         with an error when one fails. **Observations** choose their wording from the data, so their sentence \
+         is true either way; their verdict says whether what they look for (usually what the lecture leads us \
+         to expect) was seen here.\n\n",
     );
     for (chapter, claims) in chapters {
         let required = claims.iter().filter(|c| c.kind == Kind::Required).count();

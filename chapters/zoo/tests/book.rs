@@ -249,3 +249,14 @@ fn every_claim_points_at_a_section_of_its_page() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert_eq!(heading_id("Supervised: labels on a subset of nodes"), "supervised-labels-on-a-subset-of-nodes");
 }
+
+#[test]
+fn generated_results_hold_no_math() {
+    // mdbook-katex runs before includes are expanded (book.toml), so `$...$` written by
+    // a chapter's run would reach the reader as raw TeX: results use Unicode instead.
+    for (_, page) in chapter_pages() {
+        let results = page.parent().unwrap().join("results.md");
+        let text = std::fs::read_to_string(&results).unwrap_or_default();
+        assert!(!text.contains('$'), "{} contains $: write math in Unicode there", results.display());
+    }
+}
