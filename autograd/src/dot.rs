@@ -19,7 +19,10 @@ impl Tensor {
     /// figure of the same graph.
     pub fn to_dot_named(&self, names: &[(&Tensor, &str)]) -> String {
         let name_of = |t: &Tensor| {
-            names.iter().find(|(n, _)| n.id() == t.id()).map_or(format!("n{}", t.id()), |(_, n)| n.to_string())
+            names
+                .iter()
+                .find(|(n, _)| n.id() == t.id())
+                .map_or(format!("n{}", t.id()), |(_, n)| n.to_string())
         };
         let mut out = String::from(
             "digraph computation {\n  rankdir=LR;\n  node [fontname=\"DejaVu Sans\", fontsize=11];\n",

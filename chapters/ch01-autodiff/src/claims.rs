@@ -25,7 +25,11 @@ pub fn claims(r: &Report) -> Vec<Claim> {
                 "For all {} nodes the chain rule by hand and `backward()` agree {}, and central finite \
                  differences agree with them on the {checked} inputs to within {}.",
                 rows.len(),
-                if hand_vs_backward == 0.0 { "exactly".to_string() } else { format!("to within {}", num(hand_vs_backward)) },
+                if hand_vs_backward == 0.0 {
+                    "exactly".to_string()
+                } else {
+                    format!("to within {}", num(hand_vs_backward))
+                },
                 num(fd_vs_backward)
             ),
         )
@@ -40,7 +44,11 @@ pub fn claims(r: &Report) -> Vec<Claim> {
              output, and all three methods agree."
                 .to_string()
         } else {
-            format!("`w2`'s gradient is {} (its input `x2` is {}).", num(w2.backward as f64), num(x2.value as f64))
+            format!(
+                "`w2`'s gradient is {} (its input `x2` is {}).",
+                num(w2.backward as f64),
+                num(x2.value as f64)
+            )
         };
         out.push(
             Claim::observation("w2_gradient_zero", CHAIN, zero, text)

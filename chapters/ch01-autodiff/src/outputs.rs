@@ -33,8 +33,14 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
 
 /// The markdown tables `results.md` holds (the page includes it).
 pub fn results_markdown(report: &Report) -> String {
-    let mut chain =
-        Table::new(&["node", "value", "∂o/∂node by the chain rule", "by hand", "backward()", "finite difference"]);
+    let mut chain = Table::new(&[
+        "node",
+        "value",
+        "∂o/∂node by the chain rule",
+        "by hand",
+        "backward()",
+        "finite difference",
+    ]);
     for r in &report.neuron.rows {
         let fd = r.finite_difference.map_or("".to_string(), |v| format!("{v:.4}"));
         chain.row(&[

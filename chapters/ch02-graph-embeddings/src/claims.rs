@@ -384,9 +384,10 @@ fn trained_claims(d: &crate::DepthStudy) -> Vec<Claim> {
     let monotone = falling == below.len() - 1;
     let ratio = top.grad_norm_trained / lowest.grad_norm_trained.max(f64::MIN_POSITIVE);
     let decays = monotone && ratio > 1e3;
-    let mid = below.iter().find(|l| l.layer + 5 == top.layer).map_or(String::new(), |l| {
-        format!(", {} at layer {}", num(l.grad_norm_trained), l.layer)
-    });
+    let mid = below
+        .iter()
+        .find(|l| l.layer + 5 == top.layer)
+        .map_or(String::new(), |l| format!(", {} at layer {}", num(l.grad_norm_trained), l.layer));
     let underflow = if zero > 0 {
         format!(
             "; below that it underflows to exactly 0 in f32 (layers 1 to {zero}, which the log-scale figure \
@@ -428,7 +429,9 @@ fn trained_claims(d: &crate::DepthStudy) -> Vec<Claim> {
     let quiet_text = match quiet.len() {
         0 => "After training, every layer of the plain stack passes on a signal (mean ‖h‖ of 0.01 or more)."
             .to_string(),
-        n if exactly_zero == n => format!("After training, the plain stack's first {n} layers output exactly 0."),
+        n if exactly_zero == n => {
+            format!("After training, the plain stack's first {n} layers output exactly 0.")
+        }
         n => format!(
             "After training, the plain stack's first {n} layers pass on almost nothing, though not exactly \
              nothing: mean ‖h‖ between {} and {} ({exactly_zero} of them exactly 0).",

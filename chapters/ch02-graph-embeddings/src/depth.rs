@@ -169,7 +169,8 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
     // Every model the study trains, as independent jobs: per depth, plain and residual
     // on every graph (diagnostics for the deepest, on the first graph); then the
     // shared-weight ablation.
-    let sharing_depths: Vec<usize> = cfg.sharing_depths.iter().copied().filter(|d| cfg.depths.contains(d)).collect();
+    let sharing_depths: Vec<usize> =
+        cfg.sharing_depths.iter().copied().filter(|d| cfg.depths.contains(d)).collect();
     let mut jobs = Vec::new();
     for (depths, shared) in [(&cfg.depths, false), (&sharing_depths, true)] {
         for &depth in depths {
@@ -202,7 +203,9 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
             .iter()
             .zip(&results)
             .filter(|(j, _)| {
-                j.depth == depth && j.shared == shared && matches!(j.residual, Residual::Scaled(_)) == residual
+                j.depth == depth
+                    && j.shared == shared
+                    && matches!(j.residual, Residual::Scaled(_)) == residual
             })
             .map(|(_, r)| r)
             .collect();
@@ -211,7 +214,11 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
     let rows = cfg
         .depths
         .iter()
-        .map(|&depth| DepthRow { depth, plain: mean(depth, false, false).0, residual: mean(depth, false, true).0 })
+        .map(|&depth| DepthRow {
+            depth,
+            plain: mean(depth, false, false).0,
+            residual: mean(depth, false, true).0,
+        })
         .collect();
     let mut sharing = Vec::new();
     for &depth in &sharing_depths {

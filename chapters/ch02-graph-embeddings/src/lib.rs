@@ -147,16 +147,26 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
         )?,
         lesmis_degree_distance: {
             let n = figures.lesmis_embedding.len() as f64;
-            let (cx, cy) = figures.lesmis_embedding.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
-            let distance: Vec<f64> = figures.lesmis_embedding.iter().map(|p| (p.0 - cx).hypot(p.1 - cy)).collect();
+            let (cx, cy) =
+                figures.lesmis_embedding.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
+            let distance: Vec<f64> =
+                figures.lesmis_embedding.iter().map(|p| (p.0 - cx).hypot(p.1 - cy)).collect();
             let degree: Vec<f64> = figures.lesmis_degrees.iter().map(|&d| d as f64).collect();
             spearman(&degree, &distance)
         },
     };
     let trees = vec![tree_reach(&karate, TREE_NODES.0, 2), tree_reach(&karate, TREE_NODES.1, 2)];
     let depth = depth::depth_study(cfg, progress)?;
-    let mut report =
-        Report { karate: karate_supervised, untrained, trees, links, embeddings, depth, claims: vec![], figures };
+    let mut report = Report {
+        karate: karate_supervised,
+        untrained,
+        trees,
+        links,
+        embeddings,
+        depth,
+        claims: vec![],
+        figures,
+    };
     report.claims = claims::claims(&report);
     Ok(report)
 }

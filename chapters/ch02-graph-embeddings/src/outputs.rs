@@ -79,7 +79,8 @@ pub fn results_markdown(r: &Report) -> String {
     ] {
         karate.row(&[name.to_string(), spread(s), format!("{:.3}", s.min), s.runs.to_string()]);
     }
-    let mut untrained = Table::new(&["2-D points", "logistic-regression training accuracy (mean ± std)", "minimum"]);
+    let mut untrained =
+        Table::new(&["2-D points", "logistic-regression training accuracy (mean ± std)", "minimum"]);
     untrained
         .row(&[
             "untrained 3-layer GCN (random weights)".to_string(),
@@ -170,7 +171,9 @@ fn diagnostics_chart(
     metric: impl Fn(&LayerDiagnostics) -> (f64, f64),
 ) -> anyhow::Result<kit::plot::Drawn> {
     let mut series = Vec::new();
-    for (c, (name, layers)) in [("plain", &d.plain_layers), ("residual", &d.residual_layers)].into_iter().enumerate() {
+    for (c, (name, layers)) in
+        [("plain", &d.plain_layers), ("residual", &d.residual_layers)].into_iter().enumerate()
+    {
         series.push(Series::new(format!("{name}, at init"), c, per_layer(layers, |l| metric(l).0)));
         series.push(Series::new(format!("{name}, trained"), c, per_layer(layers, |l| metric(l).1)).dashed());
     }

@@ -89,7 +89,13 @@ pub fn tree_reach(graph: &Graph, root: usize, depth: usize) -> TreeReach {
         seen.insert(t.node);
         stack.extend(&t.children);
     }
-    TreeReach { node: root, neighbours: adj[root].clone(), leaves: leaves(&tree), distinct: seen.len(), of: graph.n }
+    TreeReach {
+        node: root,
+        neighbours: adj[root].clone(),
+        leaves: leaves(&tree),
+        distinct: seen.len(),
+        of: graph.n,
+    }
 }
 
 /// Two nodes' 2-hop computation trees, one above the other (so the figure fits the

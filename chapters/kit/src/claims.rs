@@ -58,7 +58,14 @@ impl Claim {
     /// An observation whose `text` was chosen from the data; `holds` says whether what
     /// it looks for (usually what the lecture leads us to expect) was seen.
     pub fn observation(id: &str, section: &str, holds: bool, text: String) -> Claim {
-        Claim { id: id.into(), section: section.into(), kind: Kind::Observation, holds, text, evidence: vec![] }
+        Claim {
+            id: id.into(),
+            section: section.into(),
+            kind: Kind::Observation,
+            holds,
+            text,
+            evidence: vec![],
+        }
     }
 
     /// Add a measured quantity the claim rests on.
@@ -117,7 +124,11 @@ pub fn times(v: f64) -> String {
 pub fn markdown(claims: &[Claim]) -> String {
     let mut out = String::new();
     for c in claims {
-        let _ = write!(out, "<!-- ANCHOR: claim_{} -->\n{}\n<!-- ANCHOR_END: claim_{} -->\n\n", c.id, c.text, c.id);
+        let _ = write!(
+            out,
+            "<!-- ANCHOR: claim_{} -->\n{}\n<!-- ANCHOR_END: claim_{} -->\n\n",
+            c.id, c.text, c.id
+        );
     }
     let mut table = Table::new(&["claim", "what it rests on", "holds?"]);
     for c in claims {
@@ -168,7 +179,10 @@ mod tests {
         assert_eq!(num(2.5e6), "2.5e6");
         assert_eq!(num(1608.581), "1609");
         assert_eq!(num(16.75), "16.8");
-        assert_eq!((times(5.888), times(1608.6), times(1.2e38)), ("5.9×".into(), "1609×".into(), "1.2e38×".into()));
+        assert_eq!(
+            (times(5.888), times(1608.6), times(1.2e38)),
+            ("5.9×".into(), "1609×".into(), "1.2e38×".into())
+        );
     }
 
     #[test]

@@ -83,7 +83,12 @@ fn legend(
     area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
     top: i32,
     entries: &[(String, RGBColor, bool)],
-    swatch: impl Fn(&DrawingArea<SVGBackend, plotters::coord::Shift>, (i32, i32), RGBColor, bool) -> anyhow::Result<()>,
+    swatch: impl Fn(
+        &DrawingArea<SVGBackend, plotters::coord::Shift>,
+        (i32, i32),
+        RGBColor,
+        bool,
+    ) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     for (i, (name, c, dashed)) in entries.iter().enumerate() {
         let y = top + i as i32 * 24;
@@ -139,8 +144,11 @@ pub fn line_chart(
     y_label: &str,
     series: &[Series],
 ) -> anyhow::Result<Drawn> {
-    let positive: Vec<f64> =
-        series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| *v > 0.0 && v.is_finite()).collect();
+    let positive: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .filter(|v| *v > 0.0 && v.is_finite())
+        .collect();
     let (lo, hi) = positive.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
     let log_y = !positive.is_empty() && hi / lo > 1e3;
     let mut omitted = 0;
@@ -171,7 +179,11 @@ pub fn line_chart(
             .build_cartesian_2d(xs, ys)
             .map_err(|e| anyhow!("{e}"))?;
         let power = |v: &f64| {
-            if (v - v.round()).abs() < 1e-9 { format!("1e{}", v.round()) } else { format!("{:.0e}", 10f64.powf(*v)) }
+            if (v - v.round()).abs() < 1e-9 {
+                format!("1e{}", v.round())
+            } else {
+                format!("{:.0e}", 10f64.powf(*v))
+            }
         };
         chart
             .configure_mesh()
@@ -203,7 +215,8 @@ pub fn line_chart(
             let style = c.stroke_width(2);
             let dashes: &[(i32, i32)] = if dashed { &[(0, 8), (13, 22)] } else { &[(0, 22)] };
             for &(a, b) in dashes {
-                area.draw(&PathElement::new(vec![(x + a, y), (x + b, y)], style)).map_err(|e| anyhow!("{e}"))?;
+                area.draw(&PathElement::new(vec![(x + a, y), (x + b, y)], style))
+                    .map_err(|e| anyhow!("{e}"))?;
             }
             Ok(())
         })
@@ -228,6 +241,9 @@ pub struct Scatter<'a> {
     /// triangles on the frame's edge.
     pub robust: bool,
 }
+
+/// A label's extent in pixels: (left, top, right, bottom).
+type PixelBox = (i32, i32, i32, i32);
 
 /// The bulk of `values`: the median plus or minus four median absolute deviations,
 /// never wider than the data (a cluster far from the rest falls outside it).
@@ -291,13 +307,15 @@ pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
                     let tri = TriangleMarker::new((x, y), 7, style);
                     chart.draw_series(std::iter::once(tri)).map_err(|e| anyhow!("{e}"))?;
                 } else {
-                    chart.draw_series(std::iter::once(Circle::new(at, 5, style))).map_err(|e| anyhow!("{e}"))?;
+                    chart
+                        .draw_series(std::iter::once(Circle::new(at, 5, style)))
+                        .map_err(|e| anyhow!("{e}"))?;
                 }
             }
         }
         // Greedy label thinning: (frame-relative point, pixel box) of the names drawn so far.
         let (w, h) = ((xs.end - xs.start), (ys.end - ys.start));
-        let mut drawn: Vec<((f64, f64), (i32, i32, i32, i32))> = Vec::new();
+        let mut drawn: Vec<((f64, f64), PixelBox)> = Vec::new();
         for (i, text) in s.labels {
             let Some(p) = s.points.get(*i) else { continue };
             let at = clamp(p);
@@ -310,14 +328,19 @@ pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
             let (px, py) = chart.backend_coord(&at);
             let width = 9 * text.chars().count() as i32;
             let (pos, offset, bounds) = if rel.1 > 0.97 {
-                (Pos::new(HPos::Center, VPos::Top), (0, 10), (px - width / 2, py + 10, px + width / 2, py + 26))
+                (
+                    Pos::new(HPos::Center, VPos::Top),
+                    (0, 10),
+                    (px - width / 2, py + 10, px + width / 2, py + 26),
+                )
             } else if rel.0 > 0.7 {
                 (Pos::new(HPos::Right, VPos::Center), (-8, 0), (px - 8 - width, py - 8, px - 8, py + 8))
             } else {
                 (Pos::new(HPos::Left, VPos::Center), (8, 0), (px + 8, py - 8, px + 8 + width, py + 8))
             };
-            let overlaps =
-                |b: &(i32, i32, i32, i32)| b.0 < bounds.2 && bounds.0 < b.2 && b.1 < bounds.3 && bounds.1 < b.3;
+            let overlaps = |b: &(i32, i32, i32, i32)| {
+                b.0 < bounds.2 && bounds.0 < b.2 && b.1 < bounds.3 && bounds.1 < b.3
+            };
             if drawn.iter().any(|(_, b)| overlaps(b)) {
                 continue;
             }
@@ -326,7 +349,8 @@ pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
             let element = EmptyElement::at(at) + Text::new(text.clone(), offset, style);
             chart.draw_series(std::iter::once(element)).map_err(|e| anyhow!("{e}"))?;
         }
-        let entries: Vec<_> = s.class_names.iter().enumerate().map(|(c, n)| (n.clone(), colour(c), false)).collect();
+        let entries: Vec<_> =
+            s.class_names.iter().enumerate().map(|(c, n)| (n.clone(), colour(c), false)).collect();
         legend(&side, 48, &entries, |area, at, c, _| {
             area.draw(&Circle::new(at, 5, c.mix(0.8).filled())).map_err(|e| anyhow!("{e}"))
         })?;
@@ -355,9 +379,12 @@ pub fn image_grid(
     let cell = 72u32;
     let cols = cols.clamp(1, images.len().max(1));
     let rows = images.len().div_ceil(cols) as u32;
-    let size = (cell * cols as u32 + 20, (cell + 18) * rows + 40);
+    // Wide enough for the title too (about 10 px a character at the title size).
+    let figure_width = (cell * cols as u32 + 20).max(10 * title.chars().count() as u32 + 20);
+    let size = (figure_width, (cell + 18) * rows + 40);
     svg(path, size, |root| {
-        root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", TITLE))).map_err(|e| anyhow!("{e}"))?;
+        root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", TITLE)))
+            .map_err(|e| anyhow!("{e}"))?;
         let px = (cell - 12) as f64 / width.max(height) as f64;
         for (n, image) in images.iter().enumerate() {
             let (r, c) = ((n / cols) as u32, (n % cols) as u32);
@@ -376,7 +403,8 @@ pub fn image_grid(
             }
             if let Some(caption) = captions.get(n) {
                 let at = (x0 as i32, (y0 + cell - 8) as i32);
-                root.draw(&Text::new(caption.clone(), at, ("sans-serif", SMALL))).map_err(|e| anyhow!("{e}"))?;
+                root.draw(&Text::new(caption.clone(), at, ("sans-serif", SMALL)))
+                    .map_err(|e| anyhow!("{e}"))?;
             }
         }
         Ok(())
@@ -399,7 +427,8 @@ pub fn heatmap(
     let size = ((x0 + cell * n_cols + 20) as u32, (y0 + cell * n_rows + 20) as u32);
     let max = matrix.iter().flatten().fold(0.0f64, |m, &v| m.max(v)).max(1e-12);
     svg(path, size, |root| {
-        root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", TITLE))).map_err(|e| anyhow!("{e}"))?;
+        root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", TITLE)))
+            .map_err(|e| anyhow!("{e}"))?;
         let (cols_label, rows_label) = (format!("{} \u{2192}", axes.1), format!("{} \u{2193}", axes.0));
         root.draw(&Text::new(cols_label, (x0, 36), ("sans-serif", AXIS))).map_err(|e| anyhow!("{e}"))?;
         root.draw(&Text::new(rows_label, (8, y0 - 20), ("sans-serif", AXIS))).map_err(|e| anyhow!("{e}"))?;

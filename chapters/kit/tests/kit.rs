@@ -16,7 +16,8 @@ fn every_figure_kind_is_written_and_byte_identical_across_runs() {
     let dir = std::env::temp_dir().join(format!("kit-figures-{}", std::process::id()));
     let draw = |name: &str| {
         let path = dir.join(name);
-        let series = [Series::new("a", 0, vec![(1.0, 2.0), (2.0, 1.0)]), Series::new("b", 1, vec![]).dashed()];
+        let series =
+            [Series::new("a", 0, vec![(1.0, 2.0), (2.0, 1.0)]), Series::new("b", 1, vec![]).dashed()];
         let names = ["p".to_string(), "q".to_string()];
         let scatter_spec = Scatter {
             title: "t",

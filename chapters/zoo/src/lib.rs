@@ -18,11 +18,19 @@ pub fn chapters() -> Vec<Chapter> {
 /// The lecture's topics in order (DESIGN.md): crate name, topic, data.
 pub const TOPICS: [(&str, &str, &str); 11] = [
     ("ch01-autodiff", "Reverse-mode autodiff: graph, chain rule, gradcheck, an MLP", "digits"),
-    ("ch02-graph-embeddings", "Graphs and node embeddings: GCNs, supervised and unsupervised, depth", "karate club, Les Misérables, planted partitions"),
+    (
+        "ch02-graph-embeddings",
+        "Graphs and node embeddings: GCNs, supervised and unsupervised, depth",
+        "karate club, Les Misérables, planted partitions",
+    ),
     ("ch03-joint-coordinated", "Joint vs coordinated representations; the four desiderata", "AV digits"),
     ("ch04-shallow-fusion", "Shallow concatenation and what it cannot capture", "AV digits"),
     ("ch05-autoencoders", "Autoencoders and the bimodal deep autoencoder", "AV digits"),
-    ("ch06-boltzmann", "RBMs, Gibbs sampling, multimodal deep Boltzmann machines", "digits; clip art with tags"),
+    (
+        "ch06-boltzmann",
+        "RBMs, Gibbs sampling, multimodal deep Boltzmann machines",
+        "digits; clip art with tags",
+    ),
     ("ch07-supervised-fusion", "Supervised fusion: concatenation, element-wise, MLP", "toy MOSI"),
     ("ch08-bilinear-pooling", "Bilinear pooling and tensor fusion", "toy MOSI"),
     ("ch09-low-rank-fusion", "Low-rank multimodal fusion", "toy MOSI"),
@@ -67,7 +75,8 @@ pub fn claims_page(chapters: &[(&Chapter, Vec<Claim>)]) -> String {
             out,
             "## [{}]({}/index.md)\n\n{} claims, {required} of them required; {held} hold.\n\n\
              | claim | verdict | where |\n|---|---|---|\n",
-            chapter.title, chapter.name,
+            chapter.title,
+            chapter.name,
             claims.len()
         );
         for c in claims {

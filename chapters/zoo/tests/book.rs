@@ -218,14 +218,13 @@ fn every_figure_has_a_numbered_caption() {
     for (number, page) in chapter_pages() {
         let text = std::fs::read_to_string(&page).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        let mut expected = 1;
-        for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.starts_with("![")) {
+        let figures = lines.iter().enumerate().filter(|(_, l)| l.starts_with("!["));
+        for (expected, (i, line)) in (1..).zip(figures) {
             let next = lines[i + 1..].iter().find(|l| !l.trim().is_empty()).copied().unwrap_or("");
             let label = format!("*Figure {number}.{expected}: ");
             if !next.starts_with(&label) {
                 problems.push(format!("{}: {line} is not followed by a caption {label}...*", page.display()));
             }
-            expected += 1;
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -236,18 +235,25 @@ fn every_claim_points_at_a_section_of_its_page() {
     let mut problems = Vec::new();
     for (_, page) in chapter_pages() {
         let text = std::fs::read_to_string(&page).unwrap();
-        let ids: Vec<String> =
-            text.lines().filter_map(|l| l.strip_prefix('#')).map(|h| heading_id(h.trim_start_matches('#').trim())).collect();
+        let ids: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix('#'))
+            .map(|h| heading_id(h.trim_start_matches('#').trim()))
+            .collect();
         let chapter = page.parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
         let Some(claims) = zoo::written_claims(&book_src(), &chapter).unwrap() else { continue };
         for c in claims {
             if !ids.contains(&c.section) {
-                problems.push(format!("{chapter}: claim {} names section #{}, not on the page", c.id, c.section));
+                problems
+                    .push(format!("{chapter}: claim {} names section #{}, not on the page", c.id, c.section));
             }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    assert_eq!(heading_id("Supervised: labels on a subset of nodes"), "supervised-labels-on-a-subset-of-nodes");
+    assert_eq!(
+        heading_id("Supervised: labels on a subset of nodes"),
+        "supervised-labels-on-a-subset-of-nodes"
+    );
 }
 
 #[test]

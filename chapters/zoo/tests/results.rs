@@ -17,7 +17,8 @@ fn committed_results_meet_every_required_claim() {
             .unwrap_or_else(|e| panic!("{}: cannot read the report back: {e:#}", path.display()));
         let written = zoo::written_claims(&book, chapter.name).unwrap().unwrap();
         if recomputed != written {
-            problems.push(format!("{}: the claims written differ from those its code computes", chapter.name));
+            problems
+                .push(format!("{}: the claims written differ from those its code computes", chapter.name));
         }
         assert!(!recomputed.is_empty(), "{} states no claims", chapter.name);
         for c in recomputed.iter().filter(|c| c.kind == Kind::Required && !c.holds) {
@@ -34,8 +35,16 @@ fn the_claims_page_and_chapter_map_match_the_committed_results() {
     let written: Vec<_> =
         chapters.iter().map(|c| (c, zoo::written_claims(&book, c.name).unwrap().unwrap())).collect();
     let page = std::fs::read_to_string(book.join("claims.md")).unwrap();
-    assert_eq!(page, zoo::claims_page(&written), "claims.md is stale: run `cargo run --release -p zoo -- all`");
+    assert_eq!(
+        page,
+        zoo::claims_page(&written),
+        "claims.md is stale: run `cargo run --release -p zoo -- all`"
+    );
     let map = std::fs::read_to_string(book.join("chapter_map.md")).unwrap();
-    assert_eq!(map, zoo::chapter_map(&written), "chapter_map.md is stale: run `cargo run --release -p zoo -- all`");
+    assert_eq!(
+        map,
+        zoo::chapter_map(&written),
+        "chapter_map.md is stale: run `cargo run --release -p zoo -- all`"
+    );
     assert_eq!(map.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| #")).count(), 11);
 }
