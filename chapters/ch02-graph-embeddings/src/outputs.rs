@@ -46,6 +46,11 @@ fn spread(s: &Spread) -> String {
     format!("{:.3} ± {:.3}", s.mean, s.std)
 }
 
+/// Scientific notation, and an exact zero (an f32 underflow) as a plain 0.
+fn sci(v: f64) -> String {
+    if v == 0.0 { "0".to_string() } else { format!("{v:.2e}") }
+}
+
 fn diagnostics_table(layers: &[LayerDiagnostics]) -> String {
     let mut t = Table::new(&[
         "layer",
@@ -59,8 +64,8 @@ fn diagnostics_table(layers: &[LayerDiagnostics]) -> String {
     for l in layers {
         t.row(&[
             l.layer.to_string(),
-            format!("{:.2e}", l.grad_norm_init),
-            format!("{:.2e}", l.grad_norm_trained),
+            sci(l.grad_norm_init),
+            sci(l.grad_norm_trained),
             num(l.signal_norm_init),
             num(l.signal_norm_trained),
             format!("{:.3}", l.cosine_init),

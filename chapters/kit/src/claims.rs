@@ -154,6 +154,13 @@ pub fn check_required(chapter: &str, claims: &[Claim]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Print a chapter's claims, then hold a full run (not a `--quick` one, which is too
+/// small for the chapter's bars) to its required claims.
+pub fn print_and_check(chapter: &str, quick: bool, claims: &[Claim]) -> anyhow::Result<()> {
+    println!("\n{chapter} claims:\n{}", summary_lines(claims));
+    if quick { Ok(()) } else { check_required(chapter, claims) }
+}
+
 /// One line a claim, for the terminal.
 pub fn summary_lines(claims: &[Claim]) -> String {
     let mut out = String::new();

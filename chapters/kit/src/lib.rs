@@ -44,10 +44,7 @@ impl Chapter {
     /// prints them but is not held to the full run's bars).
     pub fn run_checked(&self, options: &Options) -> anyhow::Result<Outcome> {
         let outcome = (self.run)(options)?;
-        println!("{}: claims\n{}", self.name, claims::summary_lines(&outcome.claims));
-        if !options.quick {
-            claims::check_required(self.name, &outcome.claims)?;
-        }
+        claims::print_and_check(self.name, options.quick, &outcome.claims)?;
         Ok(outcome)
     }
 }
