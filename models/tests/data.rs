@@ -23,8 +23,37 @@ fn the_shipped_digits_and_split_load() {
     let mut per_class = [0; 10];
     digits.labels.iter().for_each(|&l| per_class[l] += 1);
     assert_eq!(per_class, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180], "as data/README.md says");
-    let split = load_split(&data_dir().join("pairs.csv")).unwrap();
+    let split = load_split(&data_dir().join("pairs.csv"), &digits).unwrap();
     assert_eq!((split.train.len(), split.test.len()), (1438, 359));
+}
+
+#[test]
+fn a_truncated_digits_file_is_an_error_naming_the_split_file_and_the_missing_id() {
+    // digits.csv cut after its first 1000 images: pairs.csv still names the others.
+    let text = std::fs::read_to_string(data_dir().join("digits.csv")).unwrap();
+    let truncated: String = text.lines().take(1001).map(|l| format!("{l}\n")).collect();
+    let digits = load_digits(&scratch("truncated_digits.csv", &truncated)).unwrap();
+    assert_eq!(digits.len(), 1000);
+    let err = load_split(&data_dir().join("pairs.csv"), &digits).unwrap_err().to_string();
+    assert!(
+        err.contains("pairs.csv") && err.contains("line ") && err.contains("is not in digits.csv"),
+        "{err}"
+    );
+    assert!(err.contains("image_id 1") && err.contains("1000 images"), "{err}");
+}
+
+#[test]
+fn a_split_whose_labels_disagree_with_the_images_is_an_error() {
+    let digits = load_digits(&data_dir().join("digits.csv")).unwrap();
+    let text = "pair_id,label,image_id,audio_id,split\n0,5,0,0,train\n1,1,1,1,test\n";
+    let err = load_split(&scratch("disagree.csv", text), &digits).unwrap_err().to_string();
+    assert!(
+        err.contains("line 2") && err.contains("label 5 disagrees") && err.contains("image 0 is a 0"),
+        "{err}"
+    );
+    let twice = "pair_id,label,image_id,audio_id,split\n0,0,0,0,train\n1,0,0,1,test\n";
+    let err = load_split(&scratch("twice.csv", twice), &digits).unwrap_err().to_string();
+    assert!(err.contains("line 3") && err.contains("image_id 0 appears twice"), "{err}");
 }
 
 #[test]
@@ -59,9 +88,9 @@ fn out_of_range_values_and_short_rows_are_reported() {
     assert!(err.contains("no column named \"p0\""), "{err}");
     let err = load_digits(std::path::Path::new("/no/such/digits.csv")).unwrap_err().to_string();
     assert!(err.contains("/no/such/digits.csv") && err.contains("cannot read"), "{err}");
-    let err = load_split(&scratch("bad_split.csv", "pair_id,label,image_id,audio_id,split\n0,0,0,0,valid\n"))
-        .unwrap_err()
-        .to_string();
+    let digits = load_digits(&data_dir().join("digits.csv")).unwrap();
+    let bad_split = "pair_id,label,image_id,audio_id,split\n0,0,0,0,valid\n";
+    let err = load_split(&scratch("bad_split.csv", bad_split), &digits).unwrap_err().to_string();
     assert!(err.contains("line 2") && err.contains("\"valid\""), "{err}");
 }
 

@@ -99,7 +99,7 @@ fn train_step(
 
 pub fn train_mlp(cfg: &Config, progress: bool) -> anyhow::Result<MlpReport> {
     let digits = load_digits(&cfg.data.join("digits.csv")).context("loading the digits")?;
-    let split = load_split(&cfg.data.join("pairs.csv")).context("loading the train/test split")?;
+    let split = load_split(&cfg.data.join("pairs.csv"), &digits).context("loading the train/test split")?;
     let mut rng = seeded_rng(cfg.seed);
     let mut widths = vec![Digits::PIXELS];
     widths.extend(&cfg.hidden);

@@ -75,25 +75,65 @@ pub struct Split {
     pub test: Vec<usize>,
 }
 
-/// Load the `split` column of `pairs.csv` (header `pair_id,label,image_id,audio_id,split`).
-pub fn load_split(path: &Path) -> Result<Split, DataError> {
+/// Load the split of `pairs.csv` (header `pair_id,label,image_id,audio_id,split`) for
+/// `digits`, checking the two files against each other: pair ids run 0, 1, 2, ...;
+/// every image of `digits` is in exactly one pair, with the same label in both files. A truncated or
+/// mismatched file is an error naming the file, the line and the id, never an index
+/// out of bounds later.
+pub fn load_split(path: &Path, digits: &Digits) -> Result<Split, DataError> {
     let csv = Csv::read(path)?;
+    let pair = csv.column("pair_id")?;
     let image = csv.column("image_id")?;
+    let label = csv.column("label")?;
     let split = csv.column("split")?;
     let (mut train, mut test) = (Vec::new(), Vec::new());
-    for (line, fields) in &csv.rows {
+    let mut seen = vec![false; digits.len()];
+    for (n, (line, fields)) in csv.rows.iter().enumerate() {
+        let bad = |message: String| DataError { file: path.to_path_buf(), line: Some(*line), message };
+        let pair_id: usize = csv.parse(*line, fields, pair)?;
+        if pair_id != n {
+            return Err(bad(format!("pair_id {pair_id} out of order (expected {n})")));
+        }
         let id: usize = csv.parse(*line, fields, image)?;
+        if id >= digits.len() {
+            return Err(bad(format!(
+                "image_id {id} is not in digits.csv, which has {} images (is digits.csv truncated?)",
+                digits.len()
+            )));
+        }
+        if std::mem::replace(&mut seen[id], true) {
+            return Err(bad(format!("image_id {id} appears twice")));
+        }
+        let l: usize = csv.parse(*line, fields, label)?;
+        if l != digits.labels[id] {
+            return Err(bad(format!(
+                "label {l} disagrees with digits.csv, where image {id} is a {}",
+                digits.labels[id]
+            )));
+        }
         match fields[split].as_str() {
             "train" => train.push(id),
             "test" => test.push(id),
-            other => {
-                return Err(DataError {
-                    file: path.to_path_buf(),
-                    line: Some(*line),
-                    message: format!("split {other:?} is neither \"train\" nor \"test\""),
-                });
-            }
+            other => return Err(bad(format!("split {other:?} is neither \"train\" nor \"test\""))),
         }
+    }
+    if let Some(unused) = seen.iter().position(|&s| !s) {
+        return Err(DataError {
+            file: path.to_path_buf(),
+            line: None,
+            message: format!("image {unused} of digits.csv is in no pair (is pairs.csv truncated?)"),
+        });
+    }
+    if train.is_empty() || test.is_empty() {
+        return Err(DataError {
+            file: path.to_path_buf(),
+            line: None,
+            message: format!(
+                "{} training and {} test rows: both sets must be non-empty",
+                train.len(),
+                test.len()
+            ),
+        });
     }
     Ok(Split { train, test })
 }

@@ -119,10 +119,12 @@ impl Graph {
 }
 
 fn load_edges(csv: &Csv, n: usize) -> Result<Vec<(usize, usize)>, DataError> {
-    let (s, t) = (csv.column("source")?, csv.column("target")?);
+    let (s, t, w) = (csv.column("source")?, csv.column("target")?, csv.column("weight")?);
     let mut edges = Vec::with_capacity(csv.rows.len());
+    let mut degree = vec![0usize; n];
     for (line, fields) in &csv.rows {
         let (u, v): (usize, usize) = (csv.parse(*line, fields, s)?, csv.parse(*line, fields, t)?);
+        let _weight: f64 = csv.parse(*line, fields, w)?;
         if u >= n || v >= n || u == v {
             return Err(DataError {
                 file: csv.path.clone(),
@@ -130,26 +132,65 @@ fn load_edges(csv: &Csv, n: usize) -> Result<Vec<(usize, usize)>, DataError> {
                 message: format!("edge ({u}, {v}) is a self-loop or names a node outside 0..{n}"),
             });
         }
+        degree[u] += 1;
+        degree[v] += 1;
         edges.push((u, v));
+    }
+    // Every node of these graphs has a neighbour: an isolated one means a truncated or
+    // mismatched edge file (and would leave the GCN's node with only its self-loop).
+    if let Some(lonely) = degree.iter().position(|&d| d == 0) {
+        return Err(DataError {
+            file: csv.path.clone(),
+            line: None,
+            message: format!(
+                "node {lonely} has no edge (of {} edges for {n} nodes): is the file truncated?",
+                edges.len()
+            ),
+        });
     }
     Ok(edges)
 }
 
+/// Node ids must be 0, 1, 2, ... in file order.
+fn check_id(nodes: &Csv, line: usize, fields: &[String], n: usize) -> Result<(), DataError> {
+    let i: usize = nodes.parse(line, fields, nodes.column("id")?)?;
+    if i != n {
+        return Err(DataError {
+            file: nodes.path.clone(),
+            line: Some(line),
+            message: format!("node id {i} out of order (expected {n})"),
+        });
+    }
+    Ok(())
+}
+
 /// Zachary's karate club: 34 members, 78 friendships, two factions (0 = Mr. Hi,
-/// 1 = Officer). From `karate_nodes.csv` (`id,club,label`) and `karate_edges.csv`.
+/// 1 = Officer). From `karate_nodes.csv` (`id,club,label`: the club's name and its
+/// label must agree) and `karate_edges.csv` (`source,target,weight`).
 pub fn load_karate(dir: &Path) -> Result<Graph, DataError> {
     let nodes = Csv::read(&dir.join("karate_nodes.csv"))?;
-    let (id, club, label) = (nodes.column("id")?, nodes.column("club")?, nodes.column("label")?);
+    let (club, label) = (nodes.column("club")?, nodes.column("label")?);
     let mut labels = Vec::new();
     let mut names = Vec::new();
     for (n, (line, fields)) in nodes.rows.iter().enumerate() {
-        let i: usize = nodes.parse(*line, fields, id)?;
+        check_id(&nodes, *line, fields, n)?;
         let l: usize = nodes.parse(*line, fields, label)?;
-        if i != n || l > 1 {
+        let expected = match fields[club].as_str() {
+            "Mr. Hi" => 0,
+            "Officer" => 1,
+            other => {
+                return Err(DataError {
+                    file: nodes.path.clone(),
+                    line: Some(*line),
+                    message: format!("club {other:?} is neither \"Mr. Hi\" nor \"Officer\""),
+                });
+            }
+        };
+        if l != expected {
             return Err(DataError {
                 file: nodes.path.clone(),
                 line: Some(*line),
-                message: format!("node {i} with label {l}: expected id {n} and label 0 or 1"),
+                message: format!("label {l} disagrees with club {:?} (label {expected})", fields[club]),
             });
         }
         labels.push(l);
@@ -163,10 +204,15 @@ pub fn load_karate(dir: &Path) -> Result<Graph, DataError> {
 }
 
 /// Les Misérables character co-appearances: 77 characters, 254 edges, no labels.
+/// From `lesmis_nodes.csv` (`id,name`) and `lesmis_edges.csv` (`source,target,weight`).
 pub fn load_lesmis(dir: &Path) -> Result<Graph, DataError> {
     let nodes = Csv::read(&dir.join("lesmis_nodes.csv"))?;
     let name = nodes.column("name")?;
-    let names: Vec<String> = nodes.rows.iter().map(|(_, f)| f[name].clone()).collect();
+    let mut names = Vec::new();
+    for (n, (line, fields)) in nodes.rows.iter().enumerate() {
+        check_id(&nodes, *line, fields, n)?;
+        names.push(fields[name].clone());
+    }
     let edges = load_edges(&Csv::read(&dir.join("lesmis_edges.csv"))?, names.len())?;
     let mut g = Graph::new(names.len(), edges);
     g.names = names;

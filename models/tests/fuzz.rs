@@ -1,0 +1,142 @@
+//! Every loader against damaged versions of every shipped file: truncated, bit-flipped,
+//! reordered and emptied. A loader may never panic; where the damage makes the files
+//! inconsistent (rows lost, ids out of order, a field cut short), it must say so with
+//! an error rather than load something else.
+//!
+//! Per mutation kind and file, `CASES` random mutations: 4 kinds x 6 files x 48.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use models::data::{data_dir, load_digits, load_split};
+use models::graph::{load_karate, load_lesmis};
+use proptest::prelude::*;
+
+const CASES: u32 = 48;
+
+/// The three shipped datasets, each the files it reads and a loader that loads all of
+/// them from a folder (returning something comparable when it succeeds).
+const DATASETS: [(&str, &[&str]); 3] = [
+    ("digits", &["digits.csv", "pairs.csv"]),
+    ("karate", &["karate_nodes.csv", "karate_edges.csv"]),
+    ("lesmis", &["lesmis_nodes.csv", "lesmis_edges.csv"]),
+];
+
+fn load(dataset: &str, dir: &Path) -> Result<String, String> {
+    let result = match dataset {
+        "digits" => load_digits(&dir.join("digits.csv")).and_then(|d| {
+            load_split(&dir.join("pairs.csv"), &d)
+                .map(|s| format!("{:?} {:?} {:?}", d.labels, s.train, s.test))
+        }),
+        "karate" => load_karate(dir).map(|g| format!("{:?} {:?}", g.edges, g.labels)),
+        _ => load_lesmis(dir).map(|g| format!("{:?} {:?}", g.edges, g.names)),
+    };
+    result.map_err(|e| e.to_string())
+}
+
+/// A scratch copy of a dataset's files with `file` replaced by `bytes`; loads it,
+/// turning a panic into a test failure that names the damage.
+fn load_damaged(dataset: &str, file: &str, bytes: &[u8], what: &str) -> Result<String, String> {
+    let dir: PathBuf = std::env::temp_dir().join(format!(
+        "fuzz-{}-{dataset}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, files) in DATASETS {
+        if name == dataset {
+            for f in files {
+                std::fs::copy(data_dir().join(f), dir.join(f)).unwrap();
+            }
+        }
+    }
+    std::fs::write(dir.join(file), bytes).unwrap();
+    let outcome = catch_unwind(AssertUnwindSafe(|| load(dataset, &dir)));
+    std::fs::remove_dir_all(&dir).ok();
+    outcome.unwrap_or_else(|_| panic!("{dataset}: loading {file} {what} panicked"))
+}
+
+fn shipped(file: &str) -> Vec<u8> {
+    std::fs::read(data_dir().join(file)).unwrap()
+}
+
+/// Every (dataset, file) pair.
+fn files() -> Vec<(&'static str, &'static str)> {
+    DATASETS.iter().flat_map(|(d, fs)| fs.iter().map(move |f| (*d, *f))).collect()
+}
+
+/// Files whose rows are numbered (ids in order), so losing or moving a row is detectable.
+fn ordered(file: &str) -> bool {
+    !file.ends_with("_edges.csv")
+}
+
+#[test]
+fn the_undamaged_files_load() {
+    for (dataset, _) in DATASETS {
+        load(dataset, &data_dir()).unwrap_or_else(|e| panic!("{dataset}: {e}"));
+    }
+}
+
+#[test]
+fn an_empty_file_is_an_error() {
+    for (dataset, file) in files() {
+        for bytes in [&b""[..], b"\n"] {
+            let r = load_damaged(dataset, file, bytes, "emptied");
+            assert!(r.is_err(), "{dataset}: an empty {file} loaded");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
+
+    /// Cut anywhere: an error whenever whole rows of a numbered file are lost (the
+    /// other file then names what is missing) or the cut leaves a row's last field
+    /// short of its separator; never a panic.
+    #[test]
+    fn truncated_files(which in 0usize..6, at in 0.0f64..1.0) {
+        let (dataset, file) = files()[which];
+        let bytes = shipped(file);
+        let cut = ((bytes.len() - 1) as f64 * at) as usize; // strictly shorter than the file
+        let r = load_damaged(dataset, file, &bytes[..cut], &format!("cut at byte {cut}"));
+        let kept = &bytes[..cut];
+        let whole_rows_lost = bytes[cut..].iter().filter(|&&b| b == b'\n').count() > 1;
+        let last_line = kept.rsplit(|&b| b == b'\n').next().unwrap_or(&[]);
+        let short_row = !last_line.is_empty() && last_line.iter().filter(|&&b| b == b',').count()
+            < bytes.split(|&b| b == b'\n').next().unwrap().iter().filter(|&&b| b == b',').count();
+        if (whole_rows_lost && ordered(file)) || short_row {
+            prop_assert!(r.is_err(), "{}: {} cut at byte {} of {} loaded", dataset, file, cut, bytes.len());
+        }
+    }
+
+    /// One bit flipped anywhere: never a panic (a flip inside a digit can give another
+    /// valid file, so success is allowed when the files stay consistent).
+    #[test]
+    fn bit_flipped_files(which in 0usize..6, at in 0.0f64..1.0, bit in 0u8..8) {
+        let (dataset, file) = files()[which];
+        let mut bytes = shipped(file);
+        let i = ((bytes.len() - 1) as f64 * at) as usize;
+        bytes[i] ^= 1 << bit;
+        let _ = load_damaged(dataset, file, &bytes, &format!("with bit {bit} of byte {i} flipped"));
+    }
+
+    /// Two data rows swapped: an error for numbered files; for edge lists, whose order
+    /// means nothing, exactly the same graph.
+    #[test]
+    fn reordered_files(which in 0usize..6, a in 0.0f64..1.0, b in 0.0f64..1.0) {
+        let (dataset, file) = files()[which];
+        let text = String::from_utf8(shipped(file)).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        let rows = lines.len() - 1;
+        let (i, j) = (1 + (a * rows as f64) as usize % rows, 1 + (b * rows as f64) as usize % rows);
+        prop_assume!(lines[i] != lines[j]);
+        lines.swap(i, j);
+        let damaged = lines.join("\n") + "\n";
+        let r = load_damaged(dataset, file, damaged.as_bytes(), &format!("with rows {i} and {j} swapped"));
+        if ordered(file) {
+            prop_assert!(r.is_err(), "{}: {} with rows {} and {} swapped loaded", dataset, file, i, j);
+        } else {
+            prop_assert_eq!(r, load(dataset, &data_dir()));
+        }
+    }
+}
