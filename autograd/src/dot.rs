@@ -18,22 +18,27 @@ impl Tensor {
     /// (`x1`, `w1`, `n`, ...) instead of `n<id>`, so the DOT text reads like a
     /// figure of the same graph.
     pub fn to_dot_named(&self, names: &[(&Tensor, &str)]) -> String {
-        let name_of = |t: &Tensor| {
-            names
-                .iter()
-                .find(|(n, _)| n.id() == t.id())
-                .map_or(format!("n{}", t.id()), |(_, n)| n.to_string())
+        // Every node of the graph, in creation (id) order.
+        let mut nodes: Vec<Tensor> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut stack = vec![self.clone()];
+        while let Some(t) = stack.pop() {
+            if seen.insert(t.id()) {
+                stack.extend(t.inputs());
+                nodes.push(t);
+            }
+        }
+        nodes.sort_by_key(Tensor::id);
+        // Unnamed nodes are numbered by their place in this graph, not by their global
+        // id, so the text does not depend on what else the program built before.
+        let name_of = |t: &Tensor| match names.iter().find(|(n, _)| n.id() == t.id()) {
+            Some((_, name)) => name.to_string(),
+            None => format!("n{}", nodes.iter().position(|m| m.id() == t.id()).unwrap_or(0)),
         };
         let mut out = String::from(
             "digraph computation {\n  rankdir=LR;\n  node [fontname=\"DejaVu Sans\", fontsize=11];\n",
         );
-        let mut seen = HashSet::new();
-        let mut stack = vec![self.clone()];
-        let mut lines = Vec::new();
-        while let Some(t) = stack.pop() {
-            if !seen.insert(t.id()) {
-                continue;
-            }
+        for t in &nodes {
             let (label, style) = match t.op_name() {
                 "leaf" if t.requires_grad() => {
                     ("variable".to_string(), "shape=ellipse, style=filled, fillcolor=\"#dbeafe\"")
@@ -42,19 +47,13 @@ impl Tensor {
                 name => (name.to_string(), "shape=box, style=rounded"),
             };
             let shape = format!("{:?}", t.shape());
-            let id = name_of(&t);
+            let id = name_of(t);
             let named = names.iter().any(|(n, _)| n.id() == t.id());
             let text = if named { format!("{id} = {label}") } else { label };
-            lines.push((t.id(), format!("  {id} [label=\"{text}\\n{shape}\", {style}];\n")));
+            let _ = writeln!(out, "  {id} [label=\"{text}\\n{shape}\", {style}];");
             for input in t.inputs() {
-                lines.push((t.id(), format!("  {} -> {id};\n", name_of(&input))));
-                stack.push(input);
+                let _ = writeln!(out, "  {} -> {id};", name_of(&input));
             }
-        }
-        // Order by node id so the text is the same every run.
-        lines.sort_by_key(|(id, line)| (*id, !line.contains("label")));
-        for (_, line) in lines {
-            let _ = write!(out, "{line}");
         }
         out.push_str("}\n");
         out

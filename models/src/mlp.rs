@@ -65,6 +65,50 @@ impl Mlp {
         widths.extend(self.layers.iter().map(Linear::out_features));
         widths
     }
+
+    /// The parameters as PyTorch's `state_dict` of the same network,
+    /// `nn.Sequential(nn.Linear, activation, nn.Linear, ...)`: layer i is module 2i, so
+    /// its entries are `{2i}.weight`, in PyTorch's (out, in) layout (the transpose of
+    /// ours), and `{2i}.bias`. torch: `model.state_dict()`
+    pub fn state_dict(&self) -> Vec<(String, Tensor)> {
+        let mut state = Vec::new();
+        for (i, layer) in self.layers.iter().enumerate() {
+            state.push((format!("{}.weight", 2 * i), layer.weight.tensor().t().detach()));
+            state.push((format!("{}.bias", 2 * i), layer.bias.tensor().detach()));
+        }
+        state
+    }
+
+    /// Set every parameter from a `state_dict` as [`Mlp::state_dict`] writes it (names,
+    /// PyTorch layout). Every entry must be present with its exact shape, and nothing
+    /// else: the error names the first entry that differs. torch: `load_state_dict(strict=True)`
+    pub fn load_state_dict(&mut self, state: &[(String, Tensor)]) -> Result<(), String> {
+        let expected = self.state_dict();
+        for (name, want) in &expected {
+            let Some((_, got)) = state.iter().find(|(n, _)| n == name) else {
+                return Err(format!("state_dict has no entry {name:?}"));
+            };
+            if got.shape() != want.shape() {
+                return Err(format!(
+                    "entry {name:?} has shape {:?}, the model needs {:?}",
+                    got.shape(),
+                    want.shape()
+                ));
+            }
+        }
+        if let Some((extra, _)) = state.iter().find(|(n, _)| !expected.iter().any(|(e, _)| e == n)) {
+            return Err(format!("state_dict has an entry {extra:?} this {self} does not have"));
+        }
+        let get =
+            |name: String| state.iter().find(|(n, _)| *n == name).map(|(_, t)| t).expect("checked above");
+        for (i, layer) in self.layers.iter_mut().enumerate() {
+            let weight = get(format!("{}.weight", 2 * i)).t(); // back to (in, out)
+            let bias = get(format!("{}.bias", 2 * i));
+            layer.weight.update(|w| w.copy_from_slice(weight.data()));
+            layer.bias.update(|b| b.copy_from_slice(bias.data()));
+        }
+        Ok(())
+    }
 }
 
 impl Module for Mlp {

@@ -68,3 +68,32 @@ fn metrics_by_hand() {
     let scores = Tensor::from_vec(vec![0.1, 0.9, 0.0, 3.0, -1.0, 2.0], &[2, 3]);
     assert_eq!(argmax_rows(&scores), vec![1, 0]);
 }
+
+#[test]
+fn an_mlp_state_dict_has_pytorch_names_and_layouts_and_loads_back() {
+    use models::{Activation, Mlp, Module};
+    let mut rng = autograd::seeded_rng(3);
+    let mlp = Mlp::new(&[4, 3, 2], Activation::Relu, &mut rng);
+    let state = mlp.state_dict();
+    let names: Vec<(&str, &[usize])> = state.iter().map(|(n, t)| (n.as_str(), t.shape())).collect();
+    // nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2)): weights are (out, in).
+    assert_eq!(
+        names,
+        [("0.weight", &[3, 4][..]), ("0.bias", &[3][..]), ("2.weight", &[2, 3][..]), ("2.bias", &[2][..])]
+    );
+    // PyTorch's weight[o][i] is ours [i][o].
+    assert_eq!(state[0].1.data()[4], mlp.layers[0].weight.tensor().data()[1]);
+    let mut other = Mlp::new(&[4, 3, 2], Activation::Relu, &mut autograd::seeded_rng(4));
+    let x = autograd::Tensor::from_vec((0..8).map(|v| v as f32 * 0.3 - 1.0).collect(), &[2, 4]);
+    assert_ne!(other.forward(&x).to_vec(), mlp.forward(&x).to_vec());
+    other.load_state_dict(&state).unwrap();
+    assert_eq!(other.forward(&x).to_vec(), mlp.forward(&x).to_vec());
+    // Wrong shapes, missing and unexpected entries are errors naming the entry.
+    let mut wrong = state.clone();
+    wrong[2].1 = autograd::Tensor::zeros(&[3, 2]);
+    assert!(other.load_state_dict(&wrong).unwrap_err().contains("\"2.weight\" has shape [3, 2]"));
+    assert!(other.load_state_dict(&state[1..]).unwrap_err().contains("no entry \"0.weight\""));
+    let mut extra = state.clone();
+    extra.push(("4.weight".into(), autograd::Tensor::zeros(&[1])));
+    assert!(other.load_state_dict(&extra).unwrap_err().contains("\"4.weight\""));
+}

@@ -5,6 +5,7 @@
 //! number against finite differences. Part 2 trains an MLP on the handwritten digits
 //! with the same engine and reports what it learned.
 
+mod checkpoint;
 mod claims;
 mod neuron;
 mod train;
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use neuron::{ChainRow, NeuronReport, neuron_report};
-pub use train::{EpochRow, MlpReport, Optimiser, train_mlp};
+pub use train::{EpochRow, MlpReport, Optimiser, test_accuracy, train_mlp};
 
 /// Everything the chapter's run is parameterised by.
 #[derive(Clone, Debug)]
@@ -61,9 +62,16 @@ pub struct Report {
 
 /// Run both parts of the chapter.
 pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
-    let mut report = Report { neuron: neuron_report(), mlp: train_mlp(cfg, progress)?, claims: vec![] };
+    Ok(run_with_model(cfg, progress)?.0)
+}
+
+/// Run both parts of the chapter, and keep the trained MLP.
+pub fn run_with_model(cfg: &Config, progress: bool) -> anyhow::Result<(Report, models::Mlp)> {
+    let neuron = neuron_report();
+    let (model, mlp) = train_mlp(cfg, progress)?;
+    let mut report = Report { neuron, mlp, claims: vec![] };
     report.claims = claims::claims(&report);
-    Ok(report)
+    Ok((report, model))
 }
 
 mod outputs;

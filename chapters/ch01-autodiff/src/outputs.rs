@@ -3,7 +3,7 @@
 use kit::plot::{Series, heatmap, image_grid, line_chart};
 use kit::{Options, Output, Table};
 
-use crate::{Config, Report, run};
+use crate::{Config, Report};
 
 /// The chapter as the `zoo` runner and `main.rs` see it.
 pub fn chapter() -> kit::Chapter {
@@ -22,8 +22,15 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     if let Some(epochs) = options.epochs {
         cfg.epochs = epochs;
     }
-    let report = run(&cfg, options.progress)?;
+    if let Some(dir) = &options.load {
+        return crate::checkpoint::load_and_evaluate(dir, &options.data);
+    }
+    let (report, model) = crate::run_with_model(&cfg, options.progress)?;
     write_outputs(&report, &Output::new(&options.out))?;
+    if let Some(dir) = &options.save {
+        crate::checkpoint::save(dir, &model, &cfg, &report)?;
+        println!("saved the MLP to {}", dir.join(crate::checkpoint::FILE).display());
+    }
     let headline = format!(
         "MLP test accuracy {:.3} (macro-F1 {:.3}) after {} epochs",
         report.mlp.test_accuracy, report.mlp.test_macro_f1, report.mlp.epochs

@@ -97,7 +97,8 @@ fn train_step(
 }
 // ANCHOR_END: train_step
 
-pub fn train_mlp(cfg: &Config, progress: bool) -> anyhow::Result<MlpReport> {
+/// Train the MLP; returns it with its report.
+pub fn train_mlp(cfg: &Config, progress: bool) -> anyhow::Result<(Mlp, MlpReport)> {
     let digits = load_digits(&cfg.data.join("digits.csv")).context("loading the digits")?;
     let split = load_split(&cfg.data.join("pairs.csv"), &digits).context("loading the train/test split")?;
     let mut rng = seeded_rng(cfg.seed);
@@ -143,7 +144,7 @@ pub fn train_mlp(cfg: &Config, progress: bool) -> anyhow::Result<MlpReport> {
         .filter(|&(&i, &p)| digits.labels[i] != p)
         .map(|(&i, &p)| Miss { image: i, label: digits.labels[i], predicted: p })
         .collect();
-    Ok(MlpReport {
+    let report = MlpReport {
         architecture: model.to_string(),
         parameters: model.num_parameters(),
         optimiser: cfg.optimiser,
@@ -158,5 +159,14 @@ pub fn train_mlp(cfg: &Config, progress: bool) -> anyhow::Result<MlpReport> {
         miss_pixels: misses.iter().map(|m| digits.image(m.image).to_vec()).collect(),
         misses,
         curve,
-    })
+    };
+    Ok((model, report))
+}
+
+/// Test accuracy of `model` on the shared split of the digits in `data`.
+pub fn test_accuracy(model: &Mlp, data: &std::path::Path) -> anyhow::Result<f64> {
+    let digits = load_digits(&data.join("digits.csv")).context("loading the digits")?;
+    let split = load_split(&data.join("pairs.csv"), &digits).context("loading the train/test split")?;
+    let labels: Vec<usize> = split.test.iter().map(|&i| digits.labels[i]).collect();
+    Ok(accuracy(&predict(model, &digits, &split.test), &labels))
 }

@@ -85,3 +85,28 @@ fn outputs_are_written_where_the_book_expects_them() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_checkpoint_loads_back_to_the_same_accuracy_and_a_damaged_one_is_an_error() {
+    let dir = std::env::temp_dir().join(format!("ch01-ckpt-{}", std::process::id()));
+    let options = |save: Option<std::path::PathBuf>, load: Option<std::path::PathBuf>| kit::Options {
+        quick: true,
+        seed: 0,
+        out: dir.join("out"),
+        epochs: None,
+        data: models::data::data_dir(),
+        progress: false,
+        save,
+        load,
+    };
+    let chapter = ch01_autodiff::chapter();
+    (chapter.run)(&options(Some(dir.clone()), None)).unwrap();
+    let loaded = (chapter.run)(&options(None, Some(dir.clone()))).unwrap();
+    assert!(loaded.claims.iter().all(|c| c.holds), "{:?}", loaded.claims);
+    let path = dir.join("mlp.safetensors");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let err = format!("{:#}", (chapter.run)(&options(None, Some(dir.clone()))).map(|_| ()).unwrap_err());
+    assert!(err.contains("mlp.safetensors") && err.contains("not a valid safetensors checkpoint"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

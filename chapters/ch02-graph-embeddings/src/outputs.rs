@@ -16,6 +16,10 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
+    anyhow::ensure!(
+        options.save.is_none() && options.load.is_none(),
+        "ch02-graph-embeddings does not save or load checkpoints yet: run it without --save and --load"
+    );
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     cfg.data = options.data.clone();

@@ -22,6 +22,13 @@ pub struct Args {
     /// Folder holding the shipped datasets [default: the repository's data/].
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// Keep the trained models: write each as DIR/<model>.safetensors (PyTorch
+    /// state_dict names; architecture and configuration in the file's metadata).
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<PathBuf>,
+    /// Evaluate the models saved in DIR by --save instead of training them.
+    #[arg(long, value_name = "DIR", conflicts_with = "save")]
+    pub load: Option<PathBuf>,
 }
 
 /// Resolved options a chapter's `run` receives.
@@ -34,6 +41,10 @@ pub struct Options {
     pub data: PathBuf,
     /// Draw progress bars (off in tests).
     pub progress: bool,
+    /// Where to write checkpoints of the trained models, if anywhere.
+    pub save: Option<PathBuf>,
+    /// Where to read checkpoints to evaluate instead of training.
+    pub load: Option<PathBuf>,
 }
 
 /// The repository root, wherever the binary is started from.
@@ -63,6 +74,8 @@ impl Args {
             epochs: self.epochs.map(|e| e as usize),
             data,
             progress: true,
+            save: self.save,
+            load: self.load,
         })
     }
 }

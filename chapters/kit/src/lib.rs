@@ -5,6 +5,7 @@
 //! stops training on a NaN loss (`train`), SVG figures (`plot`, `graph`), the
 //! report files the book includes (`report`) and the claims a page draws (`claims`).
 
+pub mod checkpoint;
 pub mod claims;
 pub mod cli;
 pub mod graph;

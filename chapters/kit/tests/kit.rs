@@ -56,8 +56,15 @@ fn every_figure_kind_is_written_and_byte_identical_across_runs() {
 
 #[test]
 fn a_missing_data_folder_is_a_clear_error() {
-    let args =
-        kit::Args { quick: true, seed: 0, out: None, epochs: None, data: Some("/no/such/folder".into()) };
+    let args = kit::Args {
+        quick: true,
+        seed: 0,
+        out: None,
+        epochs: None,
+        data: Some("/no/such/folder".into()),
+        save: None,
+        load: None,
+    };
     let err = args.resolve("ch01-autodiff").unwrap_err().to_string();
     assert!(err.contains("/no/such/folder") && err.contains("--data"), "{err}");
 }
