@@ -30,11 +30,19 @@ impl Gradients {
         self.ids.binary_search(&tensor.id()).ok().map(|i| &self.grads[i])
     }
 
+    /// d loss / d `tensor`, with zeros of its shape where the loss does not depend on
+    /// it (PyTorch leaves `.grad` as `None` there; `torch.autograd.grad(...,
+    /// materialize_grads=True)` gives zeros, as this does).
+    pub fn get_or_zeros(&self, tensor: &Tensor) -> Tensor {
+        self.get(tensor).cloned().unwrap_or_else(|| Tensor::zeros(tensor.shape()))
+    }
+
     /// How many tensors received a gradient.
     pub fn len(&self) -> usize {
         self.ids.len()
     }
 
+    /// True when no tensor received a gradient.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
     }

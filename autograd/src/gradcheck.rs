@@ -15,8 +15,11 @@ use crate::tensor::{Tensor, no_grad};
 /// |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|).
 #[derive(Clone, Copy, Debug)]
 pub struct GradcheckOptions {
+    /// Step of the central difference.
     pub eps: f32,
+    /// Absolute tolerance.
     pub atol: f32,
+    /// Relative tolerance (of the larger of the two values).
     pub rtol: f32,
 }
 
@@ -39,12 +42,19 @@ pub struct GradcheckReport {
 /// The first element where analytic and numeric gradients disagree.
 #[derive(Clone, Debug)]
 pub struct GradcheckError {
+    /// The op or function checked.
     pub op: String,
+    /// Which input differs.
     pub input: usize,
+    /// The flat index of the element that differs.
     pub element: usize,
+    /// The same element as a multi-dimensional index.
     pub index: Vec<usize>,
+    /// The gradient the backward rules computed.
     pub analytic: f32,
+    /// The gradient central differences measured.
     pub numeric: f32,
+    /// The largest difference the check allowed here.
     pub tolerance: f32,
 }
 
@@ -99,7 +109,7 @@ pub fn gradcheck_with(
     // Analytic: backward through L = sum_j w_j f_j.
     let y = f(inputs);
     let weights: Vec<f32> = (0..y.numel()).map(|j| output_weight(j) as f32).collect();
-    let loss = y.mul(&Tensor::from_vec(weights, y.shape())).sum_all();
+    let loss = y.mul(&Tensor::from_vec(weights, y.shape())).sum_all(false);
     let grads = loss.backward();
 
     let mut report = GradcheckReport { checked: 0, max_abs_error: 0.0 };

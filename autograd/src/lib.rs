@@ -7,7 +7,7 @@
 //! use autograd::Tensor;
 //! let x = Tensor::var(vec![1.0, 2.0, 3.0], &[3]);
 //! let w = Tensor::var(vec![0.5, -1.0, 2.0], &[3]);
-//! let loss = x.mul(&w).sum_all().tanh();   // tanh(x . w)
+//! let loss = x.mul(&w).sum_all(false).tanh();   // tanh(x . w)
 //! let grads = loss.backward();
 //! // d tanh(s) / dx = (1 - tanh(s)^2) w
 //! let s = 0.5 - 2.0 + 6.0f32;
@@ -19,6 +19,8 @@
 //! primitive ops), `ops/` (forward and backward of each op family), `backward.rs`
 //! (the backward pass and gradient store), `gradcheck.rs`, `param.rs`, `optim.rs`,
 //! `init.rs`, `sparse_matrix.rs`, `dot.rs`.
+
+#![warn(missing_docs)]
 
 mod backward;
 mod buffer;

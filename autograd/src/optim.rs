@@ -26,27 +26,34 @@ fn ensure_state(state: &mut Vec<Vec<f32>>, params: &[&mut Parameter], optimiser:
 ///   g <- grad + weight_decay * w;  v <- momentum * v + g;  w <- w - lr * v.
 /// torch: `optim.SGD(params, lr, momentum, weight_decay=...)`
 pub struct Sgd {
+    /// Learning rate.
     pub lr: f32,
+    /// Momentum (0: plain SGD).
     pub momentum: f32,
+    /// L2 weight decay, added to the gradient.
     pub weight_decay: f32,
     velocity: Vec<Vec<f32>>,
 }
 
 impl Sgd {
+    /// Plain SGD with learning rate `lr`. torch: `torch.optim.SGD(params, lr)`
     pub fn new(lr: f32) -> Sgd {
         Sgd { lr, momentum: 0.0, weight_decay: 0.0, velocity: Vec::new() }
     }
 
+    /// With momentum (heavy ball, as PyTorch's `momentum=`).
     pub fn with_momentum(mut self, momentum: f32) -> Sgd {
         self.momentum = momentum;
         self
     }
 
+    /// With L2 weight decay (as PyTorch's `weight_decay=`).
     pub fn with_weight_decay(mut self, weight_decay: f32) -> Sgd {
         self.weight_decay = weight_decay;
         self
     }
 
+    /// One update of every parameter that has a gradient in `grads`.
     pub fn step(&mut self, params: &mut [&mut Parameter], grads: &Gradients) {
         ensure_state(&mut self.velocity, params, "Sgd");
         let (lr, momentum, decay) = (self.lr, self.momentum, self.weight_decay);
@@ -68,11 +75,29 @@ impl Sgd {
 ///   w <- w - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
 /// Weight decay, if set, is added to the gradient (L2, as torch's `Adam`).
 /// torch: `optim.Adam(params, lr)`
+///
+/// ```
+/// use autograd::{Adam, Parameter, Tensor};
+/// let mut w = Parameter::new("w", Tensor::var(vec![3.0], &[1]));
+/// let mut adam = Adam::new(0.1);
+/// for _ in 0..100 {
+///     let loss = w.tensor().square().sum_all(false); // minimum at w = 0
+///     let grads = loss.backward();
+///     drop(loss);
+///     adam.step(&mut [&mut w], &grads);
+/// }
+/// assert!(w.tensor().item().abs() < 0.5);
+/// ```
 pub struct Adam {
+    /// Learning rate.
     pub lr: f32,
+    /// Decay of the first-moment (mean) estimate.
     pub beta1: f32,
+    /// Decay of the second-moment (uncentred variance) estimate.
     pub beta2: f32,
+    /// Added to the root of the second moment, against division by zero.
     pub eps: f32,
+    /// L2 weight decay, added to the gradient (PyTorch's `Adam`, not `AdamW`).
     pub weight_decay: f32,
     t: i32,
     m: Vec<Vec<f32>>,
@@ -80,6 +105,7 @@ pub struct Adam {
 }
 
 impl Adam {
+    /// Adam with PyTorch's defaults (betas 0.9, 0.999; eps 1e-8). torch: `torch.optim.Adam(params, lr)`
     pub fn new(lr: f32) -> Adam {
         Adam {
             lr,
@@ -93,11 +119,13 @@ impl Adam {
         }
     }
 
+    /// With L2 weight decay (as PyTorch's `weight_decay=`).
     pub fn with_weight_decay(mut self, weight_decay: f32) -> Adam {
         self.weight_decay = weight_decay;
         self
     }
 
+    /// One update of every parameter that has a gradient in `grads`.
     pub fn step(&mut self, params: &mut [&mut Parameter], grads: &Gradients) {
         ensure_state(&mut self.m, params, "Adam");
         ensure_state(&mut self.v, params, "Adam");

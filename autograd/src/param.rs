@@ -18,6 +18,7 @@ impl Parameter {
         Parameter { name: name.into(), value: value.detach().as_var() }
     }
 
+    /// The name given at construction (`weight`, `bias`, ...).
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -27,10 +28,12 @@ impl Parameter {
         &self.value
     }
 
+    /// The parameter's shape.
     pub fn shape(&self) -> &[usize] {
         self.value.shape()
     }
 
+    /// How many numbers the parameter holds.
     pub fn numel(&self) -> usize {
         self.value.numel()
     }

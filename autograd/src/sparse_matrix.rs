@@ -21,6 +21,15 @@ impl fmt::Display for CsrError {
 impl std::error::Error for CsrError {}
 
 /// A constant (no gradient) sparse matrix; cloning is cheap (shared).
+///
+/// ```
+/// use autograd::{Csr, Tensor};
+/// // [[0, 2], [1, 0]] from (row, column, value) triplets
+/// let a = Csr::from_triplets(2, 2, &[(0, 1, 2.0), (1, 0, 1.0)]).unwrap();
+/// let x = Tensor::var(vec![1.0, 10.0, 100.0, 1000.0], &[2, 2]);
+/// let y = a.matmul(&x); // gradients flow to x only
+/// assert_eq!(y.to_vec(), vec![200.0, 2000.0, 1.0, 10.0]);
+/// ```
 #[derive(Clone)]
 pub struct Csr(Rc<CsrData>);
 
@@ -35,7 +44,9 @@ pub(crate) struct CsrData {
 }
 
 impl Csr {
-    /// Build from (row, column, value) triplets in any order; duplicates are summed.
+    /// Build from (row, column, value) triplets in any order. Duplicates (the same row
+    /// and column more than once) are **summed**, as `scipy.sparse.coo_matrix(...).tocsr()`
+    /// and `torch.sparse_coo_tensor(...).coalesce()` do.
     pub fn from_triplets(
         rows: usize,
         cols: usize,
@@ -80,6 +91,48 @@ impl Csr {
         Ok(Csr::from_parts(rows, cols, merged_ptr, indices, values))
     }
 
+    /// Build from the three CSR arrays as scipy and PyTorch hold them: row `r`'s
+    /// nonzeros are `values[indptr[r]..indptr[r + 1]]` in columns
+    /// `indices[indptr[r]..indptr[r + 1]]`. The arrays are checked (lengths, a
+    /// non-decreasing `indptr` from 0 to `nnz`, columns in range and strictly increasing
+    /// within each row); a violation is an error saying which.
+    /// torch: `torch.sparse_csr_tensor(indptr, indices, values, shape)`;
+    /// scipy: `csr_matrix((values, indices, indptr), shape)`
+    pub fn from_csr(
+        indptr: Vec<usize>,
+        indices: Vec<usize>,
+        values: Vec<f32>,
+        (rows, cols): (usize, usize),
+    ) -> Result<Csr, CsrError> {
+        let fail = |m: String| Err(CsrError(format!("Csr::from_csr: {m}")));
+        if cols > u32::MAX as usize {
+            return fail(format!("{cols} columns exceed the u32 column index"));
+        }
+        if indptr.len() != rows + 1 {
+            return fail(format!(
+                "indptr has {} entries; a {rows}-row matrix needs {}",
+                indptr.len(),
+                rows + 1
+            ));
+        }
+        if indices.len() != values.len() {
+            return fail(format!("{} column indices but {} values", indices.len(), values.len()));
+        }
+        if indptr[0] != 0 || indptr[rows] != values.len() || indptr.windows(2).any(|w| w[0] > w[1]) {
+            return fail(format!("indptr must rise from 0 to nnz = {} without falling", values.len()));
+        }
+        for r in 0..rows {
+            let row = &indices[indptr[r]..indptr[r + 1]];
+            if let Some(&c) = row.iter().find(|&&c| c >= cols) {
+                return fail(format!("row {r} has column {c}, outside 0..{cols}"));
+            }
+            if row.windows(2).any(|w| w[0] >= w[1]) {
+                return fail(format!("row {r}'s columns are not strictly increasing: {row:?}"));
+            }
+        }
+        Ok(Csr::from_parts(rows, cols, indptr, indices.into_iter().map(|c| c as u32).collect(), values))
+    }
+
     fn from_parts(rows: usize, cols: usize, indptr: Vec<usize>, indices: Vec<u32>, values: Vec<f32>) -> Csr {
         Csr(Rc::new(CsrData { rows, cols, indptr, indices, values, transpose: OnceCell::new() }))
     }
@@ -89,10 +142,12 @@ impl Csr {
         Csr::from_parts(n, n, (0..=n).collect(), (0..n as u32).collect(), vec![1.0; n])
     }
 
+    /// Number of rows.
     pub fn rows(&self) -> usize {
         self.0.rows
     }
 
+    /// Number of columns.
     pub fn cols(&self) -> usize {
         self.0.cols
     }

@@ -30,6 +30,16 @@ pub(crate) struct Node {
 
 /// A tensor of f32 values: a reference-counted handle, so `clone()` is cheap and
 /// copies no data.
+///
+/// ```
+/// use autograd::Tensor;
+/// let x = Tensor::var(vec![1.0, 2.0, 3.0], &[3]);
+/// let w = Tensor::var(vec![0.5, -1.0, 2.0], &[3]);
+/// let loss = x.mul(&w).sum_all(false); // x . w = 4.5
+/// let grads = loss.backward();
+/// assert_eq!(loss.item(), 4.5);
+/// assert_eq!(grads.get(&w).unwrap().to_vec(), vec![1.0, 2.0, 3.0]); // d(x . w)/dw = x
+/// ```
 #[derive(Clone)]
 pub struct Tensor(pub(crate) Rc<Node>);
 // ANCHOR_END: node
@@ -159,16 +169,19 @@ impl Tensor {
         Tensor::leaf(vec![value], &[], false)
     }
 
+    /// A constant tensor of `shape` with every element `value`. torch: `torch.full(shape, value)`
     pub fn full(shape: &[usize], value: f32) -> Tensor {
         let mut data = buffer::take(numel(shape));
         data.resize(numel(shape), value);
         Tensor::leaf(data, shape, false)
     }
 
+    /// A constant tensor of zeros. torch: `torch.zeros(shape)`
     pub fn zeros(shape: &[usize]) -> Tensor {
         Tensor::full(shape, 0.0)
     }
 
+    /// A constant tensor of ones. torch: `torch.ones(shape)`
     pub fn ones(shape: &[usize]) -> Tensor {
         Tensor::full(shape, 1.0)
     }
@@ -197,14 +210,17 @@ impl Tensor {
 
     // ------------------------------------------------------------------- accessors
 
+    /// The shape, outermost axis first. torch: `x.shape`
     pub fn shape(&self) -> &[usize] {
         &self.0.shape
     }
 
+    /// The number of axes. torch: `x.dim()`
     pub fn rank(&self) -> usize {
         self.0.shape.len()
     }
 
+    /// The number of elements. torch: `x.numel()`
     pub fn numel(&self) -> usize {
         self.0.data.len()
     }
@@ -214,6 +230,7 @@ impl Tensor {
         &self.0.data
     }
 
+    /// A copy of the values, row-major. torch: `x.flatten().tolist()`
     pub fn to_vec(&self) -> Vec<f32> {
         self.0.data.to_vec()
     }
@@ -223,6 +240,7 @@ impl Tensor {
         self.0.id
     }
 
+    /// Whether gradients flow through this tensor. torch: `x.requires_grad`
     pub fn requires_grad(&self) -> bool {
         self.0.requires_grad
     }
@@ -253,6 +271,7 @@ impl Tensor {
         }
     }
 
+    /// The three dimensions of a rank-3 tensor; panics naming the shape otherwise.
     #[track_caller]
     pub fn dims3(&self) -> (usize, usize, usize) {
         match *self.shape() {
@@ -261,6 +280,7 @@ impl Tensor {
         }
     }
 
+    /// The four dimensions of a rank-4 tensor; panics naming the shape otherwise.
     #[track_caller]
     pub fn dims4(&self) -> (usize, usize, usize, usize) {
         match *self.shape() {

@@ -23,7 +23,7 @@ fn a_ten_thousand_step_chain_backpropagates_without_recursion() {
         // Each step uses y three times: d/dy (1.0001 y + y - y) = 1.0001.
         y = y.scale(1.0001).add(&y).sub(&y);
     }
-    let grads = y.sum_all().backward();
+    let grads = y.sum_all(false).backward();
     let expected = 1.0001f32.powi(10_000);
     let got = grads.get(&x).unwrap().item();
     assert!((got - expected).abs() < 2e-2 * expected, "d y / d x = {got}, expected about {expected}");
@@ -37,11 +37,11 @@ fn nodes_that_reach_no_variable_get_no_gradient() {
     let c = Tensor::from_vec(vec![3.0, 4.0], &[2]);
     let c2 = c.exp(); // depends only on a constant
     assert!(!c2.requires_grad());
-    let grads = x.mul(&c2).sum_all().backward();
+    let grads = x.mul(&c2).sum_all(false).backward();
     assert!(grads.get(&c).is_none() && grads.get(&c2).is_none());
     assert!(grads.get(&x).is_some());
     // A loss that reaches no variable at all gives an empty store.
-    assert!(c2.sum_all().backward().is_empty());
+    assert!(c2.sum_all(false).backward().is_empty());
 }
 
 #[test]
@@ -116,6 +116,17 @@ fn same_seed_same_numbers() {
     let c = Tensor::randn(&[100], 0.0, 1.0, &mut seeded_rng(43));
     assert_eq!(a.data(), b.data());
     assert_ne!(a.data(), c.data());
-    let mean = a.mean_all().item();
+    let mean = a.mean_all(false).item();
     assert!(mean.abs() < 0.3, "mean of 100 standard normals {mean}");
+}
+
+#[test]
+fn gradients_give_zeros_for_an_input_the_loss_does_not_use() {
+    let used = Tensor::var(vec![1.0, 2.0], &[2]);
+    let unused = Tensor::var(vec![5.0, 6.0, 7.0], &[3]);
+    let grads = used.square().sum_all(false).backward();
+    assert!(grads.get(&unused).is_none());
+    let zeros = grads.get_or_zeros(&unused);
+    assert_eq!((zeros.shape(), zeros.to_vec()), (&[3usize][..], vec![0.0; 3]));
+    assert_eq!(grads.get_or_zeros(&used).to_vec(), vec![2.0, 4.0]);
 }

@@ -69,7 +69,7 @@ fn hand_derived_conv2d_gradients() {
     let b = Tensor::var(vec![1.0], &[1]);
     let y = x.conv2d(&w, Some(&b), 1, 0);
     assert_close(y.data(), &[3.0, 5.0, 7.0, 9.0], 1e-6);
-    let g = y.sum_all().backward();
+    let g = y.sum_all(false).backward();
     assert_close(g.get(&x).unwrap().data(), &[2.0; 4], 1e-6);
     assert_close(g.get(&w).unwrap().data(), &[10.0], 1e-6);
     assert_close(g.get(&b).unwrap().data(), &[4.0], 1e-6);
@@ -81,10 +81,10 @@ fn hand_derived_pools() {
     let x = Tensor::var(vec![1.0, 5.0, 3.0, 2.0], &[1, 1, 2, 2]);
     let m = x.max_pool2d(2, 2);
     assert_close(m.data(), &[5.0], 1e-6);
-    assert_close(m.sum_all().backward().get(&x).unwrap().data(), &[0.0, 1.0, 0.0, 0.0], 1e-6);
+    assert_close(m.sum_all(false).backward().get(&x).unwrap().data(), &[0.0, 1.0, 0.0, 0.0], 1e-6);
     let a = x.avg_pool2d(2, 2);
     assert_close(a.data(), &[2.75], 1e-6);
-    assert_close(a.sum_all().backward().get(&x).unwrap().data(), &[0.25; 4], 1e-6);
+    assert_close(a.sum_all(false).backward().get(&x).unwrap().data(), &[0.25; 4], 1e-6);
 }
 
 #[test]

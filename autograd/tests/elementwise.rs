@@ -64,7 +64,7 @@ fn hand_derived_broadcast_add_sums_over_copies() {
     // b_j reaches y twice: dy/db_j = 2. Each A_ij reaches it once: dy/dA_ij = 1.
     let a = var(&[2, 3], 1);
     let b = var(&[3], 2);
-    let grads = a.add(&b).sum_all().backward();
+    let grads = a.add(&b).sum_all(false).backward();
     assert_close(grads.get(&b).unwrap().data(), &[2.0; 3], 1e-6);
     assert_close(grads.get(&a).unwrap().data(), &[1.0; 6], 1e-6);
     assert_eq!(grads.get(&b).unwrap().shape(), &[3]);
@@ -108,7 +108,7 @@ fn sigmoid_is_stable_at_extremes() {
     let x = Tensor::var(vec![-1000.0, -30.0, 0.0, 30.0, 1000.0], &[5]);
     let y = x.sigmoid();
     assert_close(y.data(), &[0.0, 9.357_623e-14, 0.5, 1.0, 1.0], 1e-6);
-    let grads = y.sum_all().backward();
+    let grads = y.sum_all(false).backward();
     assert!(grads.get(&x).unwrap().data().iter().all(|g| g.is_finite()));
 }
 

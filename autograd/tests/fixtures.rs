@@ -54,16 +54,16 @@ fn apply(op: &str, p: &Value, x: &[Tensor]) -> Tensor {
         "sigmoid" => x[0].sigmoid(),
         "tanh" => x[0].tanh(),
         "sum" => x[0].sum(int(p, "axis") as isize, p["keepdim"].as_bool().unwrap()),
-        "sum_all" => x[0].sum_all(),
+        "sum_all" => x[0].sum_all(false),
         "max" => x[0].max(int(p, "axis") as isize, p["keepdim"].as_bool().unwrap()),
-        "max_all" => x[0].max_all(),
+        "max_all" => x[0].max_all(false),
         "mean" => x[0].mean(int(p, "axis") as isize, p["keepdim"].as_bool().unwrap()),
         "logsumexp" => x[0].logsumexp(int(p, "axis") as isize, p["keepdim"].as_bool().unwrap()),
         "matmul" => x[0].matmul(&x[1]),
         "reshape" => x[0].reshape(&usizes(p, "shape")),
-        "permute" => x[0].permute(&usizes(p, "perm")),
+        "permute" => x[0].permute(&usizes(p, "perm").iter().map(|&a| a as isize).collect::<Vec<_>>()),
         "concat" => Tensor::concat(x, int(p, "axis") as isize),
-        "stack" => Tensor::stack(x, int(p, "axis") as usize),
+        "stack" => Tensor::stack(x, int(p, "axis") as isize),
         "narrow" => x[0].narrow(int(p, "axis") as isize, int(p, "start") as usize, int(p, "len") as usize),
         "index_select" => x[0].index_select(int(p, "axis") as isize, &usizes(p, "indices")),
         "broadcast_to" => x[0].broadcast_to(&usizes(p, "shape")),
@@ -126,7 +126,7 @@ fn every_primitive_matches_jax() {
         let y = apply(&case.op, &case.params, &inputs);
         assert_matches(&format!("{what} output"), &y, &case.output);
         let w = Tensor::from_vec(case.weights.data.clone(), &case.weights.shape);
-        let grads = y.mul(&w).sum_all().backward();
+        let grads = y.mul(&w).sum_all(false).backward();
         for (i, expected) in &case.grads {
             let x = &inputs[i.parse::<usize>().unwrap()];
             let ours = grads.get(x).unwrap_or_else(|| panic!("{what}: no gradient for input {i}"));

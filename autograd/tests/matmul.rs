@@ -46,7 +46,7 @@ fn hand_derived_matmul_gradients() {
     let b = Tensor::var(vec![5.0, 6.0, 7.0, 8.0], &[2, 2]);
     let c = a.matmul(&b);
     assert_close(c.data(), &[19.0, 22.0, 43.0, 50.0], 1e-6);
-    let grads = c.sum_all().backward();
+    let grads = c.sum_all(false).backward();
     assert_close(grads.get(&a).unwrap().data(), &[11.0, 15.0, 11.0, 15.0], 1e-6);
     assert_close(grads.get(&b).unwrap().data(), &[4.0, 4.0, 6.0, 6.0], 1e-6);
 }
@@ -55,7 +55,7 @@ fn hand_derived_matmul_gradients() {
 fn constant_operand_gets_no_gradient() {
     let x = Tensor::from_vec(vec![1.0; 6], &[2, 3]);
     let w = var(&[3, 2], 1);
-    let grads = x.matmul(&w).sum_all().backward();
+    let grads = x.matmul(&w).sum_all(false).backward();
     assert!(grads.get(&x).is_none());
     assert!(grads.get(&w).is_some());
 }

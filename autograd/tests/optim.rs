@@ -7,7 +7,7 @@ use common::*;
 
 fn quadratic_loss(w: &Parameter) -> Tensor {
     // L = sum (w - 3)^2, minimised at w = 3; dL/dw = 2 (w - 3).
-    w.tensor().add_scalar(-3.0).square().sum_all()
+    w.tensor().add_scalar(-3.0).square().sum_all(false)
 }
 
 #[test]
@@ -91,9 +91,9 @@ fn initialisers_have_the_promised_spread() {
     let x = xavier_uniform(&[200, 300], 300, 200, &mut rng);
     let bound = (6.0f32 / 500.0).sqrt();
     assert!(x.data().iter().all(|v| v.abs() <= bound));
-    let var_x = x.square().mean_all().item();
+    let var_x = x.square().mean_all(false).item();
     assert!((var_x - bound * bound / 3.0).abs() < 0.05 * bound * bound, "xavier variance {var_x}");
     let k = kaiming_normal(&[400, 250], 250, &mut rng);
-    let var_k = k.square().mean_all().item();
+    let var_k = k.square().mean_all(false).item();
     assert!((var_k - 2.0 / 250.0).abs() < 0.05 * 2.0 / 250.0, "kaiming variance {var_k}");
 }

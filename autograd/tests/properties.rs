@@ -85,7 +85,7 @@ proptest! {
             prop_assert_eq!(v, expected);
         }
         // Each operand element's gradient counts how many output elements it fed.
-        let grads = y.sum_all().backward();
+        let grads = y.sum_all(false).backward();
         let ga = grads.get(&a).unwrap();
         prop_assert_eq!(ga.shape(), &a_shape[..]);
         let copies = (numel(&out) / numel(&a_shape).max(1)) as f32;
@@ -138,7 +138,8 @@ proptest! {
             perm.swap(i, (state >> 33) as usize % (i + 1));
         }
         let x = Tensor::from_vec(values(numel(&s), 5), &s);
-        let y = x.permute(&perm);
+        let signed = |p: &[usize]| p.iter().map(|&a| a as isize).collect::<Vec<_>>();
+        let y = x.permute(&signed(&perm));
         for (flat, &v) in y.data().iter().enumerate() {
             let out_idx = unravel(flat, y.shape());
             let mut in_idx = vec![0; s.len()];
@@ -152,7 +153,10 @@ proptest! {
         for (i, &p) in perm.iter().enumerate() {
             inverse[p] = i;
         }
-        prop_assert_eq!(y.permute(&inverse).to_vec(), x.to_vec());
+        prop_assert_eq!(y.permute(&signed(&inverse)).to_vec(), x.to_vec());
+        // Negative axes count from the end: -1 is the last.
+        let negative: Vec<isize> = perm.iter().map(|&p| p as isize - s.len() as isize).collect();
+        prop_assert_eq!(x.permute(&negative).to_vec(), y.to_vec());
     }
 
     #[test]

@@ -28,7 +28,7 @@ fn hand_derived_index_select_accumulates_repeats() {
     let table = var(&[3, 2], 1);
     let picked = table.index_select(0, &[2, 0, 2]);
     assert_eq!(picked.data()[..2], table.data()[4..6]);
-    let g = picked.sum_all().backward();
+    let g = picked.sum_all(false).backward();
     assert_close(g.get(&table).unwrap().data(), &[1.0, 1.0, 0.0, 0.0, 2.0, 2.0], 1e-6);
 }
 
@@ -36,14 +36,14 @@ fn hand_derived_index_select_accumulates_repeats() {
 fn hand_derived_narrow_and_concat() {
     // x = [0, 1, 2, 3, 4]; y = sum(2 * x[1..3]) -> dy/dx = [0, 2, 2, 0, 0].
     let x = Tensor::var((0..5).map(|v| v as f32).collect(), &[5]);
-    let g = x.narrow(0, 1, 2).scale(2.0).sum_all().backward();
+    let g = x.narrow(0, 1, 2).scale(2.0).sum_all(false).backward();
     assert_close(g.get(&x).unwrap().data(), &[0.0, 2.0, 2.0, 0.0, 0.0], 1e-6);
     // concat([a, b]) then weights [1, 2, 3]: a (len 1) gets 1, b (len 2) gets [2, 3].
     let a = Tensor::var(vec![5.0], &[1]);
     let b = Tensor::var(vec![6.0, 7.0], &[2]);
     let c = Tensor::concat(&[a.clone(), b.clone()], 0);
     assert_close(c.data(), &[5.0, 6.0, 7.0], 1e-6);
-    let g = c.mul(&Tensor::from_vec(vec![1.0, 2.0, 3.0], &[3])).sum_all().backward();
+    let g = c.mul(&Tensor::from_vec(vec![1.0, 2.0, 3.0], &[3])).sum_all(false).backward();
     assert_close(g.get(&a).unwrap().data(), &[1.0], 1e-6);
     assert_close(g.get(&b).unwrap().data(), &[2.0, 3.0], 1e-6);
 }
@@ -104,12 +104,26 @@ fn hand_derived_reshape_and_broadcast_to() {
     // y = sum(w * reshape(x)) gives dy/dx = w read in x's shape.
     let x = Tensor::var(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]);
     let w = Tensor::from_vec(vec![10.0, 20.0, 30.0, 40.0, 50.0, 60.0], &[3, 2]);
-    let g = x.reshape(&[3, 2]).mul(&w).sum_all().backward();
+    let g = x.reshape(&[3, 2]).mul(&w).sum_all(false).backward();
     assert_close(g.get(&x).unwrap().data(), &[10.0, 20.0, 30.0, 40.0, 50.0, 60.0], 0.0);
     // broadcast_to (3, 1) -> (3, 4): row i is copied 4 times, so with weights w[i][j]
     // dy/dx_i = sum_j w[i][j] = 4 i + (0 + 1 + 2 + 3) for w[i][j] = 4 i + j.
     let x = Tensor::var(vec![1.0, 2.0, 3.0], &[3, 1]);
     let w = Tensor::from_vec((0..12).map(|v| v as f32).collect(), &[3, 4]);
-    let g = x.broadcast_to(&[3, 4]).mul(&w).sum_all().backward();
+    let g = x.broadcast_to(&[3, 4]).mul(&w).sum_all(false).backward();
     assert_close(g.get(&x).unwrap().data(), &[6.0, 22.0, 38.0], 0.0);
+}
+
+#[test]
+fn every_axis_argument_counts_negative_axes_from_the_end() {
+    // One axis type (isize) for every op, as in PyTorch: -1 is the last axis.
+    let x = Tensor::from_vec((0..24).map(|v| v as f32).collect(), &[2, 3, 4]);
+    assert_eq!(x.unsqueeze(-1).shape(), &[2, 3, 4, 1]);
+    assert_eq!(x.unsqueeze(0).shape(), &[1, 2, 3, 4]);
+    assert_eq!(x.transpose(0, -1).to_vec(), x.transpose(0, 2).to_vec());
+    assert_eq!(Tensor::stack(&[x.clone(), x.clone()], -1).shape(), &[2, 3, 4, 2]);
+    assert_eq!(x.sum(-1, false).to_vec(), x.sum(2, false).to_vec());
+    assert_eq!(x.narrow(-2, 1, 2).to_vec(), x.narrow(1, 1, 2).to_vec());
+    assert_eq!(x.index_select(-1, &[3, 0]).to_vec(), x.index_select(2, &[3, 0]).to_vec());
+    assert_eq!(Tensor::concat(&[x.clone(), x.clone()], -3).shape(), &[4, 3, 4]);
 }

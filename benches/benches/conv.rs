@@ -13,7 +13,7 @@ fn conv2d(c: &mut Criterion) {
     let mut group = c.benchmark_group("conv2d_64x3x32x32_16x3x3");
     group.bench_function("forward", |bench| bench.iter(|| x.conv2d(&w, Some(&b), 1, 1)));
     group.bench_function("forward_backward", |bench| {
-        bench.iter(|| x.conv2d(&w, Some(&b), 1, 1).sum_all().backward())
+        bench.iter(|| x.conv2d(&w, Some(&b), 1, 1).sum_all(false).backward())
     });
     group.finish();
 }

@@ -18,7 +18,7 @@ fn elementwise(c: &mut Criterion) {
         let row = Tensor::randn(&[1024], 0.0, 1.0, &mut rng).as_var();
         bench.iter(|| a.add(&row))
     });
-    group.bench_function("mul_sum_backward", |bench| bench.iter(|| a.mul(&b).sum_all().backward()));
+    group.bench_function("mul_sum_backward", |bench| bench.iter(|| a.mul(&b).sum_all(false).backward()));
     group.finish();
 }
 

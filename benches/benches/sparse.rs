@@ -13,7 +13,7 @@ fn spmm(c: &mut Criterion) {
     let mut group = c.benchmark_group("spmm_100k_1m_64");
     group.sample_size(20);
     group.bench_function("forward", |bench| bench.iter(|| a.matmul(&x)));
-    group.bench_function("forward_backward", |bench| bench.iter(|| a.matmul(&x).sum_all().backward()));
+    group.bench_function("forward_backward", |bench| bench.iter(|| a.matmul(&x).sum_all(false).backward()));
     group.finish();
 }
 

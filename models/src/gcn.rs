@@ -13,11 +13,14 @@ use crate::mlp::Activation;
 
 /// H' = Â (H W) + b. torch_geometric: `GCNConv`
 pub struct GcnLayer {
+    /// (in, out): the layer's own weight.
     pub weight: Parameter,
+    /// (out): added after the neighbourhood average.
     pub bias: Parameter,
 }
 
 impl GcnLayer {
+    /// From given values: for tests and the book's worked examples.
     #[track_caller]
     pub fn new(weight: Tensor, bias: Tensor) -> GcnLayer {
         let (_, out) = weight.dims2();
@@ -61,13 +64,19 @@ pub enum Residual {
 /// layers have weights of their own (the lecture's "parameters not shared across
 /// layers"), or, as an ablation, all use one shared weight.
 pub struct Gcn {
+    /// The first layer: features to hidden width.
     pub input: GcnLayer,
     /// depth - 2 layers, or exactly one reused depth - 2 times when `shared`.
     pub hidden: Vec<GcnLayer>,
+    /// The last layer: hidden width to outputs (None for a one-layer stack).
     pub output: Option<GcnLayer>,
+    /// The number of GCN layers in all.
     pub depth: usize,
+    /// Whether the hidden layers share one weight.
     pub shared: bool,
+    /// Whether and how the hidden layers add their input back.
     pub residual: Residual,
+    /// The nonlinearity after every layer but the last.
     pub activation: Activation,
 }
 
@@ -138,6 +147,7 @@ impl Gcn {
     }
     // ANCHOR_END: gcn_forward
 
+    /// The logits (nodes, out) for every node at once.
     pub fn forward(&self, adj: &Csr, x: &Tensor) -> Tensor {
         self.forward_trace(adj, x).layers.pop().expect("at least one layer")
     }
@@ -150,10 +160,12 @@ impl Gcn {
         all
     }
 
+    /// Every trainable parameter, in a fixed order.
     pub fn parameters(&self) -> Vec<&Parameter> {
         self.layers().into_iter().flat_map(|l| [&l.weight, &l.bias]).collect()
     }
 
+    /// The same parameters, mutable, in the same order: what optimisers take.
     pub fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
         let mut all: Vec<&mut GcnLayer> = vec![&mut self.input];
         all.extend(&mut self.hidden);
@@ -161,6 +173,7 @@ impl Gcn {
         all.into_iter().flat_map(|l| [&mut l.weight, &mut l.bias]).collect()
     }
 
+    /// How many trainable numbers the stack holds (a shared weight counts once).
     pub fn num_parameters(&self) -> usize {
         self.parameters().iter().map(|p| p.numel()).sum()
     }

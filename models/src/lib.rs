@@ -5,6 +5,8 @@
 //! the book, a random initialiser (`Linear::kaiming`) for training, the `Module`
 //! trait, and a `Display` that prints the architecture.
 
+#![warn(missing_docs)]
+
 pub mod data;
 mod gcn;
 pub mod graph;

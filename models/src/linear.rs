@@ -9,7 +9,9 @@ use crate::module::Module;
 /// y = x W + b, with x (batch, in), W (in, out), b (out).
 /// torch: `nn.Linear` (which stores W transposed, as (out, in))
 pub struct Linear {
+    /// (in, out): `y = x W + b`, the transpose of PyTorch's (out, in) weight.
     pub weight: Parameter,
+    /// (out).
     pub bias: Parameter,
 }
 
@@ -38,10 +40,12 @@ impl Linear {
         Linear::new(init::xavier_uniform(&[fan_in, fan_out], fan_in, fan_out, rng), Tensor::zeros(&[fan_out]))
     }
 
+    /// The input width.
     pub fn in_features(&self) -> usize {
         self.weight.shape()[0]
     }
 
+    /// The output width.
     pub fn out_features(&self) -> usize {
         self.weight.shape()[1]
     }

@@ -10,14 +10,18 @@ use crate::module::Module;
 /// The nonlinearity between layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activation {
+    /// max(0, x).
     Relu,
+    /// tanh(x).
     Tanh,
+    /// 1 / (1 + e^-x).
     Sigmoid,
     /// No nonlinearity: the stack collapses to one linear map (a useful control).
     Identity,
 }
 
 impl Activation {
+    /// The nonlinearity applied to `x`.
     pub fn apply(self, x: &Tensor) -> Tensor {
         match self {
             Activation::Relu => x.relu(),
@@ -39,8 +43,21 @@ impl Activation {
 
 /// Layers of widths `widths[0] -> widths[1] -> ... -> widths[last]`, the activation
 /// after every layer but the last (which outputs logits or a regression value).
+///
+/// ```
+/// use models::{Activation, Mlp, Module};
+/// let mlp = Mlp::new(&[4, 8, 3], Activation::Relu, &mut autograd::seeded_rng(0));
+/// let x = autograd::Tensor::zeros(&[5, 4]); // a batch of 5
+/// assert_eq!(mlp.forward(&x).shape(), &[5, 3]);
+/// assert_eq!(mlp.to_string(), "Mlp(4 -> 8 -> 3, relu, 67 parameters)");
+/// // PyTorch's names: nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+/// let names: Vec<String> = mlp.state_dict().into_iter().map(|(n, _)| n).collect();
+/// assert_eq!(names, ["0.weight", "0.bias", "2.weight", "2.bias"]);
+/// ```
 pub struct Mlp {
+    /// The linear layers, input first.
     pub layers: Vec<Linear>,
+    /// The nonlinearity between them.
     pub activation: Activation,
 }
 

@@ -15,7 +15,7 @@ fn linear_computes_x_w_plus_b() {
     let y = layer.forward(&Tensor::from_vec(vec![1.0, 2.0], &[1, 2]));
     assert_eq!(y.data(), &[5.5, 2.0, -1.0]);
     assert_eq!(layer.to_string(), "Linear(2 -> 3)");
-    let grads = y.sum_all().backward();
+    let grads = y.sum_all(false).backward();
     // d sum / d b = 1 per output; d sum / d W[i][j] = x_i.
     assert_eq!(grads.get(layer.bias.tensor()).unwrap().data(), &[1.0, 1.0, 1.0]);
     assert_eq!(grads.get(layer.weight.tensor()).unwrap().data(), &[1.0, 1.0, 1.0, 2.0, 2.0, 2.0]);

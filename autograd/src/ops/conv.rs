@@ -151,7 +151,7 @@ fn conv_geometry(input: &Tensor, weight: &Tensor, stride: usize, padding: usize)
 
 impl Tensor {
     /// 2-D convolution (cross-correlation, as in every framework):
-    /// y[n, o, i, j] = b[o] + sum_{c, u, v} W[o, c, u, v] x[n, c, i*s + u - p, j*s + v - p].
+    /// `y[n, o, i, j] = b[o] + sum_{c, u, v} W[o, c, u, v] x[n, c, i*s + u - p, j*s + v - p]`.
     /// input (n, c, h, w), weight (out, c, kh, kw), bias (out) or None.
     /// torch: `F.conv2d(x, w, b, stride, padding)`
     #[track_caller]

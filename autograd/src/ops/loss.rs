@@ -8,7 +8,7 @@ use crate::tensor::Tensor;
 
 impl Tensor {
     /// Mean cross-entropy of logits `(n, classes)` against integer targets:
-    /// L = -1/n sum_i log softmax(x_i)[t_i]. Composed: `log_softmax` times a constant
+    /// `L = -1/n sum_i log softmax(x_i)[t_i]`. Composed: `log_softmax` times a constant
     /// one-hot mask, summed. torch: `F.cross_entropy(logits, targets)`
     #[track_caller]
     pub fn cross_entropy(&self, targets: &[usize]) -> Tensor {
@@ -28,7 +28,7 @@ impl Tensor {
             one_hot[i * classes + t] = 1.0;
         }
         let picked = self.log_softmax(-1).mul(&Tensor::from_vec(one_hot, self.shape()));
-        picked.sum_all().scale(-1.0 / n as f32)
+        picked.sum_all(false).scale(-1.0 / n as f32)
     }
 
     /// Mean squared error, L = mean((a - b)^2). Shapes must match exactly: silently
@@ -43,7 +43,7 @@ impl Tensor {
             self.shape(),
             target.shape()
         );
-        self.sub(target).square().mean_all()
+        self.sub(target).square().mean_all(false)
     }
 
     /// Mean binary cross-entropy of sigmoid(x) against targets y in [0, 1]:

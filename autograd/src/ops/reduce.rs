@@ -60,13 +60,18 @@ impl Tensor {
         Tensor::from_op(out, shape, Op::Sum { input: self.clone(), axis: Some(axis) })
     }
 
-    /// Sum of all elements, shape `[]`. torch: `x.sum()`
-    pub fn sum_all(&self) -> Tensor {
+    /// Sum of all elements: shape `[]`, or with `keepdim` every axis kept at length 1.
+    /// torch: `x.sum()`, or `x.sum(dim=tuple(range(x.dim())), keepdim=True)`
+    pub fn sum_all(&self, keepdim: bool) -> Tensor {
         let total = fast_sum(self.data());
-        Tensor::from_op(vec![total], vec![], Op::Sum { input: self.clone(), axis: None })
+        let sum = Tensor::from_op(vec![total], vec![], Op::Sum { input: self.clone(), axis: None });
+        if keepdim { sum.reshape(&vec![1; self.rank()]) } else { sum }
     }
 
-    /// Maximum over `axis`; the gradient flows to the first maximal element.
+    /// Maximum over `axis`. Where several elements tie for the maximum, the whole
+    /// gradient flows to the first of them; `torch.amax` instead splits it evenly among
+    /// the ties (`torch.max(x, axis)`, which also returns indices, picks one, as we do).
+    /// Both are valid subgradients; they differ only on exact ties.
     /// torch: `x.amax(axis, keepdim)`
     #[track_caller]
     pub fn max(&self, axis: isize, keepdim: bool) -> Tensor {
@@ -92,13 +97,16 @@ impl Tensor {
         Tensor::from_op(out, shape, Op::Max { input: self.clone(), argmax })
     }
 
-    /// Maximum of all elements, shape `[]`. torch: `x.max()`
+    /// Maximum of all elements: shape `[]`, or with `keepdim` every axis kept (length
+    /// one). Ties send the gradient to the first maximal element, as in [`Tensor::max`].
+    /// torch: `x.amax()` (which splits it among ties)
     #[track_caller]
-    pub fn max_all(&self) -> Tensor {
+    pub fn max_all(&self, keepdim: bool) -> Tensor {
         assert!(self.numel() > 0, "max_all: empty tensor of shape {:?}", self.shape());
         let x = self.data();
         let best = (1..x.len()).fold(0, |best, at| if x[at] > x[best] { at } else { best });
-        Tensor::from_op(vec![x[best]], vec![], Op::Max { input: self.clone(), argmax: vec![best] })
+        let max = Tensor::from_op(vec![x[best]], vec![], Op::Max { input: self.clone(), argmax: vec![best] });
+        if keepdim { max.reshape(&vec![1; self.rank()]) } else { max }
     }
 
     /// Mean over `axis`. Composed: `sum(axis) / len`, no rule of its own.
@@ -108,9 +116,9 @@ impl Tensor {
         self.sum(axis, keepdim).scale(1.0 / len as f32)
     }
 
-    /// Mean of all elements. Composed: `sum_all / numel`.
-    pub fn mean_all(&self) -> Tensor {
-        self.sum_all().scale(1.0 / self.numel() as f32)
+    /// Mean of all elements. Composed: `sum_all / numel`. torch: `x.mean()`
+    pub fn mean_all(&self, keepdim: bool) -> Tensor {
+        self.sum_all(keepdim).scale(1.0 / self.numel() as f32)
     }
 
     /// log sum_k e^{x_k} over `axis`, stable for any x. Composed:
@@ -127,6 +135,14 @@ impl Tensor {
             let axis = resolve_axis("logsumexp", axis, self.shape());
             lse.reshape(&reduced_shape(self.shape(), axis, false))
         }
+    }
+
+    /// log sum e^x over every element, stable for any x. Composed like
+    /// [`Tensor::logsumexp`]. torch: `torch.logsumexp(x, dim=tuple(range(x.dim())), keepdim)`
+    pub fn logsumexp_all(&self, keepdim: bool) -> Tensor {
+        let m = self.max_all(true).detach();
+        let lse = self.sub(&m).exp().sum_all(true).log().add(&m);
+        if keepdim { lse } else { lse.reshape(&[]) }
     }
 }
 

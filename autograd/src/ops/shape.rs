@@ -67,37 +67,42 @@ impl Tensor {
         Tensor::from_op_shared(data, shape.to_vec(), Op::Reshape(self.clone()), requires_grad)
     }
 
-    /// Insert an axis of length 1. Composed: `reshape`. torch: `x.unsqueeze(axis)`
+    /// Insert an axis of length 1 at `axis` of the result (so `-1` appends one).
+    /// Composed: `reshape`. torch: `x.unsqueeze(axis)`
     #[track_caller]
-    pub fn unsqueeze(&self, axis: usize) -> Tensor {
-        assert!(axis <= self.rank(), "unsqueeze: axis {axis} out of range for shape {:?}", self.shape());
+    pub fn unsqueeze(&self, axis: isize) -> Tensor {
+        let rank = self.rank() as isize + 1; // the result's
+        let at = if axis < 0 { axis + rank } else { axis };
+        assert!(
+            (0..rank).contains(&at),
+            "unsqueeze: axis {axis} is out of range for shape {:?} (the result has rank {rank})",
+            self.shape()
+        );
         let mut shape = self.shape().to_vec();
-        shape.insert(axis, 1);
+        shape.insert(at as usize, 1);
         self.reshape(&shape)
     }
 
-    /// Reorder axes: output axis i is input axis `perm[i]` (copies).
-    /// torch: `x.permute(perm)`
+    /// Reorder axes: output axis i is input axis `perm[i]` (copies). Negative entries
+    /// count from the end. torch: `x.permute(perm)`
     #[track_caller]
-    pub fn permute(&self, perm: &[usize]) -> Tensor {
+    pub fn permute(&self, perm: &[isize]) -> Tensor {
+        let rank = self.rank() as isize;
+        let resolved: Vec<usize> = perm.iter().map(|&p| if p < 0 { p + rank } else { p } as usize).collect();
         let mut seen = vec![false; self.rank()];
         let valid = perm.len() == self.rank()
-            && perm.iter().all(|&p| p < self.rank() && !std::mem::replace(&mut seen[p], true));
+            && resolved.iter().all(|&p| p < self.rank() && !std::mem::replace(&mut seen[p], true));
         assert!(valid, "permute: {perm:?} is not a permutation of the axes of shape {:?}", self.shape());
-        let data = permute_data(self.data(), self.shape(), perm);
-        let shape = perm.iter().map(|&p| self.shape()[p]).collect();
-        Tensor::from_op(data, shape, Op::Permute(self.clone(), perm.to_vec()))
+        let data = permute_data(self.data(), self.shape(), &resolved);
+        let shape = resolved.iter().map(|&p| self.shape()[p]).collect();
+        Tensor::from_op(data, shape, Op::Permute(self.clone(), resolved))
     }
 
     /// Swap two axes. Composed: `permute`. torch: `x.transpose(a, b)`
     #[track_caller]
-    pub fn transpose(&self, a: usize, b: usize) -> Tensor {
-        assert!(
-            a < self.rank() && b < self.rank(),
-            "transpose: axes {a} and {b} out of range for shape {:?}",
-            self.shape()
-        );
-        let mut perm: Vec<usize> = (0..self.rank()).collect();
+    pub fn transpose(&self, a: isize, b: isize) -> Tensor {
+        let (a, b) = (resolve_axis("transpose", a, self.shape()), resolve_axis("transpose", b, self.shape()));
+        let mut perm: Vec<isize> = (0..self.rank() as isize).collect();
         perm.swap(a, b);
         self.permute(&perm)
     }
@@ -131,7 +136,7 @@ impl Tensor {
     /// Stack same-shaped tensors along a new axis. Composed: `unsqueeze` + `concat`.
     /// torch: `torch.stack(parts, axis)`
     #[track_caller]
-    pub fn stack(parts: &[Tensor], axis: usize) -> Tensor {
+    pub fn stack(parts: &[Tensor], axis: isize) -> Tensor {
         assert!(!parts.is_empty(), "stack: needs at least one tensor");
         for p in parts {
             assert_eq!(
@@ -143,7 +148,7 @@ impl Tensor {
             );
         }
         let expanded: Vec<Tensor> = parts.iter().map(|p| p.unsqueeze(axis)).collect();
-        Tensor::concat(&expanded, axis as isize)
+        Tensor::concat(&expanded, axis)
     }
 
     /// Entries `start..start + len` of `axis` (copies). torch: `x.narrow(axis, start, len)`

@@ -63,6 +63,15 @@ impl Csr {
     }
 }
 
+impl Tensor {
+    /// `a` times this dense matrix: the same product as [`Csr::matmul`], reachable
+    /// from the dense side. torch: `torch.sparse.mm(a, x)`
+    #[track_caller]
+    pub fn sparse_lmul(&self, a: &Csr) -> Tensor {
+        a.matmul(self)
+    }
+}
+
 /// Y = A X: dX = A^T G.
 pub(crate) fn spmm_backward(a: &Csr, x: &Tensor, g: &[f32], sink: &mut GradSink) {
     if !x.requires_grad() {

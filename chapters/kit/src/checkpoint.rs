@@ -37,7 +37,9 @@ pub fn save(path: &Path, state: &[(String, Tensor)], metadata: &[(&str, String)]
 
 /// A checkpoint read back: its tensors (in name order) and its metadata.
 pub struct Loaded {
+    /// The tensors, by name, in name order.
     pub state: Vec<(String, Tensor)>,
+    /// The file's metadata (string keys and values).
     pub metadata: HashMap<String, String>,
 }
 

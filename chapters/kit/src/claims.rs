@@ -24,14 +24,18 @@ use crate::Table;
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// One of the chapter's bars: the run fails when it does not hold.
     Required,
+    /// Worded from the data; its verdict is reported, not enforced.
     Observation,
 }
 
 /// One measured quantity a claim rests on.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Evidence {
+    /// What was measured.
     pub name: String,
+    /// Its value in this run.
     pub value: f64,
 }
 
@@ -42,10 +46,13 @@ pub struct Claim {
     pub id: String,
     /// The page section (its heading's anchor) that discusses the claim.
     pub section: String,
+    /// A bar or an observation.
     pub kind: Kind,
+    /// Whether the claim holds in this run.
     pub holds: bool,
     /// The sentence as the page prints it.
     pub text: String,
+    /// The measured quantities the claim rests on.
     pub evidence: Vec<Evidence>,
 }
 

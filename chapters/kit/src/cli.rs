@@ -13,7 +13,7 @@ pub struct Args {
     /// Seed of the one RNG everything random draws from.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Where figures and results go [default: book/src/<chapter>].
+    /// Where figures and results go [default: book/src/CHAPTER].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Override the configuration's number of training epochs.
@@ -22,7 +22,7 @@ pub struct Args {
     /// Folder holding the shipped datasets [default: the repository's data/].
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// Keep the trained models: write each as DIR/<model>.safetensors (PyTorch
+    /// Keep the trained models: write each as DIR/MODEL.safetensors (PyTorch
     /// state_dict names; architecture and configuration in the file's metadata).
     #[arg(long, value_name = "DIR")]
     pub save: Option<PathBuf>,
@@ -34,10 +34,15 @@ pub struct Args {
 /// Resolved options a chapter's `run` receives.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// Run the small configuration the tests use.
     pub quick: bool,
+    /// Seed of the one RNG everything random draws from.
     pub seed: u64,
+    /// Where figures and results go.
     pub out: PathBuf,
+    /// An override of the configuration's number of epochs.
     pub epochs: Option<usize>,
+    /// The folder holding the datasets.
     pub data: PathBuf,
     /// Draw progress bars (off in tests).
     pub progress: bool,

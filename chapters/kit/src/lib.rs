@@ -5,6 +5,8 @@
 //! stops training on a NaN loss (`train`), SVG figures (`plot`, `graph`), the
 //! report files the book includes (`report`) and the claims a page draws (`claims`).
 
+#![warn(missing_docs)]
+
 pub mod checkpoint;
 pub mod claims;
 pub mod cli;
@@ -32,6 +34,7 @@ pub struct Outcome {
 pub struct Chapter {
     /// The crate name, which is also the book folder: `ch01-autodiff`.
     pub name: &'static str,
+    /// The title the runner prints: `Chapter 1: autodiff from scratch`.
     pub title: &'static str,
     /// Run on the shipped data and write figures and results.
     pub run: fn(&Options) -> anyhow::Result<Outcome>,

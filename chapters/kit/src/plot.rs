@@ -107,10 +107,13 @@ fn tick(v: &f64) -> String {
 
 /// One named line of a line chart: a colour from the palette, solid or dashed.
 pub struct Series {
+    /// The legend's text.
     pub name: String,
+    /// (x, y) points, in drawing order.
     pub points: Vec<(f64, f64)>,
     /// Index into [`PALETTE`].
     pub colour: usize,
+    /// Dashed instead of solid.
     pub dashed: bool,
 }
 
@@ -120,6 +123,7 @@ impl Series {
         Series { name: name.into(), points, colour, dashed: false }
     }
 
+    /// The same line, dashed.
     pub fn dashed(mut self) -> Series {
         self.dashed = true;
         self
@@ -130,7 +134,9 @@ impl Series {
 /// it left out because a log axis cannot show them (zero, negative or not finite).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Drawn {
+    /// Whether the y axis came out logarithmic.
     pub log_y: bool,
+    /// Points left out because a log axis cannot show them (zero, negative, not finite).
     pub omitted: usize,
 }
 
@@ -226,11 +232,17 @@ pub fn line_chart(
 
 /// A scatter plot of points coloured by class.
 pub struct Scatter<'a> {
+    /// The title above the plot.
     pub title: &'a str,
+    /// The x axis's label, with units.
     pub x_label: &'a str,
+    /// The y axis's label, with units.
     pub y_label: &'a str,
+    /// The points.
     pub points: &'a [(f64, f64)],
+    /// Each point's class: an index into `class_names` (and the palette).
     pub classes: &'a [usize],
+    /// The legend's text for each class.
     pub class_names: &'a [String],
     /// Candidate names, most important first: (index into `points`, text). A name is
     /// drawn unless a more important named point lies within 8% of the frame of its

@@ -24,10 +24,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
 /// A chapter's output folder: `book/src/<chapter>/` and its `figures/`.
 #[derive(Debug, Clone)]
 pub struct Output {
+    /// The chapter's folder: `book/src/<chapter>/` unless `--out` says otherwise.
     pub dir: PathBuf,
 }
 
 impl Output {
+    /// The outputs of a chapter writing into `dir`.
     pub fn new(dir: impl Into<PathBuf>) -> Output {
         Output { dir: dir.into() }
     }
@@ -57,6 +59,7 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table with these column headers and no rows yet.
     pub fn new<S: ToString>(headers: &[S]) -> Table {
         Table { headers: headers.iter().map(ToString::to_string).collect(), rows: Vec::new() }
     }
@@ -75,6 +78,7 @@ impl Table {
         self
     }
 
+    /// The table as GitHub-flavoured markdown.
     pub fn to_markdown(&self) -> String {
         let mut out = format!("| {} |\n|{}\n", self.headers.join(" | "), "---|".repeat(self.headers.len()));
         for row in &self.rows {

@@ -6,7 +6,9 @@ use std::fmt;
 /// Training stopped because the loss stopped being a number.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diverged {
+    /// The training step at which the loss stopped being finite.
     pub step: usize,
+    /// The loss it had (NaN or infinite).
     pub loss: f32,
 }
 

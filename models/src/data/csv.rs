@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 /// What is wrong with a data file, and where.
 #[derive(Debug)]
 pub struct DataError {
+    /// The file that is wrong.
     pub file: PathBuf,
     /// 1-based line number, or None for a whole-file problem.
     pub line: Option<usize>,
+    /// What is wrong, in words a reader can act on.
     pub message: String,
 }
 

@@ -9,17 +9,22 @@ use super::csv::{Csv, DataError};
 pub struct Digits {
     /// (n, 64), values in [0, 1]
     pub images: Vec<f32>,
+    /// The digit each image shows, 0..9.
     pub labels: Vec<usize>,
 }
 
 impl Digits {
+    /// Pixels along each side of an image.
     pub const SIDE: usize = 8;
+    /// Pixels in an image (8 x 8).
     pub const PIXELS: usize = 64;
 
+    /// The number of images.
     pub fn len(&self) -> usize {
         self.labels.len()
     }
 
+    /// True when there are no images.
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
@@ -71,7 +76,9 @@ pub fn load_digits(path: &Path) -> Result<Digits, DataError> {
 /// The fixed split of `pairs.csv`: row indices (= image ids) of the train and test sets.
 #[derive(Debug)]
 pub struct Split {
+    /// Image ids of the training set.
     pub train: Vec<usize>,
+    /// Image ids of the test set.
     pub test: Vec<usize>,
 }
 

@@ -17,7 +17,9 @@ use crate::data::DataError;
 /// An undirected graph on nodes 0..n, edges stored once with `u < v`, no self-loops.
 #[derive(Clone, Debug)]
 pub struct Graph {
+    /// The number of nodes; nodes are 0..n.
     pub n: usize,
+    /// Undirected edges (u, v) with u < v, sorted, without duplicates.
     pub edges: Vec<(usize, usize)>,
     /// A class per node, where the data has one.
     pub labels: Option<Vec<usize>>,
@@ -55,6 +57,7 @@ impl Graph {
         adj
     }
 
+    /// Each node's number of neighbours.
     pub fn degrees(&self) -> Vec<usize> {
         let mut d = vec![0; self.n];
         for &(u, v) in &self.edges {

@@ -11,7 +11,9 @@ use super::Graph;
 /// The knobs of a planted-partition graph.
 #[derive(Clone, Debug)]
 pub struct PlantedPartition {
+    /// How many nodes.
     pub nodes: usize,
+    /// How many classes (blocks), assigned round-robin: node i is in class i % classes.
     pub classes: usize,
     /// Mean number of neighbours per node.
     pub average_degree: f64,
