@@ -1,6 +1,8 @@
 //! Workloads shared by the criterion benches, built once outside the timed loop.
 //! The same workloads, for other frameworks, are in `peers/`.
 
+#![warn(missing_docs)]
+
 use autograd::{Csr, Parameter, Rng, Sgd, Tensor, seeded_rng};
 use rand::RngExt;
 
@@ -14,10 +16,12 @@ pub fn random_graph(nodes: usize, edges: usize, rng: &mut Rng) -> Csr {
 
 /// The benchmark MLP 784-256-256-10 with ReLU, trained by SGD on cross-entropy.
 pub struct Mlp {
+    /// Weights and biases, alternating: w0, b0, w1, b1, ...
     pub params: Vec<Parameter>,
 }
 
 impl Mlp {
+    /// Kaiming-initialised weights and zero biases for `widths`.
     pub fn new(widths: &[usize], rng: &mut Rng) -> Mlp {
         let mut params = Vec::new();
         for (i, pair) in widths.windows(2).enumerate() {
@@ -29,6 +33,7 @@ impl Mlp {
         Mlp { params }
     }
 
+    /// Logits: ReLU between the layers, none after the last.
     pub fn forward(&self, x: &Tensor) -> Tensor {
         let layers = self.params.len() / 2;
         let mut h = x.clone();

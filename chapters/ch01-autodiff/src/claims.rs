@@ -8,6 +8,7 @@ use crate::Report;
 const CHAIN: &str = "the-chain-rule-node-by-node";
 const MLP: &str = "training-an-mlp-on-handwritten-digits";
 
+/// Every conclusion the page draws, computed from the report.
 pub fn claims(r: &Report) -> Vec<Claim> {
     let rows = &r.neuron.rows;
     let hand_vs_backward = rows.iter().map(|c| (c.by_hand - c.backward).abs() as f64).fold(0.0, f64::max);

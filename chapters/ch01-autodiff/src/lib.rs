@@ -5,6 +5,8 @@
 //! number against finite differences. Part 2 trains an MLP on the handwritten digits
 //! with the same engine and reports what it learned.
 
+#![warn(missing_docs)]
+
 mod checkpoint;
 mod claims;
 mod neuron;
@@ -20,11 +22,17 @@ pub use train::{EpochRow, MlpReport, Optimiser, test_accuracy, train_mlp};
 /// Everything the chapter's run is parameterised by.
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// Hidden layer widths (the input is 64 pixels, the output 10 digits).
     pub hidden: Vec<usize>,
+    /// Passes over the training images.
     pub epochs: usize,
+    /// Images per minibatch.
     pub batch_size: usize,
+    /// Adam or SGD with momentum.
     pub optimiser: Optimiser,
+    /// Learning rate.
     pub lr: f32,
+    /// Seed of the one RNG (initialisation and batch order).
     pub seed: u64,
     /// The folder holding `digits.csv` and `pairs.csv`.
     pub data: PathBuf,
@@ -55,8 +63,11 @@ impl Config {
 /// The numbers the chapter's page shows, and the claims computed from them.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct Report {
+    /// Part 1: the neuron and the chain rule through it.
     pub neuron: NeuronReport,
+    /// Part 2: the MLP on the digits.
     pub mlp: MlpReport,
+    /// The conclusions the page draws, computed from the two parts.
     pub claims: Vec<kit::Claim>,
 }
 

@@ -8,25 +8,35 @@ use serde::{Deserialize, Serialize};
 /// as central finite differences measure it.
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct ChainRow {
+    /// The node's name on the page (`x1`, `x1w1`, `n`, ...).
     pub node: String,
+    /// The node's value.
     pub value: f32,
     /// How the gradient is obtained by the chain rule, in words.
     pub rule: String,
+    /// d o / d node, multiplied out by hand.
     pub by_hand: f32,
+    /// d o / d node as `backward()` computed it.
     pub backward: f32,
+    /// d o / d node by central differences, for the five inputs.
     pub finite_difference: Option<f32>,
 }
 
+/// Part 1 of the chapter: one neuron, its graph, and its gradients three ways.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct NeuronReport {
+    /// o = tanh(n).
     pub output: f32,
+    /// The chain-rule table, from the output back.
     pub rows: Vec<ChainRow>,
     /// gradcheck over all five inputs: elements compared and the largest difference.
     pub gradcheck_checked: usize,
+    /// The largest difference gradcheck found.
     pub gradcheck_max_error: f32,
     /// The engine's own picture of the graph, Graphviz DOT.
     #[serde(skip, default)]
     pub dot: String,
+    /// The graph drawn as SVG, values and gradients in its boxes.
     #[serde(skip, default)]
     pub svg: String,
 }
@@ -72,6 +82,7 @@ fn finite_difference(which: usize) -> f32 {
     ((at(eps) - at(-eps)) / (2.0 * eps as f64)) as f32
 }
 
+/// Build the neuron of `INPUTS`, backpropagate, and check every gradient.
 pub fn neuron_report() -> NeuronReport {
     let [x1v, x2v, w1v, w2v, bv] = INPUTS;
     let nn = neuron(x1v, x2v, w1v, w2v, bv);

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::Config;
 
+/// The optimiser of the MLP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Optimiser {
+    /// Adam with PyTorch's default betas.
     Adam,
     /// SGD with momentum 0.9.
     Sgd,
@@ -19,9 +21,13 @@ pub enum Optimiser {
 /// One epoch of the learning curve.
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct EpochRow {
+    /// 1-based epoch.
     pub epoch: usize,
+    /// Mean cross-entropy over the epoch's minibatches.
     pub train_loss: f32,
+    /// Fraction of training images correct after the epoch.
     pub train_accuracy: f64,
+    /// Fraction of test images correct after the epoch.
     pub test_accuracy: f64,
 }
 
@@ -33,20 +39,34 @@ pub struct Miss {
     pub predicted: usize,
 }
 
+/// Part 2 of the chapter: what training the MLP produced.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct MlpReport {
+    /// The model as `Display` prints it.
     pub architecture: String,
+    /// Trainable numbers.
     pub parameters: usize,
+    /// The optimiser used.
     pub optimiser: Optimiser,
+    /// Its learning rate.
     pub lr: f32,
+    /// Images per minibatch.
     pub batch_size: usize,
+    /// Training images.
     pub train_size: usize,
+    /// Test images.
     pub test_size: usize,
+    /// Passes over the training set.
     pub epochs: usize,
+    /// One row per epoch.
     pub curve: Vec<EpochRow>,
+    /// Fraction of test images classified correctly at the end.
     pub test_accuracy: f64,
+    /// Macro-averaged F1 over the ten digits, on the test images.
     pub test_macro_f1: f64,
+    /// `confusion[true][predicted]`: counts on the test images.
     pub confusion: Vec<Vec<usize>>,
+    /// Every misclassified test image.
     pub misses: Vec<Miss>,
     /// The pixels of the misclassified images, for the figure.
     #[serde(skip, default)]

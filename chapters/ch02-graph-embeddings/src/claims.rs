@@ -13,6 +13,7 @@ const LINKS: &str = "unsupervised-connected-nodes-should-be-close";
 const DEPTH: &str = "what-depth-does";
 const SHARING: &str = "per-layer-weights-against-one-shared-weight";
 
+/// Every conclusion the page draws, computed from the report.
 pub fn claims(r: &Report) -> Vec<Claim> {
     let mut out = supervised_claims(r);
     out.extend(link_claims(r));

@@ -48,13 +48,18 @@ pub fn node_accuracy(gcn: &Gcn, adj: &Csr, x: &Tensor, labels: &[usize], eval: &
 /// Mean, standard deviation and minimum of a list of scores.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy)]
 pub struct Spread {
+    /// Mean over the runs.
     pub mean: f64,
+    /// Standard deviation over the runs (population, 1/n).
     pub std: f64,
+    /// The worst run.
     pub min: f64,
+    /// How many runs.
     pub runs: usize,
 }
 
 impl Spread {
+    /// The spread of `values`, one per run.
     pub fn of(values: &[f64]) -> Spread {
         let n = values.len().max(1) as f64;
         let mean = values.iter().sum::<f64>() / n;

@@ -34,47 +34,71 @@ struct Job {
 /// Per layer of one deep GCN, at initialisation and after training.
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct LayerDiagnostics {
+    /// 1 is the layer nearest the input.
     pub layer: usize,
     /// ||d loss / d W_l||, the gradient reaching the layer's weight.
     pub grad_norm_init: f64,
+    /// The same after training.
     pub grad_norm_trained: f64,
     /// Mean ||h_i|| over nodes of the layer's output.
     pub signal_norm_init: f64,
+    /// The same after training.
     pub signal_norm_trained: f64,
     /// Mean cosine similarity between different nodes' representations: 1 means
     /// every node looks the same (over-smoothing).
     pub cosine_init: f64,
+    /// The same after training.
     pub cosine_trained: f64,
 }
 
+/// Test accuracy at one depth.
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct DepthRow {
+    /// Number of GCN layers.
     pub depth: usize,
+    /// Plain stack, mean over the graphs.
     pub plain: f64,
+    /// Residual stack, mean over the graphs.
     pub residual: f64,
 }
 
+/// Per-layer weights against one shared hidden weight at one depth.
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct SharingRow {
+    /// Number of GCN layers.
     pub depth: usize,
+    /// Whether the stack is residual.
     pub residual: bool,
+    /// Test accuracy with a weight per layer.
     pub per_layer_accuracy: f64,
+    /// Its parameter count.
     pub per_layer_parameters: usize,
+    /// Test accuracy with one shared hidden weight.
     pub shared_accuracy: f64,
+    /// Its parameter count.
     pub shared_parameters: usize,
 }
 
+/// What depth does, on planted partitions.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct DepthStudy {
+    /// Nodes of each planted graph.
     pub nodes: usize,
+    /// Edges of the first planted graph.
     pub edges: usize,
+    /// The residual stacks' alpha.
     pub residual_alpha: f32,
     /// The features alone: an MLP trained on the same 80 labelled nodes.
     pub mlp_accuracy: f64,
+    /// One row per depth.
     pub rows: Vec<DepthRow>,
+    /// The largest depth, whose stacks get per-layer diagnostics.
     pub deepest: usize,
+    /// Per layer of the deepest plain stack.
     pub plain_layers: Vec<LayerDiagnostics>,
+    /// Per layer of the deepest residual stack.
     pub residual_layers: Vec<LayerDiagnostics>,
+    /// The shared-weight ablation.
     pub sharing: Vec<SharingRow>,
 }
 
@@ -154,6 +178,8 @@ fn train_and_measure(
     }))
 }
 
+/// Train plain and residual stacks of every depth on the planted graphs, with per-layer diagnostics
+/// of the deepest and the shared-weight ablation.
 pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
     let deepest = *cfg.depths.iter().max().unwrap_or(&2);
     let alpha = cfg.residual_alpha;

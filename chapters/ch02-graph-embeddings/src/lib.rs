@@ -7,6 +7,8 @@
 //! a handful of labels, unsupervised embeddings where connected nodes sit close, every
 //! node's own computation graph, and what happens as the stack gets deep.
 
+#![warn(missing_docs)]
+
 mod claims;
 mod common;
 mod depth;
@@ -27,21 +29,32 @@ pub use supervised::{KarateSupervised, UntrainedSeparation, karate_supervised, u
 pub use trees::{TreeReach, tree_reach};
 pub use unsupervised::{LinkPrediction, link_prediction};
 
+/// Everything the chapter's run is parameterised by.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Random restarts per experiment (mean, spread and minimum are reported).
     pub seeds: usize,
+    /// Random restarts of the link-prediction experiment.
     pub link_seeds: usize,
+    /// Training steps (full batch) of every model.
     pub epochs: usize,
+    /// Layers of the karate GCN.
     pub karate_depth: usize,
+    /// Nodes of each planted-partition graph.
     pub planted_nodes: usize,
+    /// How strongly the planted graphs' features signal the class.
     pub planted_signal: f32,
+    /// The depths of the depth study.
     pub depths: Vec<usize>,
     /// Depths at which per-layer weights are compared with one shared hidden weight.
     pub sharing_depths: Vec<usize>,
+    /// Planted graphs (and initialisations) per depth.
     pub depth_seeds: usize,
+    /// The residual stacks' alpha in H + alpha relu(A H W).
     pub residual_alpha: f32,
+    /// Seed everything random derives from.
     pub seed: u64,
+    /// The folder holding the graphs' CSV files.
     pub data: PathBuf,
 }
 
@@ -65,6 +78,7 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The small configuration the tests use (seconds).
     pub fn quick() -> Config {
         Config {
             seeds: 3,
@@ -79,17 +93,24 @@ impl Config {
     }
 }
 
+/// The numbers the chapter's page shows, and the claims computed from them.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct Report {
+    /// Karate club, semi-supervised.
     pub karate: KarateSupervised,
+    /// Karate club, untrained GCN against random points.
     pub untrained: UntrainedSeparation,
     /// The 2-hop computation trees of karate nodes 11 and 16.
     pub trees: Vec<TreeReach>,
+    /// Link prediction on Les Misérables and the karate club.
     pub links: Vec<LinkPrediction>,
     /// What the two autoencoder embeddings in the figures show, measured.
     pub embeddings: EmbeddingReadings,
+    /// What depth does.
     pub depth: DepthStudy,
+    /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
+    /// Data only the figures need (not written to results.json).
     #[serde(skip, default)]
     pub figures: Figures,
 }
@@ -108,17 +129,24 @@ pub struct EmbeddingReadings {
 /// Data only the figures need.
 #[derive(Debug, Default)]
 pub struct Figures {
+    /// The graph autoencoder's karate embedding, 2 principal components.
     pub karate_embedding: Vec<(f64, f64)>,
+    /// Each member's faction.
     pub karate_labels: Vec<usize>,
+    /// The graph autoencoder's Les Misérables embedding, 2 principal components.
     pub lesmis_embedding: Vec<(f64, f64)>,
+    /// Each character's degree.
     pub lesmis_degrees: Vec<usize>,
+    /// Each character's name.
     pub lesmis_names: Vec<String>,
+    /// The two computation trees, drawn.
     pub trees_svg: String,
 }
 
 /// The two karate members whose computation trees the page draws.
 pub const TREE_NODES: (usize, usize) = (11, 16);
 
+/// Run every experiment of the chapter and compute its claims.
 pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
     use anyhow::Context;
     let karate = models::graph::load_karate(&cfg.data).context("loading the karate club")?;

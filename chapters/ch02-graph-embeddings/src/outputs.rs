@@ -6,6 +6,7 @@ use kit::{Options, Output, Table};
 
 use crate::{Config, LayerDiagnostics, Report, Spread, run};
 
+/// The chapter as the `zoo` runner and `main.rs` see it.
 pub fn chapter() -> kit::Chapter {
     kit::Chapter {
         name: "ch02-graph-embeddings",
@@ -189,6 +190,7 @@ fn diagnostics_chart(
     line_chart(&out.figure(file), title, "layer (1 = nearest the input)", y_label, &series)
 }
 
+/// Write results.md, results.json and every figure into `out`.
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
     let f = &r.figures;

@@ -69,6 +69,7 @@ fn draw(t: &TreeNode, depth: usize, x0: f64, spacing: f64, top: f64, out: &mut S
 /// How far one node's computation tree reaches.
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct TreeReach {
+    /// The root.
     pub node: usize,
     /// The node's friends (its neighbours in A).
     pub neighbours: Vec<usize>,
@@ -76,6 +77,7 @@ pub struct TreeReach {
     pub leaves: usize,
     /// Distinct nodes anywhere in the tree, the root included.
     pub distinct: usize,
+    /// Nodes in the graph.
     pub of: usize,
 }
 

@@ -57,11 +57,17 @@ fn train_autoencoder(
 /// as many non-edges.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct LinkPrediction {
+    /// The graph's name.
     pub graph: String,
+    /// Edges held out per run.
     pub held_out_edges: usize,
+    /// AUC of the trained graph autoencoder.
     pub trained_gae: Spread,
+    /// AUC of the same network untrained.
     pub untrained_gae: Spread,
+    /// AUC of the common-neighbour count.
     pub common_neighbours: Spread,
+    /// AUC of the Adamic-Adar index.
     pub adamic_adar: Spread,
 }
 
@@ -79,6 +85,8 @@ fn heuristic_scores(graph: &Graph, pairs: &[(usize, usize)]) -> (Vec<f32>, Vec<f
     (cn, aa)
 }
 
+/// Hold out 10% of the edges, train, and score the held-out edges against as many non-edges, over
+/// `seeds` runs.
 pub fn link_prediction(
     graph: &Graph,
     name: &str,

@@ -2,6 +2,8 @@
 //! the pages `zoo` writes from every chapter's results (the claims page and the
 //! chapter map the introduction includes).
 
+#![warn(missing_docs)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
