@@ -160,6 +160,37 @@ impl Gcn {
         all
     }
 
+    /// The parameters as PyTorch Geometric's `state_dict` of the same stack
+    /// (`torch_geometric.nn.models.GCN`, whose `convs` are `GCNConv` layers): layer k of
+    /// [`Gcn::layers`] is `convs.{k}`, with `convs.{k}.lin.weight` in PyTorch's (out, in)
+    /// layout (the transpose of ours) and `convs.{k}.bias`. A shared hidden weight is
+    /// one entry, `convs.1`. torch: `model.state_dict()`
+    pub fn state_dict(&self) -> Vec<(String, Tensor)> {
+        let mut state = Vec::new();
+        for (k, layer) in self.layers().into_iter().enumerate() {
+            state.push((format!("convs.{k}.lin.weight"), layer.weight.tensor().t().detach()));
+            state.push((format!("convs.{k}.bias"), layer.bias.tensor().detach()));
+        }
+        state
+    }
+
+    /// Set every parameter from a `state_dict` as [`Gcn::state_dict`] writes it; every
+    /// entry must be present with its exact shape, and nothing else.
+    /// torch: `load_state_dict(strict=True)`
+    pub fn load_state_dict(&mut self, state: &[(String, Tensor)]) -> Result<(), String> {
+        crate::module::check_state(&self.to_string(), &self.state_dict(), state)?;
+        let mut layers: Vec<&mut GcnLayer> = vec![&mut self.input];
+        layers.extend(&mut self.hidden);
+        layers.extend(&mut self.output);
+        for (k, layer) in layers.into_iter().enumerate() {
+            let weight = crate::module::entry(state, &format!("convs.{k}.lin.weight")).t(); // (in, out)
+            let bias = crate::module::entry(state, &format!("convs.{k}.bias"));
+            layer.weight.update(|w| w.copy_from_slice(weight.data()));
+            layer.bias.update(|b| b.copy_from_slice(bias.data()));
+        }
+        Ok(())
+    }
+
     /// Every trainable parameter, in a fixed order.
     pub fn parameters(&self) -> Vec<&Parameter> {
         self.layers().into_iter().flat_map(|l| [&l.weight, &l.bias]).collect()

@@ -100,24 +100,8 @@ impl Mlp {
     /// PyTorch layout). Every entry must be present with its exact shape, and nothing
     /// else: the error names the first entry that differs. torch: `load_state_dict(strict=True)`
     pub fn load_state_dict(&mut self, state: &[(String, Tensor)]) -> Result<(), String> {
-        let expected = self.state_dict();
-        for (name, want) in &expected {
-            let Some((_, got)) = state.iter().find(|(n, _)| n == name) else {
-                return Err(format!("state_dict has no entry {name:?}"));
-            };
-            if got.shape() != want.shape() {
-                return Err(format!(
-                    "entry {name:?} has shape {:?}, the model needs {:?}",
-                    got.shape(),
-                    want.shape()
-                ));
-            }
-        }
-        if let Some((extra, _)) = state.iter().find(|(n, _)| !expected.iter().any(|(e, _)| e == n)) {
-            return Err(format!("state_dict has an entry {extra:?} this {self} does not have"));
-        }
-        let get =
-            |name: String| state.iter().find(|(n, _)| *n == name).map(|(_, t)| t).expect("checked above");
+        crate::module::check_state(&self.to_string(), &self.state_dict(), state)?;
+        let get = |name: String| crate::module::entry(state, &name);
         for (i, layer) in self.layers.iter_mut().enumerate() {
             let weight = get(format!("{}.weight", 2 * i)).t(); // back to (in, out)
             let bias = get(format!("{}.bias", 2 * i));

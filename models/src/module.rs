@@ -19,3 +19,34 @@ pub trait Module {
         self.parameters().iter().map(|p| p.numel()).sum()
     }
 }
+
+/// Check a `state_dict` against the one a model would write (`expected`): every
+/// entry present with its exact shape, and nothing else. The error names the first
+/// entry that differs. torch: `load_state_dict(strict=True)`
+pub(crate) fn check_state(
+    model: &str,
+    expected: &[(String, Tensor)],
+    state: &[(String, Tensor)],
+) -> Result<(), String> {
+    for (name, want) in expected {
+        let Some((_, got)) = state.iter().find(|(n, _)| n == name) else {
+            return Err(format!("state_dict has no entry {name:?}"));
+        };
+        if got.shape() != want.shape() {
+            return Err(format!(
+                "entry {name:?} has shape {:?}, the model needs {:?}",
+                got.shape(),
+                want.shape()
+            ));
+        }
+    }
+    if let Some((extra, _)) = state.iter().find(|(n, _)| !expected.iter().any(|(e, _)| e == n)) {
+        return Err(format!("state_dict has an entry {extra:?} this {model} does not have"));
+    }
+    Ok(())
+}
+
+/// The entry `name` of a checked `state_dict`.
+pub(crate) fn entry<'a>(state: &'a [(String, Tensor)], name: &str) -> &'a Tensor {
+    state.iter().find(|(n, _)| n == name).map(|(_, t)| t).expect("checked by check_state")
+}

@@ -97,3 +97,27 @@ fn an_mlp_state_dict_has_pytorch_names_and_layouts_and_loads_back() {
     extra.push(("4.weight".into(), autograd::Tensor::zeros(&[1])));
     assert!(other.load_state_dict(&extra).unwrap_err().contains("\"4.weight\""));
 }
+
+#[test]
+fn a_gcn_state_dict_has_pytorch_geometric_names_and_loads_back() {
+    use models::{Activation, Gcn, Residual};
+    let adj = autograd::Csr::from_triplets(3, 3, &[(0, 1, 0.5), (1, 0, 0.5), (2, 2, 1.0)]).unwrap();
+    let x = autograd::Tensor::from_vec((0..12).map(|v| v as f32 * 0.1).collect(), &[3, 4]);
+    for shared in [false, true] {
+        let make = |seed| {
+            let mut rng = autograd::seeded_rng(seed);
+            Gcn::new((4, 5, 2), 4, shared, Residual::Scaled(0.3), Activation::Relu, &mut rng)
+        };
+        let gcn = make(1);
+        let state = gcn.state_dict();
+        let layers = if shared { 3 } else { 4 };
+        assert_eq!(state.len(), 2 * layers);
+        assert_eq!((state[0].0.as_str(), state[0].1.shape()), ("convs.0.lin.weight", &[5, 4][..]));
+        assert_eq!((state[1].0.as_str(), state[1].1.shape()), ("convs.0.bias", &[5][..]));
+        let mut other = make(2);
+        assert_ne!(other.forward(&adj, &x).to_vec(), gcn.forward(&adj, &x).to_vec());
+        other.load_state_dict(&state).unwrap();
+        assert_eq!(other.forward(&adj, &x).to_vec(), gcn.forward(&adj, &x).to_vec());
+        assert!(other.load_state_dict(&state[2..]).unwrap_err().contains("no entry \"convs.0.lin.weight\""));
+    }
+}

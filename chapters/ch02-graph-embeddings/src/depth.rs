@@ -8,6 +8,7 @@ use models::{Activation, Gcn, Residual};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
+use crate::checkpoint::{GraphSpec, SavedModel, Spec, saved};
 use crate::common::node_accuracy;
 use crate::supervised::{mlp_on_features, planted, twenty_per_class};
 
@@ -180,7 +181,9 @@ fn train_and_measure(
 
 /// Train plain and residual stacks of every depth on the planted graphs, with per-layer diagnostics
 /// of the deepest and the shared-weight ablation.
-pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
+/// Also returns the deepest plain and residual stacks (trained on the first graph), for
+/// `--save`.
+pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<(DepthStudy, Vec<SavedModel>)> {
     let deepest = *cfg.depths.iter().max().unwrap_or(&2);
     let alpha = cfg.residual_alpha;
     let mut mlp = Vec::new();
@@ -219,8 +222,25 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
             Gcn::new((x.shape()[1], 32, 4), job.depth, job.shared, job.residual, Activation::Relu, &mut rng);
         let diagnostics = train_and_measure(&mut gcn, &adj, &x, labels, train, cfg.epochs, job.diagnose)?;
         let accuracy = node_accuracy(&gcn, &adj, &x, labels, test);
+        let saved = if job.diagnose {
+            let name = if job.residual == Residual::None { "depth_plain" } else { "depth_residual" };
+            let graph = GraphSpec::Planted {
+                nodes: cfg.planted_nodes,
+                signal: cfg.planted_signal,
+                seed: cfg.seed * 1000 + 400 + job.graph as u64,
+            };
+            let residual_alpha = match job.residual {
+                Residual::Scaled(a) => Some(a),
+                Residual::None => None,
+            };
+            let spec =
+                Spec { dims: (x.shape()[1], 32, 4), depth: job.depth, shared: false, residual_alpha, graph };
+            Some(saved(name, &gcn, spec, &cfg.data)?)
+        } else {
+            None
+        };
         bar.inc(1);
-        Ok((accuracy, gcn.num_parameters(), diagnostics))
+        Ok((accuracy, gcn.num_parameters(), diagnostics, saved))
     })?;
     bar.finish_and_clear();
     // Mean accuracy over the graphs of each (depth, shared, residual), and its parameter count.
@@ -261,11 +281,17 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
             });
         }
     }
-    let mut diagnosed = jobs.iter().zip(results).filter_map(|(j, r)| r.2.map(|d| (j.residual, d)));
-    let (_, plain_layers) = diagnosed.next().unwrap_or((Residual::None, vec![]));
-    let (_, residual_layers) = diagnosed.next().unwrap_or((Residual::None, vec![]));
+    let mut checkpoints = Vec::new();
+    let mut diagnosed = Vec::new();
+    for r in results {
+        diagnosed.extend(r.2);
+        checkpoints.extend(r.3);
+    }
+    let mut diagnosed = diagnosed.into_iter();
+    let plain_layers = diagnosed.next().unwrap_or_default();
+    let residual_layers = diagnosed.next().unwrap_or_default();
     let g = &graphs[0].graph;
-    Ok(DepthStudy {
+    let study = DepthStudy {
         nodes: g.n,
         edges: g.edges.len(),
         residual_alpha: alpha,
@@ -275,7 +301,8 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<DepthStudy> {
         plain_layers,
         residual_layers,
         sharing,
-    })
+    };
+    Ok((study, checkpoints))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+mod checkpoint;
 mod claims;
 mod common;
 mod depth;
@@ -141,6 +142,8 @@ pub struct Figures {
     pub lesmis_names: Vec<String>,
     /// The two computation trees, drawn.
     pub trees_svg: String,
+    /// The models `--save` writes, packaged with how to rebuild and check them.
+    pub checkpoints: Vec<checkpoint::SavedModel>,
 }
 
 /// The two karate members whose computation trees the page draws.
@@ -151,19 +154,22 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
     use anyhow::Context;
     let karate = models::graph::load_karate(&cfg.data).context("loading the karate club")?;
     let lesmis = models::graph::load_lesmis(&cfg.data).context("loading Les Miserables")?;
-    let karate_supervised = supervised::karate_supervised(&karate, cfg)?;
+    let (karate_supervised, karate_gcn) = supervised::karate_supervised(&karate, cfg)?;
     let untrained = supervised::untrained_separation(&karate, cfg)?;
     let links = vec![
         unsupervised::link_prediction(&lesmis, "Les Misérables", cfg.link_seeds, cfg)?,
         unsupervised::link_prediction(&karate, "karate club", cfg.link_seeds, cfg)?,
     ];
-    let figures = Figures {
-        karate_embedding: unsupervised::embedding_2d(&karate, cfg)?,
+    let (karate_embedding, _) = unsupervised::embedding_2d(&karate, cfg)?;
+    let (lesmis_embedding, lesmis_gae) = unsupervised::embedding_2d(&lesmis, cfg)?;
+    let mut figures = Figures {
+        karate_embedding,
         karate_labels: karate.labels.clone().unwrap_or_default(),
-        lesmis_embedding: unsupervised::embedding_2d(&lesmis, cfg)?,
+        lesmis_embedding,
         lesmis_degrees: lesmis.degrees(),
         lesmis_names: lesmis.names.clone(),
         trees_svg: trees::two_computation_trees(&karate, TREE_NODES),
+        checkpoints: vec![],
     };
     let embeddings = EmbeddingReadings {
         karate_separability: supervised::linear_separability(
@@ -184,7 +190,25 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
         },
     };
     let trees = vec![tree_reach(&karate, TREE_NODES.0, 2), tree_reach(&karate, TREE_NODES.1, 2)];
-    let depth = depth::depth_study(cfg, progress)?;
+    let (depth, deepest) = depth::depth_study(cfg, progress)?;
+    use checkpoint::{GraphSpec, Spec, saved};
+    let plain = |depth: usize, graph: GraphSpec, dims, residual_alpha| Spec {
+        dims,
+        depth,
+        shared: false,
+        residual_alpha,
+        graph,
+    };
+    figures.checkpoints = vec![
+        saved(
+            "karate_gcn",
+            &karate_gcn,
+            plain(cfg.karate_depth, GraphSpec::Karate, (karate.n, 16, 2), None),
+            &cfg.data,
+        )?,
+        saved("lesmis_gae", &lesmis_gae, plain(2, GraphSpec::Lesmis, (lesmis.n, 32, 16), None), &cfg.data)?,
+    ];
+    figures.checkpoints.extend(deepest);
     let mut report = Report {
         karate: karate_supervised,
         untrained,

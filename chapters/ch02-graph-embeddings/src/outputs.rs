@@ -17,10 +17,9 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    anyhow::ensure!(
-        options.save.is_none() && options.load.is_none(),
-        "ch02-graph-embeddings does not save or load checkpoints yet: run it without --save and --load"
-    );
+    if let Some(dir) = &options.load {
+        return crate::checkpoint::load_all(dir, &options.data);
+    }
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     cfg.data = options.data.clone();
@@ -29,6 +28,10 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     }
     let report = run(&cfg, options.progress)?;
     write_outputs(&report, &Output::new(&options.out))?;
+    if let Some(dir) = &options.save {
+        crate::checkpoint::save_all(dir, &report.figures.checkpoints)?;
+        println!("saved {} models to {}", report.figures.checkpoints.len(), dir.display());
+    }
     let lesmis = &report.links[0];
     let headline = format!(
         "karate from the leaders' labels {:.3}; Les Misérables link AUC {:.3}; 2 layers {:.3}, {} layers plain {:.3} / residual {:.3}",

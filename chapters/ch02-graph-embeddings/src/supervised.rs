@@ -22,38 +22,42 @@ pub struct KarateSupervised {
 }
 
 /// Train a 2-layer GCN on the karate club from two labelled members, over many seeds.
-pub fn karate_supervised(karate: &Graph, cfg: &Config) -> anyhow::Result<KarateSupervised> {
+pub fn karate_supervised(karate: &Graph, cfg: &Config) -> anyhow::Result<(KarateSupervised, Gcn)> {
     let labels = karate.labels.as_ref().expect("karate has factions");
     let adj = karate.normalized_adjacency();
     let x = identity_features(karate.n);
     let mut model_name = String::new();
-    let mut run = |train: &[usize], seed: u64| -> anyhow::Result<f64> {
+    let mut run = |train: &[usize], seed: u64| -> anyhow::Result<(f64, Gcn)> {
         let mut rng = seeded_rng(seed);
         let mut gcn =
             Gcn::new((karate.n, 16, 2), cfg.karate_depth, false, Residual::None, Activation::Relu, &mut rng);
         model_name = gcn.to_string();
         train_classifier(&mut gcn, &adj, &x, labels, train, cfg.epochs, 0.01)?;
         let rest: Vec<usize> = (0..karate.n).filter(|i| !train.contains(i)).collect();
-        Ok(node_accuracy(&gcn, &adj, &x, labels, &rest))
+        Ok((node_accuracy(&gcn, &adj, &x, labels, &rest), gcn))
     };
     let mut leaders = Vec::new();
     let mut one = Vec::new();
+    let mut first = None;
     for s in 0..cfg.seeds {
         let seed = cfg.seed * 1000 + s as u64;
-        leaders.push(run(&[0, 33], seed)?);
+        let (accuracy, gcn) = run(&[0, 33], seed)?;
+        leaders.push(accuracy);
+        first.get_or_insert(gcn);
         let mut rng = seeded_rng(seed + 500);
         let pick = |faction: usize, rng: &mut autograd::Rng| {
             let members: Vec<usize> = (0..karate.n).filter(|&i| labels[i] == faction).collect();
             members[rng.random_range(0..members.len())]
         };
         let train = [pick(0, &mut rng), pick(1, &mut rng)];
-        one.push(run(&train, seed)?);
+        one.push(run(&train, seed)?.0);
     }
-    Ok(KarateSupervised {
+    let supervised = KarateSupervised {
         model: model_name,
         leaders: Spread::of(&leaders),
         one_per_faction: Spread::of(&one),
-    })
+    };
+    Ok((supervised, first.expect("at least one seed")))
 }
 
 /// Kipf's observation: before any training, a GCN with random weights already places

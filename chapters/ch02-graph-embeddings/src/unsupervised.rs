@@ -13,7 +13,7 @@ use crate::common::{Spread, auc, identity_features};
 // ANCHOR: edge_scores
 /// The decoder: an edge (u, v) scores z_u . z_v, the inner product of the endpoints'
 /// embeddings; sigmoid(score) is the predicted probability that the edge exists.
-fn edge_scores(z: &Tensor, pairs: &[(usize, usize)]) -> Tensor {
+pub(crate) fn edge_scores(z: &Tensor, pairs: &[(usize, usize)]) -> Tensor {
     let (us, vs): (Vec<usize>, Vec<usize>) = pairs.iter().copied().unzip();
     z.index_select(0, &us).mul(&z.index_select(0, &vs)).sum(1, false)
 }
@@ -129,14 +129,14 @@ pub fn link_prediction(
 
 /// A graph autoencoder trained on the whole graph, its 16-D embedding projected onto
 /// its two principal components, for the scatter plots.
-pub fn embedding_2d(graph: &Graph, cfg: &Config) -> anyhow::Result<Vec<(f64, f64)>> {
+pub fn embedding_2d(graph: &Graph, cfg: &Config) -> anyhow::Result<(Vec<(f64, f64)>, Gcn)> {
     let mut rng = seeded_rng(cfg.seed * 1000 + 300);
     let adj = graph.normalized_adjacency();
     let x = identity_features(graph.n);
     let mut gcn = encoder(graph.n, 16, &mut rng);
     train_autoencoder(&mut gcn, graph, &adj, &x, cfg.epochs, &mut rng)?;
     let z = no_grad(|| gcn.forward(&adj, &x));
-    Ok(principal_components(&z))
+    Ok((principal_components(&z), gcn))
 }
 
 /// Project the rows of z onto its top two principal directions (power iteration on

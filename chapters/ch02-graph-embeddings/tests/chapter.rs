@@ -33,3 +33,29 @@ fn outputs_are_written() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn checkpoints_reload_to_the_same_numbers_and_a_damaged_one_is_an_error() {
+    let dir = std::env::temp_dir().join(format!("ch02-ckpt-{}", std::process::id()));
+    let options = |save: Option<std::path::PathBuf>, load: Option<std::path::PathBuf>| kit::Options {
+        quick: true,
+        seed: 0,
+        out: dir.join("out"),
+        epochs: None,
+        data: models::data::data_dir(),
+        progress: false,
+        save,
+        load,
+    };
+    let chapter = ch02_graph_embeddings::chapter();
+    (chapter.run)(&options(Some(dir.clone()), None)).unwrap();
+    let loaded = (chapter.run)(&options(None, Some(dir.clone()))).unwrap();
+    assert_eq!(loaded.claims.len(), 4);
+    assert!(loaded.claims.iter().all(|c| c.holds), "{:?}", loaded.claims);
+    let path = dir.join("lesmis_gae.safetensors");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() - 7]).unwrap();
+    let err = format!("{:#}", (chapter.run)(&options(None, Some(dir.clone()))).map(|_| ()).unwrap_err());
+    assert!(err.contains("lesmis_gae.safetensors") && err.contains("not a valid safetensors"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
