@@ -112,3 +112,59 @@ fn stratified_split_keeps_class_shares() {
     assert_eq!((train.len(), test.len()), (75, 25));
     assert_eq!(test.iter().filter(|&&i| labels[i] == 1).count(), 5, "a quarter of the 20 ones");
 }
+
+/// A version-1 .npy file by hand: magic, header dict padded to 64 bytes, raw data.
+fn npy(descr: &str, shape: &[usize], data: &[u8]) -> Vec<u8> {
+    let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+    let shape = if shape.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(", ")) };
+    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend((header.len() as u16).to_le_bytes());
+    out.extend(header.as_bytes());
+    out.extend(data);
+    out
+}
+
+#[test]
+fn digits_from_npy_match_the_csv_and_bad_arrays_are_errors() {
+    use models::data::load_digits_from;
+    let csv = load_digits(&data_dir().join("digits.csv")).unwrap();
+    let dir = std::env::temp_dir().join(format!("npy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let n = csv.len();
+    // uint8 pixels 0..16 and int64 labels, as np.save writes them.
+    let pixels: Vec<u8> = csv.images.iter().map(|&v| (v * 16.0).round() as u8).collect();
+    let labels: Vec<u8> = csv.labels.iter().flat_map(|&l| (l as i64).to_le_bytes()).collect();
+    std::fs::write(dir.join("digits.npy"), npy("|u1", &[n, 64], &pixels)).unwrap();
+    std::fs::write(dir.join("labels.npy"), npy("<i8", &[n], &labels)).unwrap();
+    let from_npy = load_digits_from(&dir).unwrap();
+    assert_eq!((from_npy.images.clone(), from_npy.labels.clone()), (csv.images.clone(), csv.labels.clone()));
+    // float32 pixels already in [0, 1] load the same.
+    let floats: Vec<u8> = csv.images.iter().flat_map(|v| v.to_le_bytes()).collect();
+    std::fs::write(dir.join("digits.npy"), npy("<f4", &[n, 64], &floats)).unwrap();
+    assert_eq!(load_digits_from(&dir).unwrap().images, csv.images);
+    // Wrong shape, out-of-range pixel, float labels, truncated data, not a .npy at all.
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("digits.npy", npy("|u1", &[n, 63], &pixels[..n * 63]), "expected (n, 64)"),
+        ("digits.npy", npy("|u1", &[1, 64], &[17; 64]), "pixel (0, 0) = 17 is outside 0..=16"),
+        ("digits.npy", npy("|u1", &[n, 64], &pixels[..100]), "damaged or truncated"),
+        ("digits.npy", b"P5 not numpy".to_vec(), "not a valid .npy file"),
+        ("digits.npy", npy("<c8", &[n, 64], &pixels), "dtype"),
+    ];
+    for (file, bytes, needle) in cases {
+        std::fs::write(dir.join("digits.npy"), npy("|u1", &[n, 64], &pixels)).unwrap();
+        std::fs::write(dir.join(file), bytes).unwrap();
+        let err = load_digits_from(&dir).map(|_| ()).unwrap_err().to_string();
+        assert!(err.contains(file) && err.contains(needle), "{needle}: {err}");
+    }
+    std::fs::write(dir.join("digits.npy"), npy("|u1", &[n, 64], &pixels)).unwrap();
+    let float_labels: Vec<u8> = csv.labels.iter().flat_map(|&l| (l as f64).to_le_bytes()).collect();
+    std::fs::write(dir.join("labels.npy"), npy("<f8", &[n], &float_labels)).unwrap();
+    let err = load_digits_from(&dir).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains("labels.npy") && err.contains("integers"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -3,12 +3,13 @@
 //! inconsistent (rows lost, ids out of order, a field cut short), it must say so with
 //! an error rather than load something else.
 //!
-//! Per mutation kind and file, `CASES` random mutations: 4 kinds x 6 files x 48.
+//! Per mutation kind and file, `CASES` random mutations: 4 kinds x 6 files x 48, and 48
+//! cut or bit-flipped versions of the .npy pair `load_digits_from` also reads.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use models::data::{data_dir, load_digits, load_split};
+use models::data::{data_dir, load_digits, load_digits_from, load_split};
 use models::graph::{load_karate, load_lesmis};
 use proptest::prelude::*;
 
@@ -137,6 +138,51 @@ proptest! {
             prop_assert!(r.is_err(), "{}: {} with rows {} and {} swapped loaded", dataset, file, i, j);
         } else {
             prop_assert_eq!(r, load(dataset, &data_dir()));
+        }
+    }
+}
+
+/// The digits as the .npy pair `load_digits_from` reads: uint8 pixels, int64 labels.
+fn digits_npy() -> (Vec<u8>, Vec<u8>) {
+    let d = load_digits(&data_dir().join("digits.csv")).unwrap();
+    let header = |descr: &str, shape: String| {
+        let mut h = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+        while (10 + h.len() + 1) % 64 != 0 {
+            h.push(' ');
+        }
+        h.push('\n');
+        let mut out = b"\x93NUMPY\x01\x00".to_vec();
+        out.extend((h.len() as u16).to_le_bytes());
+        out.extend(h.as_bytes());
+        out
+    };
+    let mut pixels = header("|u1", format!("({}, 64)", d.len()));
+    pixels.extend(d.images.iter().map(|&v| (v * 16.0).round() as u8));
+    let mut labels = header("<i8", format!("({},)", d.len()));
+    labels.extend(d.labels.iter().flat_map(|&l| (l as i64).to_le_bytes()));
+    (pixels, labels)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
+
+    /// The .npy pair, cut or bit-flipped anywhere: an error or a consistent load, never
+    /// a panic; a cut file is always an error.
+    #[test]
+    fn damaged_npy_files(which in 0usize..2, at in 0.0f64..1.0, bit in 0u8..8, cut in proptest::bool::ANY) {
+        let (pixels, labels) = digits_npy();
+        let mut files = [pixels, labels];
+        let i = ((files[which].len() - 1) as f64 * at) as usize;
+        if cut { files[which].truncate(i) } else { files[which][i] ^= 1 << bit }
+        let dir = std::env::temp_dir().join(format!("fuzz-npy-{}-{:?}", std::process::id(), std::thread::current().id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("digits.npy"), &files[0]).unwrap();
+        std::fs::write(dir.join("labels.npy"), &files[1]).unwrap();
+        let r = catch_unwind(AssertUnwindSafe(|| load_digits_from(&dir).map(|d| d.len())));
+        std::fs::remove_dir_all(&dir).ok();
+        let r = r.unwrap_or_else(|_| panic!("loading .npy damaged at byte {i} (cut {cut}) panicked"));
+        if cut {
+            prop_assert!(r.is_err(), "a .npy cut at byte {} loaded", i);
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use autograd::{Adam, Parameter, Sgd, Tensor, no_grad, seeded_rng};
-use models::data::{Digits, gather_rows, load_digits, load_split, shuffled_batches};
+use models::data::{Digits, gather_rows, load_digits_from, load_split, shuffled_batches};
 use models::metrics::{accuracy, argmax_rows, confusion_matrix, macro_f1};
 use models::{Activation, Mlp, Module};
 use serde::{Deserialize, Serialize};
@@ -119,7 +119,7 @@ fn train_step(
 
 /// Train the MLP; returns it with its report.
 pub fn train_mlp(cfg: &Config, progress: bool) -> anyhow::Result<(Mlp, MlpReport)> {
-    let digits = load_digits(&cfg.data.join("digits.csv")).context("loading the digits")?;
+    let digits = load_digits_from(&cfg.data).context("loading the digits")?;
     let split = load_split(&cfg.data.join("pairs.csv"), &digits).context("loading the train/test split")?;
     let mut rng = seeded_rng(cfg.seed);
     let mut widths = vec![Digits::PIXELS];
@@ -185,7 +185,7 @@ pub fn train_mlp(cfg: &Config, progress: bool) -> anyhow::Result<(Mlp, MlpReport
 
 /// Test accuracy of `model` on the shared split of the digits in `data`.
 pub fn test_accuracy(model: &Mlp, data: &std::path::Path) -> anyhow::Result<f64> {
-    let digits = load_digits(&data.join("digits.csv")).context("loading the digits")?;
+    let digits = load_digits_from(data).context("loading the digits")?;
     let split = load_split(&data.join("pairs.csv"), &digits).context("loading the train/test split")?;
     let labels: Vec<usize> = split.test.iter().map(|&i| digits.labels[i]).collect();
     Ok(accuracy(&predict(model, &digits, &split.test), &labels))

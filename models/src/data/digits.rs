@@ -73,6 +73,46 @@ pub fn load_digits(path: &Path) -> Result<Digits, DataError> {
     Ok(Digits { images, labels })
 }
 
+/// The digits in `dir`: `digits.npy` and `labels.npy` when both are there, else
+/// `digits.csv`. The numpy pair is for readers bringing their own images: `digits.npy`
+/// of shape (n, 64), integers 0..=16 or floats in [0, 1] (already scaled), and
+/// `labels.npy` of shape (n,), integers 0..=9.
+pub fn load_digits_from(dir: &Path) -> Result<Digits, DataError> {
+    let (pixels_path, labels_path) = (dir.join("digits.npy"), dir.join("labels.npy"));
+    if !(pixels_path.exists() && labels_path.exists()) {
+        return load_digits(&dir.join("digits.csv"));
+    }
+    let pixels = super::npy::read_npy(&pixels_path)?;
+    let labels = super::npy::read_npy(&labels_path)?;
+    let bad = |path: &Path, message: String| DataError { file: path.to_path_buf(), line: None, message };
+    let n = match pixels.shape[..] {
+        [n, Digits::PIXELS] => n,
+        _ => return Err(bad(&pixels_path, format!("has shape {:?}; expected (n, 64)", pixels.shape))),
+    };
+    let (top, scale) = if pixels.float { (1.0, 1.0) } else { (16.0, 16.0) };
+    if let Some(at) = pixels.values.iter().position(|v| !(0.0..=top).contains(v)) {
+        let (row, col) = (at / Digits::PIXELS, at % Digits::PIXELS);
+        let range = if pixels.float { "[0, 1]" } else { "0..=16" };
+        return Err(bad(
+            &pixels_path,
+            format!("pixel ({row}, {col}) = {} is outside {range}", pixels.values[at]),
+        ));
+    }
+    if labels.shape != [n] || labels.float {
+        return Err(bad(
+            &labels_path,
+            format!("must hold {n} integers, shape ({n},); it has shape {:?}", labels.shape),
+        ));
+    }
+    if let Some(at) = labels.values.iter().position(|&l| !(0.0..=9.0).contains(&l)) {
+        return Err(bad(&labels_path, format!("label {at} = {} is outside 0..=9", labels.values[at])));
+    }
+    Ok(Digits {
+        images: pixels.values.iter().map(|&v| (v / scale) as f32).collect(),
+        labels: labels.values.iter().map(|&l| l as usize).collect(),
+    })
+}
+
 /// The fixed split of `pairs.csv`: row indices (= image ids) of the train and test sets.
 #[derive(Debug)]
 pub struct Split {

@@ -4,13 +4,15 @@
 mod batch;
 mod csv;
 mod digits;
+mod npy;
 
 use std::path::PathBuf;
 
 pub use batch::{gather_rows, shuffled_batches, stratified_split};
 pub(crate) use csv::Csv;
 pub use csv::DataError;
-pub use digits::{Digits, Split, load_digits, load_split};
+pub use digits::{Digits, Split, load_digits, load_digits_from, load_split};
+pub use npy::{NpyArray, read_npy};
 
 /// The repository's `data/` folder (where `cargo run` and `cargo test` find the
 /// shipped datasets wherever they are started from).
