@@ -18,7 +18,8 @@ pub fn kaiming_normal(shape: &[usize], fan_in: usize, rng: &mut impl Rng) -> Ten
     Tensor::randn(shape, 0.0, (2.0 / fan_in as f32).sqrt(), rng)
 }
 
-/// Kaiming/He uniform: U(-a, a) with a = sqrt(6 / fan_in).
+/// Kaiming/He uniform: U(-a, a) with a = sqrt(6 / fan_in), for ReLU layers.
+/// torch: `nn.init.kaiming_uniform_(nonlinearity="relu")`
 pub fn kaiming_uniform(shape: &[usize], fan_in: usize, rng: &mut impl Rng) -> Tensor {
     let a = (6.0 / fan_in as f32).sqrt();
     Tensor::uniform(shape, -a, a, rng)

@@ -137,7 +137,7 @@ impl Csr {
         Csr(Rc::new(CsrData { rows, cols, indptr, indices, values, transpose: OnceCell::new() }))
     }
 
-    /// The n x n identity.
+    /// The n x n identity. scipy: `scipy.sparse.identity(n, format="csr")`
     pub fn identity(n: usize) -> Csr {
         Csr::from_parts(n, n, (0..=n).collect(), (0..n as u32).collect(), vec![1.0; n])
     }
@@ -152,7 +152,7 @@ impl Csr {
         self.0.cols
     }
 
-    /// Number of stored nonzeros.
+    /// Number of stored nonzeros. scipy: `a.nnz`; torch: `a._nnz()`
     pub fn nnz(&self) -> usize {
         self.0.values.len()
     }
@@ -163,7 +163,7 @@ impl Csr {
         self.0.indices[span.clone()].iter().map(|&c| c as usize).zip(self.0.values[span].iter().copied())
     }
 
-    /// Row-major dense copy, for tests and small figures.
+    /// Row-major dense copy, for tests and small figures. torch: `a.to_dense()`
     pub fn to_dense(&self) -> Vec<f32> {
         let mut dense = vec![0.0; self.rows() * self.cols()];
         for r in 0..self.rows() {
@@ -178,7 +178,7 @@ impl Csr {
         &self.0
     }
 
-    /// The transpose, built once and cached.
+    /// The transpose, built once and cached. scipy: `a.T.tocsr()`
     pub fn transpose(&self) -> &Csr {
         self.0.transpose.get_or_init(|| {
             let mut triplets = Vec::with_capacity(self.nnz());

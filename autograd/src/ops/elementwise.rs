@@ -66,6 +66,7 @@ impl Tensor {
     }
 
     /// y = scale * a + shift, for constants: the scalar arithmetic of every formula.
+    /// torch: `a * scale + shift`
     pub fn affine(&self, scale: f32, shift: f32) -> Tensor {
         let op = Op::Affine { input: self.clone(), scale };
         unary(self, |x| scale * x + shift, op)
@@ -108,28 +109,29 @@ impl Tensor {
 
     // ------------------------------------------------------------------- composed
 
-    /// y = a - b. Composed: `a + (-b)`, no rule of its own.
+    /// y = a - b. Composed: `a + (-b)`, no rule of its own. torch: `a - b`
     #[track_caller]
     pub fn sub(&self, other: &Tensor) -> Tensor {
         self.add(&other.neg())
     }
 
-    /// y = a^2. Composed: `a * a`, no rule of its own.
+    /// y = a^2. Composed: `a * a`, no rule of its own. torch: `a.square()`
     pub fn square(&self) -> Tensor {
         self.mul(self)
     }
 
-    /// y = c * a. Composed: `affine(c, 0)`.
+    /// y = c * a. Composed: `affine(c, 0)`. torch: `a * c`
     pub fn scale(&self, c: f32) -> Tensor {
         self.affine(c, 0.0)
     }
 
-    /// y = a + c. Composed: `affine(1, c)`.
+    /// y = a + c. Composed: `affine(1, c)`. torch: `a + c`
     pub fn add_scalar(&self, c: f32) -> Tensor {
         self.affine(1.0, c)
     }
 
-    /// y = |a|. Composed: `relu(a) + relu(-a)` (gradient 0 at a = 0).
+    /// y = |a|. Composed: `relu(a) + relu(-a)` (gradient 0 at a = 0, as PyTorch's).
+    /// torch: `a.abs()`
     pub fn abs(&self) -> Tensor {
         self.relu().add(&self.neg().relu())
     }

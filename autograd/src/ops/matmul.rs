@@ -164,7 +164,7 @@ impl Tensor {
         Tensor::from_op(out, shape, Op::Matmul(self.clone(), rhs.clone()))
     }
 
-    /// The transpose of a matrix. Composed: `transpose(0, 1)`.
+    /// The transpose of a matrix. Composed: `transpose(0, 1)`. torch: `x.t()`
     #[track_caller]
     pub fn t(&self) -> Tensor {
         let _ = self.dims2();

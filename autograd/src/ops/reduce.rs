@@ -110,6 +110,7 @@ impl Tensor {
     }
 
     /// Mean over `axis`. Composed: `sum(axis) / len`, no rule of its own.
+    /// torch: `x.mean(axis, keepdim)`
     #[track_caller]
     pub fn mean(&self, axis: isize, keepdim: bool) -> Tensor {
         let len = self.shape()[resolve_axis("mean", axis, self.shape())];
