@@ -1,5 +1,8 @@
 //! Loaders: the shipped files load; bad files are reported with file, line and field.
 
+mod common;
+
+use common::npy;
 use models::data::{data_dir, load_digits, load_split, shuffled_batches, stratified_split};
 
 fn scratch(name: &str, contents: &str) -> std::path::PathBuf {
@@ -111,22 +114,6 @@ fn stratified_split_keeps_class_shares() {
     let (train, test) = stratified_split(&labels, 0.25, &mut autograd::seeded_rng(0));
     assert_eq!((train.len(), test.len()), (75, 25));
     assert_eq!(test.iter().filter(|&&i| labels[i] == 1).count(), 5, "a quarter of the 20 ones");
-}
-
-/// A version-1 .npy file by hand: magic, header dict padded to 64 bytes, raw data.
-fn npy(descr: &str, shape: &[usize], data: &[u8]) -> Vec<u8> {
-    let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
-    let shape = if shape.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(", ")) };
-    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((header.len() as u16).to_le_bytes());
-    out.extend(header.as_bytes());
-    out.extend(data);
-    out
 }
 
 #[test]

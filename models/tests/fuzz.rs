@@ -6,9 +6,12 @@
 //! Per mutation kind and file, `CASES` random mutations: 4 kinds x 6 files x 48, and 48
 //! cut or bit-flipped versions of the .npy pair `load_digits_from` also reads.
 
+mod common;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+use common::npy;
 use models::data::{data_dir, load_digits, load_digits_from, load_split};
 use models::graph::{load_karate, load_lesmis};
 use proptest::prelude::*;
@@ -145,22 +148,9 @@ proptest! {
 /// The digits as the .npy pair `load_digits_from` reads: uint8 pixels, int64 labels.
 fn digits_npy() -> (Vec<u8>, Vec<u8>) {
     let d = load_digits(&data_dir().join("digits.csv")).unwrap();
-    let header = |descr: &str, shape: String| {
-        let mut h = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-        while (10 + h.len() + 1) % 64 != 0 {
-            h.push(' ');
-        }
-        h.push('\n');
-        let mut out = b"\x93NUMPY\x01\x00".to_vec();
-        out.extend((h.len() as u16).to_le_bytes());
-        out.extend(h.as_bytes());
-        out
-    };
-    let mut pixels = header("|u1", format!("({}, 64)", d.len()));
-    pixels.extend(d.images.iter().map(|&v| (v * 16.0).round() as u8));
-    let mut labels = header("<i8", format!("({},)", d.len()));
-    labels.extend(d.labels.iter().flat_map(|&l| (l as i64).to_le_bytes()));
-    (pixels, labels)
+    let pixels: Vec<u8> = d.images.iter().map(|&v| (v * 16.0).round() as u8).collect();
+    let labels: Vec<u8> = d.labels.iter().flat_map(|&l| (l as i64).to_le_bytes()).collect();
+    (npy("|u1", &[d.len(), 64], &pixels), npy("<i8", &[d.len()], &labels))
 }
 
 proptest! {

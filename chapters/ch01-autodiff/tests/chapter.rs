@@ -90,14 +90,9 @@ fn outputs_are_written_where_the_book_expects_them() {
 fn a_checkpoint_loads_back_to_the_same_accuracy_and_a_damaged_one_is_an_error() {
     let dir = std::env::temp_dir().join(format!("ch01-ckpt-{}", std::process::id()));
     let options = |save: Option<std::path::PathBuf>, load: Option<std::path::PathBuf>| kit::Options {
-        quick: true,
-        seed: 0,
-        out: dir.join("out"),
-        epochs: None,
-        data: models::data::data_dir(),
-        progress: false,
         save,
         load,
+        ..kit::Options::quick(dir.join("out"))
     };
     let chapter = ch01_autodiff::chapter();
     (chapter.run)(&options(Some(dir.clone()), None)).unwrap();

@@ -38,14 +38,9 @@ fn outputs_are_written() {
 fn checkpoints_reload_to_the_same_numbers_and_a_damaged_one_is_an_error() {
     let dir = std::env::temp_dir().join(format!("ch02-ckpt-{}", std::process::id()));
     let options = |save: Option<std::path::PathBuf>, load: Option<std::path::PathBuf>| kit::Options {
-        quick: true,
-        seed: 0,
-        out: dir.join("out"),
-        epochs: None,
-        data: models::data::data_dir(),
-        progress: false,
         save,
         load,
+        ..kit::Options::quick(dir.join("out"))
     };
     let chapter = ch02_graph_embeddings::chapter();
     (chapter.run)(&options(Some(dir.clone()), None)).unwrap();

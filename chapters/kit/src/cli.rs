@@ -58,6 +58,23 @@ pub fn repo_root() -> PathBuf {
     root.canonicalize().unwrap_or(root)
 }
 
+impl Options {
+    /// A quick run on the shipped data writing into `out`, without progress bars: what
+    /// tests use (set `save` or `load` on the result to exercise checkpoints).
+    pub fn quick(out: PathBuf) -> Options {
+        Options {
+            quick: true,
+            seed: 0,
+            out,
+            epochs: None,
+            data: repo_root().join("data"),
+            progress: false,
+            save: None,
+            load: None,
+        }
+    }
+}
+
 impl Args {
     /// Parse the process's flags for `chapter`; a bad flag exits with clap's message.
     pub fn parse_options(chapter: &str) -> anyhow::Result<Options> {
