@@ -13,6 +13,7 @@ mod checkpoint;
 mod claims;
 mod common;
 mod depth;
+mod depth_claims;
 mod outputs;
 mod supervised;
 mod trees;

@@ -1,0 +1,156 @@
+//! Scatter plots: points coloured by class, a legend beside the plot, notable points
+//! named without crowding, and an optional frame on the bulk of the points.
+
+use anyhow::anyhow;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{AXIS, LEGEND_W, SMALL, TICKS, TITLE, colour, legend, padded, svg, tick};
+
+/// A scatter plot of points coloured by class.
+pub struct Scatter<'a> {
+    /// The title above the plot.
+    pub title: &'a str,
+    /// The x axis's label, with units.
+    pub x_label: &'a str,
+    /// The y axis's label, with units.
+    pub y_label: &'a str,
+    /// The points.
+    pub points: &'a [(f64, f64)],
+    /// Each point's class: an index into `class_names` (and the palette).
+    pub classes: &'a [usize],
+    /// The legend's text for each class.
+    pub class_names: &'a [String],
+    /// Candidate names, most important first: (index into `points`, text). A name is
+    /// drawn unless a more important named point lies within 8% of the frame of its
+    /// point, or its text would overlap a name already drawn.
+    pub labels: &'a [(usize, String)],
+    /// Frame the bulk of the points (the median plus or minus four median absolute
+    /// deviations along each axis) instead of all of them; points outside are drawn as
+    /// triangles on the frame's edge.
+    pub robust: bool,
+}
+
+/// A label's extent in pixels: (left, top, right, bottom).
+type PixelBox = (i32, i32, i32, i32);
+
+/// The bulk of `values`: the median plus or minus four median absolute deviations,
+/// never wider than the data (a cluster far from the rest falls outside it).
+fn robust_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
+    let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
+    if v.len() < 5 {
+        return padded(v.into_iter());
+    }
+    v.sort_by(f64::total_cmp);
+    let median = v[v.len() / 2];
+    let mut deviations: Vec<f64> = v.iter().map(|x| (x - median).abs()).collect();
+    deviations.sort_by(f64::total_cmp);
+    let mad = deviations[deviations.len() / 2];
+    if mad <= 0.0 {
+        return padded(v.into_iter());
+    }
+    let (lo, hi) = ((median - 4.0 * mad).max(v[0]), (median + 4.0 * mad).min(v[v.len() - 1]));
+    padded([lo, hi].into_iter())
+}
+
+/// Points coloured by class, the legend beside the plot, notable points named.
+/// Returns how many points fell outside the frame (drawn clamped to its edge).
+pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
+    let frame = |f: fn(&(f64, f64)) -> f64| {
+        if s.robust { robust_range(s.points.iter().map(f)) } else { padded(s.points.iter().map(f)) }
+    };
+    let (xs, ys) = (frame(|p| p.0), frame(|p| p.1));
+    let outside = |p: &(f64, f64)| !xs.contains(&p.0) || !ys.contains(&p.1);
+    let clamp = |p: &(f64, f64)| {
+        let (xm, ym) = ((xs.end - xs.start) * 0.01, (ys.end - ys.start) * 0.01);
+        (p.0.clamp(xs.start + xm, xs.end - xm), p.1.clamp(ys.start + ym, ys.end - ym))
+    };
+    let clipped = s.points.iter().filter(|p| outside(p)).count();
+    svg(path, (740, 520), |root| {
+        let (plot, side) = root.split_horizontally(740 - LEGEND_W);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(s.title, ("sans-serif", TITLE))
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(60)
+            .build_cartesian_2d(xs.clone(), ys.clone())
+            .map_err(|e| anyhow!("{e}"))?;
+        chart
+            .configure_mesh()
+            .x_desc(s.x_label)
+            .y_desc(s.y_label)
+            .axis_desc_style(("sans-serif", AXIS))
+            .label_style(("sans-serif", TICKS))
+            .x_label_formatter(&tick)
+            .y_label_formatter(&tick)
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(|e| anyhow!("{e}"))?;
+        for c in 0..s.class_names.len() {
+            let members = s.points.iter().zip(s.classes).filter(|&(_, &k)| k == c).map(|(p, _)| p);
+            let style = colour(c).mix(0.8).filled();
+            for p in members {
+                let at = clamp(p);
+                if outside(p) {
+                    let (x, y) = (at.0, at.1);
+                    let tri = TriangleMarker::new((x, y), 7, style);
+                    chart.draw_series(std::iter::once(tri)).map_err(|e| anyhow!("{e}"))?;
+                } else {
+                    chart
+                        .draw_series(std::iter::once(Circle::new(at, 5, style)))
+                        .map_err(|e| anyhow!("{e}"))?;
+                }
+            }
+        }
+        // Greedy label thinning: (frame-relative point, pixel box) of the names drawn so far.
+        let (w, h) = ((xs.end - xs.start), (ys.end - ys.start));
+        let mut drawn: Vec<((f64, f64), PixelBox)> = Vec::new();
+        for (i, text) in s.labels {
+            let Some(p) = s.points.get(*i) else { continue };
+            let at = clamp(p);
+            let rel = ((at.0 - xs.start) / w, (at.1 - ys.start) / h);
+            if drawn.iter().any(|(q, _)| (q.0 - rel.0).hypot(q.1 - rel.1) < 0.08) {
+                continue;
+            }
+            // Names sit to the right of their point, to its left near the right edge, and
+            // below it on the top edge (where off-frame points line up).
+            let (px, py) = chart.backend_coord(&at);
+            let width = 9 * text.chars().count() as i32;
+            let (pos, offset, bounds) = if rel.1 > 0.97 {
+                (
+                    Pos::new(HPos::Center, VPos::Top),
+                    (0, 10),
+                    (px - width / 2, py + 10, px + width / 2, py + 26),
+                )
+            } else if rel.0 > 0.7 {
+                (Pos::new(HPos::Right, VPos::Center), (-8, 0), (px - 8 - width, py - 8, px - 8, py + 8))
+            } else {
+                (Pos::new(HPos::Left, VPos::Center), (8, 0), (px + 8, py - 8, px + 8 + width, py + 8))
+            };
+            let overlaps = |b: &(i32, i32, i32, i32)| {
+                b.0 < bounds.2 && bounds.0 < b.2 && b.1 < bounds.3 && bounds.1 < b.3
+            };
+            if drawn.iter().any(|(_, b)| overlaps(b)) {
+                continue;
+            }
+            drawn.push((rel, bounds));
+            let style = ("sans-serif", TICKS).into_font().color(&BLACK).pos(pos);
+            let element = EmptyElement::at(at) + Text::new(text.clone(), offset, style);
+            chart.draw_series(std::iter::once(element)).map_err(|e| anyhow!("{e}"))?;
+        }
+        let entries: Vec<_> =
+            s.class_names.iter().enumerate().map(|(c, n)| (n.clone(), colour(c), false)).collect();
+        legend(&side, 48, &entries, |area, at, c, _| {
+            area.draw(&Circle::new(at, 5, c.mix(0.8).filled())).map_err(|e| anyhow!("{e}"))
+        })?;
+        if clipped > 0 {
+            let note = format!("▲ {clipped} point(s) beyond");
+            let y = 48 + entries.len() as i32 * 24 + 12;
+            side.draw(&Text::new(note, (8, y), ("sans-serif", SMALL))).map_err(|e| anyhow!("{e}"))?;
+            side.draw(&Text::new("the frame, at its edge".to_string(), (8, y + 18), ("sans-serif", SMALL)))
+                .map_err(|e| anyhow!("{e}"))?;
+        }
+        Ok(())
+    })?;
+    Ok(clipped)
+}
