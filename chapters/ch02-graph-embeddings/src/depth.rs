@@ -235,7 +235,7 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<(DepthStudy, 
             };
             let spec =
                 Spec { dims: (x.shape()[1], 32, 4), depth: job.depth, shared: false, residual_alpha, graph };
-            Some(saved(name, &gcn, spec, &cfg.data)?)
+            Some(saved(name, &gcn, spec))
         } else {
             None
         };

@@ -201,13 +201,8 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
         graph,
     };
     figures.checkpoints = vec![
-        saved(
-            "karate_gcn",
-            &karate_gcn,
-            plain(cfg.karate_depth, GraphSpec::Karate, (karate.n, 16, 2), None),
-            &cfg.data,
-        )?,
-        saved("lesmis_gae", &lesmis_gae, plain(2, GraphSpec::Lesmis, (lesmis.n, 32, 16), None), &cfg.data)?,
+        saved("karate_gcn", &karate_gcn, plain(cfg.karate_depth, GraphSpec::Karate, (karate.n, 16, 2), None)),
+        saved("lesmis_gae", &lesmis_gae, plain(2, GraphSpec::Lesmis, (lesmis.n, 32, 16), None)),
     ];
     figures.checkpoints.extend(deepest);
     let mut report = Report {

@@ -29,7 +29,7 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     let report = run(&cfg, options.progress)?;
     write_outputs(&report, &Output::new(&options.out))?;
     if let Some(dir) = &options.save {
-        crate::checkpoint::save_all(dir, &report.figures.checkpoints)?;
+        crate::checkpoint::save_all(dir, &report.figures.checkpoints, &options.data)?;
         println!("saved {} models to {}", report.figures.checkpoints.len(), dir.display());
     }
     let lesmis = &report.links[0];

@@ -21,7 +21,11 @@ pub struct KarateSupervised {
     pub one_per_faction: Spread,
 }
 
-/// Train a 2-layer GCN on the karate club from two labelled members, over many seeds.
+/// The two labelled members of the leaders-only experiment: Mr. Hi and the Officer.
+pub(crate) const LEADERS: [usize; 2] = [0, 33];
+
+/// Train a 2-layer GCN on the karate club from two labelled members, over many seeds;
+/// returns the results and the first seed's leaders-only model (for `--save`).
 pub fn karate_supervised(karate: &Graph, cfg: &Config) -> anyhow::Result<(KarateSupervised, Gcn)> {
     let labels = karate.labels.as_ref().expect("karate has factions");
     let adj = karate.normalized_adjacency();
@@ -41,7 +45,7 @@ pub fn karate_supervised(karate: &Graph, cfg: &Config) -> anyhow::Result<(Karate
     let mut first = None;
     for s in 0..cfg.seeds {
         let seed = cfg.seed * 1000 + s as u64;
-        let (accuracy, gcn) = run(&[0, 33], seed)?;
+        let (accuracy, gcn) = run(&LEADERS, seed)?;
         leaders.push(accuracy);
         first.get_or_insert(gcn);
         let mut rng = seeded_rng(seed + 500);

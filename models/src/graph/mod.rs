@@ -154,9 +154,9 @@ fn load_edges(csv: &Csv, n: usize) -> Result<Vec<(usize, usize)>, DataError> {
     Ok(edges)
 }
 
-/// Node ids must be 0, 1, 2, ... in file order.
-fn check_id(nodes: &Csv, line: usize, fields: &[String], n: usize) -> Result<(), DataError> {
-    let i: usize = nodes.parse(line, fields, nodes.column("id")?)?;
+/// Node ids (column `id`) must be 0, 1, 2, ... in file order.
+fn check_id(nodes: &Csv, id: usize, line: usize, fields: &[String], n: usize) -> Result<(), DataError> {
+    let i: usize = nodes.parse(line, fields, id)?;
     if i != n {
         return Err(DataError {
             file: nodes.path.clone(),
@@ -172,11 +172,11 @@ fn check_id(nodes: &Csv, line: usize, fields: &[String], n: usize) -> Result<(),
 /// label must agree) and `karate_edges.csv` (`source,target,weight`).
 pub fn load_karate(dir: &Path) -> Result<Graph, DataError> {
     let nodes = Csv::read(&dir.join("karate_nodes.csv"))?;
-    let (club, label) = (nodes.column("club")?, nodes.column("label")?);
+    let (id, club, label) = (nodes.column("id")?, nodes.column("club")?, nodes.column("label")?);
     let mut labels = Vec::new();
     let mut names = Vec::new();
     for (n, (line, fields)) in nodes.rows.iter().enumerate() {
-        check_id(&nodes, *line, fields, n)?;
+        check_id(&nodes, id, *line, fields, n)?;
         let l: usize = nodes.parse(*line, fields, label)?;
         let expected = match fields[club].as_str() {
             "Mr. Hi" => 0,
@@ -210,10 +210,10 @@ pub fn load_karate(dir: &Path) -> Result<Graph, DataError> {
 /// From `lesmis_nodes.csv` (`id,name`) and `lesmis_edges.csv` (`source,target,weight`).
 pub fn load_lesmis(dir: &Path) -> Result<Graph, DataError> {
     let nodes = Csv::read(&dir.join("lesmis_nodes.csv"))?;
-    let name = nodes.column("name")?;
+    let (id, name) = (nodes.column("id")?, nodes.column("name")?);
     let mut names = Vec::new();
     for (n, (line, fields)) in nodes.rows.iter().enumerate() {
-        check_id(&nodes, *line, fields, n)?;
+        check_id(&nodes, id, *line, fields, n)?;
         names.push(fields[name].clone());
     }
     let edges = load_edges(&Csv::read(&dir.join("lesmis_edges.csv"))?, names.len())?;
