@@ -7,15 +7,21 @@
 
 #![warn(missing_docs)]
 
+mod cca;
 pub mod data;
 mod gcn;
 pub mod graph;
+pub mod linalg;
 mod linear;
 pub mod metrics;
 mod mlp;
 mod module;
+mod probe;
+pub mod retrieval;
 
+pub use cca::{Cca, Pca};
 pub use gcn::{Gcn, GcnLayer, Residual};
 pub use linear::Linear;
 pub use mlp::{Activation, Mlp};
 pub use module::Module;
+pub use probe::{Probe, ProbeConfig};

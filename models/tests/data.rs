@@ -155,3 +155,88 @@ fn digits_from_npy_match_the_csv_and_bad_arrays_are_errors() {
     assert!(err.contains("labels.npy") && err.contains("integers"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn the_shipped_av_digits_load_and_agree_with_the_data_readme() {
+    use models::data::{AvDigits, AvVariant, load_av_digits, load_spectrograms};
+    for variant in [AvVariant::Noisy, AvVariant::Clean] {
+        let av = load_av_digits(&data_dir(), variant).unwrap();
+        assert_eq!((av.len(), av.bands, av.frames), (1797, 20, 20));
+        assert_eq!((av.train.len(), av.test.len()), (1438, 359));
+        assert_eq!(av.image.len(), 1797 * AvDigits::IMAGE);
+        assert!(av.audio.iter().all(|&v| (0.0..=1.0).contains(&v)));
+        // Every utterance used once.
+        let mut ids = av.audio_id.clone();
+        ids.sort_unstable();
+        assert_eq!(ids, (0..1797).collect::<Vec<_>>());
+    }
+    // data/README.md: noisy u8 values 63..255 with mean 179.4, clean mean 150.5.
+    let noisy = load_spectrograms(&data_dir().join("spoken_digits.u8")).unwrap();
+    let mean = noisy.values.iter().map(|&v| v as f64 * 255.0).sum::<f64>() / noisy.values.len() as f64;
+    assert!((mean - 179.4).abs() < 0.05, "{mean}");
+    assert_eq!(noisy.dyn_db, 40.0);
+    let clean = load_spectrograms(&data_dir().join("spoken_digits_clean.u8")).unwrap();
+    assert_eq!(clean.dyn_db, 80.0);
+    // Pair 0 is image 0 with utterance 127, both zeros (pairs.csv's first row).
+    let av = load_av_digits(&data_dir(), AvVariant::Noisy).unwrap();
+    assert_eq!((av.audio_id[0], av.labels[0]), (127, 0));
+    assert_eq!(av.audio[..400], noisy.values[127 * 400..128 * 400]);
+    assert!((av.image_sigma[0] - 5.036).abs() < 1e-6 && (av.audio_snr_db[0] - 2.52).abs() < 1e-6);
+}
+
+/// A scratch folder holding the shipped AV files, with `file` replaced by `bytes`.
+fn av_with(file: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("models-av-{}-{file}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["digits_noisy.csv", "spoken_digits.u8", "spoken_digits_meta.csv", "pairs.csv"] {
+        std::fs::copy(data_dir().join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(dir.join(file), bytes).unwrap();
+    dir
+}
+
+#[test]
+fn bad_av_files_are_errors_naming_the_file() {
+    use models::data::{AvVariant, load_av_digits};
+    let load = |dir: &std::path::Path| load_av_digits(dir, AvVariant::Noisy).unwrap_err().to_string();
+    let spdg = std::fs::read(data_dir().join("spoken_digits.u8")).unwrap();
+    // Wrong magic.
+    let mut wrong = spdg.clone();
+    wrong[..4].copy_from_slice(b"RIFF");
+    let err = load(&av_with("spoken_digits.u8", &wrong));
+    assert!(
+        err.contains("spoken_digits.u8") && err.contains("must start with the 4 bytes \"SPDG\""),
+        "{err}"
+    );
+    // A size that disagrees with the header.
+    let err = load(&av_with("spoken_digits.u8", &spdg[..spdg.len() - 400]));
+    assert!(
+        err.contains("spoken_digits.u8") && err.contains("718424 bytes") && err.contains("1797 utterances"),
+        "{err}"
+    );
+    // A header promising fewer utterances than pairs.csv uses: the file is then too long...
+    let mut fewer = spdg.clone();
+    fewer[8..12].copy_from_slice(&1000u32.to_le_bytes());
+    let err = load(&av_with("spoken_digits.u8", &fewer));
+    assert!(err.contains("spoken_digits.u8") && err.contains("is 718824 bytes"), "{err}");
+    // ...and consistent but short: meta has more rows than the file has utterances.
+    let mut short = fewer[..24 + 1000 * 400].to_vec();
+    short[8..12].copy_from_slice(&1000u32.to_le_bytes());
+    let err = load(&av_with("spoken_digits.u8", &short));
+    assert!(
+        err.contains("spoken_digits_meta.csv") && err.contains("1797 rows") && err.contains("1000"),
+        "{err}"
+    );
+    // An audio id out of range in pairs.csv.
+    let pairs = std::fs::read_to_string(data_dir().join("pairs.csv")).unwrap();
+    let bad = pairs.replacen("0,0,0,127,train", "0,0,0,5000,train", 1);
+    let err = load(&av_with("pairs.csv", bad.as_bytes()));
+    assert!(err.contains("pairs.csv, line 2") && err.contains("audio_id 5000 is out of range"), "{err}");
+    // A pair whose utterance is another digit.
+    let bad = pairs.replacen("0,0,0,127,train", "0,0,0,1796,train", 1);
+    let err = load(&av_with("pairs.csv", bad.as_bytes()));
+    assert!(
+        err.contains("pairs.csv, line 2") && (err.contains("appears twice") || err.contains("says is a")),
+        "{err}"
+    );
+}

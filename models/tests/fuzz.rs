@@ -3,8 +3,9 @@
 //! inconsistent (rows lost, ids out of order, a field cut short), it must say so with
 //! an error rather than load something else.
 //!
-//! Per mutation kind and file, `CASES` random mutations: 4 kinds x 6 files x 48, and 48
-//! cut or bit-flipped versions of the .npy pair `load_digits_from` also reads.
+//! Per mutation kind and file, `CASES` random mutations: 4 kinds x 9 text files x 48, 48
+//! cut or bit-flipped versions of the .npy pair `load_digits_from` also reads, and 48 of
+//! the binary spectrogram file.
 
 mod common;
 
@@ -12,7 +13,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use common::npy;
-use models::data::{data_dir, load_digits, load_digits_from, load_split};
+use models::data::{AvVariant, data_dir, load_av_digits, load_digits, load_digits_from, load_split};
 use models::graph::{load_karate, load_lesmis};
 use proptest::prelude::*;
 
@@ -20,8 +21,9 @@ const CASES: u32 = 48;
 
 /// The three shipped datasets, each the files it reads and a loader that loads all of
 /// them from a folder (returning something comparable when it succeeds).
-const DATASETS: [(&str, &[&str]); 3] = [
+const DATASETS: [(&str, &[&str]); 4] = [
     ("digits", &["digits.csv", "pairs.csv"]),
+    ("av", &["digits_noisy.csv", "spoken_digits_meta.csv", "pairs.csv", "spoken_digits.u8"]),
     ("karate", &["karate_nodes.csv", "karate_edges.csv"]),
     ("lesmis", &["lesmis_nodes.csv", "lesmis_edges.csv"]),
 ];
@@ -32,6 +34,8 @@ fn load(dataset: &str, dir: &Path) -> Result<String, String> {
             load_split(&dir.join("pairs.csv"), &d)
                 .map(|s| format!("{:?} {:?} {:?}", d.labels, s.train, s.test))
         }),
+        "av" => load_av_digits(dir, AvVariant::Noisy)
+            .map(|d| format!("{:?} {:?} {:?} {:?}", d.labels, d.audio_id, d.train, d.image_sigma)),
         "karate" => load_karate(dir).map(|g| format!("{:?} {:?}", g.edges, g.labels)),
         _ => load_lesmis(dir).map(|g| format!("{:?} {:?}", g.edges, g.names)),
     };
@@ -64,9 +68,20 @@ fn shipped(file: &str) -> Vec<u8> {
     std::fs::read(data_dir().join(file)).unwrap()
 }
 
-/// Every (dataset, file) pair.
+/// Every (dataset, text file) pair.
 fn files() -> Vec<(&'static str, &'static str)> {
-    DATASETS.iter().flat_map(|(d, fs)| fs.iter().map(move |f| (*d, *f))).collect()
+    DATASETS
+        .iter()
+        .flat_map(|(d, fs)| fs.iter().map(move |f| (*d, *f)))
+        .filter(|(_, f)| f.ends_with(".csv"))
+        .collect()
+}
+
+const TEXT_FILES: usize = 9;
+
+#[test]
+fn every_text_file_is_fuzzed() {
+    assert_eq!(files().len(), TEXT_FILES);
 }
 
 /// Files whose rows are numbered (ids in order), so losing or moving a row is detectable.
@@ -98,7 +113,7 @@ proptest! {
     /// other file then names what is missing) or the cut leaves a row's last field
     /// short of its separator; never a panic.
     #[test]
-    fn truncated_files(which in 0usize..6, at in 0.0f64..1.0) {
+    fn truncated_files(which in 0usize..TEXT_FILES, at in 0.0f64..1.0) {
         let (dataset, file) = files()[which];
         let bytes = shipped(file);
         let cut = ((bytes.len() - 1) as f64 * at) as usize; // strictly shorter than the file
@@ -116,7 +131,7 @@ proptest! {
     /// One bit flipped anywhere: never a panic (a flip inside a digit can give another
     /// valid file, so success is allowed when the files stay consistent).
     #[test]
-    fn bit_flipped_files(which in 0usize..6, at in 0.0f64..1.0, bit in 0u8..8) {
+    fn bit_flipped_files(which in 0usize..TEXT_FILES, at in 0.0f64..1.0, bit in 0u8..8) {
         let (dataset, file) = files()[which];
         let mut bytes = shipped(file);
         let i = ((bytes.len() - 1) as f64 * at) as usize;
@@ -127,7 +142,7 @@ proptest! {
     /// Two data rows swapped: an error for numbered files; for edge lists, whose order
     /// means nothing, exactly the same graph.
     #[test]
-    fn reordered_files(which in 0usize..6, a in 0.0f64..1.0, b in 0.0f64..1.0) {
+    fn reordered_files(which in 0usize..TEXT_FILES, a in 0.0f64..1.0, b in 0.0f64..1.0) {
         let (dataset, file) = files()[which];
         let text = String::from_utf8(shipped(file)).unwrap();
         let mut lines: Vec<&str> = text.lines().collect();
@@ -173,6 +188,24 @@ proptest! {
         let r = r.unwrap_or_else(|_| panic!("loading .npy damaged at byte {i} (cut {cut}) panicked"));
         if cut {
             prop_assert!(r.is_err(), "a .npy cut at byte {} loaded", i);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
+
+    /// The binary spectrogram file cut anywhere is an error (its header gives its exact
+    /// size); a flipped bit is never a panic.
+    #[test]
+    fn damaged_spectrogram_files(at in 0.0f64..1.0, bit in 0u8..8, cut in proptest::bool::ANY) {
+        let mut bytes = shipped("spoken_digits.u8");
+        let i = ((bytes.len() - 1) as f64 * at) as usize;
+        let what = if cut { format!("cut at byte {i}") } else { format!("with bit {bit} of byte {i} flipped") };
+        if cut { bytes.truncate(i) } else { bytes[i] ^= 1 << bit }
+        let r = load_damaged("av", "spoken_digits.u8", &bytes, &what);
+        if cut {
+            prop_assert!(r.is_err(), "spoken_digits.u8 {} loaded", what);
         }
     }
 }

@@ -29,6 +29,11 @@ pub struct Args {
     /// Evaluate the models saved in DIR by --save instead of training them.
     #[arg(long, value_name = "DIR", conflicts_with = "save")]
     pub load: Option<PathBuf>,
+    /// Chapters on the audio-visual digits: use the clean images and utterances
+    /// (digits.csv, spoken_digits_clean.u8) instead of the noisy defaults. Pair it
+    /// with --out, or it overwrites the book's figures.
+    #[arg(long)]
+    pub clean: bool,
 }
 
 /// Resolved options a chapter's `run` receives.
@@ -50,6 +55,8 @@ pub struct Options {
     pub save: Option<PathBuf>,
     /// Where to read checkpoints to evaluate instead of training.
     pub load: Option<PathBuf>,
+    /// Use the clean variants of the audio-visual digits.
+    pub clean: bool,
 }
 
 /// The repository root, wherever the binary is started from.
@@ -71,6 +78,7 @@ impl Options {
             progress: false,
             save: None,
             load: None,
+            clean: false,
         }
     }
 }
@@ -98,6 +106,7 @@ impl Args {
             progress: true,
             save: self.save,
             load: self.load,
+            clean: self.clean,
         })
     }
 }

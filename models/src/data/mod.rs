@@ -1,6 +1,7 @@
 //! Datasets shipped in the repository's `data/` folder, loaders that say exactly what
 //! is wrong with a bad file, and the batching every chapter uses.
 
+mod av;
 mod batch;
 mod csv;
 mod digits;
@@ -8,6 +9,9 @@ mod npy;
 
 use std::path::PathBuf;
 
+pub use av::{
+    AvDigits, AvVariant, Spectrograms, feature_stats, load_av_digits, load_spectrograms, standardise,
+};
 pub use batch::{gather_rows, shuffled_batches, stratified_split};
 pub(crate) use csv::Csv;
 pub use csv::DataError;
