@@ -31,6 +31,7 @@ impl Cca {
     /// eigenvectors of `T T^T`), and map back: `Wx = Lx^-T U`, `Wy = Ly^-T V`. The
     /// singular values are the canonical correlations. sklearn: `CCA(n_components=k)`
     /// (iterative, unregularised); the closed form here is the textbook one.
+    // ANCHOR: fit
     pub fn fit(x: &Matrix, y: &Matrix, k: usize, ridge: f64) -> Result<Cca, String> {
         if x.rows != y.rows {
             return Err(format!("Cca::fit: x has {} rows but y has {}", x.rows, y.rows));
@@ -60,6 +61,7 @@ impl Cca {
         let wy = solve_lower_transposed(&ly, &v);
         Ok(Cca { wx, wy, mean_x, mean_y, correlations })
     }
+    // ANCHOR_END: fit
 
     /// The same model keeping only the first `k` canonical directions.
     pub fn keep(mut self, k: usize) -> Cca {

@@ -75,6 +75,11 @@ impl Matrix {
         out
     }
 
+    /// Column `j`.
+    pub fn col(&self, j: usize) -> Vec<f64> {
+        (0..self.rows).map(|i| self.at(i, j)).collect()
+    }
+
     /// The first `k` columns.
     pub fn first_cols(&self, k: usize) -> Matrix {
         let k = k.min(self.cols);

@@ -210,6 +210,7 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
             class_names: &factions,
             labels: &leaders,
             robust: false,
+            kinds: None,
         },
     )?;
     scatter(
@@ -223,6 +224,7 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
             class_names: &factions,
             labels: &leaders,
             robust: false,
+            kinds: None,
         },
     )?;
     // Les Misérables has no classes: colour by degree; name characters, best connected
@@ -245,6 +247,7 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
                 class_names: &band_names,
                 labels: &named,
                 robust,
+                kinds: None,
             },
         )
     };

@@ -152,6 +152,29 @@ pub fn line_chart(
     y_label: &str,
     series: &[Series],
 ) -> anyhow::Result<Drawn> {
+    lines(path, title, (x_label, None), y_label, series)
+}
+
+/// A line chart over named settings (say λ = 0, 0.01, 0.1, 1, 10) spaced evenly:
+/// each series' x values are indices into `categories`, and the x axis shows the names.
+pub fn line_chart_categories(
+    path: &std::path::Path,
+    title: &str,
+    x_label: &str,
+    categories: &[String],
+    y_label: &str,
+    series: &[Series],
+) -> anyhow::Result<Drawn> {
+    lines(path, title, (x_label, Some(categories)), y_label, series)
+}
+
+fn lines(
+    path: &std::path::Path,
+    title: &str,
+    (x_label, categories): (&str, Option<&[String]>),
+    y_label: &str,
+    series: &[Series],
+) -> anyhow::Result<Drawn> {
     let positive: Vec<f64> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.1))
@@ -177,7 +200,10 @@ pub fn line_chart(
     let y_desc = if log_y { format!("{y_label} (log scale)") } else { y_label.to_string() };
     svg(path, (740, 420), |root| {
         let (plot, side) = root.split_horizontally(740 - LEGEND_W);
-        let xs = padded(lines.iter().flatten().map(|p| p.0));
+        let xs = match categories {
+            Some(names) => -0.3..(names.len() as f64 - 0.7),
+            None => padded(lines.iter().flatten().map(|p| p.0)),
+        };
         let ys = padded(lines.iter().flatten().map(|p| p.1));
         let mut chart = ChartBuilder::on(&plot)
             .caption(title, ("sans-serif", TITLE))
@@ -193,13 +219,27 @@ pub fn line_chart(
                 format!("{:.0e}", 10f64.powf(*v))
             }
         };
-        chart
-            .configure_mesh()
-            .x_desc(x_label)
+        let category = |v: &f64| {
+            let i = v.round();
+            let names = categories.unwrap_or(&[]);
+            if (v - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        let mut mesh = chart.configure_mesh();
+        if let Some(names) = categories {
+            // One tick per name: plotters picks "nice" values, so ask for the range's
+            // integer steps and label only the integers.
+            mesh.x_labels(names.len().max(2)).x_label_formatter(&category).disable_x_mesh();
+        } else {
+            mesh.x_label_formatter(&tick);
+        }
+        mesh.x_desc(x_label)
             .y_desc(y_desc)
             .axis_desc_style(("sans-serif", AXIS))
             .label_style(("sans-serif", TICKS))
-            .x_label_formatter(&tick)
             .y_label_formatter(if log_y { &power } else { &tick })
             .light_line_style(WHITE)
             .draw()
@@ -242,6 +282,19 @@ pub fn image_grid(
     cols: usize,
     captions: &[String],
 ) -> anyhow::Result<()> {
+    let sized: Vec<(&[f32], (usize, usize))> = images.iter().map(|&i| (i, (height, width))).collect();
+    image_grid_sized(path, title, &sized, cols, captions)
+}
+
+/// [`image_grid`] for images of different sizes (say 8x8 digits beside 20x20
+/// spectrograms): each `(values, (height, width))` is scaled to fill its cell.
+pub fn image_grid_sized(
+    path: &std::path::Path,
+    title: &str,
+    images: &[(&[f32], (usize, usize))],
+    cols: usize,
+    captions: &[String],
+) -> anyhow::Result<()> {
     let cell = 72u32;
     let cols = cols.clamp(1, images.len().max(1));
     let rows = images.len().div_ceil(cols) as u32;
@@ -251,8 +304,8 @@ pub fn image_grid(
     svg(path, size, |root| {
         root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", TITLE)))
             .map_err(|e| anyhow!("{e}"))?;
-        let px = (cell - 12) as f64 / width.max(height) as f64;
-        for (n, image) in images.iter().enumerate() {
+        for (n, &(image, (height, width))) in images.iter().enumerate() {
+            let px = (cell - 12) as f64 / width.max(height) as f64;
             let (r, c) = ((n / cols) as u32, (n % cols) as u32);
             let (x0, y0) = (10 + c * cell, 36 + r * (cell + 18));
             for y in 0..height {

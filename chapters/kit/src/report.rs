@@ -64,7 +64,8 @@ impl Table {
         Table { headers: headers.iter().map(ToString::to_string).collect(), rows: Vec::new() }
     }
 
-    /// Add a row; panics if it has a different number of cells than the header.
+    /// Add a row; panics if it has a different number of cells than the header. A `|`
+    /// inside a cell is escaped (`\|`), so it cannot split the cell in two.
     #[track_caller]
     pub fn row<S: ToString>(&mut self, cells: &[S]) -> &mut Table {
         assert_eq!(
@@ -74,7 +75,7 @@ impl Table {
             cells.len(),
             self.headers.len()
         );
-        self.rows.push(cells.iter().map(ToString::to_string).collect());
+        self.rows.push(cells.iter().map(|c| c.to_string().replace('|', "\\|")).collect());
         self
     }
 
@@ -116,6 +117,8 @@ mod tests {
         let mut t = Table::new(&["metric", "value"]);
         t.row(&["accuracy", "0.98"]);
         assert_eq!(t.to_markdown(), "| metric | value |\n|---|---|\n| accuracy | 0.98 |\n");
+        t.row(&["max |a - b|", "0"]);
+        assert!(t.to_markdown().ends_with("| max \\|a - b\\| | 0 |\n"), "{}", t.to_markdown());
     }
 
     #[test]

@@ -28,6 +28,7 @@ fn every_figure_kind_is_written_and_byte_identical_across_runs() {
             class_names: &names,
             labels: &[(0, "first".into())],
             robust: false,
+            kinds: None,
         };
         match name {
             "line.svg" => line_chart(&path, "t", "x", "y", &series).map(|_| ()),
@@ -64,6 +65,7 @@ fn a_missing_data_folder_is_a_clear_error() {
         data: Some("/no/such/folder".into()),
         save: None,
         load: None,
+        clean: false,
     };
     let err = args.resolve("ch01-autodiff").unwrap_err().to_string();
     assert!(err.contains("/no/such/folder") && err.contains("--data"), "{err}");
@@ -101,6 +103,7 @@ fn a_robust_scatter_frames_the_bulk_and_counts_the_outliers() {
         class_names: &names,
         labels: &labels,
         robust: true,
+        kinds: None,
     };
     assert_eq!(scatter(&dir.join("s.svg"), &spec).unwrap(), 1);
     let svg = std::fs::read_to_string(dir.join("s.svg")).unwrap();

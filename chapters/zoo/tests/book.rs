@@ -266,3 +266,64 @@ fn generated_results_hold_no_math() {
         assert!(!text.contains('$'), "{} contains $: write math in Unicode there", results.display());
     }
 }
+
+#[test]
+fn every_claim_is_shown_on_its_page() {
+    let mut missing = Vec::new();
+    for (_, page) in chapter_pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let chapter = page.parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
+        let Some(claims) = zoo::written_claims(&book_src(), &chapter).unwrap() else { continue };
+        for c in claims {
+            if !text.contains(&format!("results.md:claim_{}}}}}", c.id)) {
+                missing.push(format!("{chapter}: claim {} is never included by its page", c.id));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// The cells of a markdown table row: split on `|` that is not escaped as `\|`.
+fn cells(row: &str) -> usize {
+    let inner = row.trim().trim_start_matches('|').trim_end_matches('|');
+    let mut count = 1;
+    let mut escaped = false;
+    for ch in inner.chars() {
+        match ch {
+            '\\' => escaped = !escaped,
+            '|' if !escaped => count += 1,
+            _ => escaped = false,
+        }
+    }
+    count
+}
+
+#[test]
+fn every_table_row_has_its_header_s_columns() {
+    // A `|` inside a cell (say "p(c | image)") silently splits it in two.
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    markdown_files(&book_src(), &mut files);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut header: Option<usize> = None;
+        for (n, line) in text.lines().enumerate() {
+            if !line.trim_start().starts_with('|') {
+                header = None;
+                continue;
+            }
+            match header {
+                None => header = Some(cells(line)),
+                Some(h) if cells(line) != h => problems.push(format!(
+                    "{}:{}: {} cells, header has {h}",
+                    file.display(),
+                    n + 1,
+                    cells(line)
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!((cells("| a | b \\| c |"), cells("|a|b|c|")), (2, 3));
+}

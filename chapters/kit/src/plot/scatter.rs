@@ -29,6 +29,9 @@ pub struct Scatter<'a> {
     /// deviations along each axis) instead of all of them; points outside are drawn as
     /// triangles on the frame's edge.
     pub robust: bool,
+    /// Two kinds of point (say image and audio codes): for each point, whether it is
+    /// drawn as a ring instead of a disc, and the legend's names for discs and rings.
+    pub kinds: Option<(&'a [bool], [&'a str; 2])>,
 }
 
 /// A label's extent in pixels: (left, top, right, bottom).
@@ -87,14 +90,26 @@ pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
         for c in 0..s.class_names.len() {
-            let members = s.points.iter().zip(s.classes).filter(|&(_, &k)| k == c).map(|(p, _)| p);
+            let members = s
+                .points
+                .iter()
+                .zip(s.classes)
+                .enumerate()
+                .filter(|&(_, (_, &k))| k == c)
+                .map(|(i, (p, _))| (i, p));
             let style = colour(c).mix(0.8).filled();
-            for p in members {
+            let ring = colour(c).stroke_width(2);
+            let hollow = |i: usize| s.kinds.is_some_and(|(h, _)| h.get(i).copied().unwrap_or(false));
+            for (i, p) in members {
                 let at = clamp(p);
                 if outside(p) {
                     let (x, y) = (at.0, at.1);
                     let tri = TriangleMarker::new((x, y), 7, style);
                     chart.draw_series(std::iter::once(tri)).map_err(|e| anyhow!("{e}"))?;
+                } else if hollow(i) {
+                    chart
+                        .draw_series(std::iter::once(Circle::new(at, 5, ring)))
+                        .map_err(|e| anyhow!("{e}"))?;
                 } else {
                     chart
                         .draw_series(std::iter::once(Circle::new(at, 5, style)))
@@ -143,9 +158,24 @@ pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
         legend(&side, 48, &entries, |area, at, c, _| {
             area.draw(&Circle::new(at, 5, c.mix(0.8).filled())).map_err(|e| anyhow!("{e}"))
         })?;
+        let mut y = 48 + entries.len() as i32 * 24 + 12;
+        if let Some((_, names)) = s.kinds {
+            for (k, name) in names.iter().enumerate() {
+                let at = (14, y + 8);
+                let grey = RGBColor(90, 90, 90);
+                if k == 0 {
+                    side.draw(&Circle::new(at, 5, grey.filled())).map_err(|e| anyhow!("{e}"))?;
+                } else {
+                    side.draw(&Circle::new(at, 5, grey.stroke_width(2))).map_err(|e| anyhow!("{e}"))?;
+                }
+                side.draw(&Text::new(name.to_string(), (36, y), ("sans-serif", TICKS)))
+                    .map_err(|e| anyhow!("{e}"))?;
+                y += 24;
+            }
+            y += 12;
+        }
         if clipped > 0 {
             let note = format!("▲ {clipped} point(s) beyond");
-            let y = 48 + entries.len() as i32 * 24 + 12;
             side.draw(&Text::new(note, (8, y), ("sans-serif", SMALL))).map_err(|e| anyhow!("{e}"))?;
             side.draw(&Text::new("the frame, at its edge".to_string(), (8, y + 18), ("sans-serif", SMALL)))
                 .map_err(|e| anyhow!("{e}"))?;

@@ -1,0 +1,220 @@
+//! Coordinated representations: an image encoder and an audio encoder, each into its
+//! own 32-d space, each trained on its own objective (a digit classifier on its code),
+//! and tied together by an alignment loss whose weight λ is the coordination
+//! strength: λ = 0 leaves two separate spaces (weak), large λ pulls them into one.
+
+use autograd::{Adam, Tensor, no_grad, seeded_rng};
+use models::data::shuffled_batches;
+use models::metrics::{accuracy, argmax_rows};
+use models::{Activation, Linear, Mlp, Module};
+use serde::{Deserialize, Serialize};
+
+use crate::Config;
+use crate::data::{Av, Pairing};
+use crate::losses::{info_nce, margin_ranking, unit_rows};
+use crate::measure::{Codes, Desiderata, measure};
+
+/// The loss that ties the two spaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Alignment {
+    /// Max-margin ranking of matched over mismatched pairs.
+    Margin,
+    /// Contrastive InfoNCE, as in CLIP.
+    InfoNce,
+}
+
+impl Alignment {
+    /// The name the page and figures use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Alignment::Margin => "margin",
+            Alignment::InfoNce => "InfoNCE",
+        }
+    }
+}
+
+/// One coordinated model to train.
+#[derive(Clone, Copy, Debug)]
+pub struct Job {
+    /// The alignment loss.
+    pub alignment: Alignment,
+    /// Its weight λ (the coordination strength).
+    pub lambda: f32,
+    /// Fresh same-digit partners or the fixed pairs.
+    pub pairing: Pairing,
+}
+
+/// Two encoders, each with its own digit classifier.
+pub struct Coordinated {
+    /// Image (64) -> hidden -> code.
+    pub image: Mlp,
+    /// Audio (400) -> hidden -> code.
+    pub audio: Mlp,
+    /// Code -> 10 digit logits, for the image.
+    pub image_head: Linear,
+    /// Code -> 10 digit logits, for the audio.
+    pub audio_head: Linear,
+}
+
+/// What training and measuring one coordinated model gave.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct CoordinatedRow {
+    /// The alignment loss.
+    pub alignment: Alignment,
+    /// Its weight λ.
+    pub lambda: f32,
+    /// How training images found their audio partners.
+    pub pairing: Pairing,
+    /// The alignment loss over the last epoch (mean over minibatches).
+    pub final_alignment_loss: f32,
+    /// Test accuracy of the image encoder's own classifier (audio missing).
+    pub image_head_accuracy: f64,
+    /// Test accuracy of the audio encoder's own classifier (image missing).
+    pub audio_head_accuracy: f64,
+    /// Test accuracy of the two classifiers' averaged probabilities.
+    pub both_heads_accuracy: f64,
+    /// Retrieval, probes and transfer on the unit-length codes.
+    pub measured: Desiderata,
+    /// Share of the test codes' variance that tells images from utterances: the
+    /// between-modality sum of squares over the total (0 = the two modalities' codes
+    /// are spread alike, 1 = two separate points).
+    pub modality_share: f64,
+    /// Unit-length (image, audio) codes of the test pairs, for the figures.
+    #[serde(skip, default)]
+    pub test_codes: (Vec<f32>, Vec<f32>),
+}
+
+impl Coordinated {
+    fn new(audio_width: usize, cfg: &Config, rng: &mut autograd::Rng) -> Coordinated {
+        Coordinated {
+            image: Mlp::new(&[models::data::AvDigits::IMAGE, cfg.hidden, cfg.code], Activation::Relu, rng),
+            audio: Mlp::new(&[audio_width, cfg.hidden, cfg.code], Activation::Relu, rng),
+            image_head: Linear::xavier(cfg.code, 10, rng),
+            audio_head: Linear::xavier(cfg.code, 10, rng),
+        }
+    }
+
+    fn parameters_mut(&mut self) -> Vec<&mut autograd::Parameter> {
+        let mut p = self.image.parameters_mut();
+        p.extend(self.audio.parameters_mut());
+        p.extend(self.image_head.parameters_mut());
+        p.extend(self.audio_head.parameters_mut());
+        p
+    }
+
+    /// Unit-length image and audio codes of pairs `rows` (each pair's own utterance).
+    pub fn codes(&self, av: &Av, rows: &[usize]) -> (Vec<f32>, Vec<f32>) {
+        no_grad(|| {
+            let u = unit_rows(&self.image.forward(&av.images(rows)));
+            let v = unit_rows(&self.audio.forward(&av.audios(rows)));
+            (u.to_vec(), v.to_vec())
+        })
+    }
+}
+
+// ANCHOR: step
+/// One training step: each encoder's own classification loss, plus λ times the
+/// alignment loss on the cosine similarities of the batch's codes.
+fn loss(
+    model: &Coordinated,
+    image: &Tensor,
+    audio: &Tensor,
+    labels: &[usize],
+    job: &Job,
+    cfg: &Config,
+) -> (Tensor, Tensor) {
+    let u = model.image.forward(image); // (batch, 32)
+    let v = model.audio.forward(audio); // (batch, 32)
+    let image_loss = model.image_head.forward(&u).cross_entropy(labels); // each space's own objective
+    let audio_loss = model.audio_head.forward(&v).cross_entropy(labels);
+    let s = unit_rows(&u).matmul(&unit_rows(&v).t()); // S[i][j] = cos(u_i, v_j)
+    let align = match job.alignment {
+        Alignment::Margin => margin_ranking(&s, labels, cfg.margin),
+        Alignment::InfoNce => info_nce(&s, cfg.temperature),
+    };
+    (image_loss.add(&audio_loss).add(&align.scale(job.lambda)), align)
+}
+// ANCHOR_END: step
+
+/// Train one coordinated model, then measure it.
+pub fn train(av: &Av, cfg: &Config, job: &Job, seed: u64) -> anyhow::Result<(Coordinated, CoordinatedRow)> {
+    let mut rng = seeded_rng(seed);
+    let mut model = Coordinated::new(av.audio_width(), cfg, &mut rng);
+    let mut adam = Adam::new(cfg.lr);
+    let train = &av.raw.train;
+    let mut step = 0;
+    let mut final_alignment_loss = 0.0;
+    for _ in 0..cfg.epochs {
+        let batches = shuffled_batches(train.len(), cfg.batch_size, &mut rng);
+        let mut total = 0.0;
+        for batch in &batches {
+            let rows: Vec<usize> = batch.iter().map(|&b| train[b]).collect();
+            let partners = av.partners(&rows, job.pairing, &mut rng);
+            let (loss, align) =
+                loss(&model, &av.images(&rows), &av.audios(&partners), &av.labels(&rows), job, cfg);
+            kit::check_finite(step, loss.item())?;
+            total += align.item();
+            let grads = loss.backward();
+            drop((loss, align));
+            adam.step(&mut model.parameters_mut(), &grads);
+            step += 1;
+        }
+        final_alignment_loss = total / batches.len() as f32;
+    }
+    let row = evaluate(&model, av, cfg, job, final_alignment_loss, seed)?;
+    Ok((model, row))
+}
+
+fn evaluate(
+    model: &Coordinated,
+    av: &Av,
+    cfg: &Config,
+    job: &Job,
+    final_alignment_loss: f32,
+    seed: u64,
+) -> anyhow::Result<CoordinatedRow> {
+    let (train, test) = (&av.raw.train, &av.raw.test);
+    let test_labels = av.labels(test);
+    let (train_image, train_audio) = model.codes(av, train);
+    let (test_image, test_audio) = model.codes(av, test);
+    let modality_share = modality_share(&test_image, &test_audio, cfg.code);
+    let test_codes = (test_image.clone(), test_audio.clone());
+    let codes = Codes { dim: cfg.code, train_image, train_audio, test_image, test_audio };
+    let measured = measure(&codes, &av.labels(train), &test_labels, &cfg.probe, seed)?;
+    let (image_head_accuracy, audio_head_accuracy, both_heads_accuracy) = no_grad(|| {
+        let pi = model.image_head.forward(&model.image.forward(&av.images(test))).softmax(1);
+        let pa = model.audio_head.forward(&model.audio.forward(&av.audios(test))).softmax(1);
+        let acc = |p: &Tensor| accuracy(&argmax_rows(p), &test_labels);
+        (acc(&pi), acc(&pa), acc(&pi.add(&pa)))
+    });
+    Ok(CoordinatedRow {
+        alignment: job.alignment,
+        lambda: job.lambda,
+        pairing: job.pairing,
+        final_alignment_loss,
+        image_head_accuracy,
+        audio_head_accuracy,
+        both_heads_accuracy,
+        measured,
+        modality_share,
+        test_codes,
+    })
+}
+
+/// Between-modality sum of squares over the total sum of squares of both sets of codes.
+pub fn modality_share(image: &[f32], audio: &[f32], dim: usize) -> f64 {
+    let mean = |x: &[f32]| -> Vec<f64> {
+        let n = (x.len() / dim).max(1) as f64;
+        (0..dim).map(|j| x.iter().skip(j).step_by(dim).map(|&v| v as f64).sum::<f64>() / n).collect()
+    };
+    let both: Vec<f32> = [image, audio].concat();
+    let (mi, ma, m) = (mean(image), mean(audio), mean(&both));
+    let total: f64 = both.iter().enumerate().map(|(k, &v)| (v as f64 - m[k % dim]).powi(2)).sum();
+    let between: f64 = (0..dim)
+        .map(|j| {
+            (image.len() / dim) as f64 * (mi[j] - m[j]).powi(2)
+                + (audio.len() / dim) as f64 * (ma[j] - m[j]).powi(2)
+        })
+        .sum();
+    if total > 0.0 { between / total } else { 0.0 }
+}

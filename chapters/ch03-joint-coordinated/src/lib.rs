@@ -1,0 +1,256 @@
+//! # Chapter 3: joint and coordinated representations
+//!
+//! What do we want from a multimodal representation? (1) Similar concepts close
+//! together, across modalities; (2) useful for discriminative tasks; (3) obtainable
+//! with a modality missing; (4) able to fill in a missing modality. This chapter
+//! measures each on the audio-visual digits for a joint representation (both inputs
+//! into one code) and for coordinated ones (one code per modality, tied by a margin
+//! loss, InfoNCE, or CCA), with the coordination strength λ as a knob from weak
+//! (separate spaces) to strong.
+
+#![warn(missing_docs)]
+
+mod baselines;
+mod claims;
+mod coordinated;
+mod coordination_claims;
+mod data;
+mod fill_in;
+mod joint;
+mod losses;
+mod measure;
+mod outputs;
+
+use std::path::PathBuf;
+
+use models::ProbeConfig;
+use models::data::AvVariant;
+use serde::{Deserialize, Serialize};
+
+pub use baselines::{CcaReport, RawBaselines};
+pub use claims::claims;
+pub use coordinated::{Alignment, CoordinatedRow, Job};
+pub use data::{Av, Pairing};
+pub use fill_in::FillInReport;
+pub use joint::JointReport;
+pub use losses::{info_nce, margin_ranking, unit_rows};
+pub use measure::Desiderata;
+pub use outputs::{chapter, write_outputs};
+
+/// Everything the chapter's run is parameterised by.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Noisy (default) or clean modalities.
+    pub variant: AvVariant,
+    /// Passes over the training pairs, for every trained model.
+    pub epochs: usize,
+    /// Pairs per minibatch.
+    pub batch_size: usize,
+    /// Adam's learning rate.
+    pub lr: f32,
+    /// Hidden width of every encoder.
+    pub hidden: usize,
+    /// Code width of every encoder.
+    pub code: usize,
+    /// Coordination strengths λ to sweep.
+    pub lambdas: Vec<f32>,
+    /// Pairings to train the coordinated models with.
+    pub pairings: Vec<Pairing>,
+    /// The margin of the ranking loss (on cosine similarity).
+    pub margin: f32,
+    /// InfoNCE's temperature τ.
+    pub temperature: f32,
+    /// Canonical directions CCA keeps.
+    pub cca_dims: usize,
+    /// Ridge added to CCA's covariances.
+    pub cca_ridge: f64,
+    /// How linear probes are trained.
+    pub probe: ProbeConfig,
+    /// Seed of every RNG (each model's initialisation and batches).
+    pub seed: u64,
+    /// The folder holding the AV digit files.
+    pub data: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            variant: AvVariant::Noisy,
+            epochs: 40,
+            batch_size: 64,
+            lr: 1e-3,
+            hidden: 128,
+            code: 32,
+            lambdas: vec![0.0, 0.01, 0.1, 1.0, 10.0],
+            pairings: vec![Pairing::Fresh, Pairing::Fixed],
+            margin: 0.2,
+            temperature: 0.1,
+            cca_dims: 32,
+            cca_ridge: 0.1,
+            probe: ProbeConfig::default(),
+            seed: 0,
+            data: models::data::data_dir(),
+        }
+    }
+}
+
+impl Config {
+    /// The configuration the tests use: λ ∈ {0, 1}, a few epochs.
+    pub fn quick() -> Config {
+        Config {
+            epochs: 3,
+            lambdas: vec![0.0, 1.0],
+            probe: ProbeConfig { steps: 60, ..ProbeConfig::default() },
+            ..Config::default()
+        }
+    }
+}
+
+/// The settings the page quotes.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Settings {
+    /// "noisy" or "clean".
+    pub variant: String,
+    /// Training pairs.
+    pub train: usize,
+    /// Test pairs.
+    pub test: usize,
+    /// Epochs of every trained model.
+    pub epochs: usize,
+    /// Minibatch size.
+    pub batch_size: usize,
+    /// Adam's learning rate.
+    pub lr: f32,
+    /// Encoder hidden width.
+    pub hidden: usize,
+    /// Code width.
+    pub code: usize,
+    /// Ranking margin.
+    pub margin: f32,
+    /// InfoNCE temperature.
+    pub temperature: f32,
+    /// Exact-partner R@1 of a model that ranks every same-digit test item first, in
+    /// random order within the digit: the mean over test queries of 1 / (test items of
+    /// its digit). No representation can beat it, since pairs share only the digit.
+    pub r1_cap: f64,
+    /// The same for R@10: the mean of min(10, n_digit) / n_digit.
+    pub r10_cap: f64,
+}
+
+/// The numbers the page shows, and the claims computed from them.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Report {
+    /// The run's settings.
+    pub settings: Settings,
+    /// Softmax regression on raw inputs.
+    pub raw: RawBaselines,
+    /// The joint representation.
+    pub joint: JointReport,
+    /// Every coordinated model: alignment loss x λ x pairing.
+    pub coordinated: Vec<CoordinatedRow>,
+    /// Linear CCA.
+    pub cca: CcaReport,
+    /// Filling in the audio from the image.
+    pub fill_in: FillInReport,
+    /// The conclusions the page draws.
+    pub claims: Vec<kit::Claim>,
+}
+
+impl Report {
+    /// The coordinated model trained with `alignment`, `lambda` and `pairing`, if run.
+    pub fn coordinated(
+        &self,
+        alignment: Alignment,
+        lambda: f32,
+        pairing: Pairing,
+    ) -> Option<&CoordinatedRow> {
+        self.coordinated
+            .iter()
+            .find(|r| r.alignment == alignment && r.lambda == lambda && r.pairing == pairing)
+    }
+}
+
+enum Task {
+    Raw,
+    Joint,
+    Cca,
+    FillIn,
+    Coordinated(Job),
+}
+
+enum Done {
+    Raw(RawBaselines),
+    Joint(Box<JointReport>),
+    Cca(CcaReport),
+    FillIn(Box<FillInReport>),
+    Coordinated(Box<CoordinatedRow>),
+}
+
+/// Run every experiment of the chapter (in parallel, results in a fixed order).
+pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
+    let av = Av::load(&cfg.data, cfg.variant)?;
+    let mut tasks = vec![Task::Joint, Task::FillIn, Task::Cca, Task::Raw];
+    for &pairing in &cfg.pairings {
+        for alignment in [Alignment::Margin, Alignment::InfoNce] {
+            for &lambda in &cfg.lambdas {
+                tasks.push(Task::Coordinated(Job { alignment, lambda, pairing }));
+            }
+        }
+    }
+    let done = kit::parallel::map(&tasks, |task| {
+        Ok(match task {
+            Task::Raw => Done::Raw(baselines::raw(&av, cfg, cfg.seed)?),
+            Task::Joint => Done::Joint(Box::new(joint::train(&av, cfg, cfg.seed)?)),
+            Task::Cca => Done::Cca(baselines::cca(&av, cfg, cfg.seed)?),
+            Task::FillIn => Done::FillIn(Box::new(fill_in::fill_in(&av, cfg, cfg.seed)?)),
+            Task::Coordinated(job) => {
+                Done::Coordinated(Box::new(coordinated::train(&av, cfg, job, cfg.seed)?.1))
+            }
+        })
+    })?;
+    let (mut raw, mut joint, mut cca, mut fill, mut rows) = (None, None, None, None, Vec::new());
+    for d in done {
+        match d {
+            Done::Raw(r) => raw = Some(r),
+            Done::Joint(j) => joint = Some(*j),
+            Done::Cca(c) => cca = Some(c),
+            Done::FillIn(f) => fill = Some(*f),
+            Done::Coordinated(row) => rows.push(*row),
+        }
+    }
+    let per_digit = |d: usize| av.raw.test.iter().filter(|&&p| av.raw.labels[p] == d).count() as f64;
+    let caps = |k: f64| {
+        av.raw
+            .test
+            .iter()
+            .map(|&p| k.min(per_digit(av.raw.labels[p])) / per_digit(av.raw.labels[p]))
+            .sum::<f64>()
+            / av.raw.test.len() as f64
+    };
+    let settings = Settings {
+        variant: format!("{:?}", cfg.variant).to_lowercase(),
+        train: av.raw.train.len(),
+        test: av.raw.test.len(),
+        epochs: cfg.epochs,
+        batch_size: cfg.batch_size,
+        lr: cfg.lr,
+        hidden: cfg.hidden,
+        code: cfg.code,
+        margin: cfg.margin,
+        temperature: cfg.temperature,
+        r1_cap: caps(1.0),
+        r10_cap: caps(10.0),
+    };
+    let missing = || anyhow::anyhow!("an experiment did not run");
+    let mut report = Report {
+        settings,
+        raw: raw.ok_or_else(missing)?,
+        joint: joint.ok_or_else(missing)?,
+        coordinated: rows,
+        cca: cca.ok_or_else(missing)?,
+        fill_in: fill.ok_or_else(missing)?,
+        claims: vec![],
+    };
+    report.claims = claims(&report);
+    Ok((report, av))
+}

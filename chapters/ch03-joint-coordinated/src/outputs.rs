@@ -1,0 +1,397 @@
+//! Writing the chapter's figures and result tables into its book folder.
+
+use kit::claims::num;
+use kit::plot::{Scatter, Series, image_grid_sized, line_chart, line_chart_categories, scatter};
+use kit::{Options, Output, Table};
+use models::Pca;
+use models::data::AvDigits;
+use models::linalg::Matrix;
+use models::retrieval::rank_gallery;
+
+use crate::claims::lambda;
+use crate::{Alignment, Av, Config, CoordinatedRow, Pairing, Report};
+
+/// The chapter as the `zoo` runner and `main.rs` see it.
+pub fn chapter() -> kit::Chapter {
+    kit::Chapter {
+        name: "ch03-joint-coordinated",
+        title: "Chapter 3: joint and coordinated representations",
+        run: run_and_write,
+        claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
+    }
+}
+
+fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
+    anyhow::ensure!(
+        options.save.is_none() && options.load.is_none(),
+        "ch03-joint-coordinated does not save or load checkpoints yet: its models are small and retrain in \
+         seconds; drop --save/--load"
+    );
+    let mut cfg = if options.quick { Config::quick() } else { Config::default() };
+    cfg.seed = options.seed;
+    cfg.data = options.data.clone();
+    if options.clean {
+        cfg.variant = models::data::AvVariant::Clean;
+    }
+    if let Some(epochs) = options.epochs {
+        cfg.epochs = epochs;
+    }
+    let (report, av) = crate::run(&cfg)?;
+    write_outputs(&report, &av, &Output::new(&options.out))?;
+    let best = report.coordinated.iter().map(|c| c.measured.p10).fold(0.0, f64::max);
+    let headline = format!(
+        "joint {:.3} (image only {:.3}, audio only {:.3}); best cross-modal P@10 {:.3}; CCA transfer {:.3}",
+        report.joint.both,
+        report.joint.image_only,
+        report.joint.audio_only,
+        best,
+        report.cca.measured.transfer()
+    );
+    Ok(kit::Outcome { headline, claims: report.claims })
+}
+
+fn f3(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+/// The markdown tables `results.md` holds (the page includes it).
+pub fn results_markdown(r: &Report) -> String {
+    let s = &r.settings;
+    let mut data = Table::new(&["inputs", "test accuracy of softmax regression"]);
+    data.row(&["noisy image (64 pixels)".to_string(), f3(r.raw.image)])
+        .row(&["noisy spectrogram (400 cells)".to_string(), f3(r.raw.audio)])
+        .row(&["both, concatenated (464)".to_string(), f3(r.raw.concatenated)]);
+    let mut settings = Table::new(&["setting", "value"]);
+    settings
+        .row(&["data", &format!("{} AV digits, {} training / {} test pairs", s.variant, s.train, s.test)])
+        .row(&["encoders", &format!("MLP input → {} → {} (ReLU), one per modality", s.hidden, s.code)])
+        .row(&[
+            "training",
+            &format!("Adam, learning rate {}, batch {}, {} epochs", s.lr, s.batch_size, s.epochs),
+        ])
+        .row(&["margin / InfoNCE temperature", &format!("{} / {}", s.margin, s.temperature)])
+        .row(&["partner caps (R@1, R@10)", &format!("{} / {}", num(s.r1_cap), num(s.r10_cap))]);
+    let j = &r.joint;
+    let mut joint = Table::new(&["inputs present", "test accuracy"]);
+    joint
+        .row(&["both".to_string(), f3(j.both)])
+        .row(&["image only (audio zeroed)".to_string(), f3(j.image_only)])
+        .row(&["audio only (image zeroed)".to_string(), f3(j.audio_only)]);
+    let sweep_table = |pairing: Pairing| {
+        let mut t = Table::new(&[
+            "loss",
+            "λ",
+            "P@10",
+            "R@10",
+            "transfer a→i",
+            "transfer i→a",
+            "probe image",
+            "probe audio",
+            "train R@1",
+        ]);
+        for c in r.coordinated.iter().filter(|c| c.pairing == pairing) {
+            let m = &c.measured;
+            t.row(&[
+                c.alignment.name().to_string(),
+                lambda(c.lambda),
+                f3(m.p10),
+                f3(m.r10),
+                f3(m.transfer_audio_to_image),
+                f3(m.transfer_image_to_audio),
+                f3(m.probe_image),
+                f3(m.probe_audio),
+                f3(m.train_r1),
+            ]);
+        }
+        t.to_markdown()
+    };
+    let c = &r.cca;
+    let mut cca = Table::new(&["canonical direction", "1", "2", "3", "5", "9", "10", "16", "32"]);
+    let pick = |v: &[f64]| -> Vec<String> {
+        [1usize, 2, 3, 5, 9, 10, 16, 32]
+            .iter()
+            .map(|&k| v.get(k - 1).map_or(String::new(), |x| f3(*x)))
+            .collect()
+    };
+    let mut train_row = vec!["correlation, training pairs".to_string()];
+    train_row.extend(pick(&c.correlations));
+    let mut test_row = vec!["correlation, test pairs".to_string()];
+    test_row.extend(pick(&c.test_correlations));
+    cca.row(&train_row).row(&test_row);
+    let f = &r.fill_in;
+    let mut fill = Table::new(&["prediction of the partner's spectrogram", "squared error per cell"]);
+    fill.row(&["the training mean, for every image".to_string(), f3(f.global_mean)])
+        .row(&["regression MLP from the image".to_string(), f3(f.regression)])
+        .row(&[
+            format!("Σ_c p(c ∣ image) μ_c (image classifier, accuracy {})", f3(f.classifier_accuracy)),
+            f3(f.posterior_mix),
+        ])
+        .row(&["μ of the true digit (oracle)".to_string(), f3(f.class_mean_oracle)])
+        .row(&[
+            "a random training utterance of the true digit (oracle)".to_string(),
+            f3(f.random_same_digit),
+        ]);
+    format!(
+        "<!-- Written by `cargo run --release -p ch03-joint-coordinated`; do not edit. -->\n\n\
+         <!-- ANCHOR: data -->\n{}<!-- ANCHOR_END: data -->\n\n\
+         <!-- ANCHOR: settings -->\n{}<!-- ANCHOR_END: settings -->\n\n\
+         <!-- ANCHOR: joint -->\n{}<!-- ANCHOR_END: joint -->\n\n\
+         <!-- ANCHOR: sweep_fresh -->\n{}<!-- ANCHOR_END: sweep_fresh -->\n\n\
+         <!-- ANCHOR: sweep_fixed -->\n{}<!-- ANCHOR_END: sweep_fixed -->\n\n\
+         <!-- ANCHOR: cca -->\n{}<!-- ANCHOR_END: cca -->\n\n\
+         <!-- ANCHOR: fill_in -->\n{}<!-- ANCHOR_END: fill_in -->\n\n\
+         <!-- ANCHOR: side_by_side -->\n{}<!-- ANCHOR_END: side_by_side -->\n\n{}",
+        data.to_markdown(),
+        settings.to_markdown(),
+        joint.to_markdown(),
+        sweep_table(Pairing::Fresh),
+        sweep_table(Pairing::Fixed),
+        cca.to_markdown(),
+        fill.to_markdown(),
+        side_by_side(r),
+        kit::claims::markdown(&r.claims)
+    )
+}
+
+/// One row per representation, one column per desideratum.
+fn side_by_side(r: &Report) -> String {
+    let mut t = Table::new(&[
+        "representation",
+        "(1) P@10",
+        "(2) probe image / audio",
+        "(2) transfer a→i / i→a",
+        "(3) image only / audio only",
+    ]);
+    let j = &r.joint;
+    let pair = |a: f64, b: f64| format!("{} / {}", f3(a), f3(b));
+    t.row(&[
+        "joint (codes with one input zeroed)".to_string(),
+        f3(j.measured.p10),
+        pair(j.measured.probe_image, j.measured.probe_audio),
+        pair(j.measured.transfer_audio_to_image, j.measured.transfer_image_to_audio),
+        pair(j.image_only, j.audio_only),
+    ]);
+    for c in r.coordinated.iter().filter(|c| c.pairing == Pairing::Fresh) {
+        let m = &c.measured;
+        t.row(&[
+            format!("coordinated, {} λ = {}", c.alignment.name(), lambda(c.lambda)),
+            f3(m.p10),
+            pair(m.probe_image, m.probe_audio),
+            pair(m.transfer_audio_to_image, m.transfer_image_to_audio),
+            pair(c.image_head_accuracy, c.audio_head_accuracy),
+        ]);
+    }
+    let m = &r.cca.measured;
+    t.row(&[
+        format!("CCA, {} directions", r.cca.dims),
+        f3(m.p10),
+        pair(m.probe_image, m.probe_audio),
+        pair(m.transfer_audio_to_image, m.transfer_image_to_audio),
+        pair(m.probe_image, m.probe_audio),
+    ]);
+    t.to_markdown()
+}
+
+/// Write `results.md`, `results.json` and the figures.
+pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
+    out.write_results(&results_markdown(r), r)?;
+    pairs_figure(av, out)?;
+    sweep_figures(r, out)?;
+    let margin: Vec<&CoordinatedRow> = r
+        .coordinated
+        .iter()
+        .filter(|c| c.alignment == Alignment::Margin && c.pairing == Pairing::Fresh)
+        .collect();
+    if let (Some(weak), Some(strong)) = (margin.first(), margin.last()) {
+        space_figure(r, av, weak, &out.figure("space_weak.svg"))?;
+        space_figure(r, av, strong, &out.figure("space_strong.svg"))?;
+    }
+    if let Some(row) = margin.iter().find(|c| c.lambda == 1.0).or(margin.last()) {
+        retrieval_figure(av, row, out)?;
+    }
+    let c = &r.cca;
+    let points = |v: &[f64]| v.iter().enumerate().map(|(k, &x)| ((k + 1) as f64, x)).collect();
+    line_chart(
+        &out.figure("cca_correlations.svg"),
+        "CCA: correlation along each canonical direction",
+        "canonical direction (largest first)",
+        "correlation of the two projections",
+        &[
+            Series::new("training pairs", 0, points(&c.correlations)),
+            Series::new("test pairs", 1, points(&c.test_correlations)),
+        ],
+    )?;
+    fill_in_figure(r, av, out)
+}
+
+/// A spectrogram picture from standardised cells, and an image picture from raw pixels.
+fn pictures(av: &Av, pair: usize) -> (Vec<f32>, Vec<f32>) {
+    let aw = av.audio_width();
+    (
+        av.raw.image[pair * AvDigits::IMAGE..][..AvDigits::IMAGE].to_vec(),
+        av.spectrogram_picture(&av.audio[pair * aw..][..aw]),
+    )
+}
+
+fn pairs_figure(av: &Av, out: &Output) -> anyhow::Result<()> {
+    let firsts: Vec<usize> =
+        (0..10).filter_map(|d| av.raw.test.iter().copied().find(|&p| av.raw.labels[p] == d)).collect();
+    let shown: Vec<(Vec<f32>, Vec<f32>)> = firsts.iter().map(|&p| pictures(av, p)).collect();
+    let dims = (av.raw.bands, av.raw.frames);
+    let mut images: Vec<(&[f32], (usize, usize))> =
+        shown.iter().map(|(i, _)| (i.as_slice(), (8, 8))).collect();
+    images.extend(shown.iter().map(|(_, a)| (a.as_slice(), dims)));
+    let mut captions: Vec<String> =
+        firsts.iter().map(|&p| format!("σ {:.1}", av.raw.image_sigma[p])).collect();
+    captions.extend(firsts.iter().map(|&p| format!("{:+.0} dB", av.raw.audio_snr_db[p])));
+    image_grid_sized(
+        &out.figure("pairs.svg"),
+        "One test pair of each digit: image, then spectrogram",
+        &images,
+        10,
+        &captions,
+    )
+}
+
+fn sweep_figures(r: &Report, out: &Output) -> anyhow::Result<()> {
+    let mut lambdas: Vec<f32> = r.coordinated.iter().map(|c| c.lambda).collect();
+    lambdas.sort_by(f32::total_cmp);
+    lambdas.dedup();
+    let names: Vec<String> = lambdas.iter().map(|&l| lambda(l)).collect();
+    let x = |l: f32| lambdas.iter().position(|&m| m == l).unwrap_or(0) as f64;
+    let flat = |v: f64| vec![(0.0, v), ((lambdas.len() - 1) as f64, v)];
+    let series = |f: fn(&CoordinatedRow) -> f64, cca: f64| {
+        let mut out = Vec::new();
+        for (k, (alignment, pairing)) in [
+            (Alignment::Margin, Pairing::Fresh),
+            (Alignment::InfoNce, Pairing::Fresh),
+            (Alignment::Margin, Pairing::Fixed),
+            (Alignment::InfoNce, Pairing::Fixed),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let points: Vec<(f64, f64)> = r
+                .coordinated
+                .iter()
+                .filter(|c| c.alignment == alignment && c.pairing == pairing)
+                .map(|c| (x(c.lambda), f(c)))
+                .collect();
+            if points.is_empty() {
+                continue;
+            }
+            let name = format!(
+                "{}, {}",
+                alignment.name(),
+                if pairing == Pairing::Fresh { "fresh" } else { "fixed pairs" }
+            );
+            let s = Series::new(name, k % 2, points);
+            out.push(if pairing == Pairing::Fixed { s.dashed() } else { s });
+        }
+        out.push(Series::new("CCA", 2, flat(cca)).dashed());
+        out
+    };
+    let mut p10 = series(|c| c.measured.p10, r.cca.measured.p10);
+    p10.push(Series::new("chance", 7, flat(0.1)).dashed());
+    line_chart_categories(
+        &out.figure("p10_vs_lambda.svg"),
+        "Cross-modal retrieval against coordination strength",
+        "coordination strength λ",
+        &names,
+        "precision@10 (same digit)",
+        &p10,
+    )?;
+    let mut transfer = series(|c| c.measured.transfer(), r.cca.measured.transfer());
+    transfer.push(Series::new("chance", 7, flat(0.1)).dashed());
+    line_chart_categories(
+        &out.figure("transfer_vs_lambda.svg"),
+        "Transfer: train on one modality, test on the other",
+        "coordination strength λ",
+        &names,
+        "accuracy (mean of both directions)",
+        &transfer,
+    )?;
+    Ok(())
+}
+
+/// Both modalities' test codes, projected together onto their first two principal
+/// components: discs are images, rings utterances, coloured by digit.
+fn space_figure(r: &Report, av: &Av, row: &CoordinatedRow, path: &std::path::Path) -> anyhow::Result<()> {
+    let d = r.settings.code;
+    let (image, audio) = &row.test_codes;
+    let n = image.len() / d;
+    let both = Matrix::from_f32(2 * n, d, &[image.as_slice(), audio.as_slice()].concat());
+    let projected = Pca::fit(&both, 2).map_err(anyhow::Error::msg)?.transform(&both);
+    let points: Vec<(f64, f64)> = (0..2 * n).map(|i| (projected.at(i, 0), projected.at(i, 1))).collect();
+    let labels = av.labels(&av.raw.test);
+    let classes: Vec<usize> = labels.iter().chain(&labels).copied().collect();
+    let hollow: Vec<bool> = (0..2 * n).map(|i| i >= n).collect();
+    let names: Vec<String> = (0..10).map(|k| format!("digit {k}")).collect();
+    let title = format!("Test codes at λ = {} ({} loss)", lambda(row.lambda), row.alignment.name());
+    scatter(
+        path,
+        &Scatter {
+            title: &title,
+            x_label: "principal component 1",
+            y_label: "principal component 2",
+            points: &points,
+            classes: &classes,
+            class_names: &names,
+            labels: &[],
+            robust: false,
+            kinds: Some((&hollow, ["image", "audio"])),
+        },
+    )?;
+    Ok(())
+}
+
+/// Image queries and the five test spectrograms nearest to each in the coordinated space.
+fn retrieval_figure(av: &Av, row: &CoordinatedRow, out: &Output) -> anyhow::Result<()> {
+    let d = row.test_codes.0.len() / av.raw.test.len();
+    let ranked = rank_gallery(&row.test_codes.0, &row.test_codes.1, d);
+    let test = &av.raw.test;
+    let queries: Vec<usize> =
+        [0, 2, 3, 5, 7, 8].iter().filter_map(|&k| test.iter().position(|&p| av.raw.labels[p] == k)).collect();
+    let mut pictures_owned: Vec<(Vec<f32>, (usize, usize))> = Vec::new();
+    let mut captions = Vec::new();
+    for &q in &queries {
+        let (image, _) = pictures(av, test[q]);
+        pictures_owned.push((image, (8, 8)));
+        captions.push(format!("query: {}", av.raw.labels[test[q]]));
+        for &g in &ranked[q][..5] {
+            let (_, spectrogram) = pictures(av, test[g]);
+            pictures_owned.push((spectrogram, (av.raw.bands, av.raw.frames)));
+            let (got, want) = (av.raw.labels[test[g]], av.raw.labels[test[q]]);
+            captions.push(format!("{got} {}", if got == want { "✓" } else { "✗" }));
+        }
+    }
+    let images: Vec<(&[f32], (usize, usize))> =
+        pictures_owned.iter().map(|(v, s)| (v.as_slice(), *s)).collect();
+    let title = format!("Image queries, top 5 spectrograms (margin, λ = {})", lambda(row.lambda));
+    image_grid_sized(&out.figure("retrieval.svg"), &title, &images, 6, &captions)
+}
+
+/// For a few test images: the image, its partner's spectrogram, the regression's
+/// prediction and its digit's mean spectrogram.
+fn fill_in_figure(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
+    let f = &r.fill_in;
+    let mut owned: Vec<(Vec<f32>, (usize, usize))> = Vec::new();
+    let mut captions = Vec::new();
+    let dims = (av.raw.bands, av.raw.frames);
+    for (pair, predicted) in f.examples.iter().take(5) {
+        let (image, partner) = pictures(av, *pair);
+        let digit = av.raw.labels[*pair];
+        owned.push((image, (8, 8)));
+        owned.push((partner, dims));
+        owned.push((av.spectrogram_picture(predicted), dims));
+        owned.push((av.spectrogram_picture(&f.class_means[digit]), dims));
+        captions.extend([
+            "image".to_string(),
+            "partner".into(),
+            "regression".into(),
+            format!("mean of {digit}s"),
+        ]);
+    }
+    let images: Vec<(&[f32], (usize, usize))> = owned.iter().map(|(v, s)| (v.as_slice(), *s)).collect();
+    image_grid_sized(&out.figure("fill_in.svg"), "Filling in the audio from the image", &images, 4, &captions)
+}

@@ -1,0 +1,90 @@
+//! A snapshot of the quick report, determinism, the outputs, the claims' bars, and
+//! clear errors. The full run's claims are checked against the committed results by
+//! `zoo`'s tests (no rerun here).
+
+use ch03_joint_coordinated::{Alignment, Config, Pairing, claims, run};
+
+#[test]
+fn quick_report_snapshot_and_same_seed_same_report() {
+    let (report, _) = run(&Config::quick()).unwrap();
+    insta::assert_json_snapshot!("quick_report", kit::rounded(&report, 3));
+    let (again, _) = run(&Config::quick()).unwrap();
+    assert_eq!(serde_json::to_string(&report).unwrap(), serde_json::to_string(&again).unwrap());
+    // λ = 0 means no alignment at all: the two losses train the identical model.
+    let zero = |a| report.coordinated(a, 0.0, Pairing::Fresh).unwrap().measured.p10;
+    assert_eq!(zero(Alignment::Margin), zero(Alignment::InfoNce));
+}
+
+#[test]
+fn outputs_are_written() {
+    let dir = std::env::temp_dir().join(format!("ch03-out-{}", std::process::id()));
+    let (report, av) = run(&Config::quick()).unwrap();
+    ch03_joint_coordinated::write_outputs(&report, &av, &kit::Output::new(&dir)).unwrap();
+    for f in [
+        "results.md",
+        "results.json",
+        "figures/pairs.svg",
+        "figures/p10_vs_lambda.svg",
+        "figures/transfer_vs_lambda.svg",
+        "figures/space_weak.svg",
+        "figures/space_strong.svg",
+        "figures/retrieval.svg",
+        "figures/cca_correlations.svg",
+        "figures/fill_in.svg",
+    ] {
+        assert!(std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0) > 100, "{f} missing or empty");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_bars_fail_when_the_numbers_miss_them() {
+    let (mut report, _) = run(&Config { lambdas: vec![0.0, 0.1, 1.0], ..Config::quick() }).unwrap();
+    let failing = |r: &ch03_joint_coordinated::Report| -> Vec<String> {
+        claims(r)
+            .into_iter()
+            .filter(|c| c.kind == kit::claims::Kind::Required && !c.holds)
+            .map(|c| c.id)
+            .collect()
+    };
+    report.joint.both = 0.92;
+    report.joint.image_only = 0.5;
+    report.cca.measured.transfer_audio_to_image = 0.6;
+    report.cca.measured.transfer_image_to_audio = 0.6;
+    for row in report.coordinated.iter_mut().filter(|c| c.alignment == Alignment::Margin) {
+        // A flat sweep: the spaces never come together.
+        row.measured.p10 = 0.3;
+        row.measured.probe_audio = 0.7;
+    }
+    let failed = failing(&report);
+    for id in [
+        "joint_both",
+        "joint_missing",
+        "margin_rises",
+        "margin_strong",
+        "weak_is_separate",
+        "probes_stay",
+        "cca_transfer",
+    ] {
+        assert!(failed.contains(&id.to_string()), "{id} should fail: {failed:?}");
+    }
+}
+
+#[test]
+fn bad_data_and_flags_are_clear_errors() {
+    let dir = std::env::temp_dir().join(format!("ch03-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = models::data::data_dir();
+    for f in ["digits_noisy.csv", "spoken_digits_meta.csv", "pairs.csv"] {
+        std::fs::copy(data.join(f), dir.join(f)).unwrap();
+    }
+    let spectrograms = std::fs::read(data.join("spoken_digits.u8")).unwrap();
+    std::fs::write(dir.join("spoken_digits.u8"), &spectrograms[..1000]).unwrap();
+    let err = run(&Config { data: dir.clone(), ..Config::quick() }).map(|_| ()).unwrap_err();
+    let text = format!("{err:#}");
+    assert!(text.contains("spoken_digits.u8") && text.contains("truncated"), "{text}");
+    let options = kit::Options { save: Some(dir.join("ckpt")), ..kit::Options::quick(dir.join("out")) };
+    let err = (ch03_joint_coordinated::chapter().run)(&options).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains("--save"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
