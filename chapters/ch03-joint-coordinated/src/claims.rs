@@ -55,6 +55,7 @@ fn data_claims(r: &Report) -> Vec<Claim> {
     let best_r1 = r.coordinated.iter().map(|c| c.measured.r1).fold(r.joint.measured.r1, f64::max);
     let best_r10 = r.coordinated.iter().map(|c| c.measured.r10).fold(r.joint.measured.r10, f64::max);
     let raw = &r.raw;
+    let noisy = if s.variant == "noisy" { "noisy " } else { "" };
     vec![
         Claim::observation(
             "partner_caps",
@@ -86,10 +87,12 @@ fn data_claims(r: &Report) -> Vec<Claim> {
             DATA,
             raw.image < 0.9 && raw.audio < 0.9 && raw.concatenated > raw.image.max(raw.audio) + 0.05,
             format!(
-                "Softmax regression on the raw inputs classifies {} of the test digits from the noisy image \
-                 alone, {} from the noisy spectrogram alone and {} from both concatenated: {}.",
+                "Softmax regression on the raw inputs classifies {} of the test digits from the {}image alone, \
+                 {} from the {}spectrogram alone and {} from both concatenated: {}.",
                 num(raw.image),
+                noisy,
                 num(raw.audio),
+                noisy,
                 num(raw.concatenated),
                 if raw.concatenated > raw.image.max(raw.audio) + 0.05 {
                     "each modality is informative but imperfect, and together they are far better than either"

@@ -19,9 +19,9 @@ pub(crate) fn sweep_claims(r: &Report) -> Vec<Claim> {
                 SWEEP,
                 rises,
                 format!(
-                    "{}with the margin loss, cross-modal precision@10 goes from {} at λ = 0 to {} at λ = 0.1 \
-                     and {} at λ = 1 (bar: each step a rise of at least 0.08).",
-                    if rises { "Stronger coordination brings the two spaces together: " } else { "" },
+                    "{} the margin loss, cross-modal precision@10 goes from {} at λ = 0 to {} at λ = 0.1 and {} \
+                     at λ = 1 (bar: each step a rise of at least 0.08).",
+                    if rises { "Stronger coordination brings the two spaces together: with" } else { "With" },
                     num(a),
                     num(b),
                     num(c)

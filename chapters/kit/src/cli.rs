@@ -31,7 +31,8 @@ pub struct Args {
     pub load: Option<PathBuf>,
     /// Chapters on the audio-visual digits: use the clean images and utterances
     /// (digits.csv, spoken_digits_clean.u8) instead of the noisy defaults. Pair it
-    /// with --out, or it overwrites the book's figures.
+    /// with --out, or it overwrites the book's figures. Claims are printed but not held to the
+    /// bars, which are set for the default data.
     #[arg(long)]
     pub clean: bool,
 }

@@ -112,3 +112,25 @@ fn a_robust_scatter_frames_the_bulk_and_counts_the_outliers() {
     assert_eq!(scatter(&dir.join("s.svg"), &Scatter { robust: false, ..spec }).unwrap(), 0);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn only_a_full_run_on_the_default_data_is_held_to_the_bars() {
+    let chapter = kit::Chapter {
+        name: "chX",
+        title: "Chapter X",
+        run: |_| {
+            let claim = kit::Claim::required("bar", "s", false, "0.5 reaches 0.9".into());
+            Ok(kit::Outcome { headline: String::new(), claims: vec![claim] })
+        },
+        claims_from_results: |_| Ok(vec![]),
+    };
+    let quick = kit::Options::quick(std::env::temp_dir());
+    assert!(chapter.run_checked(&quick).is_ok());
+    assert!(chapter.run_checked(&kit::Options { quick: false, clean: true, ..quick.clone() }).is_ok());
+    let err = chapter
+        .run_checked(&kit::Options { quick: false, ..quick })
+        .err()
+        .expect("held to the bars")
+        .to_string();
+    assert!(err.contains("0.5 reaches 0.9"), "{err}");
+}
