@@ -8,8 +8,8 @@ use models::{Cca, Probe};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::data::Av;
 use crate::measure::{Codes, Desiderata, measure};
+use models::data::Av;
 
 /// Softmax regression on raw inputs: what no learned representation at all gives.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy)]

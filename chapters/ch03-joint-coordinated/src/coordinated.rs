@@ -10,9 +10,9 @@ use models::{Activation, Linear, Mlp, Module};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::data::{Av, Pairing};
 use crate::losses::{info_nce, margin_ranking, unit_rows};
 use crate::measure::{Codes, Desiderata, measure};
+use models::data::{Av, Pairing};
 
 /// The loss that ties the two spaces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

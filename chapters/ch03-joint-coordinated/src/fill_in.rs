@@ -10,7 +10,7 @@ use models::{Activation, Mlp, Module};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::data::{Av, Pairing};
+use models::data::{Av, Pairing};
 
 /// Mean squared error per spectrogram cell (standardised units) on the test pairs.
 #[derive(Serialize, Deserialize, Debug, Clone)]

@@ -9,8 +9,8 @@ use models::{Activation, Mlp, Module};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::data::{Av, Pairing};
 use crate::measure::{Codes, Desiderata, measure};
+use models::data::{Av, Pairing};
 
 /// Which inputs the joint encoder sees.
 #[derive(Clone, Copy)]

@@ -14,7 +14,6 @@ mod baselines;
 mod claims;
 mod coordinated;
 mod coordination_claims;
-mod data;
 mod fill_in;
 mod joint;
 mod losses;
@@ -30,11 +29,11 @@ use serde::{Deserialize, Serialize};
 pub use baselines::{CcaReport, RawBaselines};
 pub use claims::claims;
 pub use coordinated::{Alignment, CoordinatedRow, Job};
-pub use data::{Av, Pairing};
 pub use fill_in::FillInReport;
 pub use joint::JointReport;
 pub use losses::{info_nce, margin_ranking, unit_rows};
 pub use measure::Desiderata;
+pub use models::data::{Av, Pairing};
 pub use outputs::{chapter, write_outputs};
 
 /// Everything the chapter's run is parameterised by.
@@ -188,7 +187,8 @@ enum Done {
 
 /// Run every experiment of the chapter (in parallel, results in a fixed order).
 pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
-    let av = Av::load(&cfg.data, cfg.variant)?;
+    let av = Av::load(&cfg.data, cfg.variant)
+        .map_err(|e| anyhow::anyhow!("loading the audio-visual digits: {e}"))?;
     let mut tasks = vec![Task::Joint, Task::FillIn, Task::Cca, Task::Raw];
     for &pairing in &cfg.pairings {
         for alignment in [Alignment::Margin, Alignment::InfoNce] {

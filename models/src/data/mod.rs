@@ -6,6 +6,7 @@ mod batch;
 mod csv;
 mod digits;
 mod npy;
+mod paired;
 
 use std::path::PathBuf;
 
@@ -17,6 +18,7 @@ pub(crate) use csv::Csv;
 pub use csv::DataError;
 pub use digits::{Digits, Split, load_digits, load_digits_from, load_split};
 pub use npy::{NpyArray, read_npy};
+pub use paired::{Av, Pairing};
 
 /// The repository's `data/` folder (where `cargo run` and `cargo test` find the
 /// shipped datasets wherever they are started from).

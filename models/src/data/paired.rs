@@ -1,11 +1,13 @@
-//! The AV digits as the chapter's models see them: each modality standardised with
+//! The AV digits as the models of chapters 3 to 5 see them: each modality standardised with
 //! the training set's statistics (so "missing" = zero = the training mean), and a
 //! sampler that draws a fresh same-digit partner for every training image.
 
-use anyhow::Context;
 use autograd::{Rng, Tensor};
-use models::data::{AvDigits, AvVariant, feature_stats, gather_rows, load_av_digits, standardise};
 use rand::RngExt;
+
+use super::av::{AvDigits, AvVariant, feature_stats, load_av_digits, standardise};
+use super::batch::gather_rows;
+use super::csv::DataError;
 
 /// Standardised AV digits: row p of `image` and `audio` is pair p.
 pub struct Av {
@@ -35,8 +37,8 @@ pub enum Pairing {
 impl Av {
     // ANCHOR: load
     /// Load and standardise the variant in `dir`.
-    pub fn load(dir: &std::path::Path, variant: AvVariant) -> anyhow::Result<Av> {
-        let raw = load_av_digits(dir, variant).context("loading the audio-visual digits")?;
+    pub fn load(dir: &std::path::Path, variant: AvVariant) -> Result<Av, DataError> {
+        let raw = load_av_digits(dir, variant)?;
         let (im, is) = feature_stats(&raw.image, AvDigits::IMAGE, &raw.train);
         let (am, as_) = feature_stats(&raw.audio, raw.audio_width(), &raw.train);
         let mut by_digit = vec![Vec::new(); 10];

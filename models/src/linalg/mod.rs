@@ -1,6 +1,10 @@
 //! The little dense linear algebra the classical baselines need (CCA, PCA), in f64 on
 //! row-major `Vec`s: covariance, Cholesky, triangular solves and a symmetric
-//! eigensolver (cyclic Jacobi). No gradients: these fit closed-form models.
+//! eigensolver (`eigen`). No gradients: these fit closed-form models.
+
+mod eigen;
+
+pub use eigen::{jacobi_eigen, symmetric_eigen};
 
 /// A dense row-major matrix of f64.
 #[derive(Clone, Debug, PartialEq)]
@@ -176,112 +180,9 @@ pub fn solve_lower_transposed(l: &Matrix, b: &Matrix) -> Matrix {
     x
 }
 
-/// Eigenvalues (descending) and unit eigenvectors (the columns of the returned
-/// matrix, in the same order) of a symmetric matrix, by cyclic Jacobi rotations:
-/// each rotation zeroes one off-diagonal pair, and sweeps repeat until the
-/// off-diagonal mass is below 1e-12 of the total. numpy: `np.linalg.eigh` (ascending)
-#[track_caller]
-pub fn symmetric_eigen(a: &Matrix) -> (Vec<f64>, Matrix) {
-    assert_eq!(a.rows, a.cols, "symmetric_eigen: needs a square matrix, got ({}, {})", a.rows, a.cols);
-    let n = a.rows;
-    let mut m = a.clone();
-    let mut v = Matrix::zeros(n, n);
-    (0..n).for_each(|i| v.set(i, i, 1.0));
-    let total: f64 = m.data.iter().map(|x| x * x).sum::<f64>().max(1e-300);
-    for _sweep in 0..100 {
-        let off: f64 = (0..n)
-            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
-            .map(|(i, j)| m.at(i, j).powi(2))
-            .sum();
-        if off <= 1e-24 * total {
-            break;
-        }
-        for p in 0..n {
-            for q in p + 1..n {
-                let apq = m.at(p, q);
-                if apq.abs() < 1e-300 {
-                    continue;
-                }
-                // The rotation angle that zeroes (p, q): tan 2θ = 2 a_pq / (a_qq - a_pp).
-                let theta = (m.at(q, q) - m.at(p, p)) / (2.0 * apq);
-                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
-                let t = if theta == 0.0 { 1.0 } else { t };
-                let (c, s) = (1.0 / (t * t + 1.0).sqrt(), t / (t * t + 1.0).sqrt());
-                for k in 0..n {
-                    let (mkp, mkq) = (m.at(k, p), m.at(k, q));
-                    m.set(k, p, c * mkp - s * mkq);
-                    m.set(k, q, s * mkp + c * mkq);
-                }
-                for k in 0..n {
-                    let (mpk, mqk) = (m.at(p, k), m.at(q, k));
-                    m.set(p, k, c * mpk - s * mqk);
-                    m.set(q, k, s * mpk + c * mqk);
-                }
-                for k in 0..n {
-                    let (vkp, vkq) = (v.at(k, p), v.at(k, q));
-                    v.set(k, p, c * vkp - s * vkq);
-                    v.set(k, q, s * vkp + c * vkq);
-                }
-            }
-        }
-    }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| m.at(j, j).total_cmp(&m.at(i, i)));
-    let values = order.iter().map(|&i| m.at(i, i)).collect();
-    let mut vectors = Matrix::zeros(n, n);
-    for (new, &old) in order.iter().enumerate() {
-        for k in 0..n {
-            vectors.set(k, new, v.at(k, old));
-        }
-    }
-    (values, vectors)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn jacobi_finds_a_hand_derived_eigensystem() {
-        // [[2, 1], [1, 2]] has eigenvalues 3 and 1, eigenvectors (1, 1)/√2 and (1, -1)/√2.
-        let (values, vectors) = symmetric_eigen(&Matrix { rows: 2, cols: 2, data: vec![2.0, 1.0, 1.0, 2.0] });
-        assert!((values[0] - 3.0).abs() < 1e-12 && (values[1] - 1.0).abs() < 1e-12, "{values:?}");
-        let h = std::f64::consts::FRAC_1_SQRT_2;
-        assert!(
-            (vectors.at(0, 0).abs() - h).abs() < 1e-12 && (vectors.at(0, 0) - vectors.at(1, 0)).abs() < 1e-12
-        );
-        assert!((vectors.at(0, 1) + vectors.at(1, 1)).abs() < 1e-12);
-    }
-
-    #[test]
-    fn jacobi_reconstructs_a_random_symmetric_matrix() {
-        let n = 12;
-        let mut a = Matrix::zeros(n, n);
-        let mut seed = 1u64;
-        for i in 0..n {
-            for j in 0..=i {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                let v = (seed >> 33) as f64 / (1u64 << 31) as f64 - 0.5;
-                a.set(i, j, v);
-                a.set(j, i, v);
-            }
-        }
-        let (values, vectors) = symmetric_eigen(&a);
-        assert!(values.windows(2).all(|w| w[0] >= w[1]), "not descending: {values:?}");
-        // V diag(values) V^T == A, and V^T V == I.
-        let mut scaled = vectors.clone();
-        for row in scaled.data.chunks_exact_mut(n) {
-            row.iter_mut().zip(&values).for_each(|(v, value)| *v *= value);
-        }
-        let back = scaled.matmul(&vectors.t());
-        let identity = vectors.t().matmul(&vectors);
-        for i in 0..n {
-            for j in 0..n {
-                assert!((back.at(i, j) - a.at(i, j)).abs() < 1e-10);
-                assert!((identity.at(i, j) - f64::from(u8::from(i == j))).abs() < 1e-10);
-            }
-        }
-    }
 
     #[test]
     fn cholesky_and_solves_invert_a_hand_case() {
