@@ -106,6 +106,7 @@ pub struct Pca {
 impl Pca {
     /// Fit on the rows of x (n, p), keeping k ≤ p directions: the eigenvectors of the
     /// covariance with the largest eigenvalues. sklearn: `PCA(n_components=k)`
+    // ANCHOR: pca
     pub fn fit(x: &Matrix, k: usize) -> Result<Pca, String> {
         if k == 0 || k > x.cols {
             return Err(format!("Pca::fit: k = {k} must be in 1..={}", x.cols));
@@ -116,6 +117,7 @@ impl Pca {
         let total_variance = values.iter().map(|v| v.max(0.0)).sum();
         Ok(Pca { components: vectors.first_cols(k), mean, variances: values[..k].to_vec(), total_variance })
     }
+    // ANCHOR_END: pca
 
     /// Project rows of x (n, p) onto the components (n, k).
     pub fn transform(&self, x: &Matrix) -> Matrix {

@@ -380,45 +380,52 @@ pub fn heatmap(
     })
 }
 
-/// Vertical bars with their values written on top.
+/// Vertical bars with their values written on top, names underneath (keep them short:
+/// each gets the width of its bar).
 pub fn bar_chart(
     path: &std::path::Path,
     title: &str,
     y_label: &str,
     bars: &[(String, f64)],
 ) -> anyhow::Result<()> {
-    svg(path, (640, 400), |root| {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let width = (110 * bars.len() as u32 + 120).clamp(480, 900);
+    svg(path, (width, 400), |root| {
         let top = bars.iter().fold(0.0f64, |m, b| m.max(b.1)) * 1.15 + 1e-9;
+        let n = bars.len() as f64;
         let mut chart = ChartBuilder::on(root)
             .caption(title, ("sans-serif", TITLE))
             .margin(12)
             .x_label_area_size(40)
-            .y_label_area_size(56)
-            .build_cartesian_2d((0..bars.len()).into_segmented(), 0.0..top)
+            .y_label_area_size(64)
+            .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
             .map_err(|e| anyhow!("{e}"))?;
+        let name = |v: &f64| {
+            let i = v.round();
+            if (v - i).abs() < 1e-6 && i >= 0.0 {
+                bars.get(i as usize).map_or(String::new(), |b| b.0.clone())
+            } else {
+                String::new()
+            }
+        };
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .x_labels(bars.len().max(2))
+            .x_label_formatter(&name)
             .y_desc(y_label)
+            .y_label_formatter(&tick)
             .axis_desc_style(("sans-serif", AXIS))
             .label_style(("sans-serif", TICKS))
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => bars.get(*i).map_or(String::new(), |b| b.0.clone()),
-                _ => String::new(),
-            })
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
         for (i, (_, v)) in bars.iter().enumerate() {
-            let rect = Rectangle::new(
-                [(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), *v)],
-                colour(i).filled(),
-            );
+            let x = i as f64;
+            let rect = Rectangle::new([(x - 0.4, 0.0), (x + 0.4, *v)], colour(i).filled());
             chart.draw_series(std::iter::once(rect)).map_err(|e| anyhow!("{e}"))?;
-            let label = Text::new(
-                format!("{v:.3}"),
-                (SegmentValue::CenterOf(i), *v + top * 0.02),
-                ("sans-serif", SMALL),
-            );
+            let style =
+                ("sans-serif", SMALL).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Bottom));
+            let label = Text::new(format!("{v:.3}"), (x, *v + top * 0.01), style);
             chart.draw_series(std::iter::once(label)).map_err(|e| anyhow!("{e}"))?;
         }
         Ok(())

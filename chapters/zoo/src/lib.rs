@@ -14,7 +14,12 @@ use kit::{Args, Chapter, Claim};
 
 /// Every chapter that exists, in the lecture's order.
 pub fn chapters() -> Vec<Chapter> {
-    vec![ch01_autodiff::chapter(), ch02_graph_embeddings::chapter(), ch03_joint_coordinated::chapter()]
+    vec![
+        ch01_autodiff::chapter(),
+        ch02_graph_embeddings::chapter(),
+        ch03_joint_coordinated::chapter(),
+        ch04_shallow_fusion::chapter(),
+    ]
 }
 
 /// The lecture's topics in order (DESIGN.md): crate name, topic, data.

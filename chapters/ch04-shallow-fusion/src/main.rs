@@ -1,0 +1,5 @@
+//! `cargo run --release -p ch04-shallow-fusion [-- --quick --seed N --out DIR --epochs N]`
+
+fn main() -> anyhow::Result<()> {
+    kit::chapter_main(&ch04_shallow_fusion::chapter())
+}
