@@ -19,6 +19,7 @@ pub fn chapters() -> Vec<Chapter> {
         ch02_graph_embeddings::chapter(),
         ch03_joint_coordinated::chapter(),
         ch04_shallow_fusion::chapter(),
+        ch05_autoencoders::chapter(),
     ]
 }
 

@@ -17,6 +17,8 @@ pub struct Av {
     pub audio: Vec<f32>,
     /// The raw pairs (pixels and cells in [0, 1]), for figures.
     pub raw: AvDigits,
+    /// Training mean and standard deviation of each pixel.
+    pub image_stats: (Vec<f32>, Vec<f32>),
     /// Training mean and standard deviation of each spectrogram cell.
     pub audio_stats: (Vec<f32>, Vec<f32>),
     /// Training pairs of each digit, for drawing fresh partners.
@@ -50,6 +52,7 @@ impl Av {
             image: standardise(&raw.image, &im, &is),
             audio: standardise(&raw.audio, &am, &as_),
             raw,
+            image_stats: (im, is),
             audio_stats: (am, as_),
             by_digit,
             floor,
@@ -99,6 +102,12 @@ impl Av {
             .map(|((z, m), s)| ((z * s + m - quietest) / (1.0 - quietest).max(1e-6)).clamp(0.0, 1.0))
             .collect();
         (0..bands).rev().flat_map(|b| raw[b * frames..][..frames].to_vec()).collect()
+    }
+
+    /// A standardised image back on the [0, 1] pixel scale (clamped), for pictures.
+    pub fn image_picture(&self, standardised: &[f32]) -> Vec<f32> {
+        let (mean, std) = &self.image_stats;
+        standardised.iter().zip(mean).zip(std).map(|((z, m), s)| (z * s + m).clamp(0.0, 1.0)).collect()
     }
 
     /// Standardised images of pairs `rows`, (rows, 64).
