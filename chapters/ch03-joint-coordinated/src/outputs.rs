@@ -22,11 +22,7 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    anyhow::ensure!(
-        options.save.is_none() && options.load.is_none(),
-        "ch03-joint-coordinated does not save or load checkpoints yet: its models are small and retrain in \
-         seconds; drop --save/--load"
-    );
+    kit::no_checkpoints("ch03-joint-coordinated", options)?;
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     cfg.data = options.data.clone();

@@ -18,10 +18,7 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    anyhow::ensure!(
-        options.save.is_none() && options.load.is_none(),
-        "ch05-autoencoders does not save or load checkpoints: its models retrain in seconds; drop --save/--load"
-    );
+    kit::no_checkpoints("ch05-autoencoders", options)?;
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     cfg.data = options.data.clone();

@@ -54,6 +54,16 @@ impl Chapter {
     }
 }
 
+/// For chapters whose models retrain in seconds and so keep no checkpoints: an error
+/// naming the chapter when `--save` or `--load` was given, instead of ignoring it.
+pub fn no_checkpoints(chapter: &str, options: &Options) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        options.save.is_none() && options.load.is_none(),
+        "{chapter} does not save or load checkpoints: its models retrain in seconds; drop --save/--load"
+    );
+    Ok(())
+}
+
 /// The whole `main` of a chapter binary: parse flags, run, print the summary.
 pub fn chapter_main(chapter: &Chapter) -> anyhow::Result<()> {
     let options = Args::parse_options(chapter.name)?;
