@@ -17,6 +17,7 @@ pub mod metrics;
 mod mlp;
 mod module;
 mod probe;
+pub mod rbm;
 pub mod retrieval;
 
 pub use cca::{Cca, Pca};

@@ -1,0 +1,324 @@
+//! The restricted Boltzmann machine with binary visible and hidden units, learned by
+//! contrastive divergence (CD-k) or persistent CD, and its log-likelihood: exactly, by
+//! enumerating the hidden states of a small model, or by annealed importance sampling.
+//! No backpropagation: the learning rule is a difference of two correlations, computed
+//! with the engine's tensors in no-grad mode.
+//!
+//! Energy of a joint state (v, h): E(v, h) = -v W h - a·v - b·h; p(v, h) = e^-E / Z.
+
+use autograd::{Rng, Tensor, no_grad};
+use rand::RngExt;
+
+/// A Bernoulli-Bernoulli RBM.
+pub struct Rbm {
+    /// (visible, hidden) weights W.
+    pub weight: Tensor,
+    /// Visible biases a.
+    pub visible_bias: Tensor,
+    /// Hidden biases b.
+    pub hidden_bias: Tensor,
+}
+
+/// log(1 + e^x), without overflow.
+fn softplus(x: f64) -> f64 {
+    if x > 0.0 { x + (-x).exp().ln_1p() } else { x.exp().ln_1p() }
+}
+
+/// log Σ e^x, without overflow.
+fn logsumexp(xs: &[f64]) -> f64 {
+    let m = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !m.is_finite() {
+        return m;
+    }
+    m + xs.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
+}
+
+/// Each entry 1 with its probability in `p`, else 0. torch: `torch.bernoulli(p)`
+pub fn sample(p: &Tensor, rng: &mut Rng) -> Tensor {
+    let s: Vec<f32> = p.data().iter().map(|&q| f32::from(u8::from(rng.random::<f32>() < q))).collect();
+    Tensor::from_vec(s, p.shape())
+}
+
+impl Rbm {
+    /// Small random weights (N(0, 0.01²), Hinton's practical guide) and zero biases.
+    pub fn new(visible: usize, hidden: usize, rng: &mut Rng) -> Rbm {
+        Rbm {
+            weight: Tensor::randn(&[visible, hidden], 0.0, 0.01, rng),
+            visible_bias: Tensor::zeros(&[visible]),
+            hidden_bias: Tensor::zeros(&[hidden]),
+        }
+    }
+
+    /// Visible units.
+    pub fn visible(&self) -> usize {
+        self.weight.shape()[0]
+    }
+
+    /// Hidden units.
+    pub fn hidden(&self) -> usize {
+        self.weight.shape()[1]
+    }
+
+    // ANCHOR: conditionals
+    /// p(h_j = 1 | v) = sigmoid(b_j + Σ_i v_i W_ij), for each row of `v`.
+    pub fn hidden_probs(&self, v: &Tensor) -> Tensor {
+        no_grad(|| v.matmul(&self.weight).add(&self.hidden_bias).sigmoid())
+    }
+
+    /// p(v_i = 1 | h) = sigmoid(a_i + Σ_j W_ij h_j), for each row of `h`.
+    pub fn visible_probs(&self, h: &Tensor) -> Tensor {
+        no_grad(|| h.matmul(&self.weight.t()).add(&self.visible_bias).sigmoid())
+    }
+    // ANCHOR_END: conditionals
+
+    /// One step of block Gibbs sampling: h ~ p(h | v), then v ~ p(v | h).
+    pub fn gibbs(&self, v: &Tensor, rng: &mut Rng) -> Tensor {
+        let h = sample(&self.hidden_probs(v), rng);
+        sample(&self.visible_probs(&h), rng)
+    }
+
+    /// The free energy F(v) = -a·v - Σ_j softplus(b_j + (v W)_j) of each row: the
+    /// hidden units summed out, so p(v) = e^-F(v) / Z.
+    pub fn free_energy(&self, v: &Tensor) -> Vec<f64> {
+        let x = no_grad(|| v.matmul(&self.weight).add(&self.hidden_bias));
+        let (a, n) = (self.visible_bias.data(), self.hidden());
+        v.data()
+            .chunks_exact(self.visible())
+            .zip(x.data().chunks_exact(n))
+            .map(|(row, xs)| {
+                -row.iter().zip(a.iter()).map(|(&vi, &ai)| (vi * ai) as f64).sum::<f64>()
+                    - xs.iter().map(|&x| softplus(x as f64)).sum::<f64>()
+            })
+            .collect()
+    }
+
+    /// log Z by summing over every hidden state: log Σ_h e^{b·h} Π_i (1 + e^{a_i + (W h)_i}).
+    /// Exact, and only feasible for about 24 hidden units or fewer.
+    pub fn log_partition_exact(&self) -> Result<f64, String> {
+        let (nv, nh) = (self.visible(), self.hidden());
+        if nh > 24 {
+            return Err(format!("log_partition_exact: 2^{nh} hidden states are too many to enumerate"));
+        }
+        let (w, a, b) = (self.weight.data(), self.visible_bias.data(), self.hidden_bias.data());
+        let terms: Vec<f64> = (0u32..1 << nh)
+            .map(|state| {
+                let on: Vec<usize> = (0..nh).filter(|j| state >> j & 1 == 1).collect();
+                let hidden: f64 = on.iter().map(|&j| b[j] as f64).sum();
+                let visible: f64 = (0..nv)
+                    .map(|i| softplus(a[i] as f64 + on.iter().map(|&j| w[i * nh + j] as f64).sum::<f64>()))
+                    .sum();
+                hidden + visible
+            })
+            .collect();
+        Ok(logsumexp(&terms))
+    }
+
+    /// Mean log-likelihood of the rows of `v` given log Z: mean of -F(v) - log Z.
+    pub fn log_likelihood(&self, v: &Tensor, log_z: f64) -> f64 {
+        let f = self.free_energy(v);
+        -f.iter().sum::<f64>() / f.len().max(1) as f64 - log_z
+    }
+
+    // ANCHOR: ais
+    /// log Z by annealed importance sampling (Salakhutdinov & Murray 2008): anneal from
+    /// a base model with no weights and visible biases `base` (whose Z is known) to
+    /// this one, through `steps` inverse temperatures β evenly spaced in [0, 1], with
+    /// `runs` independent chains; log Z = log Z_base + log mean of the importance weights.
+    pub fn log_partition_ais(&self, base: &[f32], steps: usize, runs: usize, rng: &mut Rng) -> f64 {
+        let (nv, nh) = (self.visible(), self.hidden());
+        let base_t = Tensor::from_vec(base.to_vec(), &[nv]);
+        // log p*_β(v) = (1 - β) base·v + β a·v + Σ_j softplus(β (b + v W)_j)
+        let log_unnormalised = |v: &Tensor, beta: f64| -> Vec<f64> {
+            let x = no_grad(|| v.matmul(&self.weight).add(&self.hidden_bias));
+            let a = self.visible_bias.data();
+            v.data()
+                .chunks_exact(nv)
+                .zip(x.data().chunks_exact(nh))
+                .map(|(row, xs)| {
+                    let lin: f64 = row
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &vi)| vi as f64 * ((1.0 - beta) * base[i] as f64 + beta * a[i] as f64))
+                        .sum();
+                    lin + xs.iter().map(|&x| softplus(beta * x as f64)).sum::<f64>()
+                })
+                .collect()
+        };
+        // A sample of the base model: independent visible units.
+        let p0 = no_grad(|| Tensor::zeros(&[runs, nv]).add(&base_t).sigmoid());
+        let mut v = sample(&p0, rng);
+        let mut log_w = vec![0f64; runs];
+        for k in 1..=steps {
+            let (prev, beta) = ((k - 1) as f64 / steps as f64, k as f64 / steps as f64);
+            for ((w, now), before) in
+                log_w.iter_mut().zip(log_unnormalised(&v, beta)).zip(log_unnormalised(&v, prev))
+            {
+                *w += now - before;
+            }
+            if k < steps {
+                // One Gibbs step that leaves p_β invariant.
+                let b = beta as f32;
+                let h = sample(
+                    &no_grad(|| v.matmul(&self.weight).add(&self.hidden_bias).scale(b).sigmoid()),
+                    rng,
+                );
+                let field = no_grad(|| {
+                    h.matmul(&self.weight.t()).add(&self.visible_bias).scale(b).add(&base_t.scale(1.0 - b))
+                });
+                v = sample(&no_grad(|| field.sigmoid()), rng);
+            }
+        }
+        let log_z_base: f64 =
+            base.iter().map(|&c| softplus(c as f64)).sum::<f64>() + nh as f64 * std::f64::consts::LN_2;
+        log_z_base + logsumexp(&log_w) - (runs as f64).ln()
+    }
+    // ANCHOR_END: ais
+}
+
+/// How contrastive divergence trains.
+#[derive(Clone, Copy, Debug)]
+pub struct CdConfig {
+    /// Gibbs steps per update (CD-k).
+    pub k: usize,
+    /// Learning rate.
+    pub lr: f32,
+    /// Momentum on the updates.
+    pub momentum: f32,
+    /// L2 weight decay on W.
+    pub weight_decay: f32,
+}
+
+/// Contrastive divergence: the state between updates (momentum, and the fantasy
+/// particles of persistent CD).
+pub struct Cd {
+    /// The settings.
+    pub config: CdConfig,
+    velocity: (Vec<f32>, Vec<f32>, Vec<f32>),
+    /// Persistent CD's chains (rows of visible states), if persistent.
+    pub chains: Option<Tensor>,
+}
+
+impl Cd {
+    /// CD-k, restarting the negative chain at the data every update.
+    pub fn new(config: CdConfig, rbm: &Rbm) -> Cd {
+        let velocity = (vec![0.0; rbm.weight.numel()], vec![0.0; rbm.visible()], vec![0.0; rbm.hidden()]);
+        Cd { config, velocity, chains: None }
+    }
+
+    /// Persistent CD (Tieleman 2008): the negative chains continue from where the last
+    /// update left them, `chains` of them, started from random binary states.
+    pub fn persistent(config: CdConfig, rbm: &Rbm, chains: usize, rng: &mut Rng) -> Cd {
+        let mut cd = Cd::new(config, rbm);
+        cd.chains = Some(sample(&Tensor::full(&[chains, rbm.visible()], 0.5), rng));
+        cd
+    }
+
+    // ANCHOR: cd_step
+    /// One update from the batch `v0` (rows of binary visible states):
+    ///   ΔW ∝ <v h>_data - <v h>_model, Δa ∝ <v>_data - <v>_model, Δb ∝ <h>_data - <h>_model,
+    /// with the model's statistics from k Gibbs steps started at the data (CD-k) or at
+    /// the persistent chains (PCD). Returns the batch's reconstruction error after one
+    /// step (mean squared difference between v0 and p(v | h ~ p(h | v0))).
+    pub fn step(&mut self, rbm: &mut Rbm, v0: &Tensor, lr: f32, rng: &mut Rng) -> f64 {
+        let ph0 = rbm.hidden_probs(v0); // data statistics use probabilities
+        let recon = rbm.visible_probs(&sample(&ph0, rng));
+        let start = self.chains.clone().unwrap_or_else(|| v0.clone());
+        let mut vk = start;
+        for _ in 0..self.config.k {
+            vk = rbm.gibbs(&vk, rng);
+        }
+        let phk = rbm.hidden_probs(&vk);
+        let (n, m) = (v0.shape()[0] as f32, vk.shape()[0] as f32);
+        let (dw, da, db) = no_grad(|| {
+            let positive = v0.t().matmul(&ph0).scale(1.0 / n);
+            let negative = vk.t().matmul(&phk).scale(1.0 / m);
+            let dw = positive.sub(&negative).sub(&rbm.weight.scale(self.config.weight_decay));
+            let da = v0.mean(0, false).sub(&vk.mean(0, false));
+            let db = ph0.mean(0, false).sub(&phk.mean(0, false));
+            (dw.to_vec(), da.to_vec(), db.to_vec())
+        });
+        let mu = self.config.momentum;
+        let update = |param: &Tensor, velocity: &mut Vec<f32>, grad: &[f32]| {
+            for (v, g) in velocity.iter_mut().zip(grad) {
+                *v = mu * *v + lr * g;
+            }
+            let values: Vec<f32> = param.data().iter().zip(velocity.iter()).map(|(p, v)| p + v).collect();
+            Tensor::from_vec(values, param.shape())
+        };
+        rbm.weight = update(&rbm.weight, &mut self.velocity.0, &dw);
+        rbm.visible_bias = update(&rbm.visible_bias, &mut self.velocity.1, &da);
+        rbm.hidden_bias = update(&rbm.hidden_bias, &mut self.velocity.2, &db);
+        if self.chains.is_some() {
+            self.chains = Some(vk);
+        }
+        let (x, r) = (v0.data(), recon.data());
+        x.iter().zip(r.iter()).map(|(a, b)| ((a - b) as f64).powi(2)).sum::<f64>() / x.len().max(1) as f64
+    }
+    // ANCHOR_END: cd_step
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Rbm {
+        Rbm {
+            weight: Tensor::from_vec(vec![0.5, -1.0, 0.25, 2.0, -0.5, 0.75], &[3, 2]),
+            visible_bias: Tensor::from_vec(vec![0.1, -0.2, 0.3], &[3]),
+            hidden_bias: Tensor::from_vec(vec![-0.4, 0.6], &[2]),
+        }
+    }
+
+    /// E(v, h) = -v W h - a·v - b·h, by hand.
+    fn energy(r: &Rbm, v: &[f32], h: &[f32]) -> f64 {
+        let (w, a, b) = (r.weight.data(), r.visible_bias.data(), r.hidden_bias.data());
+        let mut e = 0.0;
+        for i in 0..3 {
+            for j in 0..2 {
+                e -= (v[i] * w[i * 2 + j] * h[j]) as f64;
+            }
+            e -= (a[i] * v[i]) as f64;
+        }
+        e - (0..2).map(|j| (b[j] * h[j]) as f64).sum::<f64>()
+    }
+
+    fn states(n: usize) -> Vec<Vec<f32>> {
+        (0..1u32 << n).map(|s| (0..n).map(|i| (s >> i & 1) as f32).collect()).collect()
+    }
+
+    #[test]
+    fn free_energy_and_partition_function_match_brute_force() {
+        let r = tiny();
+        // F(v) = -log Σ_h e^-E(v, h); Z = Σ_v Σ_h e^-E(v, h).
+        let mut z = 0.0;
+        for v in states(3) {
+            let sum: f64 = states(2).iter().map(|h| (-energy(&r, &v, h)).exp()).sum();
+            let f = r.free_energy(&Tensor::from_vec(v.clone(), &[1, 3]))[0];
+            assert!((f + sum.ln()).abs() < 1e-6, "F({v:?}) = {f}, brute force {}", -sum.ln());
+            z += sum;
+        }
+        assert!((r.log_partition_exact().unwrap() - z.ln()).abs() < 1e-6);
+    }
+
+    #[test]
+    fn conditionals_are_the_sigmoids_of_the_fields() {
+        let r = tiny();
+        let ph = r.hidden_probs(&Tensor::from_vec(vec![1.0, 0.0, 1.0], &[1, 3])).to_vec();
+        // b + v W = (-0.4 + 0.5 - 0.5, 0.6 - 1.0 + 0.75) = (-0.4, 0.35)
+        let s = |x: f32| 1.0 / (1.0 + (-x).exp());
+        assert!((ph[0] - s(-0.4)).abs() < 1e-6 && (ph[1] - s(0.35)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn ais_agrees_with_enumeration_on_a_small_random_rbm() {
+        let mut rng = autograd::seeded_rng(5);
+        let r = Rbm {
+            weight: Tensor::randn(&[20, 12], 0.0, 0.5, &mut rng),
+            visible_bias: Tensor::randn(&[20], 0.0, 0.5, &mut rng),
+            hidden_bias: Tensor::randn(&[12], 0.0, 0.5, &mut rng),
+        };
+        let exact = r.log_partition_exact().unwrap();
+        let ais = r.log_partition_ais(&[0.0; 20], 1000, 200, &mut rng);
+        assert!((ais - exact).abs() < 0.2, "AIS {ais} vs exact {exact}");
+    }
+}
