@@ -215,7 +215,7 @@ impl Cd {
 
     // ANCHOR: cd_step
     /// One update from the batch `v0` (rows of binary visible states):
-    ///   ΔW ∝ <v h>_data - <v h>_model, Δa ∝ <v>_data - <v>_model, Δb ∝ <h>_data - <h>_model,
+    ///   ΔW ∝ ⟨v h⟩_data - ⟨v h⟩_model, Δa ∝ ⟨v⟩_data - ⟨v⟩_model, Δb ∝ ⟨h⟩_data - ⟨h⟩_model,
     /// with the model's statistics from k Gibbs steps started at the data (CD-k) or at
     /// the persistent chains (PCD). Returns the batch's reconstruction error after one
     /// step (mean squared difference between v0 and p(v | h ~ p(h | v0))).
