@@ -20,6 +20,7 @@ pub fn chapters() -> Vec<Chapter> {
         ch03_joint_coordinated::chapter(),
         ch04_shallow_fusion::chapter(),
         ch05_autoencoders::chapter(),
+        ch06_boltzmann::chapter(),
     ]
 }
 

@@ -1,0 +1,218 @@
+//! # Chapter 6: Boltzmann machines
+//!
+//! The restricted Boltzmann machine from its energy function up: the two conditionals,
+//! block Gibbs sampling, learning by contrastive divergence (CD-k) and persistent CD,
+//! why reconstruction error is not the likelihood, and the likelihood itself by
+//! annealed importance sampling, checked against exact enumeration on a small model.
+
+#![warn(missing_docs)]
+
+mod claims;
+mod outputs;
+mod rbm_runs;
+
+use std::path::PathBuf;
+
+use autograd::seeded_rng;
+use models::data::{load_digits, load_split};
+use models::rbm::Rbm;
+use models::{Probe, ProbeConfig};
+use serde::{Deserialize, Serialize};
+
+pub use claims::claims;
+pub use outputs::{chapter, write_outputs};
+pub use rbm_runs::{Binary, Method, PixelClassifier, RunRow};
+
+/// Everything the chapter's run is parameterised by.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Hidden units of the RBMs.
+    pub hidden: usize,
+    /// Epochs of the short CD-1 run (reconstruction and probe).
+    pub short_epochs: usize,
+    /// Epochs of the likelihood comparison.
+    pub epochs: usize,
+    /// Images per minibatch.
+    pub batch_size: usize,
+    /// L2 weight decay on W.
+    pub weight_decay: f32,
+    /// Inverse temperatures of AIS.
+    pub ais_steps: usize,
+    /// Independent AIS runs.
+    pub ais_runs: usize,
+    /// Gibbs chains started from noise for the samples.
+    pub sample_chains: usize,
+    /// Steps at which the sample grids are recorded.
+    pub record_steps: Vec<usize>,
+    /// Hidden units of the RBM small enough to enumerate.
+    pub small_hidden: usize,
+    /// Seed of every RNG.
+    pub seed: u64,
+    /// The folder holding `digits.csv` and `pairs.csv`.
+    pub data: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            hidden: 200,
+            short_epochs: 20,
+            epochs: 100,
+            batch_size: 20,
+            weight_decay: 1e-4,
+            ais_steps: 3000,
+            ais_runs: 100,
+            sample_chains: 200,
+            record_steps: vec![1, 10, 100, 1000],
+            small_hidden: 16,
+            seed: 0,
+            data: models::data::data_dir(),
+        }
+    }
+}
+
+impl Config {
+    /// The configuration the tests use.
+    pub fn quick() -> Config {
+        Config {
+            hidden: 50,
+            short_epochs: 2,
+            epochs: 3,
+            ais_steps: 200,
+            ais_runs: 20,
+            sample_chains: 30,
+            record_steps: vec![1, 10],
+            small_hidden: 10,
+            ..Config::default()
+        }
+    }
+
+    /// The training methods compared over `epochs`.
+    pub fn methods(&self) -> Vec<Method> {
+        let m = |name: &str, k, chains, lr, decay, momentum| Method {
+            name: name.into(),
+            k,
+            chains,
+            lr,
+            decay,
+            momentum,
+        };
+        vec![
+            m("CD-1", 1, 0, 0.05, false, 0.9),
+            m("CD-10", 10, 0, 0.05, false, 0.9),
+            m("PCD, decaying rate", 1, 100, 0.1, true, 0.5),
+            m("PCD, constant rate", 1, 100, 0.1, false, 0.9),
+        ]
+    }
+}
+
+/// The small RBM whose log Z can be enumerated.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy)]
+pub struct SmallCheck {
+    /// Its hidden units.
+    pub hidden: usize,
+    /// log Z by summing over all 2^hidden hidden states.
+    pub exact: f64,
+    /// log Z by AIS.
+    pub ais: f64,
+    /// Test log-likelihood with the exact log Z.
+    pub test_ll: f64,
+}
+
+/// The numbers the page shows, and the claims computed from them.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Report {
+    /// Hidden units of the RBMs.
+    pub hidden: usize,
+    /// Softmax regression on the binary pixels themselves.
+    pub pixel_probe: f64,
+    /// CD-1 after the short run.
+    pub short: RunRow,
+    /// Every method after the long run.
+    pub runs: Vec<RunRow>,
+    /// AIS against enumeration.
+    pub small: SmallCheck,
+    /// The conclusions the page draws.
+    pub claims: Vec<kit::Claim>,
+}
+
+enum Task {
+    Short,
+    Long(Method),
+    Small,
+}
+
+enum Done {
+    Run(Box<RunRow>),
+    Small(SmallCheck),
+}
+
+/// Load the digits, binarised at 8 of 16.
+pub fn load(cfg: &Config) -> anyhow::Result<Binary> {
+    let digits = load_digits(&cfg.data.join("digits.csv"))?;
+    let split = load_split(&cfg.data.join("pairs.csv"), &digits)?;
+    Ok(Binary {
+        pixels: digits.images.iter().map(|&v| f32::from(u8::from(v * 16.0 >= 8.0))).collect(),
+        labels: digits.labels,
+        train: split.train,
+        test: split.test,
+    })
+}
+
+/// Run every experiment (in parallel; results in a fixed order).
+pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
+    let data = load(cfg)?;
+    let labels = |rows: &[usize]| -> Vec<usize> { rows.iter().map(|&i| data.labels[i]).collect() };
+    let pixel_probe = Probe::fit(
+        &data.rows(&data.train).to_vec(),
+        64,
+        &labels(&data.train),
+        10,
+        &ProbeConfig::default(),
+        &mut seeded_rng(cfg.seed),
+    )
+    .map_err(anyhow::Error::msg)?;
+    let pixel_accuracy = pixel_probe.accuracy(&data.rows(&data.test).to_vec(), &labels(&data.test));
+    let pixel_probe = rbm_runs::PixelClassifier::from_probe(&pixel_probe);
+    let mut tasks = vec![Task::Small, Task::Short];
+    tasks.extend(cfg.methods().into_iter().map(Task::Long));
+    let done = kit::parallel::map(&tasks, |task| {
+        Ok(match task {
+            Task::Short => {
+                let cd1 = cfg.methods().remove(0);
+                Done::Run(Box::new(rbm_runs::run(&data, &cd1, cfg.short_epochs, &pixel_probe, cfg)?))
+            }
+            Task::Long(method) => {
+                Done::Run(Box::new(rbm_runs::run(&data, method, cfg.epochs, &pixel_probe, cfg)?))
+            }
+            Task::Small => {
+                let mut rng = seeded_rng(cfg.seed);
+                let small_cfg = Config { hidden: cfg.small_hidden, ..cfg.clone() };
+                let (rbm, _) =
+                    rbm_runs::train(&data, &cfg.methods()[0], cfg.short_epochs, &small_cfg, &mut rng);
+                let exact = rbm.log_partition_exact().map_err(anyhow::Error::msg)?;
+                let ais = rbm.log_partition_ais(&data.base_rates(), cfg.ais_steps, cfg.ais_runs, &mut rng);
+                let test_ll = Rbm::log_likelihood(&rbm, &data.rows(&data.test), exact);
+                Done::Small(SmallCheck { hidden: cfg.small_hidden, exact, ais, test_ll })
+            }
+        })
+    })?;
+    let (mut runs, mut small) = (Vec::new(), None);
+    for d in done {
+        match d {
+            Done::Run(r) => runs.push(*r),
+            Done::Small(s) => small = Some(s),
+        }
+    }
+    let short = runs.remove(0);
+    let mut report = Report {
+        hidden: cfg.hidden,
+        pixel_probe: pixel_accuracy,
+        short,
+        runs,
+        small: small.ok_or_else(|| anyhow::anyhow!("the small check did not run"))?,
+        claims: vec![],
+    };
+    report.claims = claims(&report);
+    Ok((report, data))
+}

@@ -1,0 +1,127 @@
+//! Writing the chapter's figures and result tables into its book folder.
+
+use kit::plot::image_grid;
+use kit::{Options, Output, Table};
+
+use crate::{Binary, Config, Report};
+
+/// The chapter as the `zoo` runner and `main.rs` see it.
+pub fn chapter() -> kit::Chapter {
+    kit::Chapter {
+        name: "ch06-boltzmann",
+        title: "Chapter 6: Boltzmann machines",
+        run: run_and_write,
+        claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
+    }
+}
+
+fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
+    kit::no_checkpoints("ch06-boltzmann", options)?;
+    let mut cfg = if options.quick { Config::quick() } else { Config::default() };
+    cfg.seed = options.seed;
+    cfg.data = options.data.clone();
+    if let Some(epochs) = options.epochs {
+        cfg.epochs = epochs;
+    }
+    let (report, data) = crate::run(&cfg)?;
+    write_outputs(&report, &data, &Output::new(&options.out))?;
+    let ll = |name: &str| report.runs.iter().find(|r| r.method.name == name).map_or(f64::NAN, |r| r.test_ll);
+    let headline = format!(
+        "CD-1 reconstruction {:.4}, probe {:.3}; test log-likelihood CD-1 {:.2}, PCD {:.2} nats",
+        report.short.reconstruction,
+        report.short.probe,
+        ll(crate::claims::CD1),
+        ll(crate::claims::PCD)
+    );
+    Ok(kit::Outcome { headline, claims: report.claims })
+}
+
+fn f(v: f64, d: usize) -> String {
+    format!("{v:.d$}")
+}
+
+/// The markdown tables `results.md` holds (the page includes it).
+pub fn results_markdown(r: &Report) -> String {
+    let mut runs = Table::new(&[
+        "method",
+        "rate, momentum",
+        "reconstruction",
+        "test (train) log-likelihood",
+        "probe",
+        "commonest sample digit",
+        "median distance",
+    ]);
+    for x in std::iter::once(&r.short).chain(&r.runs) {
+        let m = &x.method;
+        runs.row(&[
+            format!("{}, {} epochs", m.name, x.epochs),
+            format!("{}{}, {}", m.lr, if m.decay { " decaying" } else { "" }, m.momentum),
+            f(x.reconstruction, 4),
+            format!("{} ({})", f(x.test_ll, 2), f(x.train_ll, 2)),
+            f(x.probe, 3),
+            format!("{} ({})", x.commonest_digit, f(x.commonest_share, 2)),
+            f(x.median_hamming, 0),
+        ]);
+    }
+    format!(
+        "<!-- Written by `cargo run --release -p ch06-boltzmann`; do not edit. -->\n\n\
+         <!-- ANCHOR: runs -->\n{}\nAll RBMs have {} hidden units; log-likelihoods are nats per image, with log Z from \
+         AIS; the probe is softmax regression on the hidden probabilities (on the binary pixels it scores {}); \
+         the last two columns describe the samples after the longest chain: the digit the pixel classifier names \
+         most often (with its share), and the median Hamming distance to the nearest training image.\n<!-- ANCHOR_END: runs -->\n\n{}",
+        runs.to_markdown(),
+        r.hidden,
+        f(r.pixel_probe, 3),
+        kit::claims::markdown(&r.claims)
+    )
+}
+
+/// Write `results.md`, `results.json` and the figures.
+pub fn write_outputs(r: &Report, _data: &Binary, out: &Output) -> anyhow::Result<()> {
+    out.write_results(&results_markdown(r), r)?;
+    if let Some(pcd) = r.runs.iter().find(|x| x.method.name == crate::claims::PCD) {
+        let hidden = pcd.pictures.1.len() / 64;
+        let filters: Vec<Vec<f32>> = (0..hidden.min(40))
+            .map(|j| {
+                let w: Vec<f32> = (0..64).map(|i| pcd.pictures.1[i * hidden + j]).collect();
+                let top = w.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
+                w.iter().map(|v| 0.5 + 0.5 * v / top).collect()
+            })
+            .collect();
+        let images: Vec<&[f32]> = filters.iter().map(Vec::as_slice).collect();
+        let captions: Vec<String> = (0..images.len()).map(|j| format!("unit {j}")).collect();
+        image_grid(
+            &out.figure("filters.svg"),
+            "Weights of the first hidden units (PCD)",
+            &images,
+            (8, 8),
+            10,
+            &captions,
+        )?;
+    }
+    for (file, name) in [
+        ("samples_cd1.svg", crate::claims::CD1),
+        ("samples_pcd.svg", crate::claims::PCD),
+        ("samples_pcd_constant.svg", crate::claims::PCD_CONSTANT),
+    ] {
+        let Some(x) = r.runs.iter().find(|x| x.method.name == name) else { continue };
+        let mut images: Vec<&[f32]> = Vec::new();
+        let mut captions = Vec::new();
+        for (step, states) in &x.pictures.0 {
+            for s in states {
+                images.push(s);
+                captions.push(format!("step {step}"));
+            }
+        }
+        let cols = x.pictures.0.first().map_or(1, |(_, s)| s.len());
+        image_grid(
+            &out.figure(file),
+            &format!("Gibbs chains from noise: {name}"),
+            &images,
+            (8, 8),
+            cols,
+            &captions,
+        )?;
+    }
+    Ok(())
+}
