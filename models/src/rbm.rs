@@ -9,8 +9,12 @@
 use autograd::{Rng, Tensor, no_grad};
 use rand::RngExt;
 
-/// A Bernoulli-Bernoulli RBM.
+/// An RBM with binary hidden units and binary visible units, or Gaussian ones of unit
+/// variance (`gaussian`: for real-valued, standardised inputs, with energy
+/// E(v, h) = Σ_i (v_i - a_i)² / 2 - v W h - b·h, so p(v | h) = N(a + W h, I)).
 pub struct Rbm {
+    /// Gaussian (real-valued) visible units instead of binary ones.
+    pub gaussian: bool,
     /// (visible, hidden) weights W.
     pub weight: Tensor,
     /// Visible biases a.
@@ -43,6 +47,7 @@ impl Rbm {
     /// Small random weights (N(0, 0.01²), Hinton's practical guide) and zero biases.
     pub fn new(visible: usize, hidden: usize, rng: &mut Rng) -> Rbm {
         Rbm {
+            gaussian: false,
             weight: Tensor::randn(&[visible, hidden], 0.0, 0.01, rng),
             visible_bias: Tensor::zeros(&[visible]),
             hidden_bias: Tensor::zeros(&[hidden]),
@@ -65,16 +70,23 @@ impl Rbm {
         no_grad(|| v.matmul(&self.weight).add(&self.hidden_bias).sigmoid())
     }
 
-    /// p(v_i = 1 | h) = sigmoid(a_i + Σ_j W_ij h_j), for each row of `h`.
+    /// p(v_i = 1 | h) = sigmoid(a_i + Σ_j W_ij h_j), for each row of `h` (for Gaussian
+    /// visible units, the mean a_i + Σ_j W_ij h_j).
     pub fn visible_probs(&self, h: &Tensor) -> Tensor {
-        no_grad(|| h.matmul(&self.weight.t()).add(&self.visible_bias).sigmoid())
+        let field = no_grad(|| h.matmul(&self.weight.t()).add(&self.visible_bias));
+        if self.gaussian { field } else { no_grad(|| field.sigmoid()) }
     }
     // ANCHOR_END: conditionals
 
     /// One step of block Gibbs sampling: h ~ p(h | v), then v ~ p(v | h).
     pub fn gibbs(&self, v: &Tensor, rng: &mut Rng) -> Tensor {
         let h = sample(&self.hidden_probs(v), rng);
-        sample(&self.visible_probs(&h), rng)
+        let mean = self.visible_probs(&h);
+        if self.gaussian {
+            no_grad(|| mean.add(&Tensor::randn(mean.shape(), 0.0, 1.0, rng)))
+        } else {
+            sample(&mean, rng)
+        }
     }
 
     /// The free energy F(v) = -a·v - Σ_j softplus(b_j + (v W)_j) of each row: the
@@ -86,8 +98,12 @@ impl Rbm {
             .chunks_exact(self.visible())
             .zip(x.data().chunks_exact(n))
             .map(|(row, xs)| {
-                -row.iter().zip(a.iter()).map(|(&vi, &ai)| (vi * ai) as f64).sum::<f64>()
-                    - xs.iter().map(|&x| softplus(x as f64)).sum::<f64>()
+                let visible: f64 = if self.gaussian {
+                    row.iter().zip(a.iter()).map(|(&vi, &ai)| ((vi - ai) as f64).powi(2) / 2.0).sum()
+                } else {
+                    -row.iter().zip(a.iter()).map(|(&vi, &ai)| (vi * ai) as f64).sum::<f64>()
+                };
+                visible - xs.iter().map(|&x| softplus(x as f64)).sum::<f64>()
             })
             .collect()
     }
@@ -96,6 +112,9 @@ impl Rbm {
     /// Exact, and only feasible for about 24 hidden units or fewer.
     pub fn log_partition_exact(&self) -> Result<f64, String> {
         let (nv, nh) = (self.visible(), self.hidden());
+        if self.gaussian {
+            return Err("log_partition_exact: written for binary visible units".into());
+        }
         if nh > 24 {
             return Err(format!("log_partition_exact: 2^{nh} hidden states are too many to enumerate"));
         }
@@ -125,6 +144,7 @@ impl Rbm {
     /// this one, through `steps` inverse temperatures β evenly spaced in [0, 1], with
     /// `runs` independent chains; log Z = log Z_base + log mean of the importance weights.
     pub fn log_partition_ais(&self, base: &[f32], steps: usize, runs: usize, rng: &mut Rng) -> f64 {
+        assert!(!self.gaussian, "log_partition_ais: written for binary visible units");
         let (nv, nh) = (self.visible(), self.hidden());
         let base_t = Tensor::from_vec(base.to_vec(), &[nv]);
         // log p*_β(v) = (1 - β) base·v + β a·v + Σ_j softplus(β (b + v W)_j)
@@ -225,7 +245,12 @@ impl Cd {
         let start = self.chains.clone().unwrap_or_else(|| v0.clone());
         let mut vk = start;
         for _ in 0..self.config.k {
-            vk = rbm.gibbs(&vk, rng);
+            // Gaussian visible units reconstruct to their mean (Hinton's practical guide).
+            vk = if rbm.gaussian {
+                rbm.visible_probs(&sample(&rbm.hidden_probs(&vk), rng))
+            } else {
+                rbm.gibbs(&vk, rng)
+            };
         }
         let phk = rbm.hidden_probs(&vk);
         let (n, m) = (v0.shape()[0] as f32, vk.shape()[0] as f32);
@@ -263,6 +288,7 @@ mod tests {
 
     fn tiny() -> Rbm {
         Rbm {
+            gaussian: false,
             weight: Tensor::from_vec(vec![0.5, -1.0, 0.25, 2.0, -0.5, 0.75], &[3, 2]),
             visible_bias: Tensor::from_vec(vec![0.1, -0.2, 0.3], &[3]),
             hidden_bias: Tensor::from_vec(vec![-0.4, 0.6], &[2]),
@@ -310,9 +336,23 @@ mod tests {
     }
 
     #[test]
+    fn gaussian_free_energy_is_the_hidden_sum_of_the_gaussian_energy() {
+        // F(v) = Σ (v - a)² / 2 - Σ_j softplus(b_j + (v W)_j): check one hand-computed row.
+        let r = Rbm { gaussian: true, ..tiny() };
+        let v = [0.5f32, -1.0, 2.0];
+        let quadratic: f64 = [(0.5f64 - 0.1), (-1.0 - -0.2), (2.0 - 0.3)].iter().map(|d| d * d / 2.0).sum();
+        // b + v W = (-0.4 + 0.25 - 0.25 - 1.0, 0.6 - 0.5 - 2.0 + 1.5) = (-1.4, -0.4)
+        let expected = quadratic - softplus(-1.4) - softplus(-0.4);
+        let got = r.free_energy(&Tensor::from_vec(v.to_vec(), &[1, 3]))[0];
+        assert!((got - expected).abs() < 1e-5, "{got} vs {expected}");
+        assert!(r.log_partition_exact().is_err());
+    }
+
+    #[test]
     fn ais_agrees_with_enumeration_on_a_small_random_rbm() {
         let mut rng = autograd::seeded_rng(5);
         let r = Rbm {
+            gaussian: false,
             weight: Tensor::randn(&[20, 12], 0.0, 0.5, &mut rng),
             visible_bias: Tensor::randn(&[20], 0.0, 0.5, &mut rng),
             hidden_bias: Tensor::randn(&[12], 0.0, 0.5, &mut rng),

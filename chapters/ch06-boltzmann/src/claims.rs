@@ -9,6 +9,7 @@ const CD: &str = "learning-by-contrastive-divergence";
 const NOT_LL: &str = "reconstruction-error-is-not-the-likelihood";
 const AIS: &str = "the-likelihood-by-annealed-importance-sampling";
 const DREAMS: &str = "what-the-chains-dream";
+const LAYERS: &str = "which-layer-knows-the-digit-best";
 
 /// The methods' names, as `Config::methods` gives them.
 pub const CD1: &str = "CD-1";
@@ -173,6 +174,7 @@ pub fn claims(r: &Report) -> Vec<Claim> {
             .with("test log-likelihood", naive.test_ll),
         );
     }
+    out.extend(layer_claims(r));
     if let (Some(cd1), Some(cd10)) = (run(r, CD1), run(r, CD10)) {
         out.push(
             Claim::observation(
@@ -187,6 +189,73 @@ pub fn claims(r: &Report) -> Vec<Claim> {
             )
             .with("CD-10", cd10.test_ll)
             .with("CD-1", cd1.test_ll),
+        );
+    }
+    out
+}
+
+fn layer_claims(r: &Report) -> Vec<Claim> {
+    use crate::multimodal::{AUDIO_LAYERS, IMAGE_LAYERS, JOINT, JOINT_NO_AUDIO, JOINT_NO_IMAGE};
+    let m = &r.multimodal;
+    let Some(joint) = m.accuracy(JOINT) else { return vec![] };
+    let best = IMAGE_LAYERS
+        .iter()
+        .chain(&AUDIO_LAYERS)
+        .filter_map(|l| m.accuracy(l).map(|a| (*l, a)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let Some((best_layer, best_accuracy)) = best else { return vec![] };
+    let most = joint > best_accuracy;
+    // Where a pathway loses the digit on its way up to the joint layer.
+    let drop = |layers: &[&str; 3]| -> (f64, f64) {
+        (m.accuracy(layers[1]).unwrap_or(0.0), m.accuracy(layers[2]).unwrap_or(0.0))
+    };
+    let ((i1, i2), (a1, a2)) = (drop(&IMAGE_LAYERS), drop(&AUDIO_LAYERS));
+    let (name, h1, h2) = if a1 - a2 > i1 - i2 { ("audio", a1, a2) } else { ("image", i1, i2) };
+    let mut out = vec![Claim::observation(
+        "joint_layer_most_accurate",
+        LAYERS,
+        most,
+        format!(
+            "The lecture reports the joint layer as the most accurate representation. On the AV digits the joint layer \
+             (both modalities present) gives {}, the best single-modality layer ({}) {}: {}",
+            num(joint),
+            best_layer,
+            num(best_accuracy),
+            if most {
+                "the claim holds here.".to_string()
+            } else {
+                format!(
+                    "the claim does not hold here. The joint layer reads only the two pathways' top layers, and the \
+                     {name} pathway loses the digit on the way up: {} at its first hidden layer, {} at its second.",
+                    num(h1),
+                    num(h2)
+                )
+            }
+        ),
+    )
+    .with("joint", joint)
+    .with("best single-modality layer", best_accuracy)
+    .with(&format!("{name} h1"), h1)
+    .with(&format!("{name} h2"), h2)];
+    if let (Some(no_audio), Some(no_image)) = (m.accuracy(JOINT_NO_AUDIO), m.accuracy(JOINT_NO_IMAGE)) {
+        let image_best = IMAGE_LAYERS.iter().filter_map(|l| m.accuracy(l)).fold(0.0, f64::max);
+        let audio_best = AUDIO_LAYERS.iter().filter_map(|l| m.accuracy(l)).fold(0.0, f64::max);
+        out.push(
+            Claim::observation(
+                "joint_with_a_modality_missing",
+                LAYERS,
+                no_audio >= image_best && no_image >= audio_best,
+                format!(
+                    "With the audio missing and filled in by mean-field, the joint layer gives {} (the image \
+                     pathway's best layer: {}); with the image missing, {} (the audio pathway's best: {}).",
+                    num(no_audio),
+                    num(image_best),
+                    num(no_image),
+                    num(audio_best)
+                ),
+            )
+            .with("joint, audio missing", no_audio)
+            .with("joint, image missing", no_image),
         );
     }
     out

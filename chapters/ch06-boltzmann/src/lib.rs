@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod claims;
+mod multimodal;
 mod outputs;
 mod rbm_runs;
 
@@ -20,6 +21,7 @@ use models::{Probe, ProbeConfig};
 use serde::{Deserialize, Serialize};
 
 pub use claims::claims;
+pub use multimodal::{LayerRow, MultimodalReport};
 pub use outputs::{chapter, write_outputs};
 pub use rbm_runs::{Binary, Method, PixelClassifier, RunRow};
 
@@ -46,6 +48,16 @@ pub struct Config {
     pub record_steps: Vec<usize>,
     /// Hidden units of the RBM small enough to enumerate.
     pub small_hidden: usize,
+    /// Layer widths of the multimodal model: image h1, h2; audio h1, h2; joint.
+    pub dbn_widths: [usize; 5],
+    /// Epochs of each of its layers.
+    pub dbn_epochs: usize,
+    /// Learning rate of its Gaussian (input) layers.
+    pub gaussian_lr: f32,
+    /// Learning rate of its binary layers.
+    pub binary_lr: f32,
+    /// Mean-field iterations when a modality is missing.
+    pub mean_field_steps: usize,
     /// Seed of every RNG.
     pub seed: u64,
     /// The folder holding `digits.csv` and `pairs.csv`.
@@ -65,6 +77,11 @@ impl Default for Config {
             sample_chains: 200,
             record_steps: vec![1, 10, 100, 1000],
             small_hidden: 16,
+            dbn_widths: [128, 64, 256, 64, 128],
+            dbn_epochs: 30,
+            gaussian_lr: 0.005,
+            binary_lr: 0.05,
+            mean_field_steps: 10,
             seed: 0,
             data: models::data::data_dir(),
         }
@@ -83,6 +100,7 @@ impl Config {
             sample_chains: 30,
             record_steps: vec![1, 10],
             small_hidden: 10,
+            dbn_epochs: 2,
             ..Config::default()
         }
     }
@@ -132,6 +150,8 @@ pub struct Report {
     pub runs: Vec<RunRow>,
     /// AIS against enumeration.
     pub small: SmallCheck,
+    /// The multimodal model on the AV digits, layer by layer.
+    pub multimodal: MultimodalReport,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
 }
@@ -140,11 +160,13 @@ enum Task {
     Short,
     Long(Method),
     Small,
+    Multimodal,
 }
 
 enum Done {
     Run(Box<RunRow>),
     Small(SmallCheck),
+    Multimodal(Box<MultimodalReport>),
 }
 
 /// Load the digits, binarised at 8 of 16.
@@ -174,7 +196,9 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
     .map_err(anyhow::Error::msg)?;
     let pixel_accuracy = pixel_probe.accuracy(&data.rows(&data.test).to_vec(), &labels(&data.test));
     let pixel_probe = rbm_runs::PixelClassifier::from_probe(&pixel_probe);
-    let mut tasks = vec![Task::Small, Task::Short];
+    let av = models::data::Av::load(&cfg.data, models::data::AvVariant::Noisy)
+        .map_err(|e| anyhow::anyhow!("loading the audio-visual digits: {e}"))?;
+    let mut tasks = vec![Task::Multimodal, Task::Small, Task::Short];
     tasks.extend(cfg.methods().into_iter().map(Task::Long));
     let done = kit::parallel::map(&tasks, |task| {
         Ok(match task {
@@ -185,6 +209,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
             Task::Long(method) => {
                 Done::Run(Box::new(rbm_runs::run(&data, method, cfg.epochs, &pixel_probe, cfg)?))
             }
+            Task::Multimodal => Done::Multimodal(Box::new(multimodal::run(&av, cfg)?)),
             Task::Small => {
                 let mut rng = seeded_rng(cfg.seed);
                 let small_cfg = Config { hidden: cfg.small_hidden, ..cfg.clone() };
@@ -197,11 +222,12 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
             }
         })
     })?;
-    let (mut runs, mut small) = (Vec::new(), None);
+    let (mut runs, mut small, mut multimodal) = (Vec::new(), None, None);
     for d in done {
         match d {
             Done::Run(r) => runs.push(*r),
             Done::Small(s) => small = Some(s),
+            Done::Multimodal(m) => multimodal = Some(*m),
         }
     }
     let short = runs.remove(0);
@@ -211,6 +237,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
         short,
         runs,
         small: small.ok_or_else(|| anyhow::anyhow!("the small check did not run"))?,
+        multimodal: multimodal.ok_or_else(|| anyhow::anyhow!("the multimodal model did not run"))?,
         claims: vec![],
     };
     report.claims = claims(&report);

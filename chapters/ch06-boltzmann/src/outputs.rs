@@ -63,12 +63,18 @@ pub fn results_markdown(r: &Report) -> String {
             f(x.median_hamming, 0),
         ]);
     }
+    let mut layers = Table::new(&["layer", "width", "test accuracy of softmax regression"]);
+    for l in &r.multimodal.layers {
+        layers.row(&[l.layer.clone(), l.width.to_string(), f(l.accuracy, 3)]);
+    }
     format!(
         "<!-- Written by `cargo run --release -p ch06-boltzmann`; do not edit. -->\n\n\
+         <!-- ANCHOR: layers -->\n{}<!-- ANCHOR_END: layers -->\n\n\
          <!-- ANCHOR: runs -->\n{}\nAll RBMs have {} hidden units; log-likelihoods are nats per image, with log Z from \
          AIS; the probe is softmax regression on the hidden probabilities (on the binary pixels it scores {}); \
          the last two columns describe the samples after the longest chain: the digit the pixel classifier names \
          most often (with its share), and the median Hamming distance to the nearest training image.\n<!-- ANCHOR_END: runs -->\n\n{}",
+        layers.to_markdown(),
         runs.to_markdown(),
         r.hidden,
         f(r.pixel_probe, 3),
@@ -99,6 +105,26 @@ pub fn write_outputs(r: &Report, _data: &Binary, out: &Output) -> anyhow::Result
             &captions,
         )?;
     }
+    let bars: Vec<(String, f64)> = r
+        .multimodal
+        .layers
+        .iter()
+        .map(|l| {
+            (
+                l.layer
+                    .replace("joint (both present)", "joint")
+                    .replace("joint (", "joint, no ")
+                    .replace(" missing)", ""),
+                l.accuracy,
+            )
+        })
+        .collect();
+    kit::plot::bar_chart(
+        &out.figure("layers.svg"),
+        "A linear probe on every layer (AV digits)",
+        "test accuracy",
+        &bars,
+    )?;
     for (file, name) in [
         ("samples_cd1.svg", crate::claims::CD1),
         ("samples_pcd.svg", crate::claims::PCD),

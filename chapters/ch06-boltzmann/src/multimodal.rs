@@ -1,0 +1,188 @@
+//! A multimodal deep belief network in the style of Srivastava & Salakhutdinov (2012)
+//! on the audio-visual digits: an image pathway and an audio pathway of two RBM layers
+//! each (a Gaussian RBM on the standardised inputs, then a binary one), and a joint RBM
+//! over both pathways' top layers, pretrained greedily, one layer at a time, each on
+//! binary states sampled from the layer below. A missing modality's top layer is
+//! filled in by mean-field through the joint layer.
+
+use autograd::{Rng, Tensor, no_grad, seeded_rng};
+use models::data::{Av, AvDigits, Pairing, shuffled_batches};
+use models::rbm::{Cd, CdConfig, Rbm, sample};
+use models::{Probe, ProbeConfig};
+use serde::{Deserialize, Serialize};
+
+use crate::Config;
+
+/// One layer's representation, read by a linear probe.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct LayerRow {
+    /// The layer, as the page names it.
+    pub layer: String,
+    /// Its number of units.
+    pub width: usize,
+    /// Test accuracy of softmax regression on it (same regularisation for every layer).
+    pub accuracy: f64,
+}
+
+/// What the multimodal model gave.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct MultimodalReport {
+    /// Layer widths: image h1, h2; audio h1, h2; joint.
+    pub widths: [usize; 5],
+    /// Every layer, input to joint, in the paper's order.
+    pub layers: Vec<LayerRow>,
+}
+
+impl MultimodalReport {
+    /// The accuracy of the layer named `layer`.
+    pub fn accuracy(&self, layer: &str) -> Option<f64> {
+        self.layers.iter().find(|l| l.layer == layer).map(|l| l.accuracy)
+    }
+}
+
+/// Names of the layers, as the claims and the page use them.
+pub const JOINT: &str = "joint (both present)";
+/// The joint layer with the audio missing.
+pub const JOINT_NO_AUDIO: &str = "joint (audio missing)";
+/// The joint layer with the image missing.
+pub const JOINT_NO_IMAGE: &str = "joint (image missing)";
+/// The unimodal layers, per modality: input, h1, h2.
+pub const IMAGE_LAYERS: [&str; 3] = ["image input", "image h1", "image h2"];
+/// The audio pathway's layers.
+pub const AUDIO_LAYERS: [&str; 3] = ["audio input", "audio h1", "audio h2"];
+
+/// CD-1 on rows drawn by `batch` (each call returns one minibatch of visible states).
+fn train_layer(
+    rbm: &mut Rbm,
+    examples: usize,
+    epochs: usize,
+    lr: f32,
+    rng: &mut Rng,
+    mut batch: impl FnMut(&[usize], &mut Rng) -> Tensor,
+) {
+    let config = CdConfig { k: 1, lr, momentum: 0.9, weight_decay: 1e-4 };
+    let mut cd = Cd::new(config, rbm);
+    for _ in 0..epochs {
+        for rows in shuffled_batches(examples, 64, rng) {
+            let v = batch(&rows, rng);
+            cd.step(rbm, &v, lr, rng);
+        }
+    }
+}
+
+/// A two-layer pathway: Gaussian RBM on the inputs, binary RBM on its hidden states.
+struct Pathway {
+    first: Rbm,
+    second: Rbm,
+}
+
+impl Pathway {
+    /// Train on `table` (n, width) rows `train`, greedily.
+    fn train(
+        table: &[f32],
+        width: usize,
+        train: &[usize],
+        widths: (usize, usize),
+        cfg: &Config,
+        rng: &mut Rng,
+    ) -> Pathway {
+        let mut first = Rbm::new(width, widths.0, rng);
+        first.gaussian = true;
+        let rows = |r: &[usize]| models::data::gather_rows(table, width, r);
+        train_layer(&mut first, train.len(), cfg.dbn_epochs, cfg.gaussian_lr, rng, |b, _| {
+            rows(&b.iter().map(|&i| train[i]).collect::<Vec<_>>())
+        });
+        let probs = first.hidden_probs(&rows(train)).to_vec();
+        let mut second = Rbm::new(widths.0, widths.1, rng);
+        train_layer(&mut second, train.len(), cfg.dbn_epochs, cfg.binary_lr, rng, |b, rng| {
+            // The upper layer learns from binary states sampled from the layer below.
+            sample(&models::data::gather_rows(&probs, widths.0, b), rng)
+        });
+        Pathway { first, second }
+    }
+
+    /// (h1, h2) probabilities of the rows of `v`.
+    fn up(&self, v: &Tensor) -> (Tensor, Tensor) {
+        let h1 = self.first.hidden_probs(v);
+        let h2 = self.second.hidden_probs(&h1);
+        (h1, h2)
+    }
+}
+
+// ANCHOR: fill_in
+/// The joint layer's probabilities when only one pathway's top layer `known` is
+/// observed: start the missing one at ½ and alternate mean-field updates,
+///   joint ← σ(b + [known, missing] W),  missing ← σ(a_missing + joint W_missingᵀ).
+fn joint_with_missing(joint: &Rbm, known: &Tensor, known_first: bool, iterations: usize) -> Tensor {
+    let (n, k) = (known.shape()[0], known.shape()[1]);
+    let m = joint.visible() - k;
+    let mut missing = Tensor::full(&[n, m], 0.5);
+    let mut top = Tensor::zeros(&[n, joint.hidden()]);
+    for _ in 0..iterations {
+        let visible = if known_first {
+            Tensor::concat(&[known.clone(), missing], 1)
+        } else {
+            Tensor::concat(&[missing, known.clone()], 1)
+        };
+        top = joint.hidden_probs(&visible);
+        let down = joint.visible_probs(&top); // σ(a + top Wᵀ) for every visible unit
+        missing = no_grad(|| if known_first { down.narrow(1, k, m) } else { down.narrow(1, 0, m) });
+    }
+    top
+}
+// ANCHOR_END: fill_in
+
+/// Pretrain the whole model, then probe every layer.
+pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<MultimodalReport> {
+    let mut rng = seeded_rng(cfg.seed ^ 0xdb);
+    let (train, test) = (&av.raw.train, &av.raw.test);
+    let [i1, i2, a1, a2, j] = cfg.dbn_widths;
+    let image = Pathway::train(&av.image, AvDigits::IMAGE, train, (i1, i2), cfg, &mut rng);
+    let audio = Pathway::train(&av.audio, av.audio_width(), train, (a1, a2), cfg, &mut rng);
+    // The joint layer sees an image's top layer beside a same-digit utterance's
+    // (a fresh partner every batch: the pairs share only the digit).
+    let (image_top, audio_top) =
+        (image.up(&av.images(train)).1.to_vec(), audio.up(&av.audios(train)).1.to_vec());
+    let position: std::collections::HashMap<usize, usize> =
+        train.iter().enumerate().map(|(k, &p)| (p, k)).collect();
+    let mut joint = Rbm::new(i2 + a2, j, &mut rng);
+    train_layer(&mut joint, train.len(), cfg.dbn_epochs, cfg.binary_lr, &mut rng, |b, rng| {
+        let rows: Vec<usize> = b.iter().map(|&k| train[k]).collect();
+        let partners = av.partners(&rows, Pairing::Fresh, rng);
+        let mut v = Vec::with_capacity(rows.len() * (i2 + a2));
+        for (&r, &p) in rows.iter().zip(&partners) {
+            v.extend_from_slice(&image_top[position[&r] * i2..][..i2]);
+            v.extend_from_slice(&audio_top[position[&p] * a2..][..a2]);
+        }
+        sample(&Tensor::from_vec(v, &[rows.len(), i2 + a2]), rng)
+    });
+    // Every layer's representation of the training and test pairs.
+    let layers = |rows: &[usize]| -> Vec<(String, Tensor)> {
+        let (iv, av_) = (av.images(rows), av.audios(rows));
+        let ((ih1, ih2), (ah1, ah2)) = (image.up(&iv), audio.up(&av_));
+        let both = joint.hidden_probs(&Tensor::concat(&[ih2.clone(), ah2.clone()], 1));
+        let no_audio = joint_with_missing(&joint, &ih2, true, cfg.mean_field_steps);
+        let no_image = joint_with_missing(&joint, &ah2, false, cfg.mean_field_steps);
+        vec![
+            (IMAGE_LAYERS[0].into(), iv),
+            (IMAGE_LAYERS[1].into(), ih1),
+            (IMAGE_LAYERS[2].into(), ih2),
+            (JOINT.into(), both),
+            (JOINT_NO_AUDIO.into(), no_audio),
+            (JOINT_NO_IMAGE.into(), no_image),
+            (AUDIO_LAYERS[2].into(), ah2),
+            (AUDIO_LAYERS[1].into(), ah1),
+            (AUDIO_LAYERS[0].into(), av_),
+        ]
+    };
+    let (train_labels, test_labels) = (av.labels(train), av.labels(test));
+    let probe = ProbeConfig::default();
+    let mut rows = Vec::new();
+    for ((name, tr), (_, te)) in layers(train).into_iter().zip(layers(test)) {
+        let width = tr.shape()[1];
+        let fitted = Probe::fit(&tr.to_vec(), width, &train_labels, 10, &probe, &mut rng)
+            .map_err(anyhow::Error::msg)?;
+        rows.push(LayerRow { layer: name, width, accuracy: fitted.accuracy(&te.to_vec(), &test_labels) });
+    }
+    Ok(MultimodalReport { widths: cfg.dbn_widths, layers: rows })
+}
