@@ -16,21 +16,22 @@ fn outputs_are_written() {
     let dir = std::env::temp_dir().join(format!("ch02-out-{}", std::process::id()));
     let report = run(&Config::quick(), false).unwrap();
     ch02_graph_embeddings::write_outputs(&report, &kit::Output::new(&dir)).unwrap();
-    for f in [
-        "results.md",
-        "results.json",
-        "figures/karate_untrained.svg",
-        "figures/karate_gae.svg",
-        "figures/lesmis_gae.svg",
-        "figures/lesmis_gae_core.svg",
-        "figures/computation_trees.svg",
-        "figures/depth_accuracy.svg",
-        "figures/grad_norms.svg",
-        "figures/signal_norms.svg",
-        "figures/oversmoothing.svg",
-    ] {
-        assert!(std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0) > 100, "{f} missing or empty");
-    }
+    kit::assert_written(
+        &dir,
+        &[
+            "results.md",
+            "results.json",
+            "figures/karate_untrained.svg",
+            "figures/karate_gae.svg",
+            "figures/lesmis_gae.svg",
+            "figures/lesmis_gae_core.svg",
+            "figures/computation_trees.svg",
+            "figures/depth_accuracy.svg",
+            "figures/grad_norms.svg",
+            "figures/signal_norms.svg",
+            "figures/oversmoothing.svg",
+        ],
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -20,33 +20,27 @@ fn outputs_are_written() {
     let dir = std::env::temp_dir().join(format!("ch03-out-{}", std::process::id()));
     let (report, av) = run(&Config::quick()).unwrap();
     ch03_joint_coordinated::write_outputs(&report, &av, &kit::Output::new(&dir)).unwrap();
-    for f in [
-        "results.md",
-        "results.json",
-        "figures/pairs.svg",
-        "figures/p10_vs_lambda.svg",
-        "figures/transfer_vs_lambda.svg",
-        "figures/space_weak.svg",
-        "figures/space_strong.svg",
-        "figures/retrieval.svg",
-        "figures/cca_correlations.svg",
-        "figures/fill_in.svg",
-    ] {
-        assert!(std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0) > 100, "{f} missing or empty");
-    }
+    kit::assert_written(
+        &dir,
+        &[
+            "results.md",
+            "results.json",
+            "figures/pairs.svg",
+            "figures/p10_vs_lambda.svg",
+            "figures/transfer_vs_lambda.svg",
+            "figures/space_weak.svg",
+            "figures/space_strong.svg",
+            "figures/retrieval.svg",
+            "figures/cca_correlations.svg",
+            "figures/fill_in.svg",
+        ],
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn the_bars_fail_when_the_numbers_miss_them() {
     let (mut report, _) = run(&Config { lambdas: vec![0.0, 0.1, 1.0], ..Config::quick() }).unwrap();
-    let failing = |r: &ch03_joint_coordinated::Report| -> Vec<String> {
-        claims(r)
-            .into_iter()
-            .filter(|c| c.kind == kit::claims::Kind::Required && !c.holds)
-            .map(|c| c.id)
-            .collect()
-    };
     report.joint.both = 0.92;
     report.joint.image_only = 0.5;
     report.cca.measured.transfer_audio_to_image = 0.6;
@@ -56,7 +50,7 @@ fn the_bars_fail_when_the_numbers_miss_them() {
         row.measured.p10 = 0.3;
         row.measured.probe_audio = 0.7;
     }
-    let failed = failing(&report);
+    let failed = kit::claims::failing_required(&claims(&report));
     for id in [
         "joint_both",
         "joint_missing",

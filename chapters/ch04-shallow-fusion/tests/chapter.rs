@@ -17,31 +17,25 @@ fn outputs_are_written() {
     let dir = std::env::temp_dir().join(format!("ch04-out-{}", std::process::id()));
     let (report, av) = run(&Config::quick()).unwrap();
     ch04_shallow_fusion::write_outputs(&report, &av, &kit::Output::new(&dir)).unwrap();
-    for f in [
-        "results.md",
-        "results.json",
-        "figures/pca_accuracy.svg",
-        "figures/projection_pca.svg",
-        "figures/projection_deep.svg",
-        "figures/xor_noisy.svg",
-        "figures/xor_clean.svg",
-        "figures/gate.svg",
-    ] {
-        assert!(std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0) > 100, "{f} missing or empty");
-    }
+    kit::assert_written(
+        &dir,
+        &[
+            "results.md",
+            "results.json",
+            "figures/pca_accuracy.svg",
+            "figures/projection_pca.svg",
+            "figures/projection_deep.svg",
+            "figures/xor_noisy.svg",
+            "figures/xor_clean.svg",
+            "figures/gate.svg",
+        ],
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
 fn the_bars_fail_when_the_numbers_miss_them() {
     let (mut report, _) = run(&Config::quick()).unwrap();
-    let failing = |r: &ch04_shallow_fusion::Report| -> Vec<String> {
-        claims(r)
-            .into_iter()
-            .filter(|c| c.kind == kit::claims::Kind::Required && !c.holds)
-            .map(|c| c.id)
-            .collect()
-    };
     // Concatenation no better than the audio; late fusion worse than averaging; a
     // linear model that "solves" the XOR; MLPs that do not.
     for s in report.fusion.models.iter_mut().filter(|s| s.inputs == Inputs::Both) {
@@ -52,7 +46,7 @@ fn the_bars_fail_when_the_numbers_miss_them() {
         x.models[2].1 = 0.7;
         x.models[5].1 = 0.6;
     }
-    let failed = failing(&report);
+    let failed = kit::claims::failing_required(&claims(&report));
     for id in [
         "concat_beats_single",
         "weighted_at_least_averaged",

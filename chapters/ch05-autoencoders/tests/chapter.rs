@@ -17,17 +17,18 @@ fn outputs_are_written() {
     let dir = std::env::temp_dir().join(format!("ch05-out-{}", std::process::id()));
     let (report, av) = run(&Config::quick()).unwrap();
     ch05_autoencoders::write_outputs(&report, &av, &kit::Output::new(&dir)).unwrap();
-    for f in [
-        "results.md",
-        "results.json",
-        "figures/code_width.svg",
-        "figures/reconstructions.svg",
-        "figures/features.svg",
-        "figures/transfer.svg",
-        "figures/fill_in.svg",
-    ] {
-        assert!(std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0) > 100, "{f} missing or empty");
-    }
+    kit::assert_written(
+        &dir,
+        &[
+            "results.md",
+            "results.json",
+            "figures/code_width.svg",
+            "figures/reconstructions.svg",
+            "figures/features.svg",
+            "figures/transfer.svg",
+            "figures/fill_in.svg",
+        ],
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -41,11 +42,7 @@ fn the_bars_fail_when_the_numbers_miss_them() {
         b.fusion = 0.5;
         b.image_from_audio_mse = 2.0;
     }
-    let failed: Vec<String> = claims(&report)
-        .into_iter()
-        .filter(|c| c.kind == kit::claims::Kind::Required && !c.holds)
-        .map(|c| c.id)
-        .collect();
+    let failed: Vec<String> = kit::claims::failing_required(&claims(&report));
     for id in ["hearing_to_see", "zeroing_makes_it_shared", "fusion_and_cross_modality", "image_from_audio"] {
         assert!(failed.contains(&id.to_string()), "{id} should fail: {failed:?}");
     }

@@ -16,15 +16,16 @@ fn outputs_are_written() {
     let dir = std::env::temp_dir().join(format!("ch06-out-{}", std::process::id()));
     let (report, data) = run(&Config::quick()).unwrap();
     ch06_boltzmann::write_outputs(&report, &data, &kit::Output::new(&dir)).unwrap();
-    for f in [
-        "results.md",
-        "results.json",
-        "figures/filters.svg",
-        "figures/samples_cd1.svg",
-        "figures/samples_pcd.svg",
-    ] {
-        assert!(std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0) > 100, "{f} missing or empty");
-    }
+    kit::assert_written(
+        &dir,
+        &[
+            "results.md",
+            "results.json",
+            "figures/filters.svg",
+            "figures/samples_cd1.svg",
+            "figures/samples_pcd.svg",
+        ],
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -37,11 +38,7 @@ fn the_bars_fail_when_the_numbers_miss_them() {
         r.test_ll = -25.0;
         r.commonest_share = 0.9;
     }
-    let failed: Vec<String> = claims(&report)
-        .into_iter()
-        .filter(|c| c.kind == kit::claims::Kind::Required && !c.holds)
-        .map(|c| c.id)
-        .collect();
+    let failed: Vec<String> = kit::claims::failing_required(&claims(&report));
     for id in ["cd1_learns_features", "ais_matches_exact", "pcd_beats_cd1", "pcd_samples_cover_the_digits"] {
         assert!(failed.contains(&id.to_string()), "{id} should fail: {failed:?}");
     }

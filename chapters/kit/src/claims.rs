@@ -161,6 +161,12 @@ pub fn check_required(chapter: &str, claims: &[Claim]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The ids of the required claims that do not hold: what a test of a chapter's bars
+/// compares against the claims it expects to fail.
+pub fn failing_required(claims: &[Claim]) -> Vec<String> {
+    claims.iter().filter(|c| c.kind == Kind::Required && !c.holds).map(|c| c.id.clone()).collect()
+}
+
 /// Print a chapter's claims, then hold a full run (not a `--quick` one, which is too
 /// small for the chapter's bars) to its required claims.
 pub fn print_and_check(chapter: &str, quick: bool, claims: &[Claim]) -> anyhow::Result<()> {

@@ -19,7 +19,7 @@ pub mod train;
 
 pub use claims::Claim;
 pub use cli::{Args, Options};
-pub use report::{Output, Table, rounded};
+pub use report::{Output, Table, assert_written, rounded};
 pub use train::{Diverged, check_finite};
 
 /// What a chapter's run hands back to its binary and to `zoo`.

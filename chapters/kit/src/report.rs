@@ -52,6 +52,16 @@ impl Output {
     }
 }
 
+/// Panic naming the first of `files` (relative to `dir`) that is missing or nearly
+/// empty (100 bytes or fewer): what a chapter's output test checks after writing.
+#[track_caller]
+pub fn assert_written(dir: &Path, files: &[&str]) {
+    for f in files {
+        let size = std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 100, "{f} missing or empty in {}", dir.display());
+    }
+}
+
 /// A markdown table.
 pub struct Table {
     headers: Vec<String>,
