@@ -113,7 +113,7 @@ pub fn write_outputs(r: &Report, _data: &Binary, out: &Output) -> anyhow::Result
             (
                 l.layer
                     .replace("joint (both present)", "joint")
-                    .replace("joint (", "joint, no ")
+                    .replace("joint (", "no ")
                     .replace(" missing)", ""),
                 l.accuracy,
             )
