@@ -240,3 +240,47 @@ fn bad_av_files_are_errors_naming_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn the_shipped_clip_art_loads_and_agrees_with_the_data_readme() {
+    use models::data::{load_clipart, title_words};
+    let art = load_clipart(&data_dir()).unwrap();
+    assert_eq!((art.len(), art.height, art.width, art.channels), (968, 32, 32, 3));
+    assert_eq!(art.pixels.len(), 968 * 32 * 32 * 3);
+    let mut per_class = [0usize; 16];
+    art.classes.iter().for_each(|&c| per_class[c] += 1);
+    // data/README.md: mammal 113, bird 44, insect 49, ..., building 67.
+    assert_eq!(per_class, [113, 44, 49, 87, 63, 51, 31, 34, 44, 68, 49, 56, 43, 99, 70, 67]);
+    assert_eq!((art.class_names[0].as_str(), art.class_names[15].as_str()), ("mammal", "building"));
+    assert_eq!(art.titles[0], "A simple pig");
+    assert_eq!(art.tags[0], ["mammal", "animal", "pig"]);
+    assert_eq!(title_words("A simple pig; Angry-Monkey 2"), ["simple", "pig", "angry", "monkey"]);
+}
+
+#[test]
+fn bad_clip_art_files_are_errors_naming_the_file() {
+    use models::data::load_clipart;
+    let dir = std::env::temp_dir().join(format!("models-clipart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(data_dir().join("clipart_meta.csv"), dir.join("clipart_meta.csv")).unwrap();
+    let gz = std::fs::read(data_dir().join("clipart32.u8.gz")).unwrap();
+    // A cut gzip stream.
+    std::fs::write(dir.join("clipart32.u8.gz"), &gz[..gz.len() / 2]).unwrap();
+    let err = load_clipart(&dir).unwrap_err().to_string();
+    assert!(err.contains("clipart32.u8.gz") && err.contains("not a complete gzip file"), "{err}");
+    // Not gzip at all.
+    std::fs::write(dir.join("clipart32.u8.gz"), b"CLIP and nothing else").unwrap();
+    let err = load_clipart(&dir).unwrap_err().to_string();
+    assert!(err.contains("clipart32.u8.gz"), "{err}");
+    // A meta file with a row missing.
+    std::fs::write(dir.join("clipart32.u8.gz"), &gz).unwrap();
+    let meta = std::fs::read_to_string(data_dir().join("clipart_meta.csv")).unwrap();
+    let short: String = meta.lines().take(900).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.join("clipart_meta.csv"), short).unwrap();
+    let err = load_clipart(&dir).unwrap_err().to_string();
+    assert!(
+        err.contains("clipart_meta.csv") && err.contains("899 rows") && err.contains("968 images"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

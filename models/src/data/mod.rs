@@ -3,6 +3,7 @@
 
 mod av;
 mod batch;
+mod clipart;
 mod csv;
 mod digits;
 mod npy;
@@ -14,6 +15,7 @@ pub use av::{
     AvDigits, AvVariant, Spectrograms, feature_stats, load_av_digits, load_spectrograms, standardise,
 };
 pub use batch::{gather_rows, shuffled_batches, stratified_split};
+pub use clipart::{ClipArt, load_clipart, title_words};
 pub(crate) use csv::Csv;
 pub use csv::DataError;
 pub use digits::{Digits, Split, load_digits, load_digits_from, load_split};
