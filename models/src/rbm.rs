@@ -148,8 +148,8 @@ impl Rbm {
         let (nv, nh) = (self.visible(), self.hidden());
         let base_t = Tensor::from_vec(base.to_vec(), &[nv]);
         // log p*_β(v) = (1 - β) base·v + β a·v + Σ_j softplus(β (b + v W)_j)
-        let log_unnormalised = |v: &Tensor, beta: f64| -> Vec<f64> {
-            let x = no_grad(|| v.matmul(&self.weight).add(&self.hidden_bias));
+        // `x` is the hidden units' input b + v W, shared by both temperatures and the Gibbs step.
+        let log_unnormalised = |v: &Tensor, x: &Tensor, beta: f64| -> Vec<f64> {
             let a = self.visible_bias.data();
             v.data()
                 .chunks_exact(nv)
@@ -170,18 +170,16 @@ impl Rbm {
         let mut log_w = vec![0f64; runs];
         for k in 1..=steps {
             let (prev, beta) = ((k - 1) as f64 / steps as f64, k as f64 / steps as f64);
+            let x = no_grad(|| v.matmul(&self.weight).add(&self.hidden_bias));
             for ((w, now), before) in
-                log_w.iter_mut().zip(log_unnormalised(&v, beta)).zip(log_unnormalised(&v, prev))
+                log_w.iter_mut().zip(log_unnormalised(&v, &x, beta)).zip(log_unnormalised(&v, &x, prev))
             {
                 *w += now - before;
             }
             if k < steps {
                 // One Gibbs step that leaves p_β invariant.
                 let b = beta as f32;
-                let h = sample(
-                    &no_grad(|| v.matmul(&self.weight).add(&self.hidden_bias).scale(b).sigmoid()),
-                    rng,
-                );
+                let h = sample(&no_grad(|| x.scale(b).sigmoid()), rng);
                 let field = no_grad(|| {
                     h.matmul(&self.weight.t()).add(&self.visible_bias).scale(b).add(&base_t.scale(1.0 - b))
                 });
