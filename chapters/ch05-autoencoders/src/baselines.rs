@@ -1,15 +1,15 @@
-//! What the shared code is measured against: two unimodal autoencoders (two separate
-//! codes), linear CCA (a coordinated space with a closed form), and for filling in, the
+//! What the shared code is measured against: the codes of two unimodal autoencoders (separate
+//! spaces), linear CCA (a coordinated space with a closed form), and for filling in, the
 //! predictions that need no audio at all.
 
-use autograd::{Rng, no_grad, seeded_rng};
+use autograd::{Rng, seeded_rng};
 use models::data::{Av, AvDigits, gather_rows};
 use models::linalg::Matrix;
 use models::{Cca, Probe};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::unimodal::{Modality, mse};
+use crate::unimodal::mse;
 
 /// Ngiam's three settings for a representation that is not the shared code.
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -74,22 +74,19 @@ fn settings(
     })
 }
 
-/// Train the unimodal autoencoders, fit CCA, and score the fill-in baselines.
-pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<(Baselines, FillInBaselines)> {
+/// Score the two unimodal autoencoders' codes (each modality's (train, test) codes,
+/// from the autoencoders of the code-width sweep), fit CCA, and score the fill-in baselines.
+pub fn run(
+    av: &Av,
+    cfg: &Config,
+    image_codes: (Vec<f32>, Vec<f32>),
+    audio_codes: (Vec<f32>, Vec<f32>),
+) -> anyhow::Result<(Baselines, FillInBaselines)> {
     let mut rng = seeded_rng(cfg.seed ^ 0xba5e);
     let (train, test) = (&av.raw.train, &av.raw.test);
     let aw = av.audio_width();
     let k = cfg.code;
     // Two unimodal autoencoders: two separate codes of the same width.
-    let image_ae = crate::unimodal::train(av, Modality::Image, k, false, cfg, &mut rng)?;
-    let audio_ae = crate::unimodal::train(av, Modality::Audio, k, false, cfg, &mut rng)?;
-    let code = |ae: &crate::unimodal::Autoencoder, m: Modality, rows: &[usize]| {
-        let (table, width) = m.table(av);
-        no_grad(|| ae.encode(&gather_rows(table, width, rows)).to_vec())
-    };
-    let pair = |f: &dyn Fn(&[usize]) -> Vec<f32>| (f(train), f(test));
-    let image_codes = pair(&|r| code(&image_ae, Modality::Image, r));
-    let audio_codes = pair(&|r| code(&audio_ae, Modality::Audio, r));
     let concat = |a: &[f32], b: &[f32]| -> Vec<f32> {
         a.chunks_exact(k).zip(b.chunks_exact(k)).flat_map(|(x, y)| x.iter().chain(y).copied()).collect()
     };

@@ -137,13 +137,11 @@ impl Report {
 enum Task {
     Unimodal(Modality, usize, bool),
     Bimodal(Recipe),
-    Baselines,
 }
 
 enum Done {
     Unimodal(Box<AeRow>),
     Bimodal(Box<BimodalRow>),
-    Baselines(Box<(Baselines, FillInBaselines)>),
 }
 
 /// Run every experiment (in parallel; results in a fixed order).
@@ -152,28 +150,37 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
         .map_err(|e| anyhow::anyhow!("loading the audio-visual digits: {e}"))?;
     let mut tasks: Vec<Task> = cfg.recipes().into_iter().map(Task::Bimodal).collect();
     for modality in [Modality::Image, Modality::Audio] {
-        for &k in &cfg.code_dims {
+        // The baselines read the plain autoencoder as wide as the shared code.
+        let mut widths = cfg.code_dims.clone();
+        if !widths.contains(&cfg.code) {
+            widths.push(cfg.code);
+        }
+        for k in widths {
             tasks.push(Task::Unimodal(modality, k, false));
         }
         tasks.push(Task::Unimodal(modality, cfg.code, true));
     }
-    tasks.push(Task::Baselines);
     let done = kit::parallel::map(&tasks, |task| {
         Ok(match task {
             Task::Unimodal(m, k, d) => Done::Unimodal(Box::new(unimodal::run(&av, *m, *k, *d, cfg)?)),
             Task::Bimodal(recipe) => Done::Bimodal(Box::new(bimodal::run(&av, recipe, cfg)?)),
-            Task::Baselines => Done::Baselines(Box::new(baselines::run(&av, cfg)?)),
         })
     })?;
-    let (mut unimodal, mut bimodal, mut base) = (Vec::new(), Vec::new(), None);
+    let (mut unimodal, mut bimodal) = (Vec::new(), Vec::new());
     for d in done {
         match d {
             Done::Unimodal(u) => unimodal.push(*u),
             Done::Bimodal(b) => bimodal.push(*b),
-            Done::Baselines(b) => base = Some(*b),
         }
     }
-    let (baselines, fill_in) = base.ok_or_else(|| anyhow::anyhow!("the baselines did not run"))?;
+    let codes = |m: Modality| {
+        unimodal
+            .iter()
+            .find(|u| u.modality == m && u.k == cfg.code && !u.denoising)
+            .map(|u| u.codes.clone())
+            .ok_or_else(|| anyhow::anyhow!("the {}-wide {} autoencoder did not run", cfg.code, m.name()))
+    };
+    let (baselines, fill_in) = baselines::run(&av, cfg, codes(Modality::Image)?, codes(Modality::Audio)?)?;
     let mut report = Report {
         variant: format!("{:?}", cfg.variant).to_lowercase(),
         epochs: cfg.epochs,

@@ -85,6 +85,9 @@ pub struct AeRow {
     /// For figures: test reconstructions of the first rows, and the decoder's weights (k, out).
     #[serde(skip, default)]
     pub pictures: (Vec<Vec<f32>>, Vec<f32>),
+    /// The codes of the training and test rows, for the baselines that read them.
+    #[serde(skip, default)]
+    pub codes: (Vec<f32>, Vec<f32>),
 }
 
 /// Train an autoencoder with a k-number code on the training rows of `modality`.
@@ -152,6 +155,7 @@ pub fn run(av: &Av, modality: Modality, k: usize, denoising: bool, cfg: &Config)
         pca_mse,
         probe,
         pictures: (shown, ae.decoder.weight.tensor().to_vec()),
+        codes: (codes_train.to_vec(), codes_test.to_vec()),
     })
 }
 
