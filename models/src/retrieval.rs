@@ -71,6 +71,66 @@ pub fn retrieval(
     Retrieval { precision_at_k: precision / n, recall_at_k: recall / n, recall_at_1: first / n }
 }
 
+/// Average precision of one ranking: the mean, over the relevant items, of the
+/// precision of the ranking cut just below each of them,
+///   AP = (1/R) Σ_k rel(k) · P@k.
+/// A query with no relevant item scores 0.
+pub fn average_precision(order: &[usize], relevant: impl Fn(usize) -> bool) -> f64 {
+    let (mut hits, mut sum) = (0usize, 0.0);
+    for (k, &item) in order.iter().enumerate() {
+        if relevant(item) {
+            hits += 1;
+            sum += hits as f64 / (k + 1) as f64;
+        }
+    }
+    if hits == 0 { 0.0 } else { sum / hits as f64 }
+}
+
+/// Mean average precision of retrieval from `queries` (n, dim) into `gallery` (m, dim)
+/// by cosine similarity, a gallery item being relevant when its label equals the
+/// query's. Tied scores keep gallery order, so shuffle a gallery sorted by label.
+#[track_caller]
+pub fn mean_average_precision(
+    queries: &[f32],
+    gallery: &[f32],
+    dim: usize,
+    query_labels: &[usize],
+    gallery_labels: &[usize],
+) -> f64 {
+    assert!(
+        dim > 0 && queries.len() == query_labels.len() * dim && gallery.len() == gallery_labels.len() * dim,
+        "mean_average_precision: {} query values for {} labels and {} gallery values for {} labels, at width {dim}",
+        queries.len(),
+        query_labels.len(),
+        gallery.len(),
+        gallery_labels.len()
+    );
+    let orders = rank_gallery(queries, gallery, dim);
+    let total: f64 = orders
+        .iter()
+        .zip(query_labels)
+        .map(|(order, &label)| average_precision(order, |j| gallery_labels[j] == label))
+        .sum();
+    total / orders.len().max(1) as f64
+}
+
+/// The expected average precision of a uniformly random ranking of `n` items of which
+/// `r` are relevant: with H_n = 1 + 1/2 + ... + 1/n,
+///   E[AP] = (1/n) (H_n + (r - 1)/(n - 1) · (n - H_n)),
+/// since E[rel(k) · P@k] = (r/n) (1 + (k - 1)(r - 1)/(n - 1)) / k.
+pub fn chance_average_precision(n: usize, r: usize) -> f64 {
+    assert!(r <= n, "chance_average_precision: {r} relevant items among {n}");
+    if r == 0 {
+        return 0.0;
+    }
+    if n == 1 {
+        return 1.0;
+    }
+    let h: f64 = (1..=n).map(|k| 1.0 / k as f64).sum();
+    let n = n as f64;
+    (h + (r as f64 - 1.0) / (n - 1.0) * (n - h)) / n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +149,55 @@ mod tests {
         assert_eq!(retrieval(&queries, &gallery, 2, &[0, 1], &[1, 0, 1], 3).recall_at_k, 1.0);
         // Query i's partner ranked first: recall@1 = 1.
         assert_eq!(retrieval(&gallery[2..4], &gallery[2..4], 2, &[0], &[0], 1).recall_at_1, 1.0);
+    }
+
+    #[test]
+    fn average_precision_by_hand() {
+        // Relevant items at ranks 1, 3 and 6: AP = (1/1 + 2/3 + 3/6) / 3.
+        let order = [4, 0, 5, 1, 2, 3];
+        let relevant = |j: usize| j == 4 || j == 5 || j == 3;
+        assert!((average_precision(&order, relevant) - (1.0 + 2.0 / 3.0 + 0.5) / 3.0).abs() < 1e-12);
+        assert_eq!(average_precision(&order, |_| false), 0.0);
+        assert_eq!(average_precision(&order, |_| true), 1.0);
+    }
+
+    #[test]
+    fn map_of_a_hand_ranked_gallery() {
+        // Same two queries and gallery as above: query 0 ranks [1, 2, 0], query 1 [0, 2, 1].
+        let queries = [1.0, 0.0, 0.0, 2.0];
+        let gallery = [0.0, 1.0, 3.0, 0.1, 1.0, 1.0];
+        // Gallery labels 1, 0, 1. Query 0 (label 0): relevant {1} at rank 1, AP 1.
+        // Query 1 (label 1): relevant {0, 2} at ranks 1, 2, AP 1. Swap the labels to get
+        // query 0 (label 1): {0, 2} at ranks 3 and 2: (1/2 + 2/3) / 2.
+        assert_eq!(mean_average_precision(&queries, &gallery, 2, &[0, 1], &[1, 0, 1]), 1.0);
+        let swapped = mean_average_precision(&queries, &gallery, 2, &[1, 0], &[1, 0, 1]);
+        assert!((swapped - ((0.5 + 2.0 / 3.0) / 2.0 + 1.0 / 3.0) / 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    #[should_panic(expected = "mean_average_precision: 4 query values for 3 labels")]
+    fn map_rejects_mismatched_labels() {
+        mean_average_precision(&[0.0; 4], &[0.0; 4], 2, &[0, 1, 2], &[0, 1]);
+    }
+
+    #[test]
+    fn chance_matches_shuffling() {
+        use rand::seq::SliceRandom;
+        let mut rng = autograd::seeded_rng(3);
+        for (n, r) in [(10, 1), (10, 3), (40, 7), (5, 5)] {
+            let mut order: Vec<usize> = (0..n).collect();
+            let trials = 40_000;
+            let mean = (0..trials)
+                .map(|_| {
+                    order.shuffle(&mut rng);
+                    average_precision(&order, |j| j < r)
+                })
+                .sum::<f64>()
+                / trials as f64;
+            let exact = chance_average_precision(n, r);
+            assert!((mean - exact).abs() < 4e-3, "n {n}, r {r}: shuffled {mean}, formula {exact}");
+        }
+        // One relevant item among n: E[1/rank] = H_n / n.
+        assert!((chance_average_precision(4, 1) - (1.0 + 0.5 + 1.0 / 3.0 + 0.25) / 4.0).abs() < 1e-12);
     }
 }
