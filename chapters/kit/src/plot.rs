@@ -10,7 +10,9 @@ use plotters::style::{FontStyle, register_font};
 
 use crate::report::write_atomic;
 
+mod pictures;
 mod scatter;
+pub use pictures::{Picture, colour_pictures};
 pub use scatter::{Scatter, scatter};
 
 static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");

@@ -1,6 +1,8 @@
 //! The NaN guard, byte-identical figures, and flags resolving to folders.
 
-use kit::plot::{Drawn, Scatter, Series, bar_chart, heatmap, image_grid, line_chart, scatter};
+use kit::plot::{
+    Drawn, Picture, Scatter, Series, bar_chart, colour_pictures, heatmap, image_grid, line_chart, scatter,
+};
 
 #[test]
 fn the_nan_guard_names_the_step() {
@@ -34,6 +36,11 @@ fn every_figure_kind_is_written_and_byte_identical_across_runs() {
             "line.svg" => line_chart(&path, "t", "x", "y", &series).map(|_| ()),
             "scatter.svg" => scatter(&path, &scatter_spec).map(|_| ()),
             "grid.svg" => image_grid(&path, "t", &[&[0.0, 1.0, 0.5, 0.25]], (2, 2), 4, &["c".into()]),
+            "pictures.svg" => {
+                let rgb = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.5, 0.5, 0.5];
+                let lines = vec!["a caption".into(), "two lines".into()];
+                colour_pictures(&path, "t", &[Picture { rgb: &rgb, size: (2, 2), lines }], 3, 80)
+            }
             "heat.svg" => heatmap(
                 &path,
                 "t",
@@ -47,12 +54,21 @@ fn every_figure_kind_is_written_and_byte_identical_across_runs() {
         .unwrap();
         std::fs::read(&path).unwrap()
     };
-    for name in ["line.svg", "scatter.svg", "grid.svg", "heat.svg", "bar.svg"] {
+    for name in ["line.svg", "scatter.svg", "grid.svg", "pictures.svg", "heat.svg", "bar.svg"] {
         let first = draw(name);
         assert!(first.starts_with(b"<svg") && first.len() > 200, "{name}");
         assert_eq!(first, draw(name), "{name} differs between runs");
     }
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_picture_of_the_wrong_size_is_refused() {
+    let path = std::env::temp_dir().join(format!("kit-bad-picture-{}.svg", std::process::id()));
+    let picture = Picture { rgb: &[0.0; 5], size: (2, 2), lines: vec![] };
+    let err = colour_pictures(&path, "t", &[picture], 1, 80).unwrap_err().to_string();
+    assert!(err.contains("picture 0 has 5 values, not 2 x 2 x 3"), "{err}");
+    assert!(!path.exists());
 }
 
 #[test]
