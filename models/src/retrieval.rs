@@ -71,6 +71,7 @@ pub fn retrieval(
     Retrieval { precision_at_k: precision / n, recall_at_k: recall / n, recall_at_1: first / n }
 }
 
+// ANCHOR: average_precision
 /// Average precision of one ranking: the mean, over the relevant items, of the
 /// precision of the ranking cut just below each of them,
 ///   AP = (1/R) Σ_k rel(k) · P@k.
@@ -85,6 +86,7 @@ pub fn average_precision(order: &[usize], relevant: impl Fn(usize) -> bool) -> f
     }
     if hits == 0 { 0.0 } else { sum / hits as f64 }
 }
+// ANCHOR_END: average_precision
 
 /// Mean average precision of retrieval from `queries` (n, dim) into `gallery` (m, dim)
 /// by cosine similarity, a gallery item being relevant when its label equals the

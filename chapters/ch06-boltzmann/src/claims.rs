@@ -175,6 +175,7 @@ pub fn claims(r: &Report) -> Vec<Claim> {
         );
     }
     out.extend(layer_claims(r));
+    out.extend(crate::clip_claims::claims(&r.clipart));
     if let (Some(cd1), Some(cd10)) = (run(r, CD1), run(r, CD10)) {
         out.push(
             Claim::observation(

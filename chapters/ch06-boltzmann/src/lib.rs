@@ -8,6 +8,10 @@
 #![warn(missing_docs)]
 
 mod claims;
+mod clip_claims;
+mod clip_outputs;
+mod clip_tagging;
+pub mod clipart;
 mod multimodal;
 mod outputs;
 mod rbm_runs;
@@ -21,6 +25,7 @@ use models::{Probe, ProbeConfig};
 use serde::{Deserialize, Serialize};
 
 pub use claims::claims;
+pub use clipart::{ClipArtReport, ClipSeed, Retrieval, TagExample, Tagging};
 pub use multimodal::{LayerRow, MultimodalReport};
 pub use outputs::{chapter, write_outputs};
 pub use rbm_runs::{Binary, Method, PixelClassifier, RunRow};
@@ -56,6 +61,8 @@ pub struct Config {
     pub gaussian_lr: f32,
     /// Learning rate of its binary layers.
     pub binary_lr: f32,
+    /// The clip-art experiment.
+    pub clip: ClipConfig,
     /// Mean-field iterations when a modality is missing.
     pub mean_field_steps: usize,
     /// Seed of every RNG.
@@ -81,6 +88,7 @@ impl Default for Config {
             dbn_epochs: 30,
             gaussian_lr: 0.005,
             binary_lr: 0.05,
+            clip: ClipConfig::default(),
             mean_field_steps: 10,
             seed: 0,
             data: models::data::data_dir(),
@@ -101,6 +109,7 @@ impl Config {
             record_steps: vec![1, 10],
             small_hidden: 10,
             dbn_epochs: 2,
+            clip: ClipConfig { epochs: (2, 4, 2), seeds: 2, ..ClipConfig::default() },
             ..Config::default()
         }
     }
@@ -121,6 +130,45 @@ impl Config {
             m("PCD, decaying rate", 1, 100, 0.1, true, 0.5),
             m("PCD, constant rate", 1, 100, 0.1, false, 0.9),
         ]
+    }
+}
+
+/// How the clip-art experiment runs.
+#[derive(Clone, Debug)]
+pub struct ClipConfig {
+    /// Pictures are averaged over squares of this many pixels a side (4: 8 x 8 x 3).
+    pub block: usize,
+    /// Layer widths: image h1, h2; text h1, h2; joint.
+    pub widths: [usize; 5],
+    /// Epochs of each layer of the image pathway, the text pathway and the joint layer.
+    /// The text pathway's inputs are sparse (a title has one or two known words), so
+    /// each word's weights see few updates per epoch: it trains longer.
+    pub epochs: (usize, usize, usize),
+    /// Learning rates of the Gaussian image layer, the text pathway's first layer,
+    /// and every binary layer above them.
+    pub lrs: (f32, f32, f32),
+    /// Seeds (splits and models) the results average over.
+    pub seeds: usize,
+    /// Nearest training pictures whose title words vote, in the baselines.
+    pub neighbours: usize,
+    /// Gibbs steps discarded before the filled-in text is read, in tagging.
+    pub burn_in: usize,
+    /// Gibbs samples of the filled-in text averaged, in tagging.
+    pub samples: usize,
+}
+
+impl Default for ClipConfig {
+    fn default() -> ClipConfig {
+        ClipConfig {
+            block: 4,
+            widths: [256, 128, 64, 64, 128],
+            epochs: (50, 200, 100),
+            lrs: (0.02, 0.2, 0.05),
+            seeds: 5,
+            neighbours: 10,
+            burn_in: 20,
+            samples: 50,
+        }
     }
 }
 
@@ -152,6 +200,8 @@ pub struct Report {
     pub small: SmallCheck,
     /// The multimodal model on the AV digits, layer by layer.
     pub multimodal: MultimodalReport,
+    /// The multimodal model on clip art with titles, over several seeds.
+    pub clipart: ClipArtReport,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
 }
@@ -161,12 +211,14 @@ enum Task {
     Long(Method),
     Small,
     Multimodal,
+    Clip(u64),
 }
 
 enum Done {
     Run(Box<RunRow>),
     Small(SmallCheck),
     Multimodal(Box<MultimodalReport>),
+    Clip(Box<ClipSeed>),
 }
 
 /// Load the digits, binarised at 8 of 16.
@@ -198,8 +250,12 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
     let pixel_probe = rbm_runs::PixelClassifier::from_probe(&pixel_probe);
     let av = models::data::Av::load(&cfg.data, models::data::AvVariant::Noisy)
         .map_err(|e| anyhow::anyhow!("loading the audio-visual digits: {e}"))?;
+    let art =
+        models::data::load_clipart(&cfg.data).map_err(|e| anyhow::anyhow!("loading the clip art: {e}"))?;
+    let art = clipart::prepare(&art, cfg.clip.block);
     let mut tasks = vec![Task::Multimodal, Task::Small, Task::Short];
     tasks.extend(cfg.methods().into_iter().map(Task::Long));
+    tasks.extend((0..cfg.clip.seeds as u64).map(|k| Task::Clip(cfg.seed + k)));
     let done = kit::parallel::map(&tasks, |task| {
         Ok(match task {
             Task::Short => {
@@ -210,6 +266,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
                 Done::Run(Box::new(rbm_runs::run(&data, method, cfg.epochs, &pixel_probe, cfg)?))
             }
             Task::Multimodal => Done::Multimodal(Box::new(multimodal::run(&av, cfg)?)),
+            Task::Clip(seed) => Done::Clip(Box::new(clipart::run_seed(&art, *seed, cfg)?)),
             Task::Small => {
                 let mut rng = seeded_rng(cfg.seed);
                 let small_cfg = Config { hidden: cfg.small_hidden, ..cfg.clone() };
@@ -222,12 +279,13 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
             }
         })
     })?;
-    let (mut runs, mut small, mut multimodal) = (Vec::new(), None, None);
+    let (mut runs, mut small, mut multimodal, mut clip) = (Vec::new(), None, None, Vec::new());
     for d in done {
         match d {
             Done::Run(r) => runs.push(*r),
             Done::Small(s) => small = Some(s),
             Done::Multimodal(m) => multimodal = Some(*m),
+            Done::Clip(c) => clip.push(*c),
         }
     }
     let short = runs.remove(0);
@@ -238,6 +296,13 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
         runs,
         small: small.ok_or_else(|| anyhow::anyhow!("the small check did not run"))?,
         multimodal: multimodal.ok_or_else(|| anyhow::anyhow!("the multimodal model did not run"))?,
+        clipart: ClipArtReport {
+            block: cfg.clip.block,
+            widths: cfg.clip.widths,
+            epochs: cfg.clip.epochs,
+            neighbours: cfg.clip.neighbours,
+            seeds: clip,
+        },
         claims: vec![],
     };
     report.claims = claims(&report);

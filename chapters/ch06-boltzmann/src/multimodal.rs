@@ -52,7 +52,7 @@ pub const IMAGE_LAYERS: [&str; 3] = ["image input", "image h1", "image h2"];
 pub const AUDIO_LAYERS: [&str; 3] = ["audio input", "audio h1", "audio h2"];
 
 /// CD-1 on rows drawn by `batch` (each call returns one minibatch of visible states).
-fn train_layer(
+pub(crate) fn train_layer(
     rbm: &mut Rbm,
     examples: usize,
     epochs: usize,
@@ -70,39 +70,54 @@ fn train_layer(
     }
 }
 
-/// A two-layer pathway: Gaussian RBM on the inputs, binary RBM on its hidden states.
-struct Pathway {
-    first: Rbm,
-    second: Rbm,
+/// How one pathway is trained: its input units, widths, epochs and learning rates.
+pub(crate) struct PathwayPlan {
+    /// Gaussian input units (standardised real values) rather than binary ones.
+    pub gaussian: bool,
+    /// Widths of h1 and h2.
+    pub widths: (usize, usize),
+    /// Epochs of each layer.
+    pub epochs: usize,
+    /// Learning rates of the first and second layer.
+    pub lrs: (f32, f32),
+}
+
+/// A two-layer pathway: an RBM on the inputs, a binary RBM on its hidden states.
+pub(crate) struct Pathway {
+    pub first: Rbm,
+    pub second: Rbm,
 }
 
 impl Pathway {
     /// Train on `table` (n, width) rows `train`, greedily.
-    fn train(
-        table: &[f32],
-        width: usize,
-        train: &[usize],
-        widths: (usize, usize),
-        cfg: &Config,
-        rng: &mut Rng,
-    ) -> Pathway {
-        let mut first = Rbm::new(width, widths.0, rng);
-        first.gaussian = true;
+    pub fn train(table: &[f32], width: usize, train: &[usize], plan: &PathwayPlan, rng: &mut Rng) -> Pathway {
+        let (w1, w2) = plan.widths;
+        let mut first = Rbm::new(width, w1, rng);
+        first.gaussian = plan.gaussian;
         let rows = |r: &[usize]| models::data::gather_rows(table, width, r);
-        train_layer(&mut first, train.len(), cfg.dbn_epochs, cfg.gaussian_lr, rng, |b, _| {
+        if !plan.gaussian {
+            // Binary inputs start with visible biases at the log-odds of their training
+            // rates (Hinton's practical guide): sparse words would otherwise be a long
+            // way from where they belong.
+            let rates = rows(train).mean(0, false).to_vec();
+            let odds =
+                rates.iter().map(|&p| (p.clamp(1e-3, 1.0 - 1e-3) / (1.0 - p.clamp(1e-3, 1.0 - 1e-3))).ln());
+            first.visible_bias = Tensor::from_vec(odds.collect(), &[width]);
+        }
+        train_layer(&mut first, train.len(), plan.epochs, plan.lrs.0, rng, |b, _| {
             rows(&b.iter().map(|&i| train[i]).collect::<Vec<_>>())
         });
         let probs = first.hidden_probs(&rows(train)).to_vec();
-        let mut second = Rbm::new(widths.0, widths.1, rng);
-        train_layer(&mut second, train.len(), cfg.dbn_epochs, cfg.binary_lr, rng, |b, rng| {
+        let mut second = Rbm::new(w1, w2, rng);
+        train_layer(&mut second, train.len(), plan.epochs, plan.lrs.1, rng, |b, rng| {
             // The upper layer learns from binary states sampled from the layer below.
-            sample(&models::data::gather_rows(&probs, widths.0, b), rng)
+            sample(&models::data::gather_rows(&probs, w1, b), rng)
         });
         Pathway { first, second }
     }
 
     /// (h1, h2) probabilities of the rows of `v`.
-    fn up(&self, v: &Tensor) -> (Tensor, Tensor) {
+    pub fn up(&self, v: &Tensor) -> (Tensor, Tensor) {
         let h1 = self.first.hidden_probs(v);
         let h2 = self.second.hidden_probs(&h1);
         (h1, h2)
@@ -113,7 +128,13 @@ impl Pathway {
 /// The joint layer's probabilities when only one pathway's top layer `known` is
 /// observed: start the missing one at ½ and alternate mean-field updates,
 ///   joint ← σ(b + [known, missing] W),  missing ← σ(a_missing + joint W_missingᵀ).
-fn joint_with_missing(joint: &Rbm, known: &Tensor, known_first: bool, iterations: usize) -> Tensor {
+/// Returns (joint, missing).
+pub(crate) fn joint_with_missing(
+    joint: &Rbm,
+    known: &Tensor,
+    known_first: bool,
+    iterations: usize,
+) -> (Tensor, Tensor) {
     let (n, k) = (known.shape()[0], known.shape()[1]);
     let m = joint.visible() - k;
     let mut missing = Tensor::full(&[n, m], 0.5);
@@ -128,7 +149,7 @@ fn joint_with_missing(joint: &Rbm, known: &Tensor, known_first: bool, iterations
         let down = joint.visible_probs(&top); // σ(a + top Wᵀ) for every visible unit
         missing = no_grad(|| if known_first { down.narrow(1, k, m) } else { down.narrow(1, 0, m) });
     }
-    top
+    (top, missing)
 }
 // ANCHOR_END: fill_in
 
@@ -137,8 +158,14 @@ pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<MultimodalReport> {
     let mut rng = seeded_rng(cfg.seed ^ 0xdb);
     let (train, test) = (&av.raw.train, &av.raw.test);
     let [i1, i2, a1, a2, j] = cfg.dbn_widths;
-    let image = Pathway::train(&av.image, AvDigits::IMAGE, train, (i1, i2), cfg, &mut rng);
-    let audio = Pathway::train(&av.audio, av.audio_width(), train, (a1, a2), cfg, &mut rng);
+    let plan = |widths| PathwayPlan {
+        gaussian: true,
+        widths,
+        epochs: cfg.dbn_epochs,
+        lrs: (cfg.gaussian_lr, cfg.binary_lr),
+    };
+    let image = Pathway::train(&av.image, AvDigits::IMAGE, train, &plan((i1, i2)), &mut rng);
+    let audio = Pathway::train(&av.audio, av.audio_width(), train, &plan((a1, a2)), &mut rng);
     // The joint layer sees an image's top layer beside a same-digit utterance's
     // (a fresh partner every batch: the pairs share only the digit).
     let (image_top, audio_top) =
@@ -161,8 +188,8 @@ pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<MultimodalReport> {
         let (iv, av_) = (av.images(rows), av.audios(rows));
         let ((ih1, ih2), (ah1, ah2)) = (image.up(&iv), audio.up(&av_));
         let both = joint.hidden_probs(&Tensor::concat(&[ih2.clone(), ah2.clone()], 1));
-        let no_audio = joint_with_missing(&joint, &ih2, true, cfg.mean_field_steps);
-        let no_image = joint_with_missing(&joint, &ah2, false, cfg.mean_field_steps);
+        let no_audio = joint_with_missing(&joint, &ih2, true, cfg.mean_field_steps).0;
+        let no_image = joint_with_missing(&joint, &ah2, false, cfg.mean_field_steps).0;
         vec![
             (IMAGE_LAYERS[0].into(), iv),
             (IMAGE_LAYERS[1].into(), ih1),

@@ -68,12 +68,13 @@ pub fn results_markdown(r: &Report) -> String {
         layers.row(&[l.layer.clone(), l.width.to_string(), f(l.accuracy, 3)]);
     }
     format!(
-        "<!-- Written by `cargo run --release -p ch06-boltzmann`; do not edit. -->\n\n\
+        "<!-- Written by `cargo run --release -p ch06-boltzmann`; do not edit. -->\n\n{}\
          <!-- ANCHOR: layers -->\n{}<!-- ANCHOR_END: layers -->\n\n\
          <!-- ANCHOR: runs -->\n{}\nAll RBMs have {} hidden units; log-likelihoods are nats per image, with log Z from \
          AIS; the probe is softmax regression on the hidden probabilities (on the binary pixels it scores {}); \
          the last two columns describe the samples after the longest chain: the digit the pixel classifier names \
          most often (with its share), and the median Hamming distance to the nearest training image.\n<!-- ANCHOR_END: runs -->\n\n{}",
+        crate::clip_outputs::markdown(&r.clipart),
         layers.to_markdown(),
         runs.to_markdown(),
         r.hidden,
@@ -125,6 +126,7 @@ pub fn write_outputs(r: &Report, _data: &Binary, out: &Output) -> anyhow::Result
         "test accuracy",
         &bars,
     )?;
+    crate::clip_outputs::figures(&r.clipart, out)?;
     for (file, name) in [
         ("samples_cd1.svg", crate::claims::CD1),
         ("samples_pcd.svg", crate::claims::PCD),

@@ -1,0 +1,375 @@
+//! The multimodal model on clip art: pictures and their titles, the setting of
+//! Srivastava & Salakhutdinov (images and their user tags) in miniature. An image
+//! pathway (a Gaussian RBM on standardised, block-averaged colour pixels, then a binary RBM), a
+//! text pathway (a binary RBM on which title words are present, then a binary RBM), and
+//! a joint RBM over both top layers, pretrained greedily on the real (image, title)
+//! pairs. Then: a linear probe on every layer, image tagging (the title words inferred
+//! from the picture alone) and cross-media retrieval (pictures fetch titles).
+
+use std::collections::BTreeMap;
+
+use autograd::{Tensor, seeded_rng};
+use models::data::{ClipArt, feature_stats, gather_rows, standardise, stratified_split, title_words};
+use models::rbm::{Rbm, sample};
+use models::retrieval::{chance_average_precision, mean_average_precision};
+use models::{Probe, ProbeConfig};
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+
+use crate::Config;
+use crate::clip_tagging::{examples, precision_at_5, rank_words, suggest_words};
+use crate::multimodal::{LayerRow, Pathway, PathwayPlan, joint_with_missing, train_layer};
+
+/// The layers the probe reads, in the paper's order: image input up to joint, and
+/// down the text pathway to its input.
+pub const LAYERS: [&str; 9] = [
+    "image input",
+    "image h1",
+    "image h2",
+    "joint (both present)",
+    "joint (text missing)",
+    "joint (image missing)",
+    "text h2",
+    "text h1",
+    "text input",
+];
+/// The image pathway's layers.
+pub const IMAGE_LAYERS: [&str; 3] = [LAYERS[0], LAYERS[1], LAYERS[2]];
+/// The text pathway's layers, input first.
+pub const TEXT_LAYERS: [&str; 3] = [LAYERS[8], LAYERS[7], LAYERS[6]];
+/// The joint layer with both modalities present.
+pub const JOINT: &str = LAYERS[3];
+/// The joint layer with the text missing (filled in by mean-field).
+pub const JOINT_NO_TEXT: &str = LAYERS[4];
+
+/// Words suggested for the test pictures: precision@5 against their titles.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy)]
+pub struct Tagging {
+    /// The model: image -> joint -> the text pathway's inputs, by mean-field.
+    pub model: f64,
+    /// The five commonest title words of the training set, for every picture.
+    pub frequency: f64,
+    /// The words commonest among the titles of the nearest training pictures.
+    pub neighbours: f64,
+    /// Test pictures scored (those whose title has a word of the vocabulary).
+    pub scored: usize,
+}
+
+/// Cross-media retrieval over the test set: mean average precision by class.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy)]
+pub struct Retrieval {
+    /// Pictures query titles, both as the joint layer sees them.
+    pub image_to_text: f64,
+    /// Titles query pictures.
+    pub text_to_image: f64,
+    /// A random ranking (exact expectation).
+    pub chance: f64,
+    /// Pictures query titles through the titles of their nearest training pictures.
+    pub pixel_neighbours: f64,
+}
+
+/// One seed's split, model and measurements.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct ClipSeed {
+    /// The seed of the split and the model.
+    pub seed: u64,
+    /// Title words seen in at least two training titles.
+    pub vocabulary: usize,
+    /// The five commonest title words of the training set (the frequency baseline's
+    /// suggestion for every picture).
+    pub common_words: Vec<String>,
+    /// Every layer's probe accuracy, in `LAYERS` order.
+    pub layers: Vec<LayerRow>,
+    /// Tagging.
+    pub tagging: Tagging,
+    /// Retrieval.
+    pub retrieval: Retrieval,
+    /// For the figure: a few test pictures (32 x 32 x 3), their titles, the model's
+    /// words and the neighbours' words (first seed only).
+    #[serde(skip, default)]
+    pub examples: Vec<TagExample>,
+}
+
+/// One picture of the tagging figure.
+#[derive(Debug, Clone, Default)]
+pub struct TagExample {
+    /// (height, width, 3) pixels in [0, 1].
+    pub pixels: Vec<f32>,
+    /// Height and width.
+    pub size: (usize, usize),
+    /// Its title.
+    pub title: String,
+    /// The model's three best words.
+    pub model: Vec<String>,
+    /// The nearest pictures' three commonest title words.
+    pub neighbours: Vec<String>,
+}
+
+/// The clip-art experiment over several seeds.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct ClipArtReport {
+    /// Pictures were averaged over squares of this many pixels a side.
+    pub block: usize,
+    /// Layer widths: image h1, h2; text h1, h2; joint.
+    pub widths: [usize; 5],
+    /// Epochs of each layer: image pathway, text pathway, joint.
+    pub epochs: (usize, usize, usize),
+    /// Training pictures whose words vote in the neighbour baselines.
+    pub neighbours: usize,
+    /// Each seed's run.
+    pub seeds: Vec<ClipSeed>,
+}
+
+impl ClipArtReport {
+    /// The mean over seeds of `f`.
+    pub fn mean(&self, f: impl Fn(&ClipSeed) -> f64) -> f64 {
+        self.seeds.iter().map(f).sum::<f64>() / self.seeds.len().max(1) as f64
+    }
+
+    /// The mean accuracy of the layer named `layer` (NaN when there is none).
+    pub fn accuracy(&self, layer: &str) -> f64 {
+        self.mean(|s| s.layers.iter().find(|l| l.layer == layer).map_or(f64::NAN, |l| l.accuracy))
+    }
+
+    /// The accuracy of `layer` on each seed.
+    pub fn accuracies(&self, layer: &str) -> Vec<f64> {
+        self.seeds
+            .iter()
+            .map(|s| s.layers.iter().find(|l| l.layer == layer).map_or(f64::NAN, |l| l.accuracy))
+            .collect()
+    }
+}
+
+/// The clip art made ready for every seed: pictures averaged over square blocks and
+/// each title's words.
+pub struct Prepared {
+    /// (n, 768) pixels in [0, 1].
+    pub pixels: Vec<f32>,
+    /// Width of a pixel row.
+    pub width: usize,
+    /// The original (n, height * width * 3) pixels, for the figure.
+    pub original: Vec<f32>,
+    /// The original pictures' height and width.
+    pub original_size: (usize, usize),
+    /// Each picture's class.
+    pub classes: Vec<usize>,
+    /// Each picture's title.
+    pub titles: Vec<String>,
+    /// Each title's distinct words.
+    pub words: Vec<Vec<String>>,
+}
+
+/// Average `block` x `block` squares of pixels, per channel.
+pub fn prepare(art: &ClipArt, block: usize) -> Prepared {
+    let (h, w, c) = (art.height, art.width, art.channels);
+    let (h2, w2) = (h / block, w / block);
+    let mut pixels = Vec::with_capacity(art.len() * h2 * w2 * c);
+    for image in art.pixels.chunks_exact(h * w * c) {
+        for y in 0..h2 {
+            for x in 0..w2 {
+                for ch in 0..c {
+                    let mut sum = 0.0;
+                    for yy in block * y..block * (y + 1) {
+                        for xx in block * x..block * (x + 1) {
+                            sum += image[(yy * w + xx) * c + ch];
+                        }
+                    }
+                    pixels.push(sum / (block * block) as f32);
+                }
+            }
+        }
+    }
+    let words = art
+        .titles
+        .iter()
+        .map(|t| {
+            let mut w = title_words(t);
+            w.sort();
+            w.dedup();
+            w
+        })
+        .collect();
+    Prepared {
+        pixels,
+        width: h2 * w2 * c,
+        original: art.pixels.clone(),
+        original_size: (h, w),
+        classes: art.classes.clone(),
+        titles: art.titles.clone(),
+        words,
+    }
+}
+
+/// Run one seed: split, train, measure.
+pub fn run_seed(data: &Prepared, seed: u64, cfg: &Config) -> anyhow::Result<ClipSeed> {
+    let mut rng = seeded_rng(seed ^ 0xc11a);
+    let (train, test) = stratified_split(&data.classes, 0.2, &mut rng);
+    // Pixels standardised by the training pictures; a pixel that is nearly always
+    // white keeps a floor on its spread, so its rare ink does not become a huge value.
+    let (mean, std) = feature_stats(&data.pixels, data.width, &train);
+    let std: Vec<f32> = std.iter().map(|s| s.max(0.1)).collect();
+    let pixels = standardise(&data.pixels, &mean, &std);
+    // The vocabulary: words in at least two training titles.
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for &i in &train {
+        for w in &data.words[i] {
+            *counts.entry(w).or_default() += 1;
+        }
+    }
+    let vocabulary: Vec<&str> = counts.iter().filter(|&(_, &c)| c >= 2).map(|(&w, _)| w).collect();
+    let index: BTreeMap<&str, usize> = vocabulary.iter().enumerate().map(|(k, &w)| (w, k)).collect();
+    let v = vocabulary.len();
+    let title_ids: Vec<Vec<usize>> = data
+        .words
+        .iter()
+        .map(|ws| ws.iter().filter_map(|w| index.get(w.as_str()).copied()).collect())
+        .collect();
+    let mut text = vec![0f32; data.classes.len() * v];
+    for (i, ids) in title_ids.iter().enumerate() {
+        for &k in ids {
+            text[i * v + k] = 1.0;
+        }
+    }
+    let c = &cfg.clip;
+    let [i1, i2, t1, t2, j] = c.widths;
+    let (image_lr, text_lr, upper_lr) = c.lrs;
+    let image_plan =
+        PathwayPlan { gaussian: true, widths: (i1, i2), epochs: c.epochs.0, lrs: (image_lr, upper_lr) };
+    let text_plan =
+        PathwayPlan { gaussian: false, widths: (t1, t2), epochs: c.epochs.1, lrs: (text_lr, upper_lr) };
+    let image = Pathway::train(&pixels, data.width, &train, &image_plan, &mut rng);
+    let words = Pathway::train(&text, v, &train, &text_plan, &mut rng);
+    // The joint layer learns from the real pairs: each picture with its own title.
+    let image_top = image.up(&gather_rows(&pixels, data.width, &train)).1.to_vec();
+    let text_top = words.up(&gather_rows(&text, v, &train)).1.to_vec();
+    let mut joint = Rbm::new(i2 + t2, j, &mut rng);
+    train_layer(&mut joint, train.len(), c.epochs.2, upper_lr, &mut rng, |b, rng| {
+        let mut rows = Vec::with_capacity(b.len() * (i2 + t2));
+        for &k in b {
+            rows.extend_from_slice(&image_top[k * i2..][..i2]);
+            rows.extend_from_slice(&text_top[k * t2..][..t2]);
+        }
+        sample(&Tensor::from_vec(rows, &[b.len(), i2 + t2]), rng)
+    });
+    // Every layer's representation of a set of pictures and titles.
+    let steps = cfg.mean_field_steps;
+    let represent = |rows: &[usize]| -> Vec<Tensor> {
+        let (pv, tv) = (gather_rows(&pixels, data.width, rows), gather_rows(&text, v, rows));
+        let ((ih1, ih2), (th1, th2)) = (image.up(&pv), words.up(&tv));
+        let both = joint.hidden_probs(&Tensor::concat(&[ih2.clone(), th2.clone()], 1));
+        let no_text = joint_with_missing(&joint, &ih2, true, steps).0;
+        let no_image = joint_with_missing(&joint, &th2, false, steps).0;
+        vec![pv, ih1, ih2, both, no_text, no_image, th2, th1, tv]
+    };
+    let (train_layers, test_layers) = (represent(&train), represent(&test));
+    let labels = |rows: &[usize]| -> Vec<usize> { rows.iter().map(|&i| data.classes[i]).collect() };
+    let (train_labels, test_labels) = (labels(&train), labels(&test));
+    let classes = data.classes.iter().max().map_or(0, |m| m + 1);
+    let mut layers = Vec::new();
+    for ((name, tr), te) in LAYERS.iter().zip(&train_layers).zip(&test_layers) {
+        let width = tr.shape()[1];
+        let (tr, te) = (tr.to_vec(), te.to_vec());
+        let all: Vec<usize> = (0..train.len()).collect();
+        let (m, sd) = feature_stats(&tr, width, &all);
+        let (tr, te) = (standardise(&tr, &m, &sd), standardise(&te, &m, &sd));
+        let probe = Probe::fit(&tr, width, &train_labels, classes, &ProbeConfig::default(), &mut rng)
+            .map_err(anyhow::Error::msg)?;
+        layers.push(LayerRow { layer: (*name).into(), width, accuracy: probe.accuracy(&te, &test_labels) });
+    }
+
+    let scored: Vec<usize> = test.iter().copied().filter(|&i| !title_ids[i].is_empty()).collect();
+    let top = image.up(&gather_rows(&pixels, data.width, &scored)).1;
+    let word_probs = suggest_words(&joint, &words, &top, c, steps, &mut rng).to_vec();
+    let model_words: Vec<Vec<usize>> = word_probs.chunks_exact(v).map(rank_words).collect();
+    let truth: Vec<Vec<usize>> = scored.iter().map(|&i| title_ids[i].clone()).collect();
+    let frequency: Vec<f32> = (0..v).map(|k| counts[vocabulary[k]] as f32).collect();
+    let frequent = rank_words(&frequency);
+    // The neighbour baseline: the k training pictures nearest in standardised pixels
+    // vote for their titles' words (ties go to the commoner word).
+    let votes = |rows: &[usize]| -> Vec<Vec<f32>> {
+        rows.iter()
+            .map(|&q| {
+                let x = &pixels[q * data.width..][..data.width];
+                let mut near: Vec<(f32, usize)> = train
+                    .iter()
+                    .map(|&t| {
+                        let y = &pixels[t * data.width..][..data.width];
+                        (x.iter().zip(y).map(|(a, b)| (a - b) * (a - b)).sum(), t)
+                    })
+                    .collect();
+                near.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut score: Vec<f32> = frequency.iter().map(|f| 1e-4 * f).collect();
+                for &(_, t) in near.iter().take(c.neighbours) {
+                    for &k in &title_ids[t] {
+                        score[k] += 1.0;
+                    }
+                }
+                score
+            })
+            .collect()
+    };
+    let neighbour_votes = votes(&scored);
+    let neighbour_words: Vec<Vec<usize>> = neighbour_votes.iter().map(|s| rank_words(s)).collect();
+    let tagging = Tagging {
+        model: precision_at_5(&model_words, &truth),
+        frequency: precision_at_5(&vec![frequent.clone(); truth.len()], &truth),
+        neighbours: precision_at_5(&neighbour_words, &truth),
+        scored: scored.len(),
+    };
+
+    // Retrieval among the test pairs. The gallery is shuffled: ties (titles without a
+    // known word all look alike) must not be broken by the class-sorted order.
+    let mut gallery = test.clone();
+    gallery.shuffle(&mut rng);
+    let position: BTreeMap<usize, usize> = test.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    let pick = |t: &Tensor, rows: &[usize]| -> Vec<f32> {
+        let w = t.shape()[1];
+        let all = t.to_vec();
+        rows.iter().flat_map(|r| all[position[r] * w..][..w].to_vec()).collect()
+    };
+    let (no_text, no_image) = (&test_layers[4], &test_layers[5]);
+    let map = |q: &[f32], g: &[f32], dim| mean_average_precision(q, g, dim, &test_labels, &labels(&gallery));
+    let per_class = |c: usize| test_labels.iter().filter(|&&l| l == c).count();
+    let chance = test_labels.iter().map(|&c| chance_average_precision(test.len(), per_class(c))).sum::<f64>()
+        / test.len().max(1) as f64;
+    let pixel_queries: Vec<f32> = votes(&test).concat();
+    let retrieval = Retrieval {
+        image_to_text: map(&no_text.to_vec(), &pick(no_image, &gallery), j),
+        text_to_image: map(&no_image.to_vec(), &pick(no_text, &gallery), j),
+        chance,
+        pixel_neighbours: map(&pixel_queries, &pick(&test_layers[8], &gallery), v),
+    };
+    let examples = if seed == cfg.seed {
+        examples(data, &scored, &model_words, &neighbour_words, &vocabulary)
+    } else {
+        vec![]
+    };
+    let common_words = frequent.iter().take(5).map(|&k| vocabulary[k].to_string()).collect();
+    Ok(ClipSeed { seed, vocabulary: v, common_words, layers, tagging, retrieval, examples })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pictures_are_averaged_over_blocks_per_channel() {
+        // One 2 x 4 picture, RGB: red channel 0..8 along the rows, green 1, blue 0.
+        let pixels: Vec<f32> = (0..8).flat_map(|k| [k as f32, 1.0, 0.0]).collect();
+        let art = ClipArt {
+            height: 2,
+            width: 4,
+            channels: 3,
+            pixels,
+            classes: vec![0],
+            class_names: vec!["a".into()],
+            titles: vec!["Red Apple, red!".into()],
+            tags: vec![vec![]],
+        };
+        let p = prepare(&art, 2);
+        // Blocks: {0, 1, 4, 5} and {2, 3, 6, 7}.
+        assert_eq!(p.pixels, vec![2.5, 1.0, 0.0, 4.5, 1.0, 0.0]);
+        assert_eq!(p.width, 6);
+        assert_eq!(p.words, vec![vec!["apple".to_string(), "red".to_string()]]);
+    }
+}
