@@ -32,6 +32,7 @@ enum Command {
 }
 
 fn main() -> anyhow::Result<()> {
+    kit::one_kernel_thread();
     let cli = Cli::parse();
     let all = zoo::chapters();
     match cli.command {
