@@ -38,7 +38,7 @@ pub const TOPICS: [(&str, &str, &str); 11] = [
     (
         "ch06-boltzmann",
         "RBMs, Gibbs sampling, multimodal deep Boltzmann machines",
-        "digits; clip art with tags",
+        "digits; AV digits; clip art with titles",
     ),
     ("ch07-supervised-fusion", "Supervised fusion: concatenation, element-wise, MLP", "toy MOSI"),
     ("ch08-bilinear-pooling", "Bilinear pooling and tensor fusion", "toy MOSI"),
