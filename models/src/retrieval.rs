@@ -118,8 +118,8 @@ pub fn mean_average_precision(
 
 /// The expected average precision of a uniformly random ranking of `n` items of which
 /// `r` are relevant: with H_n = 1 + 1/2 + ... + 1/n,
-///   E[AP] = (1/n) (H_n + (r - 1)/(n - 1) · (n - H_n)),
-/// since E[rel(k) · P@k] = (r/n) (1 + (k - 1)(r - 1)/(n - 1)) / k.
+///   `E(AP) = (1/n) (H_n + (r - 1)/(n - 1) · (n - H_n))`,
+/// since `E(rel(k) · P@k) = (r/n) (1 + (k - 1)(r - 1)/(n - 1)) / k`.
 pub fn chance_average_precision(n: usize, r: usize) -> f64 {
     assert!(r <= n, "chance_average_precision: {r} relevant items among {n}");
     if r == 0 {
