@@ -19,6 +19,7 @@ mod module;
 mod probe;
 pub mod rbm;
 pub mod retrieval;
+pub mod toymosi;
 
 pub use cca::{Cca, Pca};
 pub use gcn::{Gcn, GcnLayer, Residual};
