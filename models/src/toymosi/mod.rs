@@ -11,10 +11,12 @@
 
 mod export;
 mod generate;
+mod metrics;
 mod stats;
 
 pub use export::export_csv;
 pub use generate::{D_AUDIO, D_TEXT, D_VIDEO, Split, ToyMosi, Utterance, VOCABULARY, generate, valence};
+pub use metrics::{SentimentScores, sentiment_scores};
 pub use stats::{GeneratorStats, REFERENCE, linear_r2, pearson};
 
 /// Every knob of the generator (SPEC section 3), with the reference defaults.
