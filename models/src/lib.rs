@@ -9,6 +9,7 @@
 
 mod cca;
 pub mod data;
+pub mod fusion;
 mod gcn;
 pub mod graph;
 pub mod linalg;

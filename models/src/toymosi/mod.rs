@@ -19,6 +19,49 @@ pub use generate::{D_AUDIO, D_TEXT, D_VIDEO, Split, ToyMosi, Utterance, VOCABULA
 pub use metrics::{SentimentScores, sentiment_scores};
 pub use stats::{GeneratorStats, REFERENCE, linear_r2, pearson};
 
+/// One of the three modalities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Modality {
+    /// Text: word embeddings.
+    Text,
+    /// Audio: COVAREP-like channels.
+    Audio,
+    /// Video: FACET-like channels.
+    Video,
+}
+
+impl Modality {
+    /// All three, in the order T, A, V.
+    pub const ALL: [Modality; 3] = [Modality::Text, Modality::Audio, Modality::Video];
+
+    /// The letter tables use.
+    pub fn letter(self) -> &'static str {
+        match self {
+            Modality::Text => "T",
+            Modality::Audio => "A",
+            Modality::Video => "V",
+        }
+    }
+
+    /// Width of the summary.
+    pub fn width(self) -> usize {
+        match self {
+            Modality::Text => D_TEXT,
+            Modality::Audio => D_AUDIO,
+            Modality::Video => D_VIDEO,
+        }
+    }
+
+    /// The utterance's summary (mean over words) of this modality.
+    pub fn summary(self, u: &Utterance) -> &[f32] {
+        match self {
+            Modality::Text => &u.text_mean,
+            Modality::Audio => &u.audio_mean,
+            Modality::Video => &u.video_mean,
+        }
+    }
+}
+
 /// Every knob of the generator (SPEC section 3), with the reference defaults.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Knobs {

@@ -1,0 +1,188 @@
+//! Supervised fusion of utterance summaries (toy MOSI SPEC section 6): each model takes
+//! one standardised summary per modality and outputs one number, the predicted
+//! sentiment. This module holds the models chapter 7 compares (concatenation with a
+//! linear or an MLP head, and the sum or element-wise product of per-modality
+//! projections); `train` holds the protocol of SPEC section 7.
+
+mod train;
+
+use autograd::{Parameter, Rng, Tensor};
+
+use crate::{Linear, Module};
+
+pub use train::{Standardised, TrainConfig, Trained, predict, train};
+
+/// How the modalities are joined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Method {
+    /// Concatenate the summaries, then one linear layer: w . [x_T; x_A; x_V] + b.
+    ConcatLinear,
+    /// Concatenate, then an MLP: Linear(d, 64), ReLU, dropout, Linear(64, 32), ReLU,
+    /// dropout, Linear(32, 1).
+    ConcatMlp,
+    /// Encode each modality to 8 numbers, add them, then a linear head.
+    Sum,
+    /// Encode each modality to 8 numbers, multiply them element-wise, then a linear head.
+    Product,
+}
+
+impl Method {
+    /// The name tables and claims use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::ConcatLinear => "concat + linear",
+            Method::ConcatMlp => "concat + MLP",
+            Method::Sum => "sum of projections",
+            Method::Product => "product of projections",
+        }
+    }
+}
+
+/// Width of each modality's projection h_m.
+pub const PROJECTION: usize = 8;
+/// Hidden width of each modality's encoder.
+pub const ENCODER_HIDDEN: usize = 32;
+
+/// PyTorch's default for `nn.Linear`: weights and biases uniform in ±1/sqrt(fan_in).
+pub fn torch_linear(fan_in: usize, fan_out: usize, rng: &mut Rng) -> Linear {
+    let bound = 1.0 / (fan_in as f32).sqrt();
+    Linear::new(
+        Tensor::uniform(&[fan_in, fan_out], -bound, bound, rng),
+        Tensor::uniform(&[fan_out], -bound, bound, rng),
+    )
+}
+
+/// E_m(x) = W2 dropout(relu(W1 x + b1)) + b2: d_m -> 32 -> 8.
+pub struct Encoder {
+    /// d_m -> 32.
+    pub hidden: Linear,
+    /// 32 -> 8.
+    pub out: Linear,
+}
+
+impl Encoder {
+    fn new(width: usize, rng: &mut Rng) -> Encoder {
+        Encoder {
+            hidden: torch_linear(width, ENCODER_HIDDEN, rng),
+            out: torch_linear(ENCODER_HIDDEN, PROJECTION, rng),
+        }
+    }
+
+    fn forward(&self, x: &Tensor, dropout: &mut Option<(f32, &mut Rng)>) -> Tensor {
+        self.out.forward(&drop(self.hidden.forward(x).relu(), dropout))
+    }
+}
+
+/// Dropout in training (`Some((p, rng))`), the identity in evaluation.
+fn drop(h: Tensor, dropout: &mut Option<(f32, &mut Rng)>) -> Tensor {
+    match dropout {
+        Some((p, rng)) => h.dropout(*p, *rng),
+        None => h,
+    }
+}
+
+/// A fusion model over a subset of modalities.
+pub struct FusionNet {
+    /// How it fuses.
+    pub method: Method,
+    /// Input width of each modality it reads, in order.
+    pub widths: Vec<usize>,
+    /// The per-modality encoders (sum and product only).
+    pub encoders: Vec<Encoder>,
+    /// The layers after fusion: one for the linear heads, three for the MLP.
+    pub head: Vec<Linear>,
+}
+
+impl FusionNet {
+    /// A fresh model for modalities of `widths`, initialised as PyTorch would.
+    #[track_caller]
+    pub fn new(method: Method, widths: &[usize], rng: &mut Rng) -> FusionNet {
+        assert!(
+            !widths.is_empty() && widths.iter().all(|&w| w > 0),
+            "FusionNet: bad modality widths {widths:?}"
+        );
+        let total: usize = widths.iter().sum();
+        let (encoders, head) = match method {
+            Method::ConcatLinear => (vec![], vec![torch_linear(total, 1, rng)]),
+            Method::ConcatMlp => (
+                vec![],
+                vec![torch_linear(total, 64, rng), torch_linear(64, 32, rng), torch_linear(32, 1, rng)],
+            ),
+            Method::Sum | Method::Product => {
+                let encoders = widths.iter().map(|&w| Encoder::new(w, rng)).collect();
+                (encoders, vec![torch_linear(PROJECTION, 1, rng)])
+            }
+        };
+        FusionNet { method, widths: widths.to_vec(), encoders, head }
+    }
+
+    /// Predictions (n, 1) for one batch: `inputs[m]` is modality m's (n, d_m) rows.
+    /// `dropout` is (p, rng) in training and `None` in evaluation.
+    #[track_caller]
+    pub fn forward(&self, inputs: &[Tensor], mut dropout: Option<(f32, &mut Rng)>) -> Tensor {
+        assert_eq!(
+            inputs.iter().map(|x| x.shape()[1]).collect::<Vec<_>>(),
+            self.widths,
+            "FusionNet::forward: input widths differ from the model's"
+        );
+        // ANCHOR: fusion
+        match self.method {
+            Method::ConcatLinear => self.head[0].forward(&Tensor::concat(inputs, 1)),
+            Method::ConcatMlp => {
+                let h = drop(self.head[0].forward(&Tensor::concat(inputs, 1)).relu(), &mut dropout);
+                let h = drop(self.head[1].forward(&h).relu(), &mut dropout);
+                self.head[2].forward(&h)
+            }
+            Method::Sum | Method::Product => {
+                let mut fused: Option<Tensor> = None;
+                for (encoder, x) in self.encoders.iter().zip(inputs) {
+                    let h = encoder.forward(x, &mut dropout);
+                    fused = Some(match (fused, self.method) {
+                        (None, _) => h,
+                        (Some(f), Method::Sum) => f.add(&h),
+                        (Some(f), _) => f.mul(&h),
+                    });
+                }
+                self.head[0].forward(&fused.expect("at least one modality"))
+            }
+        }
+        // ANCHOR_END: fusion
+    }
+}
+
+impl Module for FusionNet {
+    fn forward(&self, x: &Tensor) -> Tensor {
+        // A single tensor is the concatenation of the modalities' summaries.
+        let mut parts = Vec::new();
+        let mut at = 0;
+        for &w in &self.widths {
+            parts.push(x.narrow(1, at, w));
+            at += w;
+        }
+        FusionNet::forward(self, &parts, None)
+    }
+
+    fn parameters(&self) -> Vec<&Parameter> {
+        let mut out = Vec::new();
+        for e in &self.encoders {
+            out.extend(e.hidden.parameters());
+            out.extend(e.out.parameters());
+        }
+        for l in &self.head {
+            out.extend(l.parameters());
+        }
+        out
+    }
+
+    fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
+        let mut out = Vec::new();
+        for e in &mut self.encoders {
+            out.extend(e.hidden.parameters_mut());
+            out.extend(e.out.parameters_mut());
+        }
+        for l in &mut self.head {
+            out.extend(l.parameters_mut());
+        }
+        out
+    }
+}

@@ -1,0 +1,201 @@
+//! The training protocol of toy MOSI SPEC section 7: L1 loss, Adam (lr 2e-3, weight
+//! decay 1e-4 added to the gradient, as PyTorch does), batches of 32 reshuffled every
+//! epoch, dropout 0.1, at most 150 epochs with early stopping on validation MAE
+//! (patience 20), and the best validation weights restored at the end.
+
+use autograd::{Adam, Rng, Tensor, no_grad};
+
+use super::FusionNet;
+use crate::Module;
+use crate::data::shuffled_batches;
+use crate::toymosi::{Modality, Split, ToyMosi};
+
+/// The protocol's settings (SPEC section 7 by default).
+#[derive(Clone, Debug)]
+pub struct TrainConfig {
+    /// Adam's learning rate.
+    pub lr: f32,
+    /// L2 weight decay added to the gradient.
+    pub weight_decay: f32,
+    /// Utterances per batch.
+    pub batch_size: usize,
+    /// At most this many epochs.
+    pub max_epochs: usize,
+    /// Stop after this many epochs without a validation improvement.
+    pub patience: usize,
+    /// What counts as an improvement of validation MAE.
+    pub min_delta: f64,
+    /// Dropout probability.
+    pub dropout: f32,
+}
+
+impl Default for TrainConfig {
+    fn default() -> TrainConfig {
+        TrainConfig {
+            lr: 2e-3,
+            weight_decay: 1e-4,
+            batch_size: 32,
+            max_epochs: 150,
+            patience: 20,
+            min_delta: 1e-4,
+            dropout: 0.1,
+        }
+    }
+}
+
+/// One split's standardised summaries, one (n, d_m) table per modality, and labels.
+#[derive(Clone, Debug)]
+pub struct Part {
+    /// Per modality, n rows of d_m values.
+    pub inputs: Vec<Vec<f32>>,
+    /// The labels.
+    pub labels: Vec<f64>,
+    /// Utterance ids, in row order.
+    pub ids: Vec<usize>,
+}
+
+impl Part {
+    /// Rows `rows` of every modality, as tensors.
+    pub fn batch(&self, rows: &[usize], widths: &[usize]) -> Vec<Tensor> {
+        self.inputs.iter().zip(widths).map(|(t, &w)| crate::data::gather_rows(t, w, rows)).collect()
+    }
+}
+
+/// The summaries of some modalities, z-scored with the training split's mean and
+/// standard deviation (std + 1e-6), split three ways.
+#[derive(Clone, Debug)]
+pub struct Standardised {
+    /// Width of each modality.
+    pub widths: Vec<usize>,
+    /// Training utterances.
+    pub train: Part,
+    /// Validation utterances (early stopping).
+    pub valid: Part,
+    /// Test utterances.
+    pub test: Part,
+}
+
+impl Standardised {
+    /// Standardise the summaries of `modalities`.
+    pub fn new(data: &ToyMosi, modalities: &[Modality]) -> Standardised {
+        let widths: Vec<usize> = modalities.iter().map(|m| m.width()).collect();
+        let part = |split: Split| -> (Vec<Vec<f32>>, Vec<f64>, Vec<usize>) {
+            let ids = data.ids(split);
+            let tables = modalities
+                .iter()
+                .map(|m| ids.iter().flat_map(|&i| m.summary(&data.utterances[i]).to_vec()).collect())
+                .collect();
+            (tables, ids.iter().map(|&i| data.utterances[i].label).collect(), ids)
+        };
+        let (train, valid, test) = (part(Split::Train), part(Split::Valid), part(Split::Test));
+        let stats: Vec<(Vec<f64>, Vec<f64>)> = train
+            .0
+            .iter()
+            .zip(&widths)
+            .map(|(t, &w)| {
+                let n = (t.len() / w) as f64;
+                let mean: Vec<f64> = (0..w)
+                    .map(|c| t.iter().skip(c).step_by(w).map(|&v| f64::from(v)).sum::<f64>() / n)
+                    .collect();
+                let std = (0..w)
+                    .map(|c| {
+                        let var = t
+                            .iter()
+                            .skip(c)
+                            .step_by(w)
+                            .map(|&v| (f64::from(v) - mean[c]).powi(2))
+                            .sum::<f64>()
+                            / n;
+                        var.sqrt() + 1e-6
+                    })
+                    .collect();
+                (mean, std)
+            })
+            .collect();
+        let apply = |(tables, labels, ids): (Vec<Vec<f32>>, Vec<f64>, Vec<usize>)| -> Part {
+            let inputs = tables
+                .iter()
+                .zip(&stats)
+                .zip(&widths)
+                .map(|((t, (m, s)), &w)| {
+                    t.iter()
+                        .enumerate()
+                        .map(|(i, &v)| ((f64::from(v) - m[i % w]) / s[i % w]) as f32)
+                        .collect()
+                })
+                .collect();
+            Part { inputs, labels, ids }
+        };
+        let (train, valid, test) = (apply(train), apply(valid), apply(test));
+        Standardised { widths, train, valid, test }
+    }
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug)]
+pub struct Trained {
+    /// Epochs run before stopping.
+    pub epochs: usize,
+    /// The epoch whose weights were kept (1-based).
+    pub best_epoch: usize,
+    /// Its validation MAE.
+    pub best_valid_mae: f64,
+}
+
+/// Predictions for every row of `part`, without dropout.
+pub fn predict(model: &FusionNet, part: &Part) -> Vec<f64> {
+    let rows: Vec<usize> = (0..part.labels.len()).collect();
+    no_grad(|| model.forward(&part.batch(&rows, &model.widths), None))
+        .data()
+        .iter()
+        .map(|&v| f64::from(v))
+        .collect()
+}
+
+fn mae(p: &[f64], y: &[f64]) -> f64 {
+    p.iter().zip(y).map(|(a, b)| (a - b).abs()).sum::<f64>() / y.len().max(1) as f64
+}
+
+/// Train `model` on `data` by the protocol; an error names the step whose loss was
+/// not finite.
+pub fn train(
+    model: &mut FusionNet,
+    data: &Standardised,
+    cfg: &TrainConfig,
+    rng: &mut Rng,
+) -> Result<Trained, String> {
+    let mut adam = Adam::new(cfg.lr).with_weight_decay(cfg.weight_decay);
+    let n = data.train.labels.len();
+    let snapshot =
+        |m: &FusionNet| -> Vec<Vec<f32>> { m.parameters().iter().map(|p| p.tensor().to_vec()).collect() };
+    let mut best = (f64::INFINITY, 0, snapshot(model));
+    let (mut step, mut epoch) = (0usize, 0usize);
+    while epoch < cfg.max_epochs && epoch - best.1 < cfg.patience {
+        epoch += 1;
+        // ANCHOR: step
+        for rows in shuffled_batches(n, cfg.batch_size, rng) {
+            let inputs = data.train.batch(&rows, &model.widths);
+            let y: Vec<f32> = rows.iter().map(|&r| data.train.labels[r] as f32).collect();
+            let target = Tensor::from_vec(y, &[rows.len(), 1]);
+            let prediction = model.forward(&inputs, Some((cfg.dropout, &mut *rng)));
+            let loss = prediction.sub(&target).abs().mean(0, false).mean(0, false); // L1
+            let value = loss.item();
+            if !value.is_finite() {
+                return Err(format!("training diverged at step {step}: the L1 loss is {value}"));
+            }
+            let grads = loss.backward();
+            drop(loss);
+            adam.step(&mut model.parameters_mut(), &grads);
+            step += 1;
+        }
+        // ANCHOR_END: step
+        let valid = mae(&predict(model, &data.valid), &data.valid.labels);
+        if valid < best.0 - cfg.min_delta {
+            best = (valid, epoch, snapshot(model));
+        }
+    }
+    for (param, saved) in model.parameters_mut().into_iter().zip(&best.2) {
+        param.update(|w| w.copy_from_slice(saved));
+    }
+    Ok(Trained { epochs: epoch, best_epoch: best.1, best_valid_mae: best.0 })
+}

@@ -1,0 +1,86 @@
+//! The fusion models of toy MOSI SPEC section 6 and the training protocol of section 7.
+
+use autograd::{Tensor, seeded_rng};
+use models::Module;
+use models::fusion::{FusionNet, Method, Standardised, TrainConfig, predict, train};
+use models::toymosi::{Knobs, Modality, generate};
+
+const ALL: [Method; 4] = [Method::ConcatLinear, Method::ConcatMlp, Method::Sum, Method::Product];
+
+#[test]
+fn parameter_counts_match_the_spec() {
+    // SPEC section 6, T+A+V (32 + 12 + 12 inputs): 57, 5,761, 2,689, 2,689.
+    let mut rng = seeded_rng(0);
+    let counts: Vec<usize> =
+        ALL.iter().map(|&m| FusionNet::new(m, &[32, 12, 12], &mut rng).num_parameters()).collect();
+    assert_eq!(counts, vec![57, 5761, 2689, 2689]);
+}
+
+#[test]
+fn every_parameter_gets_a_gradient() {
+    let mut rng = seeded_rng(1);
+    let inputs = [Tensor::randn(&[5, 32], 0.0, 1.0, &mut rng), Tensor::randn(&[5, 12], 0.0, 1.0, &mut rng)];
+    for method in ALL {
+        let model = FusionNet::new(method, &[32, 12], &mut rng);
+        let loss = model.forward(&inputs, None).abs().mean(0, false).mean(0, false);
+        let grads = loss.backward();
+        for p in model.parameters() {
+            let g = grads
+                .get(p.tensor())
+                .unwrap_or_else(|| panic!("{}: {} has no gradient", method.name(), p.name()));
+            assert!(
+                g.data().iter().any(|&v| v != 0.0),
+                "{}: {}'s gradient is all zero",
+                method.name(),
+                p.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn product_multiplies_and_sum_adds_the_projections() {
+    let mut rng = seeded_rng(2);
+    let x = [Tensor::randn(&[3, 4], 0.0, 1.0, &mut rng), Tensor::randn(&[3, 2], 0.0, 1.0, &mut rng)];
+    for method in [Method::Sum, Method::Product] {
+        let m = FusionNet::new(method, &[4, 2], &mut rng);
+        let h: Vec<Vec<f32>> = m
+            .encoders
+            .iter()
+            .zip(&x)
+            .map(|(e, x)| e.out.forward(&e.hidden.forward(x).relu()).to_vec())
+            .collect();
+        let fused: Vec<f32> =
+            h[0].iter().zip(&h[1]).map(|(a, b)| if method == Method::Sum { a + b } else { a * b }).collect();
+        let expected = m.head[0].forward(&Tensor::from_vec(fused, &[3, 8])).to_vec();
+        let got = m.forward(&x, None).to_vec();
+        for (a, b) in got.iter().zip(&expected) {
+            assert!((a - b).abs() < 1e-5, "{}: {got:?} vs {expected:?}", method.name());
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "FusionNet::forward: input widths differ")]
+fn wrong_input_widths_are_refused() {
+    let mut rng = seeded_rng(3);
+    let m = FusionNet::new(Method::Sum, &[4, 2], &mut rng);
+    m.forward(&[Tensor::zeros(&[1, 4]), Tensor::zeros(&[1, 3])], None);
+}
+
+#[test]
+fn training_restores_the_best_validation_weights() {
+    let data = generate(&Knobs::default(), 0).unwrap();
+    let s = Standardised::new(&data, &[Modality::Text]);
+    // Standardised with the training split's statistics.
+    let col0: Vec<f32> = s.train.inputs[0].iter().step_by(32).copied().collect();
+    assert!(col0.iter().sum::<f32>().abs() / (col0.len() as f32) < 1e-4);
+    let mut rng = seeded_rng(0);
+    let mut model = FusionNet::new(Method::ConcatLinear, &s.widths, &mut rng);
+    let cfg = TrainConfig { max_epochs: 30, patience: 5, ..TrainConfig::default() };
+    let run = train(&mut model, &s, &cfg, &mut rng).unwrap();
+    assert!(run.epochs <= 30 && run.best_epoch <= run.epochs && run.epochs - run.best_epoch <= 5);
+    let p = predict(&model, &s.valid);
+    let mae = p.iter().zip(&s.valid.labels).map(|(a, b)| (a - b).abs()).sum::<f64>() / p.len() as f64;
+    assert!((mae - run.best_valid_mae).abs() < 1e-6, "restored {mae} vs best {}", run.best_valid_mae);
+}
