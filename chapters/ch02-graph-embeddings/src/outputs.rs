@@ -13,6 +13,7 @@ pub fn chapter() -> kit::Chapter {
         title: "Chapter 2: graph embeddings with GCNs",
         run: run_and_write,
         claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
+        export: None,
     }
 }
 

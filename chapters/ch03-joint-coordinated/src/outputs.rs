@@ -18,6 +18,7 @@ pub fn chapter() -> kit::Chapter {
         title: "Chapter 3: joint and coordinated representations",
         run: run_and_write,
         claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
+        export: None,
     }
 }
 

@@ -15,6 +15,7 @@ pub fn chapter() -> kit::Chapter {
         title: "Chapter 4: shallow fusion",
         run: run_and_write,
         claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
+        export: None,
     }
 }
 

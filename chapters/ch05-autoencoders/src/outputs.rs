@@ -14,6 +14,7 @@ pub fn chapter() -> kit::Chapter {
         title: "Chapter 5: autoencoders and the bimodal deep autoencoder",
         run: run_and_write,
         claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
+        export: None,
     }
 }
 

@@ -12,6 +12,7 @@ pub fn chapter() -> kit::Chapter {
         title: "Chapter 6: Boltzmann machines",
         run: run_and_write,
         claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
+        export: None,
     }
 }
 

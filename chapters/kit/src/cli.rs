@@ -35,6 +35,10 @@ pub struct Args {
     /// bars, which are set for the default data.
     #[arg(long)]
     pub clean: bool,
+    /// Chapters on generated data (toy MOSI): write the dataset of --seed into DIR as
+    /// CSV, one file of utterances and one of words, instead of running.
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<PathBuf>,
 }
 
 /// Resolved options a chapter's `run` receives.
@@ -58,6 +62,8 @@ pub struct Options {
     pub load: Option<PathBuf>,
     /// Use the clean variants of the audio-visual digits.
     pub clean: bool,
+    /// Write the generated dataset here instead of running.
+    pub export: Option<PathBuf>,
 }
 
 /// The repository root, wherever the binary is started from.
@@ -80,6 +86,7 @@ impl Options {
             save: None,
             load: None,
             clean: false,
+            export: None,
         }
     }
 }
@@ -108,6 +115,7 @@ impl Args {
             save: self.save,
             load: self.load,
             clean: self.clean,
+            export: self.export,
         })
     }
 }

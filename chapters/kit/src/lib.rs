@@ -41,12 +41,26 @@ pub struct Chapter {
     /// Recompute the claims from a `results.json` this chapter wrote, without rerunning
     /// anything: how the tests check the committed full-run results.
     pub claims_from_results: fn(&str) -> anyhow::Result<Vec<Claim>>,
+    /// For chapters whose data are generated: write the dataset the options select
+    /// into a folder, as CSV (`--export DIR`).
+    pub export: Option<fn(&Options, &std::path::Path) -> anyhow::Result<()>>,
 }
 
 impl Chapter {
     /// Run, print the claims, and fail when a required claim fails (a `--quick` or `--clean` run
     /// prints them but is not held to the full run's bars).
     pub fn run_checked(&self, options: &Options) -> anyhow::Result<Outcome> {
+        if let Some(dir) = &options.export {
+            let export = self.export.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{} has no generated dataset to export: --export is for the chapters on toy MOSI \
+                     (ch07 onwards); the shipped datasets are already files in data/",
+                    self.name
+                )
+            })?;
+            export(options, dir)?;
+            return Ok(Outcome { headline: format!("dataset written to {}", dir.display()), claims: vec![] });
+        }
         let outcome = (self.run)(options)?;
         // The bars are set for the full run on the default (noisy) data.
         claims::print_and_check(self.name, options.quick || options.clean, &outcome.claims)?;

@@ -82,6 +82,7 @@ fn a_missing_data_folder_is_a_clear_error() {
         save: None,
         load: None,
         clean: false,
+        export: None,
     };
     let err = args.resolve("ch01-autodiff").unwrap_err().to_string();
     assert!(err.contains("/no/such/folder") && err.contains("--data"), "{err}");
@@ -139,6 +140,7 @@ fn only_a_full_run_on_the_default_data_is_held_to_the_bars() {
             Ok(kit::Outcome { headline: String::new(), claims: vec![claim] })
         },
         claims_from_results: |_| Ok(vec![]),
+        export: None,
     };
     let quick = kit::Options::quick(std::env::temp_dir());
     assert!(chapter.run_checked(&quick).is_ok());
@@ -149,4 +151,19 @@ fn only_a_full_run_on_the_default_data_is_held_to_the_bars() {
         .expect("held to the bars")
         .to_string();
     assert!(err.contains("0.5 reaches 0.9"), "{err}");
+}
+
+#[test]
+fn export_is_refused_by_a_chapter_without_generated_data() {
+    let chapter = kit::Chapter {
+        name: "chY",
+        title: "Chapter Y",
+        run: |_| panic!("--export must not run the chapter"),
+        claims_from_results: |_| Ok(vec![]),
+        export: None,
+    };
+    let options =
+        kit::Options { export: Some(std::env::temp_dir()), ..kit::Options::quick(std::env::temp_dir()) };
+    let err = chapter.run_checked(&options).err().expect("refused").to_string();
+    assert!(err.contains("chY has no generated dataset to export"), "{err}");
 }

@@ -188,6 +188,7 @@ mod tests {
             title: "Broken",
             run: broken,
             claims_from_results: |_| Ok(vec![]),
+            export: None,
         };
         let out = std::env::temp_dir().join(format!("zoo-broken-{}", std::process::id()));
         let args = Args::parse_from(["zoo", "--out", out.to_str().unwrap()]);
