@@ -21,6 +21,7 @@ pub fn chapters() -> Vec<Chapter> {
         ch04_shallow_fusion::chapter(),
         ch05_autoencoders::chapter(),
         ch06_boltzmann::chapter(),
+        ch07_supervised_fusion::chapter(),
     ]
 }
 

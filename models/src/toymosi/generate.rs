@@ -454,7 +454,10 @@ fn utterance(k: &Knobs, id: usize, spk: &Speaker, e: &[f64], lean: &Beta<f64>, r
             video[j * D_VIDEO + 5] += 0.5 * k.g_roll;
         }
     }
-    // 4.7 The label.
+    // ANCHOR: label
+    // 4.7 The label: text scaled by prosody, minus the sarcastic reversal; tone; the
+    // face scaled by prosody; the eye-roll itself; speaker offset and noise. Then K
+    // annotators each round a noisy copy, and the label is their mean.
     let r = f64::from(u8::from(roll));
     let phi = (1.0 - a) / 2.0;
     let sigma = (r * k.lambda_int * (k.b_tv + k.b_tav * phi)).min(1.0);
@@ -467,6 +470,7 @@ fn utterance(k: &Knobs, id: usize, spk: &Speaker, e: &[f64], lean: &Beta<f64>, r
     let ratings: Vec<i32> =
         (0..k.n_ann).map(|_| (y_star + k.s_ann * normal(rng)).round().clamp(-3.0, 3.0) as i32).collect();
     let label = ratings.iter().map(|&v| f64::from(v)).sum::<f64>() / ratings.len() as f64;
+    // ANCHOR_END: label
     // 4.8 The summaries.
     let mean = |rows: &[f64], width: usize| -> Vec<f32> {
         (0..width).map(|c| (rows.iter().skip(c).step_by(width).sum::<f64>() / length as f64) as f32).collect()

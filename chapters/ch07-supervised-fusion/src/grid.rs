@@ -1,0 +1,105 @@
+//! The grid: every subset of the modalities, every method that differs on it, every
+//! seed; one training run each, two at a time.
+
+use autograd::seeded_rng;
+use models::Module;
+use models::fusion::{FusionNet, Method, Standardised, predict, train};
+use models::toymosi::{GeneratorStats, Modality, Split, ToyMosi, generate, sentiment_scores};
+
+use crate::{Cell, Config, DataPoint, Report, Run};
+
+/// The seven non-empty subsets, in the order T, A, V, T+A, T+V, A+V, T+A+V.
+pub fn subsets() -> Vec<Vec<Modality>> {
+    use Modality::{Audio as A, Text as T, Video as V};
+    vec![vec![T], vec![A], vec![V], vec![T, A], vec![T, V], vec![A, V], vec![T, A, V]]
+}
+
+/// The methods that differ on a subset: with one modality the sum and the product of
+/// projections are the same model (an encoder and a linear head), so only `Sum` runs.
+pub fn methods_for(modalities: &[Modality]) -> Vec<Method> {
+    if modalities.len() == 1 {
+        vec![Method::ConcatLinear, Method::ConcatMlp, Method::Sum]
+    } else {
+        vec![Method::ConcatLinear, Method::ConcatMlp, Method::Sum, Method::Product]
+    }
+}
+
+struct Job {
+    seed_index: usize,
+    modalities: Vec<Modality>,
+    method: Method,
+}
+
+/// One model: standardise, train by the protocol, score on the test split (and on the
+/// sarcasm subset and the rest, for the trimodal models).
+fn run_one(data: &ToyMosi, job: &Job, cfg: &Config) -> anyhow::Result<(Run, usize)> {
+    let s = Standardised::new(data, &job.modalities);
+    let mut rng = seeded_rng(data.seed);
+    let mut model = FusionNet::new(job.method, &s.widths, &mut rng);
+    let trained = train(&mut model, &s, &cfg.train, &mut rng).map_err(|e| {
+        anyhow::anyhow!(
+            "{} on {}, seed {}: {e}",
+            job.method.name(),
+            crate::subset_name(&job.modalities),
+            data.seed
+        )
+    })?;
+    let p = predict(&model, &s.test);
+    let test = sentiment_scores(&p, &s.test.labels);
+    let sarcasm = (job.modalities.len() == 3).then(|| {
+        let (mut inside, mut outside) = ((vec![], vec![]), (vec![], vec![]));
+        for ((&id, &pred), &y) in s.test.ids.iter().zip(&p).zip(&s.test.labels) {
+            let part = if data.utterances[id].sarcastic() { &mut inside } else { &mut outside };
+            part.0.push(pred);
+            part.1.push(y);
+        }
+        (sentiment_scores(&inside.0, &inside.1), sentiment_scores(&outside.0, &outside.1))
+    });
+    Ok((Run { seed: data.seed, test, sarcasm, best_epoch: trained.best_epoch }, model.num_parameters()))
+}
+
+/// Generate the datasets and run the whole grid.
+pub fn run(cfg: &Config) -> anyhow::Result<Report> {
+    let seeds: Vec<u64> = (0..cfg.seeds as u64).map(|k| cfg.seed + k).collect();
+    let datasets = kit::parallel::map(&seeds, |&s| Ok(generate(&cfg.knobs, s)?))?;
+    let stats: Vec<GeneratorStats> = datasets.iter().map(GeneratorStats::of).collect();
+    let mut jobs = Vec::new();
+    for modalities in subsets() {
+        for method in methods_for(&modalities) {
+            for seed_index in 0..seeds.len() {
+                jobs.push(Job { seed_index, modalities: modalities.clone(), method });
+            }
+        }
+    }
+    let done = kit::parallel::map(&jobs, |job| run_one(&datasets[job.seed_index], job, cfg))?;
+    let mut cells: Vec<Cell> = Vec::new();
+    for (job, (run, parameters)) in jobs.iter().zip(done) {
+        match cells.iter_mut().find(|c| c.modalities == job.modalities && c.method == job.method) {
+            Some(cell) => cell.runs.push(run),
+            None => cells.push(Cell {
+                modalities: job.modalities.clone(),
+                method: job.method,
+                parameters,
+                runs: vec![run],
+            }),
+        }
+    }
+    let first = &datasets[0];
+    let points = first
+        .ids(Split::Test)
+        .iter()
+        .map(|&i| {
+            let u = &first.utterances[i];
+            DataPoint { polarity: u.polarity, label: u.label, eye_roll: u.eye_roll }
+        })
+        .collect();
+    let sizes = (
+        first.utterances.len(),
+        first.ids(Split::Train).len(),
+        first.ids(Split::Valid).len(),
+        first.ids(Split::Test).len(),
+    );
+    let mut report = Report { seeds, sizes, stats, cells, claims: vec![], points };
+    report.claims = crate::claims(&report);
+    Ok(report)
+}

@@ -1,0 +1,201 @@
+//! Writing the chapter's figures and result tables into its book folder.
+
+use kit::plot::{Scatter, Series, line_chart_categories, scatter};
+use kit::{Options, Output, Table};
+use models::fusion::Method;
+use models::toymosi::{Knobs, REFERENCE, export_csv, generate};
+
+use crate::claims::{REFERENCE_MEANS, REFERENCE_SARCASM, within_tolerance};
+use crate::{Config, Report, subset_name, subsets};
+
+/// The chapter as the `zoo` runner and `main.rs` see it.
+pub fn chapter() -> kit::Chapter {
+    kit::Chapter {
+        name: "ch07-supervised-fusion",
+        title: "Chapter 7: supervised fusion",
+        run: run_and_write,
+        claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
+        export: Some(export),
+    }
+}
+
+fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
+    let data = generate(&Knobs::default(), options.seed)?;
+    let [a, b] =
+        export_csv(&data, dir).map_err(|e| anyhow::anyhow!("writing into {}: {e}", dir.display()))?;
+    println!("toy MOSI, seed {}: {} and {}", options.seed, a.display(), b.display());
+    Ok(())
+}
+
+fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
+    kit::no_checkpoints("ch07-supervised-fusion", options)?;
+    anyhow::ensure!(!options.clean, "ch07-supervised-fusion runs on generated data: --clean does not apply");
+    let mut cfg = if options.quick { Config::quick() } else { Config::default() };
+    cfg.seed = options.seed;
+    if let Some(epochs) = options.epochs {
+        cfg.train.max_epochs = epochs;
+    }
+    let report = crate::run(&cfg)?;
+    let runs: usize = report.cells.iter().map(|c| c.runs.len()).sum();
+    write_outputs(&report, &Output::new(&options.out))?;
+    let best = report.best_of_size(3);
+    let headline = format!(
+        "{runs} models; best trimodal {} Acc-2 {:.1}, MAE {:.3}",
+        best.map_or(String::new(), |c| c.method.name().to_string()),
+        best.map_or(f64::NAN, |c| c.acc2()),
+        best.map_or(f64::NAN, |c| c.mae())
+    );
+    Ok(kit::Outcome { headline, claims: report.claims })
+}
+
+const COLUMNS: [Method; 4] = [Method::ConcatLinear, Method::ConcatMlp, Method::Sum, Method::Product];
+
+/// The markdown tables `results.md` holds (the page includes them).
+pub fn results_markdown(r: &Report) -> String {
+    let ours = r.mean_stats();
+    let mut data =
+        Table::new(&["statistic", "ours (mean of the seeds)", "reference (mean ± sd)", "within 3 sd"]);
+    for ((name, mean, sd), v) in REFERENCE.iter().zip(&ours) {
+        let ok = if (v - mean).abs() <= 3.0 * sd { "✓" } else { "✗" };
+        data.row(&[name.to_string(), format!("{v:.3}"), format!("{mean} ± {sd}"), ok.to_string()]);
+    }
+    let mut headers = vec!["modalities".to_string()];
+    headers.extend(COLUMNS.iter().map(|m| m.name().to_string()));
+    let mut grid = Table::new(&headers);
+    for modalities in subsets() {
+        let name = subset_name(&modalities);
+        let mut row = vec![name.clone()];
+        for m in COLUMNS {
+            row.push(match r.cell(&name, m) {
+                Some(c) => {
+                    let (a, sd) = c.stat(|x| 100.0 * x.test.acc2);
+                    format!("{a:.1} ± {sd:.1} / {:.3}", c.mae())
+                }
+                None => "(= sum)".into(),
+            });
+        }
+        grid.row(&row);
+    }
+    let mut reference =
+        Table::new(&["modalities", "method", "ours: Acc-2 / MAE", "reference", "within tolerance"]);
+    for (subset, method, acc2, sd, mae) in REFERENCE_MEANS {
+        let Some(c) = r.cell(subset, method) else { continue };
+        let (a, a_sd) = c.stat(|x| 100.0 * x.test.acc2);
+        let (m, m_sd) = c.stat(|x| x.test.mae);
+        let verdict = if (a - acc2).abs() <= 2.5 && (m - mae).abs() <= 0.04 {
+            "✓"
+        } else if within_tolerance((a, m), (a_sd, m_sd), (acc2, mae)) {
+            "✓ (within 2 of our sds)"
+        } else {
+            "✗"
+        };
+        reference.row(&[
+            subset.to_string(),
+            method.name().to_string(),
+            format!("{a:.1} / {m:.3}"),
+            format!("{acc2} ± {sd} / {mae}"),
+            verdict.to_string(),
+        ]);
+    }
+    let mut sarcasm = Table::new(&[
+        "fusion (T+A+V)",
+        "Acc-2 subset",
+        "MAE subset",
+        "Acc-2 rest",
+        "MAE rest",
+        "reference: Acc-2 subset / rest",
+    ]);
+    for m in COLUMNS {
+        let Some(c) = r.cell("T+A+V", m) else { continue };
+        let pick = |f: fn(&(models::toymosi::SentimentScores, models::toymosi::SentimentScores)) -> f64| {
+            c.stat(|x| x.sarcasm.as_ref().map_or(f64::NAN, f))
+        };
+        let (ai, ai_sd) = pick(|s| 100.0 * s.0.acc2);
+        let (mi, _) = pick(|s| s.0.mae);
+        let (ar, ar_sd) = pick(|s| 100.0 * s.1.acc2);
+        let (mr, _) = pick(|s| s.1.mae);
+        let reference = REFERENCE_SARCASM
+            .iter()
+            .find(|x| x.0 == m)
+            .map_or("not given".to_string(), |x| format!("{} / {}", x.1, x.3));
+        sarcasm.row(&[
+            m.name().to_string(),
+            format!("{ai:.1} ± {ai_sd:.1}"),
+            format!("{mi:.3}"),
+            format!("{ar:.1} ± {ar_sd:.1}"),
+            format!("{mr:.3}"),
+            reference,
+        ]);
+    }
+    let (n, train, valid, test) = r.sizes;
+    format!(
+        "<!-- Written by `cargo run --release -p ch07-supervised-fusion`; do not edit. -->\n\n\
+         <!-- ANCHOR: sizes -->\n{} datasets (seeds {}), each of {n} utterances: {train} for training, {valid} for \
+         validation (early stopping), {test} for testing, split by speaker.\n<!-- ANCHOR_END: sizes -->\n\n\
+         <!-- ANCHOR: data -->\n{}<!-- ANCHOR_END: data -->\n\n\
+         <!-- ANCHOR: grid -->\n{}\nCells are test Acc-2 in percent (mean ± standard deviation over the seeds) / \
+         MAE. With one modality the sum and the product of projections are the same model.\n\
+         <!-- ANCHOR_END: grid -->\n\n\
+         <!-- ANCHOR: reference -->\n{}<!-- ANCHOR_END: reference -->\n\n\
+         <!-- ANCHOR: sarcasm -->\n{}<!-- ANCHOR_END: sarcasm -->\n\n{}",
+        r.seeds.len(),
+        r.seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
+        data.to_markdown(),
+        grid.to_markdown(),
+        reference.to_markdown(),
+        sarcasm.to_markdown(),
+        kit::claims::markdown(&r.claims)
+    )
+}
+
+/// Write `results.md`, `results.json` and the figures.
+pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
+    out.write_results(&results_markdown(r), r)?;
+    let names: Vec<String> = subsets().iter().map(|m| subset_name(m)).collect();
+    let series: Vec<Series> = COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(k, &m)| {
+            let points = names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    // With one modality the product is the sum.
+                    let method = if name.len() == 1 && m == Method::Product { Method::Sum } else { m };
+                    (i as f64, r.cell(name, method).map_or(f64::NAN, |c| c.acc2()))
+                })
+                .collect();
+            let s = Series::new(m.name(), k, points);
+            if m == Method::ConcatLinear || m == Method::Sum { s.dashed() } else { s }
+        })
+        .collect();
+    line_chart_categories(
+        &out.figure("acc2_by_subset.svg"),
+        "Test Acc-2 by modality subset and fusion method",
+        "modalities",
+        &names,
+        "Acc-2 (%, mean of the seeds)",
+        &series,
+    )?;
+    let points: Vec<(f64, f64)> = r.points.iter().map(|p| (p.polarity, p.label)).collect();
+    let classes: Vec<usize> = r.points.iter().map(|p| usize::from(p.eye_roll)).collect();
+    let class_names = ["no eye-roll".to_string(), "eye-roll".to_string()];
+    scatter(
+        &out.figure("data.svg"),
+        &Scatter {
+            title: &format!(
+                "Label against text polarity (test split, seed {})",
+                r.seeds.first().copied().unwrap_or(0)
+            ),
+            x_label: "text polarity P",
+            y_label: "label y",
+            points: &points,
+            classes: &classes,
+            class_names: &class_names,
+            labels: &[],
+            robust: false,
+            kinds: None,
+        },
+    )?;
+    Ok(())
+}

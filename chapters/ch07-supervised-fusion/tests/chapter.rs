@@ -1,0 +1,63 @@
+//! A snapshot of the quick report, determinism, the outputs, export, and the claims'
+//! bars. The full run's claims are checked against the committed results by `zoo`'s
+//! tests.
+
+use ch07_supervised_fusion::{Config, claims, run};
+
+#[test]
+fn quick_report_snapshot_and_same_seed_same_report() {
+    let report = run(&Config::quick()).unwrap();
+    insta::assert_json_snapshot!("quick_report", kit::rounded(&report, 3));
+    let again = run(&Config::quick()).unwrap();
+    assert_eq!(serde_json::to_string(&report).unwrap(), serde_json::to_string(&again).unwrap());
+}
+
+#[test]
+fn outputs_are_written() {
+    let dir = std::env::temp_dir().join(format!("ch07-out-{}", std::process::id()));
+    let report = run(&Config::quick()).unwrap();
+    ch07_supervised_fusion::write_outputs(&report, &kit::Output::new(&dir)).unwrap();
+    kit::assert_written(
+        &dir,
+        &["results.md", "results.json", "figures/acc2_by_subset.svg", "figures/data.svg"],
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn export_writes_the_dataset_instead_of_running() {
+    let dir = std::env::temp_dir().join(format!("ch07-export-{}", std::process::id()));
+    let options = kit::Options { export: Some(dir.join("csv")), ..kit::Options::quick(dir.join("out")) };
+    let outcome = ch07_supervised_fusion::chapter().run_checked(&options).unwrap();
+    assert!(outcome.claims.is_empty());
+    let utterances = std::fs::read_to_string(dir.join("csv/toymosi_utterances.csv")).unwrap();
+    assert_eq!(utterances.lines().count(), 2201);
+    assert!(!dir.join("out").exists(), "--export must not run the chapter");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_bars_fail_when_the_numbers_miss_them() {
+    let mut report = run(&Config::quick()).unwrap();
+    // A generator that drifted, and trimodal models no better than the text alone.
+    for s in report.stats.iter_mut() {
+        s.rows[0].1 = 20.0;
+    }
+    for c in report.cells.iter_mut() {
+        let audio_only = c.subset() == "A";
+        for r in c.runs.iter_mut() {
+            r.test.acc2 = if audio_only { 0.9 } else { 0.6 };
+            r.test.mae = 2.0;
+        }
+    }
+    let failed = kit::claims::failing_required(&claims(&report));
+    for id in [
+        "generator_matches_reference",
+        "text_is_the_strongest_single_modality",
+        "more_modalities_help",
+        "reference_means_reproduced",
+        "mlp_beats_linear_on_three",
+    ] {
+        assert!(failed.contains(&id.to_string()), "{id} should fail: {failed:?}");
+    }
+}
