@@ -57,7 +57,9 @@ pub fn results_markdown(r: &Report) -> String {
         Table::new(&["statistic", "ours (mean of the seeds)", "reference (mean ± sd)", "within 3 sd"]);
     for ((name, mean, sd), v) in REFERENCE.iter().zip(&ours) {
         let ok = if (v - mean).abs() <= 3.0 * sd { "✓" } else { "✗" };
-        data.row(&[name.to_string(), format!("{v:.3}"), format!("{mean} ± {sd}"), ok.to_string()]);
+        // Print a tiny negative mean as 0.000, not -0.000.
+        let v = if format!("{v:.3}") == "-0.000" { 0.0 } else { *v };
+        data.row(&[name.to_string(), format!("{v:.3}"), format!("{mean:.3} ± {sd:.3}"), ok.to_string()]);
     }
     let mut headers = vec!["modalities".to_string()];
     headers.extend(COLUMNS.iter().map(|m| m.name().to_string()));
@@ -93,7 +95,7 @@ pub fn results_markdown(r: &Report) -> String {
             subset.to_string(),
             method.name().to_string(),
             format!("{a:.1} / {m:.3}"),
-            format!("{acc2} ± {sd} / {mae}"),
+            format!("{acc2:.1} ± {sd:.1} / {mae:.3}"),
             verdict.to_string(),
         ]);
     }
@@ -117,7 +119,7 @@ pub fn results_markdown(r: &Report) -> String {
         let reference = REFERENCE_SARCASM
             .iter()
             .find(|x| x.0 == m)
-            .map_or("not given".to_string(), |x| format!("{} / {}", x.1, x.3));
+            .map_or("not given".to_string(), |x| format!("{:.1} / {:.1}", x.1, x.3));
         sarcasm.row(&[
             m.name().to_string(),
             format!("{ai:.1} ± {ai_sd:.1}"),

@@ -1,5 +1,5 @@
 //! Toy MOSI: a synthetic trimodal sentiment dataset whose label is an explicit function
-//! of unimodal, bimodal and trimodal factors (`shared/toymosi/SPEC.md`, v1.0). It has
+//! of unimodal, bimodal and trimodal factors (`SPEC.md` beside this file, v1.0). It has
 //! the shape of CMU-MOSI (2,200 opinion utterances, speaker-disjoint splits,
 //! word-aligned text, audio and video features, a sentiment label in [-3, 3]), so the
 //! lecture's claims about fusion become measurable: text is the strongest single
