@@ -84,3 +84,55 @@ fn training_restores_the_best_validation_weights() {
     let mae = p.iter().zip(&s.valid.labels).map(|(a, b)| (a - b).abs()).sum::<f64>() / p.len() as f64;
     assert!((mae - run.best_valid_mae).abs() < 1e-6, "restored {mae} vs best {}", run.best_valid_mae);
 }
+
+#[test]
+fn tensor_fusion_by_hand_and_its_blocks() {
+    use models::fusion::{entry_orders, tensor_fusion};
+    // One example: h_x = (2, 3), h_y = (5,): [2, 3, 1] (x) [5, 1] = [10, 2, 15, 3, 5, 1].
+    let z = tensor_fusion(&[Tensor::from_vec(vec![2.0, 3.0], &[1, 2]), Tensor::from_vec(vec![5.0], &[1, 1])]);
+    assert_eq!(z.shape(), [1, 6]);
+    assert_eq!(z.to_vec(), vec![10.0, 2.0, 15.0, 3.0, 5.0, 1.0]);
+    // Orders of those entries: bimodal, unimodal (x), bimodal, unimodal (x), unimodal (y), constant.
+    assert_eq!(entry_orders(&[2, 1]), vec![2, 1, 2, 1, 1, 0]);
+    // Three projections of 8: 1 constant, 24 unimodal, 192 bimodal, 512 trimodal entries.
+    let orders = entry_orders(&[8, 8, 8]);
+    let count = |k| orders.iter().filter(|&&o| o == k).count();
+    assert_eq!((orders.len(), count(0), count(1), count(2), count(3)), (729, 1, 24, 192, 512));
+}
+
+#[test]
+fn tensor_fusion_passes_gradcheck() {
+    use models::fusion::tensor_fusion;
+    let mut rng = seeded_rng(4);
+    let a = Tensor::randn(&[3, 2], 0.0, 1.0, &mut rng).as_var();
+    let b = Tensor::randn(&[3, 3], 0.0, 1.0, &mut rng).as_var();
+    let c = Tensor::randn(&[3, 2], 0.0, 1.0, &mut rng).as_var();
+    autograd::gradcheck("tensor_fusion", &[a, b, c], |t| tensor_fusion(t).tanh()).unwrap();
+}
+
+#[test]
+#[should_panic(expected = "tensor_fusion: projections must be (n, d) with the same n")]
+fn tensor_fusion_refuses_mismatched_batches() {
+    models::fusion::tensor_fusion(&[Tensor::zeros(&[2, 3]), Tensor::zeros(&[3, 3])]);
+}
+
+#[test]
+fn tfn_parameter_counts_and_block_masks() {
+    let mut rng = seeded_rng(5);
+    assert_eq!(FusionNet::new(Method::Tfn, &[32, 12, 12], &mut rng).num_parameters(), 26073);
+    assert_eq!(FusionNet::new(Method::TfnLinear, &[32, 12, 12], &mut rng).num_parameters(), 3410);
+    // With only unimodal blocks kept, TFN's output ignores any product of modalities:
+    // changing the text and the audio together moves it by the sum of the two moves.
+    let m = FusionNet::new(Method::TfnLinear, &[2, 2], &mut rng).with_max_order(1);
+    let f = |x: [f32; 2], y: [f32; 2]| {
+        m.forward(&[Tensor::from_vec(x.to_vec(), &[1, 2]), Tensor::from_vec(y.to_vec(), &[1, 2])], None)
+            .item()
+    };
+    let (base, dx, dy, both) = (
+        f([0.0, 0.0], [0.0, 0.0]),
+        f([1.0, -1.0], [0.0, 0.0]),
+        f([0.0, 0.0], [2.0, 1.0]),
+        f([1.0, -1.0], [2.0, 1.0]),
+    );
+    assert!((both - base - (dx - base) - (dy - base)).abs() < 1e-5);
+}

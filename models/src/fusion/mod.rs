@@ -4,12 +4,14 @@
 //! linear or an MLP head, and the sum or element-wise product of per-modality
 //! projections); `train` holds the protocol of SPEC section 7.
 
+mod tensor;
 mod train;
 
 use autograd::{Parameter, Rng, Tensor};
 
 use crate::{Linear, Module};
 
+pub use tensor::{entry_orders, order_mask, tensor_fusion};
 pub use train::{Standardised, TrainConfig, Trained, predict, train};
 
 /// How the modalities are joined.
@@ -24,6 +26,11 @@ pub enum Method {
     Sum,
     /// Encode each modality to 8 numbers, multiply them element-wise, then a linear head.
     Product,
+    /// Tensor fusion: the outer product of the projections, each with a 1 appended,
+    /// then dropout, Linear(., 32), ReLU, dropout, Linear(32, 1).
+    Tfn,
+    /// Tensor fusion with a linear head: w . dropout(z) + b.
+    TfnLinear,
 }
 
 impl Method {
@@ -34,6 +41,8 @@ impl Method {
             Method::ConcatMlp => "concat + MLP",
             Method::Sum => "sum of projections",
             Method::Product => "product of projections",
+            Method::Tfn => "TFN",
+            Method::TfnLinear => "TFN, linear head",
         }
     }
 }
@@ -89,8 +98,11 @@ pub struct FusionNet {
     pub widths: Vec<usize>,
     /// The per-modality encoders (sum and product only).
     pub encoders: Vec<Encoder>,
-    /// The layers after fusion: one for the linear heads, three for the MLP.
+    /// The layers after fusion: one for the linear heads, three for the MLP, two for
+    /// TFN's.
     pub head: Vec<Linear>,
+    /// TFN only: a (1, tensor size) 0/1 mask applied to the tensor (block ablation).
+    pub mask: Option<Tensor>,
 }
 
 impl FusionNet {
@@ -112,8 +124,30 @@ impl FusionNet {
                 let encoders = widths.iter().map(|&w| Encoder::new(w, rng)).collect();
                 (encoders, vec![torch_linear(PROJECTION, 1, rng)])
             }
+            Method::Tfn | Method::TfnLinear => {
+                let encoders = widths.iter().map(|&w| Encoder::new(w, rng)).collect();
+                let size = (PROJECTION + 1).pow(widths.len() as u32);
+                let head = if method == Method::Tfn {
+                    vec![torch_linear(size, 32, rng), torch_linear(32, 1, rng)]
+                } else {
+                    vec![torch_linear(size, 1, rng)]
+                };
+                (encoders, head)
+            }
         };
-        FusionNet { method, widths: widths.to_vec(), encoders, head }
+        FusionNet { method, widths: widths.to_vec(), encoders, head, mask: None }
+    }
+
+    /// TFN with only the tensor's entries of order at most `max_order` (1: unimodal,
+    /// 2: up to bimodal, 3: all, with three modalities).
+    #[track_caller]
+    pub fn with_max_order(mut self, max_order: usize) -> FusionNet {
+        assert!(
+            matches!(self.method, Method::Tfn | Method::TfnLinear),
+            "with_max_order: only for tensor fusion"
+        );
+        self.mask = Some(order_mask(&vec![PROJECTION; self.widths.len()], max_order));
+        self
     }
 
     /// Predictions (n, 1) for one batch: `inputs[m]` is modality m's (n, d_m) rows.
@@ -144,6 +178,20 @@ impl FusionNet {
                     });
                 }
                 self.head[0].forward(&fused.expect("at least one modality"))
+            }
+            Method::Tfn | Method::TfnLinear => {
+                let hs: Vec<Tensor> =
+                    self.encoders.iter().zip(inputs).map(|(e, x)| e.forward(x, &mut dropout)).collect();
+                let mut z = tensor_fusion(&hs);
+                if let Some(mask) = &self.mask {
+                    z = z.mul(mask);
+                }
+                let z = drop(z, &mut dropout);
+                if self.method == Method::TfnLinear {
+                    self.head[0].forward(&z)
+                } else {
+                    self.head[1].forward(&drop(self.head[0].forward(&z).relu(), &mut dropout))
+                }
             }
         }
         // ANCHOR_END: fusion
