@@ -332,8 +332,8 @@ pub fn image_grid_sized(
     })
 }
 
-/// A matrix as coloured cells (darker = larger), each annotated with its value:
-/// for confusion matrices. `rows` label the rows, `cols` the columns.
+/// A matrix as coloured cells (darker = larger in magnitude; blue positive, red
+/// negative), each annotated with its value: for confusion matrices and tensors. `rows` label the rows, `cols` the columns.
 pub fn heatmap(
     path: &std::path::Path,
     title: &str,
@@ -346,7 +346,8 @@ pub fn heatmap(
     let (n_rows, n_cols) = (matrix.len() as i32, matrix.first().map_or(0, Vec::len) as i32);
     let (x0, y0) = (80, 84);
     let size = ((x0 + cell * n_cols + 20) as u32, (y0 + cell * n_rows + 20) as u32);
-    let max = matrix.iter().flatten().fold(0.0f64, |m, &v| m.max(v)).max(1e-12);
+    // Shade by magnitude: blue for positive values, red for negative ones.
+    let max = matrix.iter().flatten().fold(0.0f64, |m, &v| m.max(v.abs())).max(1e-12);
     svg(path, size, |root| {
         root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", TITLE)))
             .map_err(|e| anyhow!("{e}"))?;
@@ -363,8 +364,9 @@ pub fn heatmap(
                 .map_err(|e| anyhow!("{e}"))?;
             for (j, &v) in row.iter().enumerate() {
                 let x = x0 + j as i32 * cell;
-                let shade = 1.0 - (v / max).sqrt() * 0.85;
-                let fill = RGBColor((255.0 * shade) as u8, (255.0 * shade) as u8, 255);
+                let shade = 1.0 - (v.abs() / max).sqrt() * 0.85;
+                let light = (255.0 * shade) as u8;
+                let fill = if v < 0.0 { RGBColor(255, light, light) } else { RGBColor(light, light, 255) };
                 root.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], fill.filled()))
                     .map_err(|e| anyhow!("{e}"))?;
                 root.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], RGBColor(200, 200, 200)))

@@ -22,6 +22,7 @@ pub fn chapters() -> Vec<Chapter> {
         ch05_autoencoders::chapter(),
         ch06_boltzmann::chapter(),
         ch07_supervised_fusion::chapter(),
+        ch08_bilinear_pooling::chapter(),
     ]
 }
 

@@ -1,0 +1,148 @@
+//! The runs: tensor fusion against chapter 7's methods on every pair and the triple,
+//! the block ablation, and the interaction-strength ablation, over the seeds.
+
+use autograd::{no_grad, seeded_rng};
+use models::Module;
+use models::fusion::{FusionNet, Method, PROJECTION, Standardised, predict, tensor_fusion, train};
+use models::toymosi::{Knobs, Modality, ToyMosi, generate, sentiment_scores};
+
+use crate::{Cell, Config, Report, Run, SizeRow};
+
+use Modality::{Audio as A, Text as T, Video as V};
+
+#[derive(Clone)]
+struct Job {
+    lambda: f64,
+    seed_index: usize,
+    modalities: Vec<Modality>,
+    method: Method,
+    max_order: Option<usize>,
+}
+
+fn train_one(data: &ToyMosi, job: &Job, cfg: &Config) -> anyhow::Result<(FusionNet, Standardised)> {
+    let s = Standardised::new(data, &job.modalities);
+    let mut rng = seeded_rng(data.seed);
+    let mut model = FusionNet::new(job.method, &s.widths, &mut rng);
+    if let Some(order) = job.max_order {
+        model = model.with_max_order(order);
+    }
+    train(&mut model, &s, &cfg.train, &mut rng)
+        .map_err(|e| anyhow::anyhow!("{}, seed {}: {e}", job.method.name(), data.seed))?;
+    Ok((model, s))
+}
+
+fn run_one(data: &ToyMosi, job: &Job, cfg: &Config) -> anyhow::Result<(Run, usize)> {
+    let (model, s) = train_one(data, job, cfg)?;
+    let p = predict(&model, &s.test);
+    let sarcasm = (job.modalities.len() == 3).then(|| {
+        let (mut inside, mut outside) = ((vec![], vec![]), (vec![], vec![]));
+        for ((&id, &pred), &y) in s.test.ids.iter().zip(&p).zip(&s.test.labels) {
+            let part = if data.utterances[id].sarcastic() { &mut inside } else { &mut outside };
+            part.0.push(pred);
+            part.1.push(y);
+        }
+        (sentiment_scores(&inside.0, &inside.1), sentiment_scores(&outside.0, &outside.1))
+    });
+    let test = sentiment_scores(&p, &s.test.labels);
+    Ok((Run { seed: data.seed, test, sarcasm }, model.num_parameters()))
+}
+
+/// Tensor sizes for 2 to 4 modalities of projections 8 to 64 wide.
+pub fn size_rows() -> Vec<SizeRow> {
+    let mut rows = Vec::new();
+    for modalities in 2..=4usize {
+        for width in [8usize, 32, 64] {
+            let tensor = (width + 1).pow(modalities as u32);
+            rows.push(SizeRow {
+                modalities,
+                width,
+                tensor,
+                head: tensor * 32 + 32,
+                concat: width * modalities,
+            });
+        }
+    }
+    rows
+}
+
+/// The 9 x 9 tensor of one sarcastic test utterance under a T+V TFN of seed `data.seed`.
+fn example(data: &ToyMosi, cfg: &Config) -> anyhow::Result<(Vec<f64>, f64)> {
+    let job =
+        Job { lambda: 1.0, seed_index: 0, modalities: vec![T, V], method: Method::Tfn, max_order: None };
+    let (model, s) = train_one(data, &job, cfg)?;
+    let row = s.test.ids.iter().position(|&id| data.utterances[id].sarcastic()).unwrap_or(0);
+    let x = s.test.batch(&[row], &model.widths);
+    let z = no_grad(|| {
+        let hs: Vec<_> =
+            model.encoders.iter().zip(&x).map(|(e, x)| e.out.forward(&e.hidden.forward(x).relu())).collect();
+        tensor_fusion(&hs)
+    });
+    debug_assert_eq!(z.numel(), (PROJECTION + 1) * (PROJECTION + 1));
+    Ok((z.data().iter().map(|&v| f64::from(v)).collect(), s.test.labels[row]))
+}
+
+/// Generate the datasets and run everything.
+pub fn run(cfg: &Config) -> anyhow::Result<Report> {
+    let seeds: Vec<u64> = (0..cfg.seeds as u64).map(|k| cfg.seed + k).collect();
+    let mut lambdas = vec![1.0];
+    lambdas.extend(cfg.lambdas.iter().copied().filter(|&l| l != 1.0));
+    let keys: Vec<(f64, u64)> = lambdas.iter().flat_map(|&l| seeds.iter().map(move |&s| (l, s))).collect();
+    let datasets = kit::parallel::map(&keys, |&(lambda, seed)| {
+        Ok(generate(&Knobs { lambda_int: lambda, ..cfg.knobs.clone() }, seed)?)
+    })?;
+    let data = |lambda: f64, k: usize| {
+        &datasets[lambdas.iter().position(|&l| l == lambda).unwrap_or(0) * seeds.len() + k]
+    };
+    let mut jobs = Vec::new();
+    let mut add = |lambda, modalities: Vec<Modality>, method, max_order| {
+        for seed_index in 0..seeds.len() {
+            jobs.push(Job { lambda, seed_index, modalities: modalities.clone(), method, max_order });
+        }
+    };
+    let methods = [Method::ConcatLinear, Method::ConcatMlp, Method::Product, Method::Tfn, Method::TfnLinear];
+    for modalities in [vec![T, A], vec![T, V], vec![A, V], vec![T, A, V]] {
+        for method in methods {
+            add(1.0, modalities.clone(), method, None);
+        }
+    }
+    for order in [1, 2] {
+        add(1.0, vec![T, A, V], Method::TfnLinear, Some(order));
+    }
+    for &lambda in &lambdas[1..] {
+        for method in [Method::ConcatLinear, Method::ConcatMlp, Method::Tfn] {
+            add(lambda, vec![T, A, V], method, None);
+        }
+    }
+    let done = kit::parallel::map(&jobs, |job| run_one(data(job.lambda, job.seed_index), job, cfg))?;
+    let mut cells: Vec<Cell> = Vec::new();
+    for (job, (run, parameters)) in jobs.iter().zip(done) {
+        let same = |c: &&mut Cell| {
+            c.modalities == job.modalities
+                && c.method == job.method
+                && c.max_order == job.max_order
+                && c.lambda_int == job.lambda
+        };
+        match cells.iter_mut().find(same) {
+            Some(c) => c.runs.push(run),
+            None => cells.push(Cell {
+                modalities: job.modalities.clone(),
+                method: job.method,
+                max_order: job.max_order,
+                lambda_int: job.lambda,
+                parameters,
+                runs: vec![run],
+            }),
+        }
+    }
+    let first = data(1.0, 0);
+    let mut report = Report {
+        seeds,
+        cells,
+        sizes: size_rows(),
+        example: example(first, cfg)?,
+        training: first.ids(models::toymosi::Split::Train).len(),
+        claims: vec![],
+    };
+    report.claims = crate::claims(&report);
+    Ok(report)
+}

@@ -1,0 +1,165 @@
+//! # Chapter 8: bilinear pooling and tensor fusion
+//!
+//! The outer product of two modalities' representations (bilinear pooling), with a 1
+//! appended to each so the unimodal parts survive beside the bimodal one; with three
+//! modalities, the Tensor Fusion Network. On toy MOSI against chapter 7's methods,
+//! with the tensor's blocks ablated and the label's interactions switched off.
+
+#![warn(missing_docs)]
+
+mod claims;
+mod grid;
+mod outputs;
+
+use models::fusion::{Method, TrainConfig};
+use models::toymosi::{Knobs, Modality, SentimentScores};
+use serde::{Deserialize, Serialize};
+
+pub use claims::claims;
+pub use grid::{run, size_rows};
+pub use outputs::{chapter, write_outputs};
+
+/// Everything the chapter's run is parameterised by.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The generator's knobs (SPEC defaults; `lambda_int` is varied by the ablation).
+    pub knobs: Knobs,
+    /// The training protocol (SPEC section 7).
+    pub train: TrainConfig,
+    /// Seeds seed .. seed + seeds.
+    pub seeds: usize,
+    /// The first seed.
+    pub seed: u64,
+    /// The interaction strengths of the ablation besides the default 1.
+    pub lambdas: Vec<f64>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            knobs: Knobs::default(),
+            train: TrainConfig::default(),
+            seeds: 5,
+            seed: 0,
+            lambdas: vec![0.0, 0.5],
+        }
+    }
+}
+
+impl Config {
+    /// The configuration the tests use.
+    pub fn quick() -> Config {
+        Config {
+            knobs: Knobs { n_speakers: 24, split_speakers: (14, 3, 7), ..Knobs::default() },
+            train: TrainConfig { max_epochs: 5, patience: 3, ..TrainConfig::default() },
+            seeds: 2,
+            seed: 0,
+            lambdas: vec![0.0],
+        }
+    }
+}
+
+/// One trained model's test scores.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Run {
+    /// Its seed.
+    pub seed: u64,
+    /// The whole test split.
+    pub test: SentimentScores,
+    /// The sarcasm subset and the rest (trimodal models only).
+    pub sarcasm: Option<(SentimentScores, SentimentScores)>,
+}
+
+/// One configuration of the grid, over the seeds.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Cell {
+    /// The modalities.
+    pub modalities: Vec<Modality>,
+    /// The fusion method.
+    pub method: Method,
+    /// For TFN's block ablation: the highest interaction order kept (None: all).
+    pub max_order: Option<usize>,
+    /// The generator's interaction strength.
+    pub lambda_int: f64,
+    /// Trainable parameters.
+    pub parameters: usize,
+    /// One run per seed.
+    pub runs: Vec<Run>,
+}
+
+impl Cell {
+    /// "T+A+V".
+    pub fn subset(&self) -> String {
+        self.modalities.iter().map(|m| m.letter()).collect::<Vec<_>>().join("+")
+    }
+
+    /// Mean and population standard deviation over seeds of `f`.
+    pub fn stat(&self, f: impl Fn(&Run) -> f64) -> (f64, f64) {
+        let v: Vec<f64> = self.runs.iter().map(f).collect();
+        let n = v.len().max(1) as f64;
+        let mean = v.iter().sum::<f64>() / n;
+        (mean, (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt())
+    }
+
+    /// Mean test Acc-2, percent.
+    pub fn acc2(&self) -> f64 {
+        self.stat(|r| 100.0 * r.test.acc2).0
+    }
+
+    /// Mean test MAE.
+    pub fn mae(&self) -> f64 {
+        self.stat(|r| r.test.mae).0
+    }
+}
+
+/// Tensor size and head parameters as modalities and projection widths grow.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy)]
+pub struct SizeRow {
+    /// Modalities.
+    pub modalities: usize,
+    /// Width of each projection.
+    pub width: usize,
+    /// Entries of the fused tensor, (width + 1)^modalities.
+    pub tensor: usize,
+    /// Parameters of TFN's first head layer (tensor -> 32).
+    pub head: usize,
+    /// Width of the concatenation, for comparison.
+    pub concat: usize,
+}
+
+/// The numbers the page shows, and the claims computed from them.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Report {
+    /// The seeds.
+    pub seeds: Vec<u64>,
+    /// Every configuration.
+    pub cells: Vec<Cell>,
+    /// Tensor sizes.
+    pub sizes: Vec<SizeRow>,
+    /// The two-modality tensor [h_T; 1] (x) [h_V; 1] of one sarcastic test utterance,
+    /// from a trained T+V TFN (9 x 9, row-major), and the utterance's label.
+    pub example: (Vec<f64>, f64),
+    /// Training utterances per dataset.
+    pub training: usize,
+    /// The conclusions the page draws.
+    pub claims: Vec<kit::Claim>,
+}
+
+impl Report {
+    /// The cell of `subset` and `method` at interaction strength `lambda`, all blocks.
+    pub fn cell(&self, subset: &str, method: Method, lambda: f64) -> Option<&Cell> {
+        self.cells.iter().find(|c| {
+            c.subset() == subset && c.method == method && c.lambda_int == lambda && c.max_order.is_none()
+        })
+    }
+
+    /// TFN with a linear head on T+A+V keeping blocks up to `order`. (A linear head,
+    /// so that the blocks left out cannot come back through the head: an MLP head on
+    /// the unimodal blocks alone could learn their products itself.)
+    pub fn blocks(&self, order: usize) -> Option<&Cell> {
+        if order >= 3 {
+            return self.cell("T+A+V", Method::TfnLinear, 1.0);
+        }
+        self.cells.iter().find(|c| c.method == Method::TfnLinear && c.max_order == Some(order))
+    }
+}

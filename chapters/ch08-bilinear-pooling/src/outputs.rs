@@ -1,0 +1,152 @@
+//! Writing the chapter's figures and result tables into its book folder.
+
+use kit::plot::heatmap;
+use kit::{Options, Output, Table};
+use models::fusion::Method;
+use models::toymosi::{Knobs, export_csv, generate};
+
+use crate::{Cell, Config, Report};
+
+/// The chapter as the `zoo` runner and `main.rs` see it.
+pub fn chapter() -> kit::Chapter {
+    kit::Chapter {
+        name: "ch08-bilinear-pooling",
+        title: "Chapter 8: bilinear pooling and tensor fusion",
+        run: run_and_write,
+        claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
+        export: Some(export),
+    }
+}
+
+fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
+    let data = generate(&Knobs::default(), options.seed)?;
+    let [a, b] =
+        export_csv(&data, dir).map_err(|e| anyhow::anyhow!("writing into {}: {e}", dir.display()))?;
+    println!("toy MOSI, seed {}: {} and {}", options.seed, a.display(), b.display());
+    Ok(())
+}
+
+fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
+    kit::no_checkpoints("ch08-bilinear-pooling", options)?;
+    anyhow::ensure!(!options.clean, "ch08-bilinear-pooling runs on generated data: --clean does not apply");
+    let mut cfg = if options.quick { Config::quick() } else { Config::default() };
+    cfg.seed = options.seed;
+    if let Some(epochs) = options.epochs {
+        cfg.train.max_epochs = epochs;
+    }
+    let report = crate::run(&cfg)?;
+    write_outputs(&report, &Output::new(&options.out))?;
+    let runs: usize = report.cells.iter().map(|c| c.runs.len()).sum();
+    let tfn = report.cell("T+A+V", Method::Tfn, 1.0);
+    let headline = format!(
+        "{runs} models; TFN on T+A+V Acc-2 {:.1}, MAE {:.3}",
+        tfn.map_or(f64::NAN, Cell::acc2),
+        tfn.map_or(f64::NAN, Cell::mae)
+    );
+    Ok(kit::Outcome { headline, claims: report.claims })
+}
+
+fn cell_text(c: Option<&Cell>) -> String {
+    c.map_or("-".into(), |c| {
+        let (a, sd) = c.stat(|x| 100.0 * x.test.acc2);
+        format!("{a:.1} ± {sd:.1} / {:.3}", c.mae())
+    })
+}
+
+/// The markdown tables `results.md` holds.
+pub fn results_markdown(r: &Report) -> String {
+    let methods = [Method::ConcatLinear, Method::ConcatMlp, Method::Product, Method::TfnLinear, Method::Tfn];
+    let mut headers = vec!["modalities".to_string()];
+    headers.extend(methods.iter().map(|m| m.name().to_string()));
+    let mut grid = Table::new(&headers);
+    for subset in ["T+A", "T+V", "A+V", "T+A+V"] {
+        let mut row = vec![subset.to_string()];
+        row.extend(methods.iter().map(|&m| cell_text(r.cell(subset, m, 1.0))));
+        grid.row(&row);
+    }
+    let mut params = Table::new(&["method (T+A+V)", "parameters"]);
+    for m in methods {
+        if let Some(c) = r.cell("T+A+V", m, 1.0) {
+            params.row(&[m.name().to_string(), c.parameters.to_string()]);
+        }
+    }
+    let mut blocks =
+        Table::new(&["TFN (linear head) keeps", "entries", "Acc-2 / MAE", "Acc-2 on the sarcasm subset"]);
+    let orders = models::fusion::entry_orders(&[models::fusion::PROJECTION; 3]);
+    for (order, what) in [
+        (1, "the constant and the unimodal blocks"),
+        (2, "... and the bimodal blocks"),
+        (3, "... and the trimodal block (all)"),
+    ] {
+        let entries = orders.iter().filter(|&&o| o <= order).count();
+        let c = r.blocks(order);
+        let inside = c.map_or(f64::NAN, |c| c.stat(|x| 100.0 * x.sarcasm.map_or(f64::NAN, |s| s.0.acc2)).0);
+        blocks.row(&[what.to_string(), entries.to_string(), cell_text(c), format!("{inside:.1}")]);
+    }
+    let mut world = Table::new(&["lambda_int", "concat + linear", "concat + MLP", "TFN"]);
+    let mut lambdas: Vec<f64> = r.cells.iter().map(|c| c.lambda_int).collect();
+    lambdas.sort_by(f64::total_cmp);
+    lambdas.dedup();
+    for l in lambdas {
+        let mut row = vec![format!("{l}")];
+        row.extend(
+            [Method::ConcatLinear, Method::ConcatMlp, Method::Tfn]
+                .iter()
+                .map(|&m| cell_text(r.cell("T+A+V", m, l))),
+        );
+        world.row(&row);
+    }
+    let mut sizes = Table::new(&[
+        "modalities",
+        "projection width d",
+        "tensor entries (d + 1)^M",
+        "first head layer (tensor to 32)",
+        "concatenation",
+    ]);
+    for s in &r.sizes {
+        sizes.row(&[
+            s.modalities.to_string(),
+            s.width.to_string(),
+            s.tensor.to_string(),
+            s.head.to_string(),
+            s.concat.to_string(),
+        ]);
+    }
+    format!(
+        "<!-- Written by `cargo run --release -p ch08-bilinear-pooling`; do not edit. -->\n\n\
+         <!-- ANCHOR: grid -->\n{}\nCells are test Acc-2 in percent (mean ± standard deviation over {} seeds) / MAE.\n\
+         <!-- ANCHOR_END: grid -->\n\n\
+         <!-- ANCHOR: parameters -->\n{}<!-- ANCHOR_END: parameters -->\n\n\
+         <!-- ANCHOR: blocks -->\n{}<!-- ANCHOR_END: blocks -->\n\n\
+         <!-- ANCHOR: world -->\n{}<!-- ANCHOR_END: world -->\n\n\
+         <!-- ANCHOR: sizes -->\n{}<!-- ANCHOR_END: sizes -->\n\n\
+         <!-- ANCHOR: example -->\nThe utterance drawn has label {:.2}.\n<!-- ANCHOR_END: example -->\n\n{}",
+        grid.to_markdown(),
+        r.seeds.len(),
+        params.to_markdown(),
+        blocks.to_markdown(),
+        world.to_markdown(),
+        sizes.to_markdown(),
+        r.example.1,
+        kit::claims::markdown(&r.claims)
+    )
+}
+
+/// Write `results.md`, `results.json` and the block heatmap.
+pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
+    out.write_results(&results_markdown(r), r)?;
+    let side = (r.example.0.len() as f64).sqrt().round() as usize;
+    let matrix: Vec<Vec<f64>> = r.example.0.chunks(side.max(1)).map(<[f64]>::to_vec).collect();
+    let names = |m: &str| -> Vec<String> {
+        (0..side).map(|i| if i + 1 == side { "1".to_string() } else { format!("{m}{}", i + 1) }).collect()
+    };
+    heatmap(
+        &out.figure("blocks.svg"),
+        "[h_T; 1] (x) [h_V; 1] for one test utterance",
+        &matrix,
+        &names("hT"),
+        &names("hV"),
+        ("text", "video"),
+    )?;
+    Ok(())
+}
