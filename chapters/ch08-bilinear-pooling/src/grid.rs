@@ -65,10 +65,10 @@ pub fn size_rows() -> Vec<SizeRow> {
     rows
 }
 
-/// The 9 x 9 tensor of one sarcastic test utterance under a T+V TFN of seed `data.seed`.
-fn example(data: &ToyMosi, cfg: &Config) -> anyhow::Result<(Vec<f64>, f64)> {
-    let job =
-        Job { lambda: 1.0, seed_index: 0, modalities: vec![T, V], method: Method::Tfn, max_order: None };
+/// The tensor of one sarcastic test utterance under a TFN of `modalities` trained on
+/// seed `data.seed` (9 x 9 for two modalities, 9 x 9 x 9 for three), and its label.
+fn example(data: &ToyMosi, modalities: Vec<Modality>, cfg: &Config) -> anyhow::Result<(Vec<f64>, f64)> {
+    let job = Job { lambda: 1.0, seed_index: 0, modalities, method: Method::Tfn, max_order: None };
     let (model, s) = train_one(data, &job, cfg)?;
     let row = s.test.ids.iter().position(|&id| data.utterances[id].sarcastic()).unwrap_or(0);
     let x = s.test.batch(&[row], &model.widths);
@@ -77,7 +77,7 @@ fn example(data: &ToyMosi, cfg: &Config) -> anyhow::Result<(Vec<f64>, f64)> {
             model.encoders.iter().zip(&x).map(|(e, x)| e.out.forward(&e.hidden.forward(x).relu())).collect();
         tensor_fusion(&hs)
     });
-    debug_assert_eq!(z.numel(), (PROJECTION + 1) * (PROJECTION + 1));
+    debug_assert_eq!(z.numel(), (PROJECTION + 1).pow(job.modalities.len() as u32));
     Ok((z.data().iter().map(|&v| f64::from(v)).collect(), s.test.labels[row]))
 }
 
@@ -139,7 +139,8 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         seeds,
         cells,
         sizes: size_rows(),
-        example: example(first, cfg)?,
+        example: example(first, vec![T, V], cfg)?,
+        example3: example(first, vec![T, A, V], cfg)?.0,
         training: first.ids(models::toymosi::Split::Train).len(),
         claims: vec![],
     };

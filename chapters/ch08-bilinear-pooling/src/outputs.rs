@@ -1,8 +1,8 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::heatmap;
+use kit::plot::{Picture, colour_pictures, heatmap};
 use kit::{Options, Output, Table};
-use models::fusion::Method;
+use models::fusion::{Method, PROJECTION};
 use models::toymosi::{Knobs, export_csv, generate};
 
 use crate::{Cell, Config, Report};
@@ -148,5 +148,42 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
         &names("hV"),
         ("text", "video"),
     )?;
-    Ok(())
+    unfolded(&r.example3, &out.figure("unfolded.svg"))
+}
+
+/// The three-modality tensor unfolded along the text: 9 rows (h_T and its 1) by 81
+/// columns (every audio index, and within it every video index), blue positive, red
+/// negative, each entry's shade by its magnitude.
+fn unfolded(tensor: &[f64], path: &std::path::Path) -> anyhow::Result<()> {
+    let side = PROJECTION + 1;
+    anyhow::ensure!(
+        tensor.len() == side * side * side,
+        "unfolded: expected {} entries, got {}",
+        side.pow(3),
+        tensor.len()
+    );
+    let max = tensor.iter().fold(1e-12f64, |m, v| m.max(v.abs()));
+    let rgb: Vec<f32> = tensor
+        .iter()
+        .flat_map(|&v| {
+            let shade = (1.0 - (v.abs() / max).sqrt() * 0.85) as f32;
+            if v < 0.0 { [1.0, shade, shade] } else { [shade, shade, 1.0] }
+        })
+        .collect();
+    let picture = Picture {
+        rgb: &rgb,
+        size: (side, side * side),
+        lines: vec![
+            "rows: h_T1 .. h_T8, then the text's 1 (bottom row)".into(),
+            "columns: 9 groups, one per audio entry (h_A1 .. h_A8, then 1),".into(),
+            "each of 9 video entries (h_V1 .. h_V8, then 1)".into(),
+        ],
+    };
+    colour_pictures(
+        path,
+        "The T+A+V tensor of the same utterance, unfolded along the text",
+        &[picture],
+        1,
+        760,
+    )
 }

@@ -38,7 +38,11 @@ pub fn colour_pictures(
     let rows = pictures.len().div_ceil(cols) as u32;
     let lines = pictures.iter().map(|p| p.lines.len()).max().unwrap_or(0) as u32;
     let line_height = 17u32;
-    let row_height = cell + 8 + lines * line_height + 10;
+    // Pictures are scaled to fit `cell - 16` pixels along their longer side; a row is
+    // as tall as its tallest picture, then the captions.
+    let scale = |p: &Picture| (cell - 16) as f64 / p.size.0.max(p.size.1) as f64;
+    let tallest = pictures.iter().map(|p| (scale(p) * p.size.0 as f64).ceil() as u32).max().unwrap_or(0);
+    let row_height = tallest + 16 + 8 + lines * line_height + 10;
     let width = (cell * cols as u32 + 20).max(10 * title.chars().count() as u32 + 20);
     svg(path, (width, row_height * rows + 40), |root| {
         root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", TITLE)))
@@ -47,7 +51,7 @@ pub fn colour_pictures(
             let (r, c) = ((n / cols) as u32, (n % cols) as u32);
             let (x0, y0) = (10 + c * cell, 40 + r * row_height);
             let (h, w) = p.size;
-            let px = (cell - 16) as f64 / w.max(h) as f64;
+            let px = scale(p);
             for y in 0..h {
                 for x in 0..w {
                     let at = (y * w + x) * 3;
@@ -69,7 +73,7 @@ pub fn colour_pictures(
             );
             root.draw(&frame).map_err(|e| anyhow!("{e}"))?;
             for (k, line) in p.lines.iter().enumerate() {
-                let at = (x0 as i32, (y0 + cell - 8 + k as u32 * line_height) as i32);
+                let at = (x0 as i32, (y0 + tallest + 8 + k as u32 * line_height) as i32);
                 root.draw(&Text::new(line.clone(), at, ("sans-serif", SMALL))).map_err(|e| anyhow!("{e}"))?;
             }
         }
