@@ -85,10 +85,7 @@ impl Cell {
 
     /// The mean and (population) standard deviation over seeds of `f`.
     pub fn stat(&self, f: impl Fn(&Run) -> f64) -> (f64, f64) {
-        let v: Vec<f64> = self.runs.iter().map(f).collect();
-        let n = v.len().max(1) as f64;
-        let mean = v.iter().sum::<f64>() / n;
-        (mean, (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt())
+        models::toymosi::mean_sd(&self.runs.iter().map(f).collect::<Vec<_>>())
     }
 
     /// Mean Acc-2 in percent.

@@ -3,7 +3,7 @@
 use kit::plot::{Scatter, Series, line_chart_categories, scatter};
 use kit::{Options, Output, Table};
 use models::fusion::Method;
-use models::toymosi::{Knobs, REFERENCE, export_csv, generate};
+use models::toymosi::{REFERENCE, export_seed};
 
 use crate::claims::{REFERENCE_MEANS, REFERENCE_SARCASM, within_tolerance};
 use crate::{Config, Report, subset_name, subsets};
@@ -20,9 +20,7 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
-    let data = generate(&Knobs::default(), options.seed)?;
-    let [a, b] =
-        export_csv(&data, dir).map_err(|e| anyhow::anyhow!("writing into {}: {e}", dir.display()))?;
+    let [a, b] = export_seed(options.seed, dir).map_err(anyhow::Error::msg)?;
     println!("toy MOSI, seed {}: {} and {}", options.seed, a.display(), b.display());
     Ok(())
 }

@@ -4,7 +4,7 @@
 use autograd::{no_grad, seeded_rng};
 use models::Module;
 use models::fusion::{FusionNet, Method, PROJECTION, Standardised, predict, tensor_fusion, train};
-use models::toymosi::{Knobs, Modality, ToyMosi, generate, sentiment_scores};
+use models::toymosi::{Knobs, Modality, ToyMosi, generate, sarcasm_split, sentiment_scores};
 
 use crate::{Cell, Config, Report, Run, SizeRow};
 
@@ -34,15 +34,7 @@ fn train_one(data: &ToyMosi, job: &Job, cfg: &Config) -> anyhow::Result<(FusionN
 fn run_one(data: &ToyMosi, job: &Job, cfg: &Config) -> anyhow::Result<(Run, usize)> {
     let (model, s) = train_one(data, job, cfg)?;
     let p = predict(&model, &s.test);
-    let sarcasm = (job.modalities.len() == 3).then(|| {
-        let (mut inside, mut outside) = ((vec![], vec![]), (vec![], vec![]));
-        for ((&id, &pred), &y) in s.test.ids.iter().zip(&p).zip(&s.test.labels) {
-            let part = if data.utterances[id].sarcastic() { &mut inside } else { &mut outside };
-            part.0.push(pred);
-            part.1.push(y);
-        }
-        (sentiment_scores(&inside.0, &inside.1), sentiment_scores(&outside.0, &outside.1))
-    });
+    let sarcasm = (job.modalities.len() == 3).then(|| sarcasm_split(data, &s.test.ids, &p, &s.test.labels));
     let test = sentiment_scores(&p, &s.test.labels);
     Ok((Run { seed: data.seed, test, sarcasm }, model.num_parameters()))
 }

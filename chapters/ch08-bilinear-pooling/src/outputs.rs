@@ -3,7 +3,7 @@
 use kit::plot::{Picture, colour_pictures, heatmap};
 use kit::{Options, Output, Table};
 use models::fusion::{Method, PROJECTION};
-use models::toymosi::{Knobs, export_csv, generate};
+use models::toymosi::export_seed;
 
 use crate::{Cell, Config, Report};
 
@@ -19,9 +19,7 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
-    let data = generate(&Knobs::default(), options.seed)?;
-    let [a, b] =
-        export_csv(&data, dir).map_err(|e| anyhow::anyhow!("writing into {}: {e}", dir.display()))?;
+    let [a, b] = export_seed(options.seed, dir).map_err(anyhow::Error::msg)?;
     println!("toy MOSI, seed {}: {} and {}", options.seed, a.display(), b.display());
     Ok(())
 }

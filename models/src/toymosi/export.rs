@@ -89,3 +89,10 @@ pub fn export_csv(data: &ToyMosi, dir: &Path) -> std::io::Result<[std::path::Pat
     write_atomic(&paths[1], &words)?;
     Ok(paths)
 }
+
+/// Generate the default dataset of `seed` and write it into `dir`: what the chapters'
+/// `--export DIR` does.
+pub fn export_seed(seed: u64, dir: &Path) -> Result<[std::path::PathBuf; 2], String> {
+    let data = super::generate(&super::Knobs::default(), seed).map_err(|e| e.to_string())?;
+    export_csv(&data, dir).map_err(|e| format!("writing into {}: {e}", dir.display()))
+}

@@ -51,6 +51,31 @@ pub fn sentiment_scores(predicted: &[f64], labels: &[f64]) -> SentimentScores {
     SentimentScores { mae, corr: pearson(predicted, labels), acc2, f1, acc7 }
 }
 
+/// Scores on the sarcasm subset (an eye-roll on positive words) and on the rest, for
+/// `predictions` of the utterances `ids` of `data` with `labels`.
+#[track_caller]
+pub fn sarcasm_split(
+    data: &super::ToyMosi,
+    ids: &[usize],
+    predictions: &[f64],
+    labels: &[f64],
+) -> (SentimentScores, SentimentScores) {
+    let (mut inside, mut outside) = ((vec![], vec![]), (vec![], vec![]));
+    for ((&id, &p), &y) in ids.iter().zip(predictions).zip(labels) {
+        let part = if data.utterances[id].sarcastic() { &mut inside } else { &mut outside };
+        part.0.push(p);
+        part.1.push(y);
+    }
+    (sentiment_scores(&inside.0, &inside.1), sentiment_scores(&outside.0, &outside.1))
+}
+
+/// Mean and population standard deviation.
+pub fn mean_sd(values: &[f64]) -> (f64, f64) {
+    let n = values.len().max(1) as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    (mean, (values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).sqrt())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +99,11 @@ mod tests {
         let perfect = sentiment_scores(&y, &y);
         assert_eq!((perfect.mae, perfect.acc2, perfect.f1, perfect.acc7), (0.0, 1.0, 1.0, 1.0));
         assert!((perfect.corr - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn mean_and_sd_by_hand() {
+        assert_eq!(mean_sd(&[1.0, 3.0]), (2.0, 1.0));
     }
 
     #[test]

@@ -14,9 +14,9 @@ mod generate;
 mod metrics;
 mod stats;
 
-pub use export::export_csv;
+pub use export::{export_csv, export_seed};
 pub use generate::{D_AUDIO, D_TEXT, D_VIDEO, Split, ToyMosi, Utterance, VOCABULARY, generate, valence};
-pub use metrics::{SentimentScores, sentiment_scores};
+pub use metrics::{SentimentScores, mean_sd, sarcasm_split, sentiment_scores};
 pub use stats::{GeneratorStats, REFERENCE, linear_r2, pearson};
 
 /// One of the three modalities.
