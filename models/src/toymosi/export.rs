@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::generate::{D_AUDIO, D_TEXT, D_VIDEO, Split, ToyMosi, VOCABULARY};
+use super::VOCABULARY;
+use super::generate::{D_AUDIO, D_TEXT, D_VIDEO, Split, ToyMosi};
 
 fn split_name(s: Split) -> &'static str {
     match s {

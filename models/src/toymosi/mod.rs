@@ -13,11 +13,13 @@ mod export;
 mod generate;
 mod metrics;
 mod stats;
+mod vocabulary;
 
 pub use export::{export_csv, export_seed};
-pub use generate::{D_AUDIO, D_TEXT, D_VIDEO, Split, ToyMosi, Utterance, VOCABULARY, generate, valence};
+pub use generate::{D_AUDIO, D_TEXT, D_VIDEO, Split, ToyMosi, Utterance, generate};
 pub use metrics::{SentimentScores, mean_sd, sarcasm_split, sentiment_scores};
 pub use stats::{GeneratorStats, REFERENCE, linear_r2, pearson};
+pub use vocabulary::{VOCABULARY, valence};
 
 /// One of the three modalities.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
