@@ -136,3 +136,83 @@ fn tfn_parameter_counts_and_block_masks() {
     );
     assert!((both - base - (dx - base) - (dy - base)).abs() < 1e-5);
 }
+
+mod low_rank {
+    use autograd::{Tensor, seeded_rng};
+    use models::Module;
+    use models::fusion::{FusionNet, LowRank, Method, tensor_fusion};
+
+    fn projections(dims: &[usize], n: usize, seed: u64) -> Vec<Tensor> {
+        let mut rng = seeded_rng(seed);
+        dims.iter().map(|&d| Tensor::randn(&[n, d], 0.0, 1.0, &mut rng).as_var()).collect()
+    }
+
+    fn close(a: &[f32], b: &[f32]) {
+        for (x, y) in a.iter().zip(b) {
+            assert!((x - y).abs() <= 1e-5 * x.abs().max(y.abs()).max(1.0), "{a:?} vs {b:?}");
+        }
+    }
+
+    #[test]
+    fn the_rearranged_computation_equals_the_formed_tensor() {
+        for dims in [vec![3, 4], vec![8, 8, 8]] {
+            let mut rng = seeded_rng(7);
+            let lmf = LowRank::new(&dims, 4, &mut rng);
+            let hs = projections(&dims, 6, 8);
+            assert_eq!(lmf.full_weight().shape(), [dims.iter().map(|d| d + 1).product::<usize>(), 1]);
+            close(&lmf.forward(&hs).to_vec(), &lmf.forward_formed(&hs).to_vec());
+        }
+    }
+
+    #[test]
+    fn lmf_equals_tfn_with_the_reconstructed_weight_outputs_and_input_gradients() {
+        let dims = [8, 8, 8];
+        let mut rng = seeded_rng(9);
+        let lmf = LowRank::new(&dims, 3, &mut rng);
+        // A TFN with a linear head whose weight is the rank-3 reconstruction.
+        let mut tfn = FusionNet::new(Method::TfnLinear, &[5, 5, 5], &mut rng);
+        let (w, b) = (lmf.full_weight().to_vec(), lmf.bias.tensor().to_vec());
+        tfn.head[0].weight.update(|x| x.copy_from_slice(&w));
+        tfn.head[0].bias.update(|x| x.copy_from_slice(&b));
+        let hs = projections(&dims, 4, 10);
+        let via_lmf = lmf.forward(&hs);
+        let via_tfn = tfn.head[0].forward(&tensor_fusion(&hs));
+        close(&via_lmf.to_vec(), &via_tfn.to_vec());
+        let (g1, g2) = (via_lmf.sum_all(false).backward(), via_tfn.sum_all(false).backward());
+        for h in &hs {
+            close(&g1.get(h).unwrap().to_vec(), &g2.get(h).unwrap().to_vec());
+        }
+    }
+
+    #[test]
+    fn every_lmf_parameter_receives_a_gradient() {
+        let mut rng = seeded_rng(11);
+        let lmf = LowRank::new(&[8, 8, 8], 4, &mut rng);
+        let loss = lmf.forward(&projections(&[8, 8, 8], 5, 12)).abs().mean(0, false).mean(0, false);
+        let grads = loss.backward();
+        assert_eq!(lmf.parameters().len(), 5);
+        for p in lmf.parameters() {
+            let g = grads.get(p.tensor()).unwrap_or_else(|| panic!("{} has no gradient", p.name()));
+            assert!(g.data().iter().any(|&v| v != 0.0), "{}'s gradient is all zero", p.name());
+        }
+        // The fusion layer's size: 3 factors of 9 x r, r weights, a bias (SPEC: 28r + 1).
+        let count: usize = lmf.parameters().iter().map(|p| p.numel()).sum();
+        assert_eq!(count, 28 * 4 + 1);
+    }
+
+    #[test]
+    fn lmf_passes_gradcheck_in_its_inputs() {
+        let mut rng = seeded_rng(14);
+        let dims = [2, 3];
+        let lmf = LowRank::new(&dims, 2, &mut rng);
+        let hs = projections(&dims, 3, 15);
+        autograd::gradcheck("LowRank::forward (inputs)", &hs, |t| lmf.forward(t)).unwrap();
+    }
+
+    #[test]
+    #[should_panic(expected = "LowRank::forward: 2 projections for 3 factors")]
+    fn the_wrong_number_of_projections_is_refused() {
+        let mut rng = seeded_rng(16);
+        LowRank::new(&[2, 2, 2], 2, &mut rng).forward(&projections(&[2, 2], 1, 17));
+    }
+}

@@ -4,6 +4,7 @@
 //! linear or an MLP head, and the sum or element-wise product of per-modality
 //! projections); `train` holds the protocol of SPEC section 7.
 
+mod lowrank;
 mod tensor;
 mod train;
 
@@ -11,6 +12,7 @@ use autograd::{Parameter, Rng, Tensor};
 
 use crate::{Linear, Module};
 
+pub use lowrank::LowRank;
 pub use tensor::{entry_orders, order_mask, tensor_fusion};
 pub use train::{Standardised, TrainConfig, Trained, predict, train};
 
