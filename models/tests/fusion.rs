@@ -5,14 +5,15 @@ use models::Module;
 use models::fusion::{FusionNet, Method, Standardised, TrainConfig, predict, train};
 use models::toymosi::{Knobs, Modality, generate};
 
-const ALL: [Method; 4] = [Method::ConcatLinear, Method::ConcatMlp, Method::Sum, Method::Product];
+const ALL: [Method; 5] =
+    [Method::ConcatLinear, Method::ConcatMlp, Method::Sum, Method::Product, Method::Lmf(2)];
 
 #[test]
 fn parameter_counts_match_the_spec() {
     // SPEC section 6, T+A+V (32 + 12 + 12 inputs): 57, 5,761, 2,689, 2,689.
     let mut rng = seeded_rng(0);
     let counts: Vec<usize> =
-        ALL.iter().map(|&m| FusionNet::new(m, &[32, 12, 12], &mut rng).num_parameters()).collect();
+        ALL[..4].iter().map(|&m| FusionNet::new(m, &[32, 12, 12], &mut rng).num_parameters()).collect();
     assert_eq!(counts, vec![57, 5761, 2689, 2689]);
 }
 
@@ -121,6 +122,13 @@ fn tfn_parameter_counts_and_block_masks() {
     let mut rng = seeded_rng(5);
     assert_eq!(FusionNet::new(Method::Tfn, &[32, 12, 12], &mut rng).num_parameters(), 26073);
     assert_eq!(FusionNet::new(Method::TfnLinear, &[32, 12, 12], &mut rng).num_parameters(), 3410);
+    // LMF: the encoders' 2,680 plus 28r + 1 (SPEC section 6).
+    for r in [1, 4, 16] {
+        assert_eq!(
+            FusionNet::new(Method::Lmf(r), &[32, 12, 12], &mut rng).num_parameters(),
+            2680 + 28 * r + 1
+        );
+    }
     // With only unimodal blocks kept, TFN's output ignores any product of modalities:
     // changing the text and the audio together moves it by the sum of the two moves.
     let m = FusionNet::new(Method::TfnLinear, &[2, 2], &mut rng).with_max_order(1);

@@ -33,6 +33,8 @@ pub enum Method {
     Tfn,
     /// Tensor fusion with a linear head: w . dropout(z) + b.
     TfnLinear,
+    /// Low-rank fusion of this rank: Σ_i f_i Π_m (u_{m,i} . [dropout(h_m); 1]) + b.
+    Lmf(usize),
 }
 
 impl Method {
@@ -45,6 +47,7 @@ impl Method {
             Method::Product => "product of projections",
             Method::Tfn => "TFN",
             Method::TfnLinear => "TFN, linear head",
+            Method::Lmf(_) => "LMF",
         }
     }
 }
@@ -105,6 +108,8 @@ pub struct FusionNet {
     pub head: Vec<Linear>,
     /// TFN only: a (1, tensor size) 0/1 mask applied to the tensor (block ablation).
     pub mask: Option<Tensor>,
+    /// LMF only: the low-rank fusion layer.
+    pub lowrank: Option<LowRank>,
 }
 
 impl FusionNet {
@@ -136,8 +141,13 @@ impl FusionNet {
                 };
                 (encoders, head)
             }
+            Method::Lmf(_) => (widths.iter().map(|&w| Encoder::new(w, rng)).collect(), vec![]),
         };
-        FusionNet { method, widths: widths.to_vec(), encoders, head, mask: None }
+        let lowrank = match method {
+            Method::Lmf(rank) => Some(LowRank::new(&vec![PROJECTION; widths.len()], rank, rng)),
+            _ => None,
+        };
+        FusionNet { method, widths: widths.to_vec(), encoders, head, mask: None, lowrank }
     }
 
     /// TFN with only the tensor's entries of order at most `max_order` (1: unimodal,
@@ -195,6 +205,16 @@ impl FusionNet {
                     self.head[1].forward(&drop(self.head[0].forward(&z).relu(), &mut dropout))
                 }
             }
+            Method::Lmf(_) => {
+                // Dropout on each projection, never on the 1 the layer appends.
+                let hs: Vec<Tensor> = self
+                    .encoders
+                    .iter()
+                    .zip(inputs)
+                    .map(|(e, x)| drop(e.forward(x, &mut dropout), &mut dropout))
+                    .collect();
+                self.lowrank.as_ref().expect("an LMF model has its low-rank layer").forward(&hs)
+            }
         }
         // ANCHOR_END: fusion
     }
@@ -221,6 +241,9 @@ impl Module for FusionNet {
         for l in &self.head {
             out.extend(l.parameters());
         }
+        if let Some(lr) = &self.lowrank {
+            out.extend(lr.parameters());
+        }
         out
     }
 
@@ -232,6 +255,9 @@ impl Module for FusionNet {
         }
         for l in &mut self.head {
             out.extend(l.parameters_mut());
+        }
+        if let Some(lr) = &mut self.lowrank {
+            out.extend(lr.parameters_mut());
         }
         out
     }
