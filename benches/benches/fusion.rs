@@ -18,7 +18,8 @@ fn l1(prediction: &Tensor, target: &Tensor) -> Tensor {
 fn fusion_layer(c: &mut Criterion) {
     let mut rng = seeded_rng(0);
     let dims = [32usize, 32, 64];
-    let hs: Vec<Tensor> = dims.iter().map(|&d| Tensor::randn(&[32, d], 0.0, 1.0, &mut rng).as_var()).collect();
+    let hs: Vec<Tensor> =
+        dims.iter().map(|&d| Tensor::randn(&[32, d], 0.0, 1.0, &mut rng).as_var()).collect();
     let target = Tensor::randn(&[32, 1], 0.0, 1.0, &mut rng);
     let size: usize = dims.iter().map(|d| d + 1).product();
     let mut tfn = torch_linear(size, 1, &mut rng);
@@ -52,7 +53,9 @@ fn toy_mosi_models(c: &mut Criterion) {
     let xs: Vec<Tensor> = widths.iter().map(|&d| Tensor::randn(&[32, d], 0.0, 1.0, &mut rng)).collect();
     let target = Tensor::randn(&[32, 1], 0.0, 1.0, &mut rng);
     let mut group = c.benchmark_group("toy_mosi_model_batch_32");
-    for (name, method) in [("tfn_linear_train_step", Method::TfnLinear), ("lmf_rank4_train_step", Method::Lmf(4))] {
+    for (name, method) in
+        [("tfn_linear_train_step", Method::TfnLinear), ("lmf_rank4_train_step", Method::Lmf(4))]
+    {
         let mut model = FusionNet::new(method, &widths, &mut rng);
         let mut adam = Adam::new(2e-3).with_weight_decay(1e-4);
         let mut step_rng = seeded_rng(2);
