@@ -4,7 +4,7 @@
 use kit::Claim;
 use kit::claims::num;
 use models::fusion::Method;
-use models::toymosi::REFERENCE;
+use models::toymosi::{REFERENCE, within_tolerance};
 
 use crate::Report;
 
@@ -39,13 +39,6 @@ pub const REFERENCE_SARCASM: [(Method, f64, f64, f64, f64); 3] = [
     (Method::Sum, 63.2, 1.192, 87.0, 0.689),
     (Method::ConcatMlp, 78.0, 0.807, 85.8, 0.570),
 ];
-
-/// Acc-2 within 2.5 points and MAE within 0.04 of the reference (SPEC 8.5), or, where
-/// not, within two of our own across-seed standard deviations.
-pub fn within_tolerance(ours: (f64, f64), ours_sd: (f64, f64), reference: (f64, f64)) -> bool {
-    let ok = |d: f64, tol: f64, sd: f64| d.abs() <= tol || d.abs() <= 2.0 * sd;
-    ok(ours.0 - reference.0, 2.5, ours_sd.0) && ok(ours.1 - reference.1, 0.04, ours_sd.1)
-}
 
 /// Every conclusion the page draws.
 pub fn claims(r: &Report) -> Vec<Claim> {

@@ -3,9 +3,9 @@
 use kit::plot::{Scatter, Series, line_chart_categories, scatter};
 use kit::{Options, Output, Table};
 use models::fusion::Method;
-use models::toymosi::{REFERENCE, export_seed};
+use models::toymosi::{REFERENCE, export_seed, within_tolerance};
 
-use crate::claims::{REFERENCE_MEANS, REFERENCE_SARCASM, within_tolerance};
+use crate::claims::{REFERENCE_MEANS, REFERENCE_SARCASM};
 use crate::{Config, Report, subset_name, subsets};
 
 /// The chapter as the `zoo` runner and `main.rs` see it.

@@ -3,6 +3,7 @@
 use kit::Claim;
 use kit::claims::num;
 use models::fusion::Method;
+use models::toymosi::within_tolerance;
 
 use crate::{Cell, Report};
 
@@ -59,8 +60,7 @@ pub fn claims(r: &Report) -> Vec<Claim> {
         let (a, a_sd) = tfn.stat(|x| 100.0 * x.test.acc2);
         let (m, m_sd) = tfn.stat(|x| x.test.mae);
         let (ra, _, rm) = REFERENCE_TFN;
-        let ok = |d: f64, tol: f64, sd: f64| d.abs() <= tol || d.abs() <= 2.0 * sd;
-        let within = ok(a - ra, 2.5, a_sd) && ok(m - rm, 0.04, m_sd);
+        let within = within_tolerance((a, m), (a_sd, m_sd), (ra, rm));
         out.push(
             Claim::required(
                 "tfn_matches_reference",

@@ -69,6 +69,14 @@ pub fn sarcasm_split(
     (sentiment_scores(&inside.0, &inside.1), sentiment_scores(&outside.0, &outside.1))
 }
 
+/// SPEC section 8.5's tolerance for a re-implementation: Acc-2 (percent) within 2.5
+/// points and MAE within 0.04 of the reference, each difference otherwise accepted
+/// when it is within two of our own across-seed standard deviations.
+pub fn within_tolerance(ours: (f64, f64), ours_sd: (f64, f64), reference: (f64, f64)) -> bool {
+    let ok = |d: f64, tol: f64, sd: f64| d.abs() <= tol || d.abs() <= 2.0 * sd;
+    ok(ours.0 - reference.0, 2.5, ours_sd.0) && ok(ours.1 - reference.1, 0.04, ours_sd.1)
+}
+
 /// Mean and population standard deviation.
 pub fn mean_sd(values: &[f64]) -> (f64, f64) {
     let n = values.len().max(1) as f64;
@@ -104,6 +112,14 @@ mod tests {
     #[test]
     fn mean_and_sd_by_hand() {
         assert_eq!(mean_sd(&[1.0, 3.0]), (2.0, 1.0));
+    }
+
+    #[test]
+    fn the_tolerance_of_spec_8_5() {
+        assert!(within_tolerance((84.0, 0.62), (0.0, 0.0), (86.2, 0.581)));
+        assert!(!within_tolerance((83.0, 0.62), (0.0, 0.0), (86.2, 0.581)));
+        assert!(!within_tolerance((86.0, 0.63), (0.0, 0.02), (86.2, 0.581)));
+        assert!(within_tolerance((86.0, 0.63), (0.0, 0.03), (86.2, 0.581)));
     }
 
     #[test]

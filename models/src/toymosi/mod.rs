@@ -17,7 +17,7 @@ mod vocabulary;
 
 pub use export::{export_csv, export_seed};
 pub use generate::{D_AUDIO, D_TEXT, D_VIDEO, Split, ToyMosi, Utterance, generate};
-pub use metrics::{SentimentScores, mean_sd, sarcasm_split, sentiment_scores};
+pub use metrics::{SentimentScores, mean_sd, sarcasm_split, sentiment_scores, within_tolerance};
 pub use stats::{GeneratorStats, REFERENCE, linear_r2, pearson};
 pub use vocabulary::{VOCABULARY, valence};
 
