@@ -154,7 +154,7 @@ pub fn line_chart(
     y_label: &str,
     series: &[Series],
 ) -> anyhow::Result<Drawn> {
-    lines(path, title, (x_label, None), y_label, series)
+    lines(path, title, (x_label, None), y_label, series, false)
 }
 
 /// A line chart over named settings (say λ = 0, 0.01, 0.1, 1, 10) spaced evenly:
@@ -167,7 +167,20 @@ pub fn line_chart_categories(
     y_label: &str,
     series: &[Series],
 ) -> anyhow::Result<Drawn> {
-    lines(path, title, (x_label, Some(categories)), y_label, series)
+    lines(path, title, (x_label, Some(categories)), y_label, series, false)
+}
+
+/// [`line_chart_categories`] with a logarithmic y axis whatever the span, for values
+/// that differ by factors (parameter counts, times) rather than by amounts.
+pub fn line_chart_categories_log(
+    path: &std::path::Path,
+    title: &str,
+    x_label: &str,
+    categories: &[String],
+    y_label: &str,
+    series: &[Series],
+) -> anyhow::Result<Drawn> {
+    lines(path, title, (x_label, Some(categories)), y_label, series, true)
 }
 
 fn lines(
@@ -176,6 +189,7 @@ fn lines(
     (x_label, categories): (&str, Option<&[String]>),
     y_label: &str,
     series: &[Series],
+    force_log: bool,
 ) -> anyhow::Result<Drawn> {
     let positive: Vec<f64> = series
         .iter()
@@ -183,7 +197,7 @@ fn lines(
         .filter(|v| *v > 0.0 && v.is_finite())
         .collect();
     let (lo, hi) = positive.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-    let log_y = !positive.is_empty() && hi / lo > 1e3;
+    let log_y = !positive.is_empty() && (force_log || hi / lo > 1e3);
     let mut omitted = 0;
     let lines: Vec<Vec<(f64, f64)>> = series
         .iter()

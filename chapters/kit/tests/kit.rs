@@ -100,6 +100,16 @@ fn a_line_chart_turns_logarithmic_past_three_decades_and_counts_what_it_leaves_o
     assert_eq!(drawn, Drawn { log_y: true, omitted: 1 });
     let svg = std::fs::read_to_string(dir.join("log.svg")).unwrap();
     assert!(svg.contains("(log scale)") && svg.contains("1e-"), "log ticks are labelled as powers of ten");
+    // Asked for, a log axis comes whatever the span; the zero is still left out.
+    let names = ["a".to_string(), "b".to_string(), "c".to_string()];
+    let drawn =
+        kit::plot::line_chart_categories_log(&dir.join("forced.svg"), "t", "x", &names, "y", &spans[..])
+            .unwrap();
+    assert_eq!(drawn, Drawn { log_y: true, omitted: 1 });
+    let narrow = [Series::new("n", 0, vec![(0.0, 29.0), (1.0, 449.0)])];
+    let drawn = kit::plot::line_chart_categories_log(&dir.join("narrow.svg"), "t", "x", &names, "y", &narrow)
+        .unwrap();
+    assert_eq!(drawn, Drawn { log_y: true, omitted: 0 });
     std::fs::remove_dir_all(dir).unwrap();
 }
 
