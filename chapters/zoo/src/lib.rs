@@ -23,6 +23,7 @@ pub fn chapters() -> Vec<Chapter> {
         ch06_boltzmann::chapter(),
         ch07_supervised_fusion::chapter(),
         ch08_bilinear_pooling::chapter(),
+        ch09_low_rank_fusion::chapter(),
     ]
 }
 

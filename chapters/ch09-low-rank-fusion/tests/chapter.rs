@@ -1,0 +1,74 @@
+//! A snapshot of the quick report, determinism, the outputs, and the claims' bars.
+
+use ch09_low_rank_fusion::{Config, claims, run};
+use models::fusion::Method;
+
+#[test]
+fn quick_report_snapshot_and_same_seed_same_report() {
+    let report = run(&Config::quick()).unwrap();
+    insta::assert_json_snapshot!("quick_report", kit::rounded(&report, 3));
+    let again = run(&Config::quick()).unwrap();
+    assert_eq!(serde_json::to_string(&report).unwrap(), serde_json::to_string(&again).unwrap());
+}
+
+#[test]
+fn outputs_are_written() {
+    let dir = std::env::temp_dir().join(format!("ch09-out-{}", std::process::id()));
+    let report = run(&Config::quick()).unwrap();
+    ch09_low_rank_fusion::write_outputs(&report, &kit::Output::new(&dir)).unwrap();
+    kit::assert_written(
+        &dir,
+        &["results.md", "results.json", "figures/rank.svg", "figures/parameters.svg", "figures/speed.svg"],
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_three_steps_agree_on_a_trained_model() {
+    let report = run(&Config::quick()).unwrap();
+    let s = &report.steps;
+    assert_eq!((s.rank, s.weight_entries), (4, 729));
+    assert!(s.largest_output > 0.1, "{s:?}");
+    assert!(s.rearranged_vs_formed <= 1e-5 && s.lmf_vs_tfn <= 1e-5, "{s:?}");
+}
+
+#[test]
+fn fusion_parameters_follow_the_formula() {
+    let report = run(&Config::quick()).unwrap();
+    for c in &report.cells {
+        let expected = match c.method {
+            Method::Lmf(r) => 28 * r + 1,
+            Method::TfnLinear => 729 + 1,
+            Method::Tfn => 729 * 32 + 32 + 32 + 1,
+            _ => continue,
+        };
+        assert_eq!(c.fusion_parameters, expected, "{}", c.name());
+    }
+}
+
+#[test]
+fn bad_ranks_are_refused() {
+    let err = run(&Config { ranks: vec![0, 4], ..Config::quick() }).unwrap_err();
+    assert!(err.to_string().contains("ranks must be at least 1"), "{err}");
+}
+
+#[test]
+fn the_bars_fail_when_the_numbers_miss_them() {
+    let mut report = run(&Config::quick()).unwrap();
+    for c in report.cells.iter_mut() {
+        // LMF of rank 4 far behind TFN.
+        let acc2 = if c.method == Method::Lmf(4) { 0.7 } else { 0.86 };
+        for r in c.runs.iter_mut() {
+            r.test.acc2 = acc2;
+        }
+    }
+    report.steps.rearranged_vs_formed = 1e-3;
+    // TFN's step only twice LMF's.
+    let key = "fusion_layer_32_32_64_batch_32/lmf_rank4_train_step";
+    let tfn = report.timing.ms["ours"]["fusion_layer_32_32_64_batch_32/tfn_linear_train_step"];
+    report.timing.ms.get_mut("ours").unwrap().insert(key.into(), tfn / 2.0);
+    let failed = kit::claims::failing_required(&claims(&report));
+    for id in ["lmf_close_to_tfn", "lmf_matches_reference", "the_three_steps_agree", "lmf_step_faster"] {
+        assert!(failed.contains(&id.to_string()), "{id} should fail: {failed:?}");
+    }
+}
