@@ -12,6 +12,7 @@
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 use crate::buffer;
 use crate::tensor::{Node, Tensor};
@@ -49,10 +50,14 @@ impl Gradients {
 }
 
 /// Where backward rules put their inputs' gradients during one backward call.
+///
+/// A gradient buffer may be shared: a rule whose input's gradient equals its output's
+/// (add, reshape) hands over the same buffer instead of a copy, and a shared buffer is
+/// copied only if something is later added into it (`Rc::make_mut`).
 pub(crate) struct GradSink {
     /// Node ids in visiting order (descending), for binary search.
     ids: Vec<usize>,
-    grads: Vec<Option<Vec<f32>>>,
+    grads: Vec<Option<Rc<Vec<f32>>>>,
 }
 
 impl GradSink {
@@ -73,10 +78,24 @@ impl GradSink {
         let pos = self.position(input);
         match &mut self.grads[pos] {
             Some(existing) => {
-                existing.iter_mut().zip(&grad).for_each(|(e, g)| *e += g);
+                Rc::make_mut(existing).iter_mut().zip(&grad).for_each(|(e, g)| *e += g);
                 buffer::recycle(grad);
             }
-            slot => *slot = Some(grad),
+            slot => *slot = Some(Rc::new(grad)),
+        }
+    }
+
+    /// Add `grad` to `input`'s gradient, sharing the buffer (no copy) if it is the
+    /// first: for rules whose input's gradient is their output's, unchanged.
+    pub(crate) fn add_shared(&mut self, input: &Tensor, grad: &Rc<Vec<f32>>) {
+        if !input.requires_grad() {
+            return;
+        }
+        debug_assert_eq!(grad.len(), input.numel(), "{}: gradient size", input.op_name());
+        let pos = self.position(input);
+        match &mut self.grads[pos] {
+            Some(existing) => Rc::make_mut(existing).iter_mut().zip(grad.iter()).for_each(|(e, g)| *e += g),
+            slot => *slot = Some(Rc::clone(grad)),
         }
     }
 
@@ -86,7 +105,9 @@ impl GradSink {
         debug_assert!(input.requires_grad());
         let pos = self.position(input);
         let len = input.numel();
-        self.grads[pos].get_or_insert_with(|| buffer::zeros(len))
+        let grad: &mut Vec<f32> =
+            Rc::make_mut(self.grads[pos].get_or_insert_with(|| Rc::new(buffer::zeros(len))));
+        grad.as_mut_slice()
     }
 }
 
@@ -137,7 +158,7 @@ impl Tensor {
         let nodes = collect_graph(self);
         let mut sink = GradSink { ids: nodes.iter().map(|n| n.id).collect(), grads: vec![None; nodes.len()] };
         if let Some(first) = sink.grads.first_mut() {
-            *first = Some(buffer::copy(grad_output.data()));
+            *first = Some(Rc::new(buffer::copy(grad_output.data())));
         }
         for (pos, node) in nodes.iter().enumerate() {
             // Take the gradient out while its op's rule writes into the sink ...
@@ -149,7 +170,7 @@ impl Tensor {
         let mut pairs: Vec<(usize, Tensor)> = nodes
             .iter()
             .zip(sink.grads)
-            .filter_map(|(node, grad)| Some((node.id, Tensor::from_vec(grad?, &node.shape))))
+            .filter_map(|(node, grad)| Some((node.id, Tensor::from_shared(grad?, &node.shape))))
             .collect();
         pairs.reverse(); // descending ids -> ascending, for lookups
         let (ids, grads) = pairs.into_iter().unzip();

@@ -4,7 +4,7 @@
 //! only dispatches to them.
 
 use crate::backward::GradSink;
-use crate::ops::{conv, elementwise, loss, matmul, reduce, shape, sparse};
+use crate::ops::{conv, elementwise, loss, matmul, recurrent, reduce, shape, sparse};
 use crate::sparse_matrix::Csr;
 use crate::tensor::{Node, Tensor};
 
@@ -70,6 +70,10 @@ pub(crate) enum Op {
     // ---- ops/sparse.rs
     /// constant CSR matrix times a dense matrix
     SpMM { matrix: Csr, dense: Tensor },
+    // ---- ops/recurrent.rs
+    /// the LSTM's element-wise step: gates (batch, 4h) and cell (batch, h) to [h' c'];
+    /// `saved` keeps i, f, g, o and tanh(c') for the backward rule
+    LstmPointwise { gates: Tensor, cell: Tensor, saved: Vec<f32> },
 }
 
 impl Op {
@@ -102,6 +106,7 @@ impl Op {
             Op::MaxPool2d { .. } => "max_pool2d",
             Op::AvgPool2d { .. } => "avg_pool2d",
             Op::SpMM { .. } => "spmm",
+            Op::LstmPointwise { .. } => "lstm_pointwise",
         }
     }
 
@@ -142,6 +147,10 @@ impl Op {
                 bias.iter().for_each(f);
             }
             Op::SpMM { dense, .. } => f(dense),
+            Op::LstmPointwise { gates, cell, .. } => {
+                f(gates);
+                f(cell);
+            }
         }
     }
 
@@ -176,6 +185,7 @@ impl Op {
                 out.extend(bias);
             }
             Op::SpMM { dense, .. } => out.push(dense),
+            Op::LstmPointwise { gates, cell, .. } => out.extend([gates, cell]),
         }
     }
 
@@ -187,11 +197,12 @@ impl Op {
 
     /// Hand `grad` (the loss's gradient with respect to `out`) to the op's backward
     /// rule, which adds its inputs' gradients to `sink`.
-    pub(crate) fn backward(&self, out: &Node, grad: &[f32], sink: &mut GradSink) {
+    pub(crate) fn backward(&self, out: &Node, shared: &std::rc::Rc<Vec<f32>>, sink: &mut GradSink) {
+        let grad = shared.as_slice();
         let y = out.data.as_slice();
         match self {
             Op::Leaf => {}
-            Op::Add(a, b) => elementwise::add_backward(a, b, grad, sink),
+            Op::Add(a, b) => elementwise::add_backward(a, b, shared, sink),
             Op::Mul(a, b) => elementwise::mul_backward(a, b, grad, sink),
             Op::Div(a, b) => elementwise::div_backward(a, b, y, grad, sink),
             Op::Neg(a) => elementwise::neg_backward(a, grad, sink),
@@ -206,7 +217,7 @@ impl Op {
             Op::Sum { input, axis } => reduce::sum_backward(input, *axis, grad, sink),
             Op::Max { input, argmax } => reduce::max_backward(input, argmax, grad, sink),
             Op::Matmul(a, b) => matmul::matmul_backward(a, b, grad, sink),
-            Op::Reshape(a) => shape::reshape_backward(a, grad, sink),
+            Op::Reshape(a) => shape::reshape_backward(a, shared, sink),
             Op::Permute(a, perm) => shape::permute_backward(a, perm, grad, sink),
             Op::Concat(parts, axis) => shape::concat_backward(parts, *axis, grad, sink),
             Op::Narrow { input, axis, start } => {
@@ -233,6 +244,9 @@ impl Op {
                 conv::avg_pool2d_backward(input, *kernel, *stride, &out.shape, grad, sink)
             }
             Op::SpMM { matrix, dense } => sparse::spmm_backward(matrix, dense, grad, sink),
+            Op::LstmPointwise { gates, cell, saved } => {
+                recurrent::lstm_pointwise_backward(gates, cell, saved, grad, sink)
+            }
         }
     }
 }

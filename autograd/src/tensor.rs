@@ -131,6 +131,13 @@ impl Tensor {
         Tensor(Rc::new(Node { id: next_id(), shape, data, op, requires_grad }))
     }
 
+    /// A constant tensor over a buffer another tensor may share (gradients handed
+    /// over without a copy).
+    pub(crate) fn from_shared(data: Rc<Vec<f32>>, shape: &[usize]) -> Tensor {
+        debug_assert_eq!(data.len(), numel(shape));
+        Tensor::from_op_shared(data, shape.to_vec(), Op::Leaf, false)
+    }
+
     /// A constant tensor (no gradient) from row-major data.
     /// Panics if `data.len()` is not the product of `shape`.
     /// torch: `torch.tensor(data).reshape(shape)`

@@ -94,6 +94,7 @@ fn apply(op: &str, p: &Value, x: &[Tensor]) -> Tensor {
             let a = Csr::from_triplets(int(p, "rows") as usize, int(p, "cols") as usize, &triplets).unwrap();
             a.matmul(&x[0])
         }
+        "lstm_pointwise" => x[0].lstm_pointwise(&x[1]),
         other => panic!("fixture names an op this test does not know: {other}"),
     }
 }

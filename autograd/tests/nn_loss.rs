@@ -1,4 +1,5 @@
-//! softmax, log_softmax, dropout, cross-entropy, MSE, binary cross-entropy.
+//! softmax, log_softmax, dropout, cross-entropy, MSE, binary cross-entropy, the LSTM's
+//! fused element-wise step.
 
 mod common;
 use autograd::{Tensor, seeded_rng};
@@ -91,4 +92,43 @@ fn bad_shapes_name_the_op_and_both_shapes() {
     assert_bad_shape(|| drop(x.bce_with_logits(&Tensor::zeros(&[4]))), &["bce_with_logits", "[3, 4]", "[4]"]);
     assert_bad_shape(|| drop(x.softmax(2)), &["axis 2", "[3, 4]"]);
     assert_bad_shape(|| drop(x.dropout(1.0, &mut seeded_rng(0))), &["dropout", "p = 1"]);
+}
+
+#[test]
+fn gradcheck_lstm_pointwise() {
+    // Gates over a wide range (saturated and linear regions), and the previous cell.
+    let gates = Tensor::var(var(&[3, 8], 21).data().iter().map(|v| 2.5 * v).collect(), &[3, 8]);
+    check("lstm_pointwise", &[gates, var(&[3, 2], 22)], |x| x[0].lstm_pointwise(&x[1]));
+}
+
+#[test]
+fn hand_derived_lstm_pointwise() {
+    // h = 1, all pre-activations 0: i = f = o = 1/2, g = 0; with c = 2:
+    // c' = f c + i g = 1, h' = o tanh(c') = tanh(1) / 2.
+    // Backward from L = h' + c': dc'_total = 1 + o (1 - tanh(1)^2);
+    // dc = dc'_total f; da_f = dc'_total c f (1 - f) = dc'_total / 2;
+    // da_i = dc'_total g i (1 - i) = 0; da_g = dc'_total i (1 - 0) = dc'_total / 2;
+    // da_o = tanh(1) o (1 - o) = tanh(1) / 4.
+    let a = Tensor::var(vec![0.0; 4], &[1, 4]);
+    let c = Tensor::var(vec![2.0], &[1, 1]);
+    let y = a.lstm_pointwise(&c);
+    let t = 1f32.tanh();
+    assert_close(y.data(), &[t / 2.0, 1.0], 1e-6);
+    let g = y.sum_all(false).backward();
+    let total = 1.0 + 0.5 * (1.0 - t * t);
+    assert_close(g.get(&a).unwrap().data(), &[0.0, total / 2.0, total / 2.0, t / 4.0], 1e-6);
+    assert_close(g.get(&c).unwrap().data(), &[total / 2.0], 1e-6);
+}
+
+#[test]
+fn lstm_pointwise_names_both_shapes() {
+    let a = Tensor::zeros(&[3, 8]);
+    assert_bad_shape(
+        || drop(a.lstm_pointwise(&Tensor::zeros(&[3, 3]))),
+        &["lstm_pointwise", "[3, 8]", "[3, 3]"],
+    );
+    assert_bad_shape(
+        || drop(Tensor::zeros(&[3, 7]).lstm_pointwise(&Tensor::zeros(&[3, 2]))),
+        &["lstm_pointwise", "[3, 7]", "[3, 2]"],
+    );
 }

@@ -144,13 +144,10 @@ fn map_grad(g: &[f32], x: &[f32], f: impl Fn(f32, f32) -> f32) -> Vec<f32> {
 }
 
 /// y = a + b: dy/da = dy/db = 1.
-pub(crate) fn add_backward(a: &Tensor, b: &Tensor, g: &[f32], sink: &mut GradSink) {
-    if a.requires_grad() {
-        sink.add(a, buffer::copy(g));
-    }
-    if b.requires_grad() {
-        sink.add(b, buffer::copy(g));
-    }
+pub(crate) fn add_backward(a: &Tensor, b: &Tensor, g: &std::rc::Rc<Vec<f32>>, sink: &mut GradSink) {
+    // Both gradients are g itself: shared, not copied.
+    sink.add_shared(a, g);
+    sink.add_shared(b, g);
 }
 
 // ANCHOR: mul_backward

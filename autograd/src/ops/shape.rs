@@ -214,8 +214,9 @@ impl Tensor {
 }
 
 /// Reshape moves nothing: the gradient is the output's, read in the input's shape.
-pub(crate) fn reshape_backward(x: &Tensor, g: &[f32], sink: &mut GradSink) {
-    sink.add(x, buffer::copy(g));
+pub(crate) fn reshape_backward(x: &Tensor, g: &std::rc::Rc<Vec<f32>>, sink: &mut GradSink) {
+    // The same numbers in another shape: shared, not copied.
+    sink.add_shared(x, g);
 }
 
 /// Permuting by `perm` is undone by permuting by its inverse.
