@@ -3,7 +3,7 @@
 
 use autograd::{Adam, Parameter, Tensor, gradcheck, seeded_rng};
 use models::seq::{
-    Embedding, Lstm, LstmCell, LstmState, Rnn, RnnCell, lstm_cell, lstm_layer, rnn_cell,
+    Embedding, Lstm, LstmCell, LstmState, Rnn, RnnCell, lstm_cell, lstm_cell_fused, lstm_layer, rnn_cell,
     sequence_cross_entropy,
 };
 use serde_json::Value;
@@ -96,24 +96,54 @@ fn sequence_cross_entropy_matches_pytorch_with_ignore_index() {
 fn the_lstm_cell_passes_gradcheck_in_every_input_and_weight() {
     let mut rng = seeded_rng(3);
     let (batch, hidden) = (2, 3);
-    let shapes: [&[usize]; 5] =
-        [&[batch, 4 * hidden], &[batch, hidden], &[batch, hidden], &[hidden, 4 * hidden], &[4 * hidden]];
+    let shapes: [&[usize]; 4] =
+        [&[batch, 4 * hidden], &[batch, hidden], &[batch, hidden], &[hidden, 4 * hidden]];
     let inputs: Vec<Tensor> =
         shapes.iter().map(|s| Tensor::uniform(s, -1.0, 1.0, &mut rng).as_var()).collect();
     gradcheck("lstm_cell", &inputs, |t| {
-        let s = lstm_cell(&t[0], &LstmState { h: t[1].clone(), c: t[2].clone() }, &t[3], &t[4]);
+        let s = lstm_cell(&t[0], &LstmState { h: t[1].clone(), c: t[2].clone() }, &t[3]);
         Tensor::concat(&[s.h, s.c], 1)
     })
     .unwrap();
 }
 
 #[test]
+fn the_fused_step_equals_the_composed_one_over_three_steps_gradients_included() {
+    let mut rng = seeded_rng(6);
+    let (batch, hidden) = (3, 5);
+    let xwbs: Vec<Tensor> =
+        (0..3).map(|_| Tensor::uniform(&[batch, 4 * hidden], -2.0, 2.0, &mut rng).as_var()).collect();
+    let w_h = Tensor::uniform(&[hidden, 4 * hidden], -0.5, 0.5, &mut rng).as_var();
+    let start = LstmState {
+        h: Tensor::uniform(&[batch, hidden], -1.0, 1.0, &mut rng).as_var(),
+        c: Tensor::uniform(&[batch, hidden], -1.0, 1.0, &mut rng).as_var(),
+    };
+    let weights = Tensor::uniform(&[batch, 2 * hidden], 0.5, 1.5, &mut rng);
+    let run = |step: fn(&Tensor, &LstmState, &Tensor) -> LstmState| {
+        let mut s = start.clone();
+        for xwb in &xwbs {
+            s = step(xwb, &s, &w_h);
+        }
+        let out = Tensor::concat(&[s.h, s.c], 1);
+        let g = out.mul(&weights).sum_all(false).backward();
+        let mut grads = vec![out.to_vec()];
+        grads.extend(xwbs.iter().chain([&w_h, &start.h, &start.c]).map(|t| g.get(t).unwrap().to_vec()));
+        grads
+    };
+    for (k, (a, b)) in run(lstm_cell).iter().zip(run(lstm_cell_fused)).enumerate() {
+        for (x, y) in a.iter().zip(&b) {
+            assert!((x - y).abs() <= 1e-5 + 1e-5 * y.abs(), "part {k}: composed {x}, fused {y}");
+        }
+    }
+}
+
+#[test]
 fn the_rnn_cell_passes_gradcheck() {
     let mut rng = seeded_rng(4);
-    let shapes: [&[usize]; 4] = [&[2, 3], &[2, 3], &[3, 3], &[3]];
+    let shapes: [&[usize]; 3] = [&[2, 3], &[2, 3], &[3, 3]];
     let inputs: Vec<Tensor> =
         shapes.iter().map(|s| Tensor::uniform(s, -1.0, 1.0, &mut rng).as_var()).collect();
-    gradcheck("rnn_cell", &inputs, |t| rnn_cell(&t[0], &t[1], &t[2], &t[3])).unwrap();
+    gradcheck("rnn_cell", &inputs, |t| rnn_cell(&t[0], &t[1], &t[2])).unwrap();
 }
 
 #[test]
@@ -138,7 +168,6 @@ fn one_lstm_step_by_hand() {
         &Tensor::zeros(&[1, 4]),
         &LstmState { h: Tensor::from_vec(vec![0.3], &[1, 1]), c: Tensor::from_vec(vec![2.0], &[1, 1]) },
         &Tensor::zeros(&[1, 4]),
-        &Tensor::zeros(&[4]),
     );
     assert!((s.c.item() - 1.0).abs() < 1e-6);
     assert!((s.h.item() - 0.5 * 1f32.tanh()).abs() < 1e-6);
@@ -148,7 +177,6 @@ fn one_lstm_step_by_hand() {
         &a,
         &LstmState { h: Tensor::zeros(&[1, 1]), c: Tensor::from_vec(vec![0.7], &[1, 1]) },
         &Tensor::zeros(&[1, 4]),
-        &Tensor::zeros(&[4]),
     );
     assert!((s.c.item() - 0.7).abs() < 1e-6, "the cell is carried unchanged: {}", s.c.item());
 }

@@ -23,10 +23,12 @@ impl LstmState {
 }
 
 // ANCHOR: lstm_cell
-/// One LSTM step from the input's projection `xw = x W_x` (batch, 4 hidden):
+/// One LSTM step from the input's projection with the bias, `xwb = x W_x + b` (batch,
+/// 4 hidden), which does not depend on the state and so can be computed for every step
+/// at once:
 ///
 /// ```text
-/// [a_i a_f a_g a_o] = x W_x + h W_h + b        four blocks of `hidden` columns
+/// [a_i a_f a_g a_o] = x W_x + b + h W_h        four blocks of `hidden` columns
 /// i = σ(a_i)    f = σ(a_f)    g = tanh(a_g)    o = σ(a_o)
 /// c' = f * c + i * g
 /// h' = o * tanh(c')
@@ -36,9 +38,9 @@ impl LstmState {
 /// gate f how much of the old cell stays, the output gate o how much of the cell is
 /// shown. The block order i, f, g, o is PyTorch's.
 #[track_caller]
-pub fn lstm_cell(xw: &Tensor, state: &LstmState, w_h: &Tensor, b: &Tensor) -> LstmState {
+pub fn lstm_cell(xwb: &Tensor, state: &LstmState, w_h: &Tensor) -> LstmState {
     let hidden = w_h.shape()[0];
-    let a = xw.add(&state.h.matmul(w_h)).add(b);
+    let a = xwb.add(&state.h.matmul(w_h));
     let i = a.narrow(1, 0, hidden).sigmoid();
     let f = a.narrow(1, hidden, hidden).sigmoid();
     let g = a.narrow(1, 2 * hidden, hidden).tanh();
@@ -48,6 +50,17 @@ pub fn lstm_cell(xw: &Tensor, state: &LstmState, w_h: &Tensor, b: &Tensor) -> Ls
     LstmState { h, c }
 }
 // ANCHOR_END: lstm_cell
+
+/// The same step with the element-wise part as one primitive, `Tensor::lstm_pointwise`,
+/// whose backward rule is written out by hand: what [`lstm_layer`] runs, because at
+/// the sizes of chapters 10 and 11 the thirteen small ops of [`lstm_cell`] cost more
+/// than the step's matrix product. Tested equal to `lstm_cell`, gradients included.
+#[track_caller]
+pub fn lstm_cell_fused(xwb: &Tensor, state: &LstmState, w_h: &Tensor) -> LstmState {
+    let hidden = w_h.shape()[0];
+    let y = xwb.add(&state.h.matmul(w_h)).lstm_pointwise(&state.c);
+    LstmState { h: y.narrow(1, 0, hidden), c: y.narrow(1, hidden, hidden) }
+}
 
 /// The weights of one LSTM layer. torch: `nn.LSTMCell` (which keeps W transposed,
 /// as (4 hidden, input), and two biases whose sum is `bias` here)
@@ -108,7 +121,7 @@ impl LstmCell {
     /// One step from the input x (batch, input).
     #[track_caller]
     pub fn step(&self, x: &Tensor, state: &LstmState) -> LstmState {
-        lstm_cell(&x.matmul(self.w_x.tensor()), state, self.w_h.tensor(), self.bias.tensor())
+        lstm_cell(&x.matmul(self.w_x.tensor()).add(self.bias.tensor()), state, self.w_h.tensor())
     }
 
     /// The three parameters.
@@ -152,8 +165,8 @@ impl Lstm {
 /// weights W_x (input, 4h), W_h (h, 4h) and b (4h): every step's output h as (batch,
 /// steps, h), and the last state. With `lengths`, sequence b stops at step lengths[b]:
 /// its state is carried unchanged after that and its outputs there are 0. The input
-/// projection x W_x of all steps is one matrix product before the loop; only h W_h has
-/// to wait for the step before.
+/// projection x W_x + b of all steps is one matrix product before the loop; only h W_h
+/// has to wait for the step before.
 #[track_caller]
 pub fn lstm_layer(
     xs: &Tensor,
@@ -169,11 +182,11 @@ pub fn lstm_layer(
     let mut state = init.cloned().unwrap_or_else(|| LstmState::zeros(batch, hidden));
     assert_eq!(state.h.shape(), [batch, hidden], "Lstm::forward: initial h shape vs (batch, hidden)");
     assert_eq!(state.c.shape(), [batch, hidden], "Lstm::forward: initial c shape vs (batch, hidden)");
-    let xw = xs.reshape(&[batch * steps, input]).matmul(w_x).reshape(&[batch, steps, 4 * hidden]);
+    let xwb = xs.reshape(&[batch * steps, input]).matmul(w_x).add(b).reshape(&[batch, steps, 4 * hidden]);
     let mut outputs = Vec::with_capacity(steps);
     for t in 0..steps {
-        let xw_t = xw.narrow(1, t, 1).reshape(&[batch, 4 * hidden]);
-        let next = lstm_cell(&xw_t, &state, w_h, b);
+        let xwb_t = xwb.narrow(1, t, 1).reshape(&[batch, 4 * hidden]);
+        let next = lstm_cell_fused(&xwb_t, &state, w_h);
         let mask = masks.as_ref().map(|m| &m[t]);
         outputs.push(mask.map_or_else(|| next.h.clone(), |m| next.h.mul(m)));
         state = LstmState { h: keep_where(mask, next.h, &state.h), c: keep_where(mask, next.c, &state.c) };

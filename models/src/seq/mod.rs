@@ -14,7 +14,7 @@ mod rnn;
 
 pub use embedding::Embedding;
 pub use loss::sequence_cross_entropy;
-pub use lstm::{Lstm, LstmCell, LstmState, lstm_cell, lstm_layer};
+pub use lstm::{Lstm, LstmCell, LstmState, lstm_cell, lstm_cell_fused, lstm_layer};
 pub use rnn::{Rnn, RnnCell, rnn_cell, rnn_layer};
 
 use autograd::Tensor;

@@ -5,10 +5,10 @@ use autograd::{Parameter, Rng, Tensor};
 
 use super::{dims3, keep_where, step_masks};
 
-/// One vanilla RNN step from the input's projection `xw = x W_x`:
-/// h' = tanh(x W_x + h W_h + b).
-pub fn rnn_cell(xw: &Tensor, h: &Tensor, w_h: &Tensor, b: &Tensor) -> Tensor {
-    xw.add(&h.matmul(w_h)).add(b).tanh()
+/// One vanilla RNN step from the input's projection with the bias, `xwb = x W_x + b`:
+/// h' = tanh(x W_x + b + h W_h).
+pub fn rnn_cell(xwb: &Tensor, h: &Tensor, w_h: &Tensor) -> Tensor {
+    xwb.add(&h.matmul(w_h)).tanh()
 }
 
 /// The weights of one vanilla RNN layer. torch: `nn.RNNCell` (tanh)
@@ -98,11 +98,11 @@ pub fn rnn_layer(
     let masks = step_masks("Rnn::forward", lengths, batch, steps);
     let mut h = init.cloned().unwrap_or_else(|| Tensor::zeros(&[batch, hidden]));
     assert_eq!(h.shape(), [batch, hidden], "Rnn::forward: initial h shape vs (batch, hidden)");
-    let xw = xs.reshape(&[batch * steps, input]).matmul(w_x).reshape(&[batch, steps, hidden]);
+    let xwb = xs.reshape(&[batch * steps, input]).matmul(w_x).add(b).reshape(&[batch, steps, hidden]);
     let mut outputs = Vec::with_capacity(steps);
     for t in 0..steps {
-        let xw_t = xw.narrow(1, t, 1).reshape(&[batch, hidden]);
-        let next = rnn_cell(&xw_t, &h, w_h, b);
+        let xwb_t = xwb.narrow(1, t, 1).reshape(&[batch, hidden]);
+        let next = rnn_cell(&xwb_t, &h, w_h);
         let mask = masks.as_ref().map(|m| &m[t]);
         outputs.push(mask.map_or_else(|| next.clone(), |m| next.mul(m)));
         h = keep_where(mask, next, &h);
