@@ -60,10 +60,21 @@ pub(crate) fn copy(values: &[f32]) -> Vec<f32> {
     buffer
 }
 
-/// The values of an iterator known to yield `len` items.
-pub(crate) fn collect(len: usize, values: impl Iterator<Item = f32>) -> Vec<f32> {
+/// The values of an iterator of exactly `len` items (panics otherwise). Always
+/// inlined, with its own loop rather than `Vec::extend` (which is not), so that the
+/// loop is compiled for the caller's instruction set (`simd::widest`).
+#[inline(always)]
+pub(crate) fn collect(len: usize, values: impl ExactSizeIterator<Item = f32>) -> Vec<f32> {
+    assert_eq!(values.len(), len, "buffer::collect: the iterator's length");
     let mut buffer = take(len);
-    buffer.extend(values);
+    let mut written = 0;
+    for (slot, value) in buffer.spare_capacity_mut()[..len].iter_mut().zip(values) {
+        slot.write(value);
+        written += 1;
+    }
+    assert_eq!(written, len, "buffer::collect: the iterator yielded fewer items than it said");
+    // SAFETY: the loop wrote the first `written` = `len` slots (asserted just above).
+    unsafe { buffer.set_len(len) };
     buffer
 }
 

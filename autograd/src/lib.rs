@@ -32,6 +32,7 @@ mod ops;
 pub mod optim;
 mod param;
 pub mod shape;
+pub mod simd;
 mod sparse_matrix;
 mod tensor;
 

@@ -10,6 +10,7 @@ use crate::buffer;
 use crate::op::Op;
 use crate::ops::math;
 use crate::shape::broadcast_shapes;
+use crate::simd::widest;
 use crate::tensor::Tensor;
 
 /// Expand both operands of a binary op to their common broadcast shape.
@@ -25,11 +26,11 @@ fn broadcast_pair(op: &str, a: &Tensor, b: &Tensor) -> (Tensor, Tensor) {
 }
 
 fn zip_map(a: &Tensor, b: &Tensor, f: impl Fn(f32, f32) -> f32) -> Vec<f32> {
-    buffer::collect(a.numel(), a.data().iter().zip(b.data()).map(|(&x, &y)| f(x, y)))
+    widest(|| buffer::collect(a.numel(), a.data().iter().zip(b.data()).map(|(&x, &y)| f(x, y))))
 }
 
 fn unary(a: &Tensor, f: impl Fn(f32) -> f32, op: Op) -> Tensor {
-    let data = buffer::collect(a.numel(), a.data().iter().map(|&x| f(x)));
+    let data = widest(|| buffer::collect(a.numel(), a.data().iter().map(|&x| f(x))));
     Tensor::from_op(data, a.shape().to_vec(), op)
 }
 
@@ -140,7 +141,7 @@ impl Tensor {
 // ------------------------------------------------------------------- backward rules
 
 fn map_grad(g: &[f32], x: &[f32], f: impl Fn(f32, f32) -> f32) -> Vec<f32> {
-    buffer::collect(g.len(), g.iter().zip(x).map(|(&g, &x)| f(g, x)))
+    widest(|| buffer::collect(g.len(), g.iter().zip(x).map(|(&g, &x)| f(g, x))))
 }
 
 /// y = a + b: dy/da = dy/db = 1.
