@@ -40,6 +40,8 @@ WORKLOADS = [
     ("elementwise_1m/add", "add, 1M elements"),
     ("elementwise_1m/exp", "exp, 1M elements"),
     ("elementwise_1m/tanh", "tanh, 1M elements"),
+    ("lstm_lm_b64_t20_h128/lstm_train_step", "LSTM step: T 20, batch 64, 32 -> 128, 50 words, Adam"),
+    ("lstm_lm_b64_t20_h128/rnn_train_step", "vanilla RNN step, same sizes"),
 ]
 
 # The project's speed targets: (our criterion id, peer, largest acceptable ours / peer time).
@@ -50,10 +52,13 @@ TARGETS = [
     ("tiny_add_backward", "candle", 1.0, "per-op overhead: no slower than candle"),
     ("conv2d_64x3x32x32_16x3x3/forward_backward", "torch", 2.0, "conv2d forward + backward: within 2x of PyTorch"),
     ("spmm_100k_1m_64/forward", "scipy", 1.0, "CSR x dense: no slower than scipy"),
+    ("lstm_lm_b64_t20_h128/lstm_train_step", "torch", 1.5, "LSTM training step: at most 1.5x PyTorch nn.LSTM"),
 ]
 
 
-def run_peer(script, env=None):
+def run_peer(name, script, env=None):
+    """{side: {bench: ms}}: a bench named "id#variant" is the same workload done another
+    way (PyTorch's hand-written LSTM loop), filed under the side "name-variant"."""
     out = subprocess.run(
         [sys.executable, str(PEERS / script)], cwd=PEERS, env=env, capture_output=True, text=True, check=True
     ).stdout
@@ -61,7 +66,8 @@ def run_peer(script, env=None):
     for line in out.splitlines():
         if line.startswith("{"):
             row = json.loads(line)
-            results[row["bench"]] = row["median_ms"]
+            bench, _, variant = row["bench"].partition("#")
+            results.setdefault(f"{name}-{variant}" if variant else name, {})[bench] = row["median_ms"]
     return results
 
 
@@ -114,7 +120,8 @@ def main():
         print(f"round {round_ + 1}/{args.rounds}", file=sys.stderr)
         keep_best(best, "ours", run_ours())
         for name, script, env in peers:
-            keep_best(best, name, run_peer(script, env))
+            for side, results in run_peer(name, script, env).items():
+                keep_best(best, side, results)
         if not args.skip_candle:
             keep_best(best, "candle", run_candle())
     versions = {}
@@ -131,12 +138,18 @@ def main():
         (l.split(":", 1)[1].strip() for l in pathlib.Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")),
         "unknown CPU",
     )
+    flags = next(
+        (l.split(":", 1)[1].split() for l in pathlib.Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("flags")),
+        [],
+    )
+    isa = [f for f in ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl"] if f in flags]
     meta = {
         "date": datetime.date.today().isoformat(),
         "command": f"python benches/peers/compare.py --rounds {args.rounds}",
         "rounds": args.rounds,
         "cores": os.cpu_count(),
         "cpu": cpu,
+        "isa": isa,
         "versions": versions,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -148,12 +161,14 @@ def render():
     """benches/results/peers.md from benches/results/peers.json: targets, ratios, times."""
     saved = json.loads((RESULTS / "peers.json").read_text())
     meta, best = saved["meta"], saved["best"]
-    names = [n for n in ["ours", "numpy", "scipy", "torch", "jax", "candle"] if best.get(n)]
+    names = [n for n in ["ours", "numpy", "scipy", "torch", "torch-loop", "jax", "candle"] if best.get(n)]
     peers = names[1:]
     versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
     out = [
         "<!-- Written by benches/peers/compare.py from benches/results/peers.json; do not edit. -->",
-        f"Measured {meta['date']} with `{meta['command']}` on {meta['cores']} cores ({meta['cpu']}); "
+        f"Measured {meta['date']} with `{meta['command']}` on {meta['cores']} cores ({meta['cpu']}"
+        + (f"; {', '.join(meta['isa'])}" if meta.get("isa") else "; instruction sets not recorded")
+        + "); "
         f"{versions}. Each side's time is its best median over the rounds. A ratio is our time over the "
         "peer's: below 1 we are faster.",
     ]

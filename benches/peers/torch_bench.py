@@ -57,3 +57,48 @@ with torch.no_grad():
 def spmm_fb():
     (adj @ feats).sum().backward()
 bench("spmm_100k_1m_64/forward_backward", spmm_fb, min_time=2.0)
+
+# LSTM language-model-shaped step (benches/benches/lstm.rs): inputs 32, T = 20, batch 64,
+# hidden 128, a readout to 50 words at every step, cross-entropy, backward, Adam.
+B, T, I, H, V = 64, 20, 32, 128, 50
+seq_x = torch.randn(B, T, I)
+seq_targets = torch.tensor([(i * 7 + i // 3) % V for i in range(B * T)])
+
+
+def lm_step(recurrent, readout):
+    opt = torch.optim.Adam(list(recurrent.parameters()) + list(readout.parameters()), lr=1e-3)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        out, _ = recurrent(seq_x)
+        F.cross_entropy(readout(out.reshape(B * T, H)), seq_targets).backward()
+        opt.step()
+
+    return step
+
+
+bench("lstm_lm_b64_t20_h128/lstm_train_step", lm_step(torch.nn.LSTM(I, H, batch_first=True), torch.nn.Linear(H, V)))
+bench("lstm_lm_b64_t20_h128/rnn_train_step", lm_step(torch.nn.RNN(I, H, batch_first=True), torch.nn.Linear(H, V)))
+
+
+class HandLstm(torch.nn.Module):
+    """The cell as chapter 10's page writes it, looped over time in Python."""
+
+    def __init__(self):
+        super().__init__()
+        self.w_x, self.w_h = torch.nn.Linear(I, 4 * H), torch.nn.Linear(H, 4 * H, bias=False)
+
+    def forward(self, x):
+        h, c, outs = torch.zeros(B, H), torch.zeros(B, H), []
+        xwb = self.w_x(x)
+        for t in range(T):
+            a = xwb[:, t] + self.w_h(h)
+            i, f, g, o = a.chunk(4, 1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            h = torch.sigmoid(o) * torch.tanh(c)
+            outs.append(h)
+        return torch.stack(outs, 1), None
+
+
+# "#loop": compare.py files it as a peer of its own, "torch-loop", on the same workload.
+bench("lstm_lm_b64_t20_h128/lstm_train_step#loop", lm_step(HandLstm(), torch.nn.Linear(H, V)))

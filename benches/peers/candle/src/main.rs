@@ -1,11 +1,11 @@
 //! candle (CPU) on the workloads of benches/benches/*.rs: tiny-op overhead, the MLP
-//! step and conv2d. Prints one JSON line per workload, like the Python peers.
+//! step, conv2d and the LSTM language-model step. Prints one JSON line per workload, like the Python peers.
 //!     cargo run --release --manifest-path benches/peers/candle/Cargo.toml
 
 use std::time::{Duration, Instant};
 
 use candle_core::{DType, Device, Tensor, Var};
-use candle_nn::{Optimizer, SGD};
+use candle_nn::{AdamW, Module, Optimizer, ParamsAdamW, SGD, VarBuilder, VarMap};
 
 fn bench(name: &str, mut f: impl FnMut()) {
     for _ in 0..3 {
@@ -65,6 +65,26 @@ fn main() -> candle_core::Result<()> {
     bench("conv2d_64x3x32x32_16x3x3/forward_backward", || {
         let y = img.as_tensor().conv2d(w.as_tensor(), 1, 1, 1, 1).unwrap().broadcast_add(bias.as_tensor()).unwrap();
         let _ = y.sum_all().unwrap().backward().unwrap();
+    });
+
+    // LSTM language-model-shaped step: inputs 32, T = 20, batch 64, hidden 128, a
+    // readout to 50 words at every step, cross-entropy, backward, Adam.
+    let (batch, steps, input, hidden, vocabulary) = (64usize, 20usize, 32usize, 128usize, 50usize);
+    let varmap = VarMap::new();
+    let vb = VarBuilder::from_varmap(&varmap, DType::F32, &dev);
+    let lstm = candle_nn::lstm(input, hidden, candle_nn::LSTMConfig::default(), vb.pp("lstm"))?;
+    let readout = candle_nn::linear(hidden, vocabulary, vb.pp("readout"))?;
+    let seq_x = Tensor::randn(0f32, 1.0, (batch, steps, input), &dev)?;
+    let targets: Vec<u32> = (0..batch * steps).map(|i| ((i * 7 + i / 3) % vocabulary) as u32).collect();
+    let targets = Tensor::from_vec(targets, batch * steps, &dev)?;
+    let params = ParamsAdamW { lr: 1e-3, weight_decay: 0.0, ..Default::default() };
+    let mut adam = AdamW::new(varmap.all_vars(), params)?;
+    bench("lstm_lm_b64_t20_h128/lstm_train_step", || {
+        use candle_nn::RNN;
+        let states = lstm.seq(&seq_x).unwrap();
+        let hs = lstm.states_to_tensor(&states).unwrap().reshape((batch * steps, hidden)).unwrap();
+        let loss = candle_nn::loss::cross_entropy(&readout.forward(&hs).unwrap(), &targets).unwrap();
+        adam.backward_step(&loss).unwrap();
     });
     Ok(())
 }
