@@ -140,10 +140,9 @@ impl Tensor {
              reduce it first (sum, mean) or use backward_with",
             self.shape()
         );
-        self.backward_with(&Tensor::ones(self.shape()))
+        self.backward_from(vec![1.0])
     }
 
-    // ANCHOR: backward_pass
     /// Backward from a non-scalar output, seeded with `grad_output` (same shape):
     /// computes the gradients of `sum(self * grad_output)`.
     #[track_caller]
@@ -155,10 +154,16 @@ impl Tensor {
             self.shape(),
             grad_output.shape()
         );
+        self.backward_from(buffer::copy(grad_output.data()))
+    }
+
+    // ANCHOR: backward_pass
+    /// The pass itself, from the output's gradient `seed`.
+    fn backward_from(&self, seed: Vec<f32>) -> Gradients {
         let nodes = collect_graph(self);
         let mut sink = GradSink { ids: nodes.iter().map(|n| n.id).collect(), grads: vec![None; nodes.len()] };
         if let Some(first) = sink.grads.first_mut() {
-            *first = Some(Rc::new(buffer::copy(grad_output.data())));
+            *first = Some(Rc::new(seed));
         }
         for (pos, node) in nodes.iter().enumerate() {
             // Take the gradient out while its op's rule writes into the sink ...
@@ -167,13 +172,14 @@ impl Tensor {
             // ... and put it back: every node's gradient is kept for the caller.
             sink.grads[pos] = Some(grad);
         }
-        let mut pairs: Vec<(usize, Tensor)> = nodes
-            .iter()
-            .zip(sink.grads)
-            .filter_map(|(node, grad)| Some((node.id, Tensor::from_shared(grad?, &node.shape))))
-            .collect();
-        pairs.reverse(); // descending ids -> ascending, for lookups
-        let (ids, grads) = pairs.into_iter().unzip();
+        // Ascending ids, for lookups.
+        let (mut ids, mut grads) = (Vec::with_capacity(nodes.len()), Vec::with_capacity(nodes.len()));
+        for (node, grad) in nodes.iter().zip(sink.grads).rev() {
+            if let Some(grad) = grad {
+                ids.push(node.id);
+                grads.push(Tensor::from_shared(grad, &node.shape));
+            }
+        }
         Gradients { ids, grads }
     }
     // ANCHOR_END: backward_pass
