@@ -4,7 +4,7 @@
 //! only dispatches to them.
 
 use crate::backward::GradSink;
-use crate::ops::{conv, elementwise, loss, matmul, recurrent, reduce, shape, sparse};
+use crate::ops::{conv, elementwise, loss, lstm_sequence, matmul, recurrent, reduce, shape, sparse};
 use crate::sparse_matrix::Csr;
 use crate::tensor::{Node, Tensor};
 
@@ -74,6 +74,10 @@ pub(crate) enum Op {
     /// the LSTM's element-wise step: gates (batch, 4h) and cell (batch, h) to [h' c'];
     /// `saved` keeps i, f, g, o and tanh(c') for the backward rule
     LstmPointwise { gates: Tensor, cell: Tensor, saved: Vec<f32> },
+    // ---- ops/lstm_sequence.rs
+    /// a whole LSTM layer over time from its input projections, weight and initial
+    /// state; `saved` keeps every step's activations and starting state
+    LstmSequence { xwb: Tensor, w_h: Tensor, h0: Tensor, c0: Tensor, saved: lstm_sequence::SequenceSaved },
 }
 
 impl Op {
@@ -107,6 +111,7 @@ impl Op {
             Op::AvgPool2d { .. } => "avg_pool2d",
             Op::SpMM { .. } => "spmm",
             Op::LstmPointwise { .. } => "lstm_pointwise",
+            Op::LstmSequence { .. } => "lstm_sequence",
         }
     }
 
@@ -151,6 +156,12 @@ impl Op {
                 f(gates);
                 f(cell);
             }
+            Op::LstmSequence { xwb, w_h, h0, c0, .. } => {
+                f(xwb);
+                f(w_h);
+                f(h0);
+                f(c0);
+            }
         }
     }
 
@@ -186,6 +197,7 @@ impl Op {
             }
             Op::SpMM { dense, .. } => out.push(dense),
             Op::LstmPointwise { gates, cell, .. } => out.extend([gates, cell]),
+            Op::LstmSequence { xwb, w_h, h0, c0, .. } => out.extend([xwb, w_h, h0, c0]),
         }
     }
 
@@ -246,6 +258,9 @@ impl Op {
             Op::SpMM { matrix, dense } => sparse::spmm_backward(matrix, dense, grad, sink),
             Op::LstmPointwise { gates, cell, saved } => {
                 recurrent::lstm_pointwise_backward(gates, cell, saved, grad, sink)
+            }
+            Op::LstmSequence { xwb, w_h, h0, c0, saved } => {
+                lstm_sequence::lstm_sequence_backward(xwb, w_h, (h0, c0), saved, grad, sink)
             }
         }
     }

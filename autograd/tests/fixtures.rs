@@ -95,6 +95,7 @@ fn apply(op: &str, p: &Value, x: &[Tensor]) -> Tensor {
             a.matmul(&x[0])
         }
         "lstm_pointwise" => x[0].lstm_pointwise(&x[1]),
+        "lstm_sequence" => x[0].lstm_sequence(&x[1], &x[2], &x[3]),
         other => panic!("fixture names an op this test does not know: {other}"),
     }
 }

@@ -132,3 +132,40 @@ fn lstm_pointwise_names_both_shapes() {
         &["lstm_pointwise", "[3, 7]", "[3, 2]"],
     );
 }
+
+#[test]
+fn gradcheck_lstm_sequence() {
+    // Two sequences of three steps, hidden 2: every input, the weight and the initial state.
+    let xwb = Tensor::var(var(&[2, 3, 8], 31).data().iter().map(|v| 1.5 * v).collect(), &[2, 3, 8]);
+    let w_h = Tensor::var(var(&[2, 8], 32).data().iter().map(|v| 0.5 * v).collect(), &[2, 8]);
+    check("lstm_sequence", &[xwb, w_h, var(&[2, 2], 33), var(&[2, 2], 34)], |x| {
+        x[0].lstm_sequence(&x[1], &x[2], &x[3])
+    });
+}
+
+#[test]
+fn hand_derived_lstm_sequence() {
+    // One step with W_h = 0 is lstm_pointwise(xwb, c0): zero gates and c0 = 2 give
+    // [h c] = [tanh(1) / 2, 1] (hand_derived_lstm_pointwise), whatever h0 is. A second
+    // step with zero gates again: c = 1/2 * 1 + 1/2 * 0 = 1/2, h = tanh(1/2) / 2.
+    let xwb = Tensor::zeros(&[1, 2, 4]);
+    let y = xwb.lstm_sequence(
+        &Tensor::zeros(&[1, 4]),
+        &Tensor::from_vec(vec![5.0], &[1, 1]),
+        &Tensor::from_vec(vec![2.0], &[1, 1]),
+    );
+    assert_close(y.data(), &[1f32.tanh() / 2.0, 1.0, 0.5f32.tanh() / 2.0, 0.5], 1e-6);
+}
+
+#[test]
+fn lstm_sequence_names_every_shape() {
+    let (xwb, w_h, s) = (Tensor::zeros(&[2, 3, 8]), Tensor::zeros(&[2, 8]), Tensor::zeros(&[2, 2]));
+    assert_bad_shape(
+        || drop(xwb.lstm_sequence(&Tensor::zeros(&[3, 8]), &s, &s)),
+        &["lstm_sequence", "[2, 3, 8]", "[3, 8]", "[2, 2]"],
+    );
+    assert_bad_shape(
+        || drop(xwb.lstm_sequence(&w_h, &Tensor::zeros(&[3, 2]), &s)),
+        &["lstm_sequence", "[3, 2]"],
+    );
+}

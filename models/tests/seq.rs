@@ -138,6 +138,45 @@ fn the_fused_step_equals_the_composed_one_over_three_steps_gradients_included() 
 }
 
 #[test]
+fn the_fused_layer_equals_the_step_by_step_loop_gradients_included() {
+    let mut rng = seeded_rng(12);
+    let (batch, steps, input, hidden) = (3, 6, 4, 5);
+    let x = Tensor::uniform(&[batch, steps, input], -1.0, 1.0, &mut rng).as_var();
+    let cell = LstmCell::init(input, hidden, &mut rng);
+    let init = LstmState {
+        h: Tensor::uniform(&[batch, hidden], -1.0, 1.0, &mut rng).as_var(),
+        c: Tensor::uniform(&[batch, hidden], -1.0, 1.0, &mut rng).as_var(),
+    };
+    let (w_x, w_h, b) = (cell.w_x.tensor(), cell.w_h.tensor(), cell.bias.tensor());
+    let w_out = Tensor::uniform(&[batch, steps, hidden], 0.5, 1.5, &mut rng);
+    let w_last = Tensor::uniform(&[batch, 2 * hidden], 0.5, 1.5, &mut rng);
+    let loss = |out: &Tensor, last: &LstmState| {
+        out.mul(&w_out)
+            .sum_all(false)
+            .add(&Tensor::concat(&[last.h.clone(), last.c.clone()], 1).mul(&w_last).sum_all(false))
+    };
+    // Fused: no lengths. Step by step: the composed cell, looped here.
+    let (out, last) = lstm_layer(&x, w_x, w_h, b, Some(&init), None);
+    let fused = loss(&out, &last);
+    let mut state = init.clone();
+    let mut outs = Vec::new();
+    for t in 0..steps {
+        let x_t = x.narrow(1, t, 1).reshape(&[batch, input]);
+        state = lstm_cell(&x_t.matmul(w_x).add(b), &state, w_h);
+        outs.push(state.h.clone());
+    }
+    let looped = loss(&Tensor::stack(&outs, 1), &state);
+    assert!((fused.item() - looped.item()).abs() < 1e-4 * looped.item().abs().max(1.0));
+    let (g1, g2) = (fused.backward(), looped.backward());
+    for (name, t) in [("x", &x), ("W_x", w_x), ("W_h", w_h), ("b", b), ("h0", &init.h), ("c0", &init.c)] {
+        let (a, b) = (g1.get(t).unwrap().to_vec(), g2.get(t).unwrap().to_vec());
+        for (p, q) in a.iter().zip(&b) {
+            assert!((p - q).abs() <= 1e-5 + 1e-4 * q.abs(), "grad {name}: fused {p}, loop {q}");
+        }
+    }
+}
+
+#[test]
 fn the_rnn_cell_passes_gradcheck() {
     let mut rng = seeded_rng(4);
     let shapes: [&[usize]; 3] = [&[2, 3], &[2, 3], &[3, 3]];
@@ -296,8 +335,8 @@ fn recall_accuracy(kind: &str, steps: usize, iterations: usize, seed: u64) -> f6
 
 #[test]
 fn the_lstm_remembers_across_fifty_steps_and_the_rnn_does_not() {
-    let seed = 7;
-    let (lstm, rnn) = (recall_accuracy("lstm", 50, 600, seed), recall_accuracy("rnn", 50, 600, seed));
+    // 1,000 batches: LSTM 1.000 on seeds 7, 8 and 9 (600 gave 0.78 to 1.000).
+    let (lstm, rnn) = (recall_accuracy("lstm", 50, 1000, 7), recall_accuracy("rnn", 50, 1000, 7));
     eprintln!(
         "recall of the first symbol across 50 steps: LSTM {lstm:.3}, vanilla RNN {rnn:.3} (chance 0.25)"
     );

@@ -3,6 +3,7 @@
 pub(crate) mod conv;
 pub(crate) mod elementwise;
 pub(crate) mod loss;
+pub(crate) mod lstm_sequence;
 pub(crate) mod math;
 pub(crate) mod matmul;
 pub(crate) mod nn;

@@ -166,7 +166,8 @@ impl Lstm {
 /// steps, h), and the last state. With `lengths`, sequence b stops at step lengths[b]:
 /// its state is carried unchanged after that and its outputs there are 0. The input
 /// projection x W_x + b of all steps is one matrix product before the loop; only h W_h
-/// has to wait for the step before.
+/// has to wait for the step before. When every sequence has the full length the loop
+/// runs as one primitive, `Tensor::lstm_sequence` (tested equal to the loop).
 #[track_caller]
 pub fn lstm_layer(
     xs: &Tensor,
@@ -183,6 +184,14 @@ pub fn lstm_layer(
     assert_eq!(state.h.shape(), [batch, hidden], "Lstm::forward: initial h shape vs (batch, hidden)");
     assert_eq!(state.c.shape(), [batch, hidden], "Lstm::forward: initial c shape vs (batch, hidden)");
     let xwb = xs.reshape(&[batch * steps, input]).matmul(w_x).add(b).reshape(&[batch, steps, 4 * hidden]);
+    if masks.is_none() {
+        // Every sequence full length: the loop below as one primitive, whose backward
+        // pass computes the gradient of W_h in one product over all steps.
+        let y = xwb.lstm_sequence(w_h, &state.h, &state.c); // (batch, steps, [h c])
+        let last = y.narrow(1, steps - 1, 1).reshape(&[batch, 2 * hidden]);
+        let state = LstmState { h: last.narrow(1, 0, hidden), c: last.narrow(1, hidden, hidden) };
+        return (y.narrow(2, 0, hidden), state);
+    }
     let mut outputs = Vec::with_capacity(steps);
     for t in 0..steps {
         let xwb_t = xwb.narrow(1, t, 1).reshape(&[batch, 4 * hidden]);
