@@ -4,7 +4,7 @@ use autograd::Tensor;
 
 /// Mean cross-entropy over the real tokens of padded sequences: logits (batch, steps,
 /// vocabulary), `targets` row-major (batch * steps), and sequence b's real tokens are
-/// its first lengths[b]. Targets past a sequence's end are ignored (any value will
+/// its first `lengths[b]`. Targets past a sequence's end are ignored (any value will
 /// do). torch: `F.cross_entropy(logits.flatten(0, 1), targets, ignore_index=PAD)`
 #[track_caller]
 pub fn sequence_cross_entropy(logits: &Tensor, targets: &[usize], lengths: &[usize]) -> Tensor {

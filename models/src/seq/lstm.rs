@@ -163,7 +163,7 @@ impl Lstm {
 // ANCHOR: lstm_layer
 /// An LSTM layer over `xs` (batch, steps, input) from `init` (zeros if `None`), with
 /// weights W_x (input, 4h), W_h (h, 4h) and b (4h): every step's output h as (batch,
-/// steps, h), and the last state. With `lengths`, sequence b stops at step lengths[b]:
+/// steps, h), and the last state. With `lengths`, sequence b stops at step `lengths[b]`:
 /// its state is carried unchanged after that and its outputs there are 0. The input
 /// projection x W_x + b of all steps is one matrix product before the loop; only h W_h
 /// has to wait for the step before. When every sequence has the full length the loop
