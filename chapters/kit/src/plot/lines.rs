@@ -1,0 +1,186 @@
+//! Line charts: named series over numbers or over named settings, with a legend
+//! beside the plot and a y axis that turns logarithmic when the values span decades.
+
+use anyhow::anyhow;
+use plotters::prelude::*;
+
+use super::{AXIS, LEGEND_W, TICKS, TITLE, colour, legend, padded, svg, tick};
+
+/// One named line of a line chart: a colour from the palette, solid or dashed.
+pub struct Series {
+    /// The legend's text.
+    pub name: String,
+    /// (x, y) points, in drawing order.
+    pub points: Vec<(f64, f64)>,
+    /// Index into [`PALETTE`](super::PALETTE).
+    pub colour: usize,
+    /// Dashed instead of solid.
+    pub dashed: bool,
+}
+
+impl Series {
+    /// A solid line in palette colour `colour`.
+    pub fn new(name: impl Into<String>, colour: usize, points: Vec<(f64, f64)>) -> Series {
+        Series { name: name.into(), points, colour, dashed: false }
+    }
+
+    /// The same line, dashed.
+    pub fn dashed(mut self) -> Series {
+        self.dashed = true;
+        self
+    }
+}
+
+/// What `line_chart` decided: whether the y axis is logarithmic, and how many points
+/// it left out because a log axis cannot show them (zero, negative or not finite).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drawn {
+    /// Whether the y axis came out logarithmic.
+    pub log_y: bool,
+    /// Points left out because a log axis cannot show them (zero, negative, not finite).
+    pub omitted: usize,
+}
+
+/// Lines with a legend beside the plot. The y axis turns logarithmic by itself when
+/// the positive values span more than three decades; points a log axis cannot show
+/// are left out of their line, and counted in the returned [`Drawn`].
+pub fn line_chart(
+    path: &std::path::Path,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[Series],
+) -> anyhow::Result<Drawn> {
+    lines(path, title, (x_label, None), y_label, series, false)
+}
+
+/// A line chart over named settings (say λ = 0, 0.01, 0.1, 1, 10) spaced evenly:
+/// each series' x values are indices into `categories`, and the x axis shows the names.
+pub fn line_chart_categories(
+    path: &std::path::Path,
+    title: &str,
+    x_label: &str,
+    categories: &[String],
+    y_label: &str,
+    series: &[Series],
+) -> anyhow::Result<Drawn> {
+    lines(path, title, (x_label, Some(categories)), y_label, series, false)
+}
+
+/// [`line_chart_categories`] with a logarithmic y axis whatever the span, for values
+/// that differ by factors (parameter counts, times) rather than by amounts.
+pub fn line_chart_categories_log(
+    path: &std::path::Path,
+    title: &str,
+    x_label: &str,
+    categories: &[String],
+    y_label: &str,
+    series: &[Series],
+) -> anyhow::Result<Drawn> {
+    lines(path, title, (x_label, Some(categories)), y_label, series, true)
+}
+
+fn lines(
+    path: &std::path::Path,
+    title: &str,
+    (x_label, categories): (&str, Option<&[String]>),
+    y_label: &str,
+    series: &[Series],
+    force_log: bool,
+) -> anyhow::Result<Drawn> {
+    let positive: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .filter(|v| *v > 0.0 && v.is_finite())
+        .collect();
+    let (lo, hi) = positive.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let log_y = !positive.is_empty() && (force_log || hi / lo > 1e3);
+    let mut omitted = 0;
+    let lines: Vec<Vec<(f64, f64)>> = series
+        .iter()
+        .map(|s| {
+            s.points
+                .iter()
+                .filter_map(|&(x, y)| {
+                    let shown = if log_y { y.log10() } else { y };
+                    let keep = shown.is_finite() && y.is_finite();
+                    omitted += usize::from(!keep);
+                    keep.then_some((x, shown))
+                })
+                .collect()
+        })
+        .collect();
+    let y_desc = if log_y { format!("{y_label} (log scale)") } else { y_label.to_string() };
+    svg(path, (740, 420), |root| {
+        let (plot, side) = root.split_horizontally(740 - LEGEND_W);
+        let xs = match categories {
+            Some(names) => -0.3..(names.len() as f64 - 0.7),
+            None => padded(lines.iter().flatten().map(|p| p.0)),
+        };
+        let ys = padded(lines.iter().flatten().map(|p| p.1));
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(title, ("sans-serif", TITLE))
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(if log_y { 72 } else { 64 })
+            .build_cartesian_2d(xs, ys)
+            .map_err(|e| anyhow!("{e}"))?;
+        let power = |v: &f64| {
+            if (v - v.round()).abs() < 1e-9 {
+                format!("1e{}", v.round())
+            } else {
+                format!("{:.0e}", 10f64.powf(*v))
+            }
+        };
+        let category = |v: &f64| {
+            let i = v.round();
+            let names = categories.unwrap_or(&[]);
+            if (v - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        let mut mesh = chart.configure_mesh();
+        if let Some(names) = categories {
+            // One tick per name: plotters picks "nice" values, so ask for the range's
+            // integer steps and label only the integers.
+            mesh.x_labels(names.len().max(2)).x_label_formatter(&category).disable_x_mesh();
+        } else {
+            mesh.x_label_formatter(&tick);
+        }
+        mesh.x_desc(x_label)
+            .y_desc(y_desc)
+            .axis_desc_style(("sans-serif", AXIS))
+            .label_style(("sans-serif", TICKS))
+            .y_label_formatter(if log_y { &power } else { &tick })
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(|e| anyhow!("{e}"))?;
+        for (s, points) in series.iter().zip(&lines) {
+            let style = colour(s.colour).stroke_width(2);
+            if s.dashed {
+                chart.draw_series(DashedLineSeries::new(points.iter().copied(), 8, 5, style))
+            } else {
+                chart.draw_series(LineSeries::new(points.iter().copied(), style))
+            }
+            .map_err(|e| anyhow!("{e}"))?;
+            // A line through few measurements marks each one.
+            if points.len() <= 20 && !s.dashed {
+                let dots = points.iter().map(|&p| Circle::new(p, 3, colour(s.colour).filled()));
+                chart.draw_series(dots).map_err(|e| anyhow!("{e}"))?;
+            }
+        }
+        let entries: Vec<_> = series.iter().map(|s| (s.name.clone(), colour(s.colour), s.dashed)).collect();
+        legend(&side, 48, &entries, |area, (x, y), c, dashed| {
+            let style = c.stroke_width(2);
+            let dashes: &[(i32, i32)] = if dashed { &[(0, 8), (13, 22)] } else { &[(0, 22)] };
+            for &(a, b) in dashes {
+                area.draw(&PathElement::new(vec![(x + a, y), (x + b, y)], style))
+                    .map_err(|e| anyhow!("{e}"))?;
+            }
+            Ok(())
+        })
+    })?;
+    Ok(Drawn { log_y, omitted })
+}
