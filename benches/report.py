@@ -13,17 +13,14 @@ import os
 import pathlib
 import re
 import subprocess
+import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benches" / "peers"))
+from common import cpu_model  # noqa: E402
+
 COMMAND = ["cargo", "bench", "-p", "benches", "--bench", "gcn", "--", "--quick"]
 ESTIMATES = ROOT / "target" / "criterion" / "gcn_100k_nodes_1m_edges" / "train_step" / "new" / "estimates.json"
-
-
-def cpu_model():
-    for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
 
 
 def main():

@@ -15,8 +15,8 @@ static BASELINE_ONLY: AtomicBool = AtomicBool::new(false);
 pub(crate) fn widest<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") && !BASELINE_ONLY.load(Ordering::Relaxed) {
-            // SAFETY: the CPU has AVX2 (checked just above), all `avx2` enables.
+        if wide_vectors() {
+            // SAFETY: the CPU has AVX2 (`wide_vectors` checked), all `avx2` enables.
             return unsafe { avx2(f) };
         }
     }

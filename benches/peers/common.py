@@ -1,5 +1,6 @@
 """Timing helper shared by the peer scripts: median wall time of repeated calls."""
 import json
+import pathlib
 import statistics
 import sys
 import time
@@ -20,3 +21,20 @@ def bench(name, fn, *, warmup=3, min_time=1.0, min_runs=10):
     print(json.dumps({"bench": name, "median_ms": round(median_ms, 5), "runs": len(times)}))
     sys.stdout.flush()
     return median_ms
+
+
+def cpu_model():
+    """The processor's name, as /proc/cpuinfo gives it."""
+    return next(
+        (l.split(":", 1)[1].strip() for l in pathlib.Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")),
+        "unknown CPU",
+    )
+
+
+def isa():
+    """The vector instruction sets the processor reports, among those that matter here."""
+    flags = next(
+        (l.split(":", 1)[1].split() for l in pathlib.Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("flags")),
+        [],
+    )
+    return [f for f in ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl"] if f in flags]

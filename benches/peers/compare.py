@@ -22,6 +22,8 @@ import pathlib
 import subprocess
 import sys
 
+from common import cpu_model, isa
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benches" / "results"
 PEERS = ROOT / "benches" / "peers"
@@ -134,22 +136,13 @@ def main():
     candle = lock.split('name = "candle-core"\nversion = "', 1)
     if len(candle) == 2:
         versions["candle"] = candle[1].split('"', 1)[0]
-    cpu = next(
-        (l.split(":", 1)[1].strip() for l in pathlib.Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")),
-        "unknown CPU",
-    )
-    flags = next(
-        (l.split(":", 1)[1].split() for l in pathlib.Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("flags")),
-        [],
-    )
-    isa = [f for f in ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl"] if f in flags]
     meta = {
         "date": datetime.date.today().isoformat(),
         "command": f"python benches/peers/compare.py --rounds {args.rounds}",
         "rounds": args.rounds,
         "cores": os.cpu_count(),
-        "cpu": cpu,
-        "isa": isa,
+        "cpu": cpu_model(),
+        "isa": isa(),
         "versions": versions,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,8 @@ import pathlib
 import subprocess
 import sys
 
+from common import cpu_model
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PEERS = ROOT / "benches" / "peers"
 CRITERION = ROOT / "target" / "criterion"
@@ -43,13 +45,6 @@ def run_torch():
         [sys.executable, str(PEERS / "torch_fusion.py")], cwd=PEERS, capture_output=True, text=True, check=True
     ).stdout
     return {row["bench"]: row["median_ms"] for row in map(json.loads, filter(lambda l: l.startswith("{"), out.splitlines()))}
-
-
-def cpu_model():
-    for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
 
 
 def main():
