@@ -20,6 +20,7 @@ mod module;
 mod probe;
 pub mod rbm;
 pub mod retrieval;
+pub mod scenes;
 pub mod seq;
 pub mod toymosi;
 
