@@ -1,6 +1,8 @@
 //! SPEC section 8.1: corpus BLEU from its definition (Papineni et al. 2002). Modified
 //! (clipped) n-gram precision summed over the corpus, a brevity penalty against the
-//! closest reference length, the geometric mean of p_1 .. p_N. No smoothing.
+//! closest reference length, the geometric mean of p_1 .. p_N. No smoothing. This is
+//! NLTK's `corpus_bleu` with default options, except that NLTK counts a candidate too
+//! short to have an n-gram as 1 in p_n's denominator, where the definition counts 0.
 
 use std::collections::HashMap;
 use std::hash::Hash;
