@@ -38,6 +38,29 @@ impl Gradients {
         self.get(tensor).cloned().unwrap_or_else(|| Tensor::zeros(tensor.shape()))
     }
 
+    /// Clip by global norm: if the gradients of `tensors` (taken as one long vector)
+    /// have an L2 norm above `max_norm`, scale them all by `max_norm / (norm + 1e-6)`.
+    /// Returns the norm before clipping. Tensors without a gradient count as zeros.
+    /// torch: `torch.nn.utils.clip_grad_norm_(params, max_norm)`
+    #[track_caller]
+    pub fn clip_norm(&mut self, tensors: &[&Tensor], max_norm: f32) -> f32 {
+        assert!(max_norm > 0.0, "clip_norm: max_norm must be positive, got {max_norm}");
+        let positions: Vec<usize> =
+            tensors.iter().filter_map(|t| self.ids.binary_search(&t.id()).ok()).collect();
+        let squares: f64 =
+            positions.iter().flat_map(|&i| self.grads[i].data()).map(|&g| (g as f64) * (g as f64)).sum();
+        let norm = squares.sqrt() as f32;
+        let coefficient = max_norm / (norm + 1e-6);
+        if coefficient < 1.0 {
+            for &i in &positions {
+                let grad = &self.grads[i];
+                let scaled = grad.data().iter().map(|g| g * coefficient).collect();
+                self.grads[i] = Tensor::from_vec(scaled, grad.shape());
+            }
+        }
+        norm
+    }
+
     /// How many tensors received a gradient.
     pub fn len(&self) -> usize {
         self.ids.len()

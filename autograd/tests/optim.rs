@@ -97,3 +97,30 @@ fn initialisers_have_the_promised_spread() {
     let var_k = k.square().mean_all(false).item();
     assert!((var_k - 2.0 / 250.0).abs() < 0.05 * 2.0 / 250.0, "kaiming variance {var_k}");
 }
+
+#[test]
+fn clip_norm_scales_to_the_bound_as_pytorch_does() {
+    // Gradients (3, 0) and (0, 4): global norm 5. Clipped to 1: each scaled by 1 / (5 + 1e-6).
+    let a = Tensor::var(vec![1.0, 2.0], &[2]);
+    let b = Tensor::var(vec![0.0, -1.0], &[2]);
+    let loss =
+        a.mul(&Tensor::from_vec(vec![3.0, 0.0], &[2])).add(&b.mul(&Tensor::from_vec(vec![0.0, 4.0], &[2])));
+    let mut grads = loss.sum_all(false).backward();
+    assert_eq!(grads.clip_norm(&[&a, &b], 10.0), 5.0, "under the bound: returned, not scaled");
+    assert_eq!(grads.get(&a).unwrap().data(), &[3.0, 0.0]);
+    let norm = grads.clip_norm(&[&a, &b], 1.0);
+    assert_eq!(norm, 5.0);
+    let k = 1.0 / (5.0 + 1e-6);
+    assert_eq!(grads.get(&a).unwrap().data(), &[3.0 * k, 0.0]);
+    assert_eq!(grads.get(&b).unwrap().data(), &[0.0, 4.0 * k]);
+    // A tensor without a gradient adds nothing to the norm.
+    let unused = Tensor::var(vec![7.0], &[1]);
+    assert!((grads.clip_norm(&[&a, &b, &unused], 100.0) - 5.0 * k).abs() < 1e-6);
+}
+
+#[test]
+#[should_panic(expected = "clip_norm: max_norm must be positive, got 0")]
+fn clip_norm_refuses_a_zero_bound() {
+    let a = Tensor::var(vec![1.0], &[1]);
+    a.sum_all(false).backward().clip_norm(&[&a], 0.0);
+}
