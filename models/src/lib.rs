@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod captioner;
 mod cca;
 pub mod data;
 pub mod fusion;

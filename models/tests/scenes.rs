@@ -278,7 +278,7 @@ fn a_one_shape_scene_takes_the_better_matching_stated_object() {
     gold.objects.truncate(1);
     gold.rel = None;
     let s = score_caption(&gold, &words("a large blue square above a small red circle"));
-    assert_eq!((s.objects, s.count), (vec![[true; 3]], false));
+    assert_eq!((s.objects, s.stated, s.count), (vec![[true; 3]], vec![Some((0, 0, 1))], false));
     assert!(parse(&words("a small red circle left a small red circle")).is_none());
     assert!(parse(&words("a tiny red circle")).is_none());
 }

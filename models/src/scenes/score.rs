@@ -9,6 +9,8 @@ use super::scene::{Object, Scene, inverse};
 pub struct ImageScore {
     /// Per gold object: (size, colour, shape) stated correctly by its aligned object.
     pub objects: Vec<[bool; 3]>,
+    /// Per gold object: the stated object aligned with it, if any.
+    pub stated: Vec<Option<Stated>>,
     /// Two-shape scenes: whether the relation is right.
     pub rel: Option<bool>,
     /// Whether the caption mentions as many objects as the scene has.
@@ -36,6 +38,7 @@ pub fn score_caption(scene: &Scene, words: &[&str]) -> ImageScore {
     let Some(Parsed { objects: said, rel: said_rel }) = parse(words) else {
         return ImageScore {
             objects: vec![[false; 3]; scene.objects.len()],
+            stated: vec![None; scene.objects.len()],
             rel: scene.rel.map(|_| false),
             count: false,
             exact,
@@ -47,8 +50,16 @@ pub fn score_caption(scene: &Scene, words: &[&str]) -> ImageScore {
     let Some(rel) = scene.rel else {
         let first = matches(&gold[0], said.first());
         let second = matches(&gold[0], said.get(1));
-        let best = if hits(&second) > hits(&first) { second } else { first };
-        return ImageScore { objects: vec![best], rel: None, count, exact, grammatical: true };
+        let (best, stated) =
+            if hits(&second) > hits(&first) { (second, said.get(1)) } else { (first, said.first()) };
+        return ImageScore {
+            objects: vec![best],
+            stated: vec![stated.copied()],
+            rel: None,
+            count,
+            exact,
+            grammatical: true,
+        };
     };
     // Two gold objects: keep the better of the two alignments (ties: the first).
     let align = |swap: bool| {
@@ -57,11 +68,11 @@ pub fn score_caption(scene: &Scene, words: &[&str]) -> ImageScore {
         let wanted = if swap { inverse(rel) } else { rel };
         let rel_ok = said.len() == 2 && said_rel == Some(wanted);
         let score = objects.iter().map(hits).sum::<usize>() + rel_ok as usize;
-        (score, objects, rel_ok)
+        (score, objects, vec![p0.copied(), p1.copied()], rel_ok)
     };
     let (first, second) = (align(false), align(true));
-    let (_, objects, rel_ok) = if second.0 > first.0 { second } else { first };
-    ImageScore { objects, rel: Some(rel_ok), count, exact, grammatical: true }
+    let (_, objects, stated, rel_ok) = if second.0 > first.0 { second } else { first };
+    ImageScore { objects, stated, rel: Some(rel_ok), count, exact, grammatical: true }
 }
 
 /// The attribute accuracies of a split (fractions in [0, 1]).
