@@ -142,7 +142,7 @@ fn every_split_matches_section_9() {
     for want in &EXPECTED {
         let data = ShapeScenes::generate(DATASET_SEED, want.split);
         let split = want.split;
-        assert_eq!(data.len(), split.len());
+        assert_eq!(data.len(), split.images());
         let objects: Vec<&Object> = data.scenes.iter().flat_map(|s| &s.objects).collect();
         let count = |f: &dyn Fn(&Object) -> bool| objects.iter().filter(|o| f(o)).count();
         assert_eq!(data.scenes.iter().filter(|s| s.objects.len() == 1).count(), want.one_shape, "{split:?}");

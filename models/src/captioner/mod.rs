@@ -145,7 +145,7 @@ impl Captioner {
     pub fn loss(&self, images: &Tensor, inputs: &[usize], targets: &[usize], lengths: &[usize]) -> Tensor {
         let batch = images.shape()[0];
         assert!(
-            inputs.len() == targets.len() && inputs.len() % batch.max(1) == 0,
+            inputs.len() == targets.len() && inputs.len().is_multiple_of(batch.max(1)),
             "Captioner::loss: {} inputs and {} targets for {batch} images",
             inputs.len(),
             targets.len()

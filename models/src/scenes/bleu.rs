@@ -67,7 +67,7 @@ pub fn corpus_bleu<T: Eq + Hash>(candidates: &[Vec<T>], references: &[Vec<Vec<T>
     };
     let bleu = std::array::from_fn(|big_n| {
         let ps = &precision[..=big_n];
-        if ps.iter().any(|&p| p == 0.0) {
+        if ps.contains(&0.0) {
             return 0.0;
         }
         brevity_penalty * (ps.iter().map(|p| p.ln()).sum::<f64>() / ps.len() as f64).exp()

@@ -39,9 +39,9 @@ pub struct ShapeScenes {
 impl ShapeScenes {
     /// Generate every image of `split`.
     pub fn generate(dataset_seed: u64, split: Split) -> ShapeScenes {
-        let mut scenes = Vec::with_capacity(split.len());
-        let mut images = Vec::with_capacity(split.len() * IMAGE_BYTES);
-        for index in 0..split.len() {
+        let mut scenes = Vec::with_capacity(split.images());
+        let mut images = Vec::with_capacity(split.images() * IMAGE_BYTES);
+        for index in 0..split.images() {
             let (scene, mut rng) = draw_scene(dataset_seed, split, index);
             images.extend(render(&scene, &mut rng));
             scenes.push(scene);

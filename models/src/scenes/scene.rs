@@ -61,7 +61,7 @@ impl Split {
     }
 
     /// How many images the split has.
-    pub fn len(self) -> usize {
+    pub fn images(self) -> usize {
         match self {
             Split::Train => 4000,
             Split::Test | Split::Heldout => 500,
