@@ -24,6 +24,7 @@ pub fn chapters() -> Vec<Chapter> {
         ch07_supervised_fusion::chapter(),
         ch08_bilinear_pooling::chapter(),
         ch09_low_rank_fusion::chapter(),
+        ch10_captioning::chapter(),
     ]
 }
 
@@ -46,7 +47,7 @@ pub const TOPICS: [(&str, &str, &str); 11] = [
     ("ch07-supervised-fusion", "Supervised fusion: concatenation, element-wise, MLP", "toy MOSI"),
     ("ch08-bilinear-pooling", "Bilinear pooling and tensor fusion", "toy MOSI"),
     ("ch09-low-rank-fusion", "Low-rank multimodal fusion", "toy MOSI"),
-    ("ch10-captioning", "CNN -> LSTM captioning", "shape scenes; clip-art titles"),
+    ("ch10-captioning", "The multimodal encoder-decoder: CNN -> MLP -> LSTM captioning", "shape scenes"),
     ("ch11-multimodal-lstm", "The LSTM from its gates; multimodal LSTMs", "toy MOSI sequences"),
 ];
 

@@ -57,6 +57,7 @@ pub fn batch(data: &ShapeScenes, indices: &[usize], blind: bool) -> Batch {
     Batch { images, inputs, targets, lengths }
 }
 
+// ANCHOR: train_step
 /// One training step on `batch`; returns the loss before the update.
 pub fn train_step(model: &mut Captioner, adam: &mut Adam, batch: &Batch, max_grad_norm: f32) -> f32 {
     let loss = model.loss(&batch.images, &batch.inputs, &batch.targets, &batch.lengths);
@@ -65,6 +66,7 @@ pub fn train_step(model: &mut Captioner, adam: &mut Adam, batch: &Batch, max_gra
     adam.step(&mut model.parameters_mut(), &grads);
     loss.item()
 }
+// ANCHOR_END: train_step
 
 /// Train `model` on `data` for `config.steps` steps; `after_step(step, loss, model)` is
 /// called after every step (1-based), e.g. to evaluate along the way. Returns the loss

@@ -30,6 +30,7 @@ fn ngram_counts<T: Eq + Hash>(tokens: &[T], n: usize) -> HashMap<&[T], usize> {
     counts
 }
 
+// ANCHOR: corpus_bleu
 /// Corpus BLEU of `candidates[s]` against the reference set `references[s]`.
 #[track_caller]
 pub fn corpus_bleu<T: Eq + Hash>(candidates: &[Vec<T>], references: &[Vec<Vec<T>>]) -> Bleu {
@@ -74,3 +75,4 @@ pub fn corpus_bleu<T: Eq + Hash>(candidates: &[Vec<T>], references: &[Vec<Vec<T>
     });
     Bleu { bleu, precision, brevity_penalty, candidate_length: c, reference_length: r }
 }
+// ANCHOR_END: corpus_bleu

@@ -1,0 +1,207 @@
+//! Captioning a split and scoring it; the decoder's confidence; the shape probes.
+
+use autograd::{Rng, Tensor, no_grad};
+use models::captioner::Captioner;
+use models::scenes::{
+    COLOURS, EOS, HELDOUT, MAX_GENERATED, SHAPES, ShapeScenes, VOCAB, attributes, corpus_bleu, references,
+    score_caption, words_of,
+};
+use models::{Probe, ProbeConfig};
+
+use crate::{Confidence, ProbeRow, Scores, Unseen};
+
+/// Images decoded per batch.
+const CHUNK: usize = 250;
+
+/// How captions are decoded.
+#[derive(Clone, Copy)]
+pub enum Decode {
+    /// Arg max at every step.
+    Greedy,
+    /// Beam search of this width.
+    Beam(usize),
+}
+
+/// The images `indices` of `data` as model input (zeros for the blind baseline).
+pub fn images(data: &ShapeScenes, indices: &[usize], blind: bool) -> Tensor {
+    let pixels = if blind { vec![0.0; indices.len() * 3 * 32 * 32] } else { data.inputs(indices) };
+    Tensor::from_vec(pixels, &[indices.len(), 3, 32, 32])
+}
+
+/// The first `limit` images of `data`, captioned.
+pub fn caption(
+    model: &Captioner,
+    data: &ShapeScenes,
+    limit: usize,
+    blind: bool,
+    how: Decode,
+) -> Vec<Vec<usize>> {
+    let all: Vec<usize> = (0..limit.min(data.len())).collect();
+    all.chunks(CHUNK)
+        .flat_map(|chunk| {
+            let x = images(data, chunk, blind);
+            match how {
+                Decode::Greedy => model.greedy(&x),
+                Decode::Beam(width) => model.beam(&x, width),
+            }
+        })
+        .collect()
+}
+
+/// BLEU and attribute accuracies of `captions` for the first images of `data`.
+pub fn score(data: &ShapeScenes, captions: &[Vec<usize>]) -> Scores {
+    let candidates: Vec<Vec<&str>> = captions.iter().map(|c| words_of(c)).collect();
+    let scenes = &data.scenes[..captions.len()];
+    let refs: Vec<_> = scenes.iter().map(references).collect();
+    let per_image: Vec<_> = scenes.iter().zip(&candidates).map(|(s, c)| score_caption(s, c)).collect();
+    Scores { bleu: corpus_bleu(&candidates, &refs), attributes: attributes(&per_image) }
+}
+
+/// Greedy decoding of the whole split again, recording the probability of every word
+/// it picks and its margin over the runner-up.
+pub fn confidence(model: &Captioner, data: &ShapeScenes) -> Confidence {
+    let (mut steps, mut top, mut above, mut margin) = (0usize, 0.0f64, 0usize, 0.0f64);
+    let all: Vec<usize> = (0..data.len()).collect();
+    for chunk in all.chunks(CHUNK) {
+        no_grad(|| {
+            let mut state = model.encode(&images(data, chunk, false)).state;
+            let mut last = vec![models::scenes::BOS; chunk.len()];
+            let mut done = vec![false; chunk.len()];
+            for _ in 0..MAX_GENERATED {
+                let (next, log_probs) = model.step(&last, &state);
+                for (b, row) in log_probs.data().chunks(VOCAB.len()).enumerate() {
+                    if done[b] {
+                        continue;
+                    }
+                    let mut sorted: Vec<(usize, f32)> = row.iter().copied().enumerate().collect();
+                    sorted.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                    let (best, p) = sorted[0];
+                    steps += 1;
+                    top += (p as f64).exp();
+                    above += ((p as f64).exp() >= 0.9) as usize;
+                    margin += (p - sorted[1].1) as f64;
+                    last[b] = best;
+                    done[b] = best == EOS;
+                }
+                if done.iter().all(|&d| d) {
+                    break;
+                }
+                state = next;
+            }
+        });
+    }
+    let n = steps.max(1) as f64;
+    Confidence { steps, mean_top: top / n, above_90: above as f64 / n, mean_log_margin: margin / n }
+}
+
+/// The one-shape images of a split: their indices and shape labels.
+fn one_shape(data: &ShapeScenes) -> (Vec<usize>, Vec<usize>) {
+    data.scenes
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.objects.len() == 1)
+        .map(|(i, s)| (i, s.objects[0].shape))
+        .unzip()
+}
+
+/// Each stage's code of `indices`: CNN output, MLP hidden layer, [h0, c0].
+fn codes(model: &Captioner, data: &ShapeScenes, indices: &[usize]) -> [Vec<f32>; 3] {
+    let mut out: [Vec<f32>; 3] = Default::default();
+    for chunk in indices.chunks(CHUNK) {
+        no_grad(|| {
+            let s = model.encode(&images(data, chunk, false));
+            out[0].extend_from_slice(s.cnn.data());
+            out[1].extend_from_slice(s.hidden.data());
+            out[2].extend_from_slice(Tensor::concat(&[s.state.h, s.state.c], 1).data());
+        });
+    }
+    out
+}
+
+/// Standardise columns by the training rows' mean and standard deviation.
+fn standardise(train: &mut [f32], others: &mut [&mut Vec<f32>], dims: usize) {
+    let rows = train.len() / dims;
+    for d in 0..dims {
+        let column = || (0..rows).map(|r| train[r * dims + d] as f64);
+        let mean = column().sum::<f64>() / rows as f64;
+        let sd = (column().map(|v| (v - mean).powi(2)).sum::<f64>() / rows as f64).sqrt().max(1e-6);
+        let fix = |v: &mut f32| *v = ((*v as f64 - mean) / sd) as f32;
+        train.iter_mut().skip(d).step_by(dims).for_each(fix);
+        for other in others.iter_mut() {
+            other.iter_mut().skip(d).step_by(dims).for_each(fix);
+        }
+    }
+}
+
+/// Linear shape probes on each stage's code, trained on the one-shape training images,
+/// then the decoder's own shape word (greedy) on the same images.
+pub fn probes(
+    model: &Captioner,
+    splits: [&ShapeScenes; 3],
+    config: &ProbeConfig,
+    rng: &mut Rng,
+) -> Result<Vec<ProbeRow>, String> {
+    let sets: Vec<(Vec<usize>, Vec<usize>)> = splits.iter().map(|d| one_shape(d)).collect();
+    let stage_codes: Vec<[Vec<f32>; 3]> =
+        splits.iter().zip(&sets).map(|(d, (idx, _))| codes(model, d, idx)).collect();
+    let mut rows = Vec::new();
+    for (stage, name) in ["CNN output", "MLP hidden layer", "LSTM initial state [h0, c0]"].iter().enumerate()
+    {
+        let dims = stage_codes[0][stage].len() / sets[0].0.len();
+        let mut train = stage_codes[0][stage].clone();
+        let (mut test, mut held) = (stage_codes[1][stage].clone(), stage_codes[2][stage].clone());
+        standardise(&mut train, &mut [&mut test, &mut held], dims);
+        let probe = Probe::fit(&train, dims, &sets[0].1, SHAPES.len(), config, rng)?;
+        rows.push(ProbeRow {
+            stage: name.to_string(),
+            dims,
+            train: probe.accuracy(&train, &sets[0].1),
+            test: probe.accuracy(&test, &sets[1].1),
+            heldout: probe.accuracy(&held, &sets[2].1),
+        });
+    }
+    let word = |d: &ShapeScenes, (idx, labels): &(Vec<usize>, Vec<usize>)| {
+        let captions: Vec<Vec<usize>> =
+            idx.chunks(CHUNK).flat_map(|c| model.greedy(&images(d, c, false))).collect();
+        let right = captions
+            .iter()
+            .zip(labels)
+            .filter(|&(c, &shape)| words_of(c).get(3) == Some(&SHAPES[shape]) && words_of(c).len() == 4)
+            .count();
+        right as f64 / labels.len().max(1) as f64
+    };
+    rows.push(ProbeRow {
+        stage: "the decoder's shape word (greedy)".into(),
+        dims: 0,
+        train: word(splits[0], &sets[0]),
+        test: word(splits[1], &sets[1]),
+        heldout: word(splits[2], &sets[2]),
+    });
+    Ok(rows)
+}
+
+/// For each held-out pair, what the greedy captions named object 0.
+pub fn unseen(data: &ShapeScenes, captions: &[Vec<usize>]) -> Vec<Unseen> {
+    HELDOUT
+        .iter()
+        .map(|&combo| {
+            let mut said: Vec<(String, usize)> = Vec::new();
+            let mut images = 0;
+            for (scene, caption) in data.scenes.iter().zip(captions) {
+                if scene.objects[0].combo() != combo {
+                    continue;
+                }
+                images += 1;
+                let stated = score_caption(scene, &words_of(caption)).stated[0];
+                let name =
+                    stated.map_or("nothing".into(), |(_, c, s)| format!("{} {}", COLOURS[c], SHAPES[s]));
+                match said.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, count)) => *count += 1,
+                    None => said.push((name, 1)),
+                }
+            }
+            said.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            Unseen { pair: format!("{} {}", COLOURS[combo % 5], SHAPES[combo / 5]), images, said }
+        })
+        .collect()
+}

@@ -1,0 +1,238 @@
+//! Writing the chapter's figures and result tables into its book folder, and the
+//! `--export` of the dataset.
+
+use std::path::Path;
+
+use kit::plot::{Picture, Series, colour_pictures, line_chart};
+use kit::{Options, Output, Table};
+use models::scenes::{DATASET_SEED, ShapeScenes, Split, W, references};
+
+use crate::{Config, Report, Scores};
+
+/// The chapter as the `zoo` runner and `main.rs` see it.
+pub fn chapter() -> kit::Chapter {
+    kit::Chapter {
+        name: "ch10-captioning",
+        title: "Chapter 10: the multimodal encoder-decoder",
+        run: run_and_write,
+        claims_from_results: |json| Ok(crate::claims(&serde_json::from_str::<Report>(json)?)),
+        export: Some(export),
+    }
+}
+
+/// Every split as a PNG grid of its images (50 to a row, in index order) and a
+/// tab-separated file of its references.
+fn export(_options: &Options, dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (split, name) in [(Split::Train, "train"), (Split::Test, "test"), (Split::Heldout, "heldout")] {
+        let data = ShapeScenes::generate(DATASET_SEED, split);
+        let png = dir.join(format!("shape-scenes-{name}.png"));
+        kit::report::write_atomic(&png, &grid_png(&data, 50)?)?;
+        let mut tsv = String::from("index\tshapes\tcanonical caption\tother reference\n");
+        for (i, scene) in data.scenes.iter().enumerate() {
+            let refs: Vec<String> = references(scene).iter().map(|r| r.join(" ")).collect();
+            tsv.push_str(&format!(
+                "{i}\t{}\t{}\t{}\n",
+                scene.objects.len(),
+                refs[0],
+                refs.get(1).map_or("", |s| s)
+            ));
+        }
+        let captions = dir.join(format!("shape-scenes-{name}.tsv"));
+        kit::report::write_atomic(&captions, tsv.as_bytes())?;
+        println!("{name}: {} images in {} and {}", data.len(), png.display(), captions.display());
+    }
+    Ok(())
+}
+
+/// The images of `data` tiled `cols` to a row, 1 pixel apart, as PNG bytes.
+fn grid_png(data: &ShapeScenes, cols: usize) -> anyhow::Result<Vec<u8>> {
+    let side = W as usize;
+    let rows = data.len().div_ceil(cols);
+    let (width, height) = (cols * (side + 1) + 1, rows * (side + 1) + 1);
+    let mut rgb = vec![255u8; width * height * 3];
+    for i in 0..data.len() {
+        let (x0, y0) = (1 + (i % cols) * (side + 1), 1 + (i / cols) * (side + 1));
+        for y in 0..side {
+            let from = &data.image(i)[y * side * 3..(y + 1) * side * 3];
+            let at = ((y0 + y) * width + x0) * 3;
+            rgb[at..at + side * 3].copy_from_slice(from);
+        }
+    }
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width as u32, height as u32);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.write_header()?.write_image_data(&rgb)?;
+    Ok(bytes)
+}
+
+fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
+    kit::no_checkpoints("ch10-captioning", options)?;
+    anyhow::ensure!(!options.clean, "ch10-captioning runs on generated data: --clean does not apply");
+    anyhow::ensure!(
+        options.epochs.is_none(),
+        "ch10-captioning trains for a number of steps (1,500, SPEC section 10), not epochs: drop --epochs"
+    );
+    let mut cfg = if options.quick { Config::quick() } else { Config::default() };
+    cfg.seed = options.seed;
+    let report = crate::run(&cfg)?;
+    write_outputs(&report, &Output::new(&options.out))?;
+    let headline = format!(
+        "test BLEU-4 {:.3} (blind {:.3}), held-out {:.3}; unseen pair named {:.1}%",
+        report.model.test_greedy.bleu4(),
+        report.blind.test_greedy.bleu4(),
+        report.model.heldout_greedy.bleu4(),
+        100.0 * report.model.heldout_greedy.attributes.novel_combo
+    );
+    Ok(kit::Outcome { headline, claims: report.claims })
+}
+
+fn f3(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+fn score_row(name: &str, s: &Scores) -> Vec<String> {
+    let a = &s.attributes;
+    let mut row = vec![name.to_string()];
+    row.extend(s.bleu.bleu.iter().map(|&b| f3(b)));
+    row.extend([a.object, a.colour, a.size, a.shape, a.rel, a.count, a.exact].map(f3));
+    row
+}
+
+/// The markdown tables `results.md` holds.
+pub fn results_markdown(r: &Report) -> String {
+    let headers = [
+        "captioned by",
+        "BLEU-1",
+        "BLEU-2",
+        "BLEU-3",
+        "BLEU-4",
+        "object",
+        "colour",
+        "size",
+        "shape",
+        "relation",
+        "count",
+        "exact",
+    ];
+    let (m, b) = (&r.model, &r.blind);
+    let mut test = Table::new(&headers);
+    test.row(&score_row("captioner, greedy", &m.test_greedy));
+    test.row(&score_row("captioner, beam 3", &m.test_beam3));
+    test.row(&score_row("captioner, beam 5", &m.test_beam5));
+    test.row(&score_row("same decoder without images, greedy", &b.test_greedy));
+    test.row(&score_row("the most frequent training caption", &r.most_frequent.1));
+    let mut held = Table::new(&[&headers[..10], &["unseen pair's colour", "its shape", "the pair"]].concat());
+    for (name, s) in [("captioner, greedy", &m.heldout_greedy), ("captioner, beam 3", &m.heldout_beam3)] {
+        let a = &s.attributes;
+        let mut row = score_row(name, s);
+        row.truncate(10);
+        row.extend([a.novel_colour, a.novel_shape, a.novel_combo].map(f3));
+        held.row(&row);
+    }
+    let mut probes = Table::new(&["code", "width", "train", "test", "held-out"]);
+    for p in &r.probes {
+        let dims = if p.dims == 0 { "-".to_string() } else { p.dims.to_string() };
+        probes.row(&[p.stage.clone(), dims, f3(p.train), f3(p.test), f3(p.heldout)]);
+    }
+    let mut unseen = Table::new(&["the unseen pair", "images", "what the captioner called it"]);
+    for u in &r.unseen {
+        let said: Vec<String> = u
+            .said
+            .iter()
+            .take(4)
+            .map(|(name, n)| format!("{name} {:.0}%", 100.0 * *n as f64 / u.images.max(1) as f64))
+            .collect();
+        unseen.row(&[u.pair.clone(), u.images.to_string(), said.join(", ")]);
+    }
+    format!(
+        "<!-- Written by `cargo run --release -p ch10-captioning`; do not edit. -->\n\n\
+         <!-- ANCHOR: test -->\n{}\nThe 500 test images; seed {}, {} steps of batch {}; {} parameters. BLEU from every \
+         reference; attributes as SPEC 8.2 scores them. The most frequent training caption is \"{}\".\n\
+         <!-- ANCHOR_END: test -->\n\n\
+         <!-- ANCHOR: heldout -->\n{}\nThe 500 held-out images, whose object 0 is one of the four unseen pairs.\n\
+         <!-- ANCHOR_END: heldout -->\n\n\
+         <!-- ANCHOR: unseen -->\n{}<!-- ANCHOR_END: unseen -->\n\n\
+         <!-- ANCHOR: probes -->\n{}\nShape accuracy on one-shape images; each probe is softmax regression on \
+         standardised codes of the one-shape training images; chance is 0.25.\n<!-- ANCHOR_END: probes -->\n\n{}",
+        test.to_markdown(),
+        r.seed,
+        r.train.steps,
+        r.train.batch,
+        r.parameters,
+        r.most_frequent.0,
+        held.to_markdown(),
+        unseen.to_markdown(),
+        probes.to_markdown(),
+        kit::claims::markdown(&r.claims)
+    )
+}
+
+/// Write `results.md`, `results.json` and the two figures.
+pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
+    out.write_results(&results_markdown(r), r)?;
+    let curve = &r.model.curve;
+    let along = |f: &dyn Fn(&Scores) -> f64| curve.iter().map(|p| (p.step as f64, f(&p.scores))).collect();
+    line_chart(
+        &out.figure("curve.svg"),
+        "What the captioner gets right, by training step (test, greedy)",
+        "training step",
+        "accuracy / BLEU-4",
+        &[
+            Series::new("BLEU-4", 0, along(&|s| s.bleu4())),
+            Series::new("colour", 1, along(&|s| s.attributes.colour)),
+            Series::new("size", 2, along(&|s| s.attributes.size)),
+            Series::new("relation", 3, along(&|s| s.attributes.rel)),
+            Series::new("shape", 4, along(&|s| s.attributes.shape)),
+        ],
+    )?;
+    let splits = [
+        ShapeScenes::generate(DATASET_SEED, Split::Test),
+        ShapeScenes::generate(DATASET_SEED, Split::Heldout),
+    ];
+    let pixels: Vec<Vec<f32>> = r
+        .examples
+        .iter()
+        .map(|e| {
+            let data = &splits[(e.split != "test") as usize];
+            data.image(e.index).iter().map(|&v| v as f32 / 255.0).collect()
+        })
+        .collect();
+    let pictures: Vec<Picture> = r
+        .examples
+        .iter()
+        .zip(&pixels)
+        .map(|(e, rgb)| Picture { rgb, size: (W as usize, W as usize), lines: caption_lines(e) })
+        .collect();
+    colour_pictures(
+        &out.figure("examples.svg"),
+        "Greedy captions: 8 test images (top), 8 with an unseen pair (bottom)",
+        &pictures,
+        8,
+        215,
+    )
+}
+
+/// A caption in short lines: a mark and the first object phrase, the rest; for a wrong
+/// caption the truth the same way.
+fn caption_lines(e: &crate::Example) -> Vec<String> {
+    let split = |caption: &str| -> (String, String) {
+        let words: Vec<&str> = caption.split(' ').collect();
+        let cut = words.len().min(4);
+        (words[..cut].join(" "), words[cut..].join(" "))
+    };
+    let (first, rest) = split(&e.caption);
+    let mut lines = vec![format!("{} {first}", if e.right { "✓" } else { "✗" })];
+    if !rest.is_empty() {
+        lines.push(format!("   {rest}"));
+    }
+    if !e.right {
+        let (first, rest) = split(&e.truth);
+        lines.push(format!("is: {first}"));
+        if !rest.is_empty() {
+            lines.push(format!("   {rest}"));
+        }
+    }
+    lines
+}
