@@ -226,7 +226,7 @@ fn sarcasm(r: &Report) -> Option<Claim> {
 
 fn speed(r: &Report, out: &mut Vec<Claim>) {
     let t = &r.timing;
-    let Some(ours) = t.layer_speedup("ours") else { return };
+    let Some(ours) = crate::timing::layer_speedup(t, "ours") else { return };
     out.push(
         Claim::required(
             "lmf_step_faster",
@@ -244,7 +244,7 @@ fn speed(r: &Report, out: &mut Vec<Claim>) {
         )
         .with("speed-up", ours),
     );
-    let Some(torch) = t.layer_speedup("torch") else { return };
+    let Some(torch) = crate::timing::layer_speedup(t, "torch") else { return };
     let engine = |bench: &str| Some(t.get("ours", LAYER, bench)? / t.get("torch", LAYER, bench)?);
     let (tfn, lmf) = (
         engine("tfn_linear_train_step").unwrap_or(f64::NAN),

@@ -13,6 +13,7 @@ mod claims;
 mod evaluate;
 mod outputs;
 mod run;
+mod timing;
 
 use models::ProbeConfig;
 use models::captioner::TrainConfig;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 pub use claims::claims;
 pub use outputs::{chapter, write_outputs};
 pub use run::run;
+pub use timing::{GROUP, Timing, measured};
 
 /// Everything the chapter's run is parameterised by.
 #[derive(Clone, Debug)]
@@ -195,6 +197,8 @@ pub struct Report {
     pub unseen: Vec<Unseen>,
     /// Images for the example grid.
     pub examples: Vec<Example>,
+    /// The speed of one training step, as the committed bench measurement has it.
+    pub timing: Timing,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
 }

@@ -130,6 +130,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         probes,
         unseen,
         examples,
+        timing: crate::measured()?,
         claims: Vec::new(),
     };
     report.claims = crate::claims(&report);

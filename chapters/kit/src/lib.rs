@@ -15,6 +15,7 @@ pub mod parallel;
 pub mod plot;
 pub mod progress;
 pub mod report;
+pub mod timing;
 pub mod train;
 
 pub use claims::Claim;
