@@ -58,6 +58,58 @@ fn learns(r: &Report) -> Claim {
     .with("training loss, last 100 steps", r.model.final_loss)
 }
 
+/// REFERENCE.md section 7a's bars for 1,500 steps: (what, measured, bar, higher is better).
+fn reference_bars(r: &Report) -> Vec<(&'static str, f64, f64, bool)> {
+    let (t, h, b) = (&r.model.test_greedy, &r.model.heldout_greedy, &r.blind.test_greedy);
+    let (ta, ha) = (&t.attributes, &h.attributes);
+    vec![
+        ("test BLEU-1", t.bleu.bleu[0], 0.89, true),
+        ("test BLEU-4", t.bleu4(), 0.75, true),
+        ("test BLEU-4 beam 3 minus greedy", r.model.test_beam3.bleu4() - t.bleu4(), -0.01, true),
+        ("test object", ta.object, 0.58, true),
+        ("test shape", ta.shape, 0.60, true),
+        ("test colour", ta.colour, 0.95, true),
+        ("test size", ta.size, 0.88, true),
+        ("test relation", ta.rel, 0.95, true),
+        ("test count", ta.count, 0.98, true),
+        ("test grammatical", ta.grammatical, 0.99, true),
+        ("training loss, last 100 steps", r.model.final_loss, 0.16, false),
+        ("held-out BLEU-4", h.bleu4(), 0.52, true),
+        ("test minus held-out BLEU-4", t.bleu4() - h.bleu4(), 0.15, true),
+        ("held-out unseen pair's colour", ha.novel_colour, 0.90, true),
+        ("held-out unseen pair named", ha.novel_combo, 0.05, false),
+        ("held-out relation", ha.rel, 0.93, true),
+        ("blind BLEU-4", b.bleu4(), 0.25, false),
+        ("blind object", b.attributes.object, 0.08, false),
+        ("captioner minus blind BLEU-4", t.bleu4() - b.bleu4(), 0.50, true),
+    ]
+}
+
+fn all_bars(r: &Report) -> Claim {
+    let bars = reference_bars(r);
+    let missed: Vec<String> = bars
+        .iter()
+        .filter(|&&(_, v, bar, higher)| if higher { v < bar } else { v > bar })
+        .map(|&(what, v, bar, higher)| {
+            format!("{what} {} (bar {} {})", num(v), if higher { "at least" } else { "at most" }, num(bar))
+        })
+        .collect();
+    Claim::observation(
+        "reference_bars",
+        LEARNS,
+        missed.is_empty(),
+        format!(
+            "Of the {} acceptance bars REFERENCE.md sets for 1,500 steps (at or below the worst of its 10 reference \
+             seeds), this run meets {}{}",
+            bars.len(),
+            bars.len() - missed.len(),
+            if missed.is_empty() { ": all of them.".to_string() } else { format!("; it misses {}.", missed.join(", ")) }
+        ),
+    )
+    .with("bars met", (bars.len() - missed.len()) as f64)
+    .with("bars", bars.len() as f64)
+}
+
 fn image(r: &Report) -> Claim {
     let (full, blind) = (&r.model.test_greedy, &r.blind.test_greedy);
     let gain = full.bleu4() - blind.bleu4();
@@ -252,7 +304,7 @@ fn speed(r: &Report) -> Option<Claim> {
 
 /// Every claim of the chapter, in page order.
 pub fn claims(r: &Report) -> Vec<Claim> {
-    let mut out = vec![learns(r), image(r), beam(r)];
+    let mut out = vec![learns(r), all_bars(r), image(r), beam(r)];
     out.extend(order(r));
     out.push(unseen(r));
     out.extend(probes(r));
