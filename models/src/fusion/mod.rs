@@ -5,6 +5,8 @@
 //! projections); `train` holds the protocol of SPEC section 7.
 
 mod lowrank;
+mod sequence;
+mod sequence_train;
 mod tensor;
 mod train;
 
@@ -13,6 +15,8 @@ use autograd::{Parameter, Rng, Tensor};
 use crate::{Linear, Module};
 
 pub use lowrank::LowRank;
+pub use sequence::{SeqFusion, SeqNet};
+pub use sequence_train::{SeqPart, Sequences, predict_sequences, train_sequences};
 pub use tensor::{entry_orders, order_mask, tensor_fusion};
 pub use train::{Standardised, TrainConfig, Trained, predict, train};
 

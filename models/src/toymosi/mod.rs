@@ -54,6 +54,15 @@ impl Modality {
         }
     }
 
+    /// The utterance's word-aligned sequence of this modality, (L, width) row-major.
+    pub fn sequence(self, u: &Utterance) -> &[f32] {
+        match self {
+            Modality::Text => &u.text,
+            Modality::Audio => &u.audio,
+            Modality::Video => &u.video,
+        }
+    }
+
     /// The utterance's summary (mean over words) of this modality.
     pub fn summary(self, u: &Utterance) -> &[f32] {
         match self {

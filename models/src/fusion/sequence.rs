@@ -1,0 +1,163 @@
+//! Multimodal LSTMs over word-aligned sequences (toy MOSI SPEC section 4.10: per word, 32
+//! text, 12 audio and 12 video features). Three ways to fuse:
+//! - early: concatenate the modalities at every word, one LSTM;
+//! - late: one LSTM per modality, their final states concatenated;
+//! - multi-view: one LSTM per modality, each with its own memory, whose gates read its own
+//!   input and the previous hidden states of all modalities (a variant of Rajagopalan et
+//!   al.'s MV-LSTM, 2016, with fully connected cross-view gates).
+//!
+//! Each ends in dropout and a linear head on the final hidden state(s): one number, the
+//! predicted sentiment.
+
+use autograd::{Parameter, Rng, Tensor};
+
+use crate::linear::Linear;
+use crate::module::Module;
+use crate::seq::{LstmCell, LstmState, lstm_layer};
+
+/// How a multimodal LSTM fuses its modalities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SeqFusion {
+    /// One LSTM over the concatenated features of each word.
+    Early,
+    /// One LSTM per modality; final states concatenated.
+    Late,
+    /// One LSTM per modality whose gates read all modalities' hidden states.
+    MultiView,
+}
+
+impl SeqFusion {
+    /// The name the chapter prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            SeqFusion::Early => "early fusion LSTM",
+            SeqFusion::Late => "late fusion LSTMs",
+            SeqFusion::MultiView => "multi-view LSTM",
+        }
+    }
+}
+
+/// A multimodal LSTM with a linear head.
+pub struct SeqNet {
+    /// How it fuses.
+    pub method: SeqFusion,
+    /// Input width of each modality, in order.
+    pub widths: Vec<usize>,
+    /// Hidden width of each LSTM.
+    pub hidden: usize,
+    /// Early: one cell; late and multi-view: one per modality (a multi-view cell's W_h
+    /// is (modalities x hidden, 4 hidden): it reads every modality's h).
+    pub cells: Vec<LstmCell>,
+    /// Final hidden state(s) -> prediction.
+    pub head: Linear,
+}
+
+impl SeqNet {
+    /// A model for modalities of `widths`: early fusion gets one LSTM of
+    /// `hidden x modalities` units, so that all three have the same state width.
+    #[track_caller]
+    pub fn init(method: SeqFusion, widths: &[usize], hidden: usize, rng: &mut Rng) -> SeqNet {
+        assert!(!widths.is_empty() && hidden > 0, "SeqNet::init: widths {widths:?}, hidden {hidden}");
+        let m = widths.len();
+        let cells: Vec<LstmCell> = match method {
+            SeqFusion::Early => vec![LstmCell::init(widths.iter().sum(), hidden * m, rng)],
+            SeqFusion::Late => widths.iter().map(|&w| LstmCell::init(w, hidden, rng)).collect(),
+            SeqFusion::MultiView => widths
+                .iter()
+                .map(|&w| {
+                    let cell = LstmCell::init(w, hidden, rng);
+                    // Recurrent weights from all m hidden states, drawn as PyTorch would
+                    // for an input of m * hidden.
+                    let k = 1.0 / (hidden as f32).sqrt();
+                    let w_h = Tensor::uniform(&[m * hidden, 4 * hidden], -k, k, rng);
+                    let bias = cell.bias.tensor().clone();
+                    LstmCell { w_h: Parameter::new("w_h", w_h), bias: Parameter::new("bias", bias), ..cell }
+                })
+                .collect(),
+        };
+        let k = 1.0 / ((hidden * m) as f32).sqrt();
+        let head = Linear::new(Tensor::uniform(&[hidden * m, 1], -k, k, rng), Tensor::zeros(&[1]));
+        SeqNet { method, widths: widths.to_vec(), hidden, cells, head }
+    }
+
+    // ANCHOR: multi_view
+    /// The multi-view recurrence: modality m's gates are x_m W_x^m + b^m +
+    /// [h_1; ..; h_M] W_h^m, and its memory c_m is its own.
+    fn multi_view(&self, xs: &[Tensor]) -> Tensor {
+        let (batch, steps, h) = (xs[0].shape()[0], xs[0].shape()[1], self.hidden);
+        let xwb: Vec<Tensor> = xs
+            .iter()
+            .zip(&self.cells)
+            .map(|(x, cell)| {
+                let width = x.shape()[2];
+                x.reshape(&[batch * steps, width])
+                    .matmul(cell.w_x.tensor())
+                    .add(cell.bias.tensor())
+                    .reshape(&[batch, steps, 4 * h])
+            })
+            .collect();
+        let mut states: Vec<LstmState> = self.cells.iter().map(|_| LstmState::zeros(batch, h)).collect();
+        for t in 0..steps {
+            let everyone = Tensor::concat(&states.iter().map(|s| s.h.clone()).collect::<Vec<_>>(), 1);
+            states = xwb
+                .iter()
+                .zip(&self.cells)
+                .zip(&states)
+                .map(|((xwb, cell), state)| {
+                    let gates =
+                        xwb.narrow(1, t, 1).reshape(&[batch, 4 * h]).add(&everyone.matmul(cell.w_h.tensor()));
+                    let y = gates.lstm_pointwise(&state.c); // [h' c'], the LSTM equations
+                    LstmState { h: y.narrow(1, 0, h), c: y.narrow(1, h, h) }
+                })
+                .collect();
+        }
+        Tensor::concat(&states.into_iter().map(|s| s.h).collect::<Vec<_>>(), 1)
+    }
+    // ANCHOR_END: multi_view
+
+    // ANCHOR: forward
+    /// Sequences of one length, one (batch, steps, width) tensor per modality -> (batch,
+    /// 1) predictions; dropout on the final state when given.
+    #[track_caller]
+    pub fn forward(&self, xs: &[Tensor], dropout: Option<(f32, &mut Rng)>) -> Tensor {
+        let widths: Vec<usize> = xs.iter().map(|x| x.shape().get(2).copied().unwrap_or(0)).collect();
+        assert_eq!(widths, self.widths, "SeqNet::forward: input widths differ from the model's");
+        let last = |x: &Tensor, cell: &LstmCell| {
+            let (w_x, w_h, b) = (cell.w_x.tensor(), cell.w_h.tensor(), cell.bias.tensor());
+            lstm_layer(x, w_x, w_h, b, None, None).1.h
+        };
+        let state = match self.method {
+            SeqFusion::Early => last(&Tensor::concat(xs, 2), &self.cells[0]),
+            SeqFusion::Late => {
+                let finals: Vec<Tensor> = xs.iter().zip(&self.cells).map(|(x, c)| last(x, c)).collect();
+                Tensor::concat(&finals, 1)
+            }
+            SeqFusion::MultiView => self.multi_view(xs),
+        };
+        let state = match dropout {
+            Some((p, rng)) => state.dropout(p, rng),
+            None => state,
+        };
+        self.head.forward(&state)
+    }
+    // ANCHOR_END: forward
+
+    /// Every trainable parameter, in a fixed order.
+    pub fn parameters(&self) -> Vec<&Parameter> {
+        let mut all: Vec<&Parameter> = self.cells.iter().flat_map(|c| c.parameters()).collect();
+        all.extend(self.head.parameters());
+        all
+    }
+
+    /// The same, mutable, in the same order.
+    pub fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
+        let mut all: Vec<&mut Parameter> = self.cells.iter_mut().flat_map(|c| c.parameters_mut()).collect();
+        all.extend(self.head.parameters_mut());
+        all
+    }
+
+    /// How many trainable numbers.
+    pub fn num_parameters(&self) -> usize {
+        self.parameters().iter().map(|p| p.numel()).sum()
+    }
+}

@@ -1,0 +1,185 @@
+//! Training the multimodal LSTMs by toy MOSI's protocol (`train.rs`: L1 loss, Adam with
+//! weight decay, dropout, early stopping on validation MAE, best weights restored) on
+//! word-level sequences. Sequences are batched by length (8 to 20 words), so no batch
+//! needs padding: each epoch shuffles the utterances of every length, cuts them into
+//! batches and shuffles the batches.
+
+use std::collections::BTreeMap;
+
+use autograd::{Adam, Rng, Tensor, no_grad};
+use rand::seq::SliceRandom;
+
+use super::sequence::SeqNet;
+use super::train::{TrainConfig, Trained};
+use crate::toymosi::{Modality, Split, ToyMosi};
+
+/// One split's sequences: per utterance and modality, (L, width) standardised values.
+#[derive(Clone, Debug)]
+pub struct SeqPart {
+    /// Utterance ids, in row order.
+    pub ids: Vec<usize>,
+    /// Words per utterance.
+    pub lengths: Vec<usize>,
+    /// Per utterance, per modality, L x width values.
+    pub sequences: Vec<Vec<Vec<f32>>>,
+    /// The labels.
+    pub labels: Vec<f64>,
+}
+
+impl SeqPart {
+    /// Rows of one length as one (rows, L, width) tensor per modality.
+    #[track_caller]
+    pub fn batch(&self, rows: &[usize], widths: &[usize]) -> Vec<Tensor> {
+        let steps = self.lengths[rows[0]];
+        assert!(rows.iter().all(|&r| self.lengths[r] == steps), "SeqPart::batch: rows of different lengths");
+        widths
+            .iter()
+            .enumerate()
+            .map(|(m, &w)| {
+                let data = rows.iter().flat_map(|&r| self.sequences[r][m].iter().copied()).collect();
+                Tensor::from_vec(data, &[rows.len(), steps, w])
+            })
+            .collect()
+    }
+
+    /// Row indices grouped by length.
+    pub fn by_length(&self) -> BTreeMap<usize, Vec<usize>> {
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (row, &len) in self.lengths.iter().enumerate() {
+            groups.entry(len).or_default().push(row);
+        }
+        groups
+    }
+}
+
+/// The word-level sequences of some modalities, every channel z-scored with the mean and
+/// standard deviation (+ 1e-6) of the training split's words.
+#[derive(Clone, Debug)]
+pub struct Sequences {
+    /// Width of each modality.
+    pub widths: Vec<usize>,
+    /// Training utterances.
+    pub train: SeqPart,
+    /// Validation utterances.
+    pub valid: SeqPart,
+    /// Test utterances.
+    pub test: SeqPart,
+}
+
+impl Sequences {
+    /// Standardise the sequences of `modalities`.
+    pub fn new(data: &ToyMosi, modalities: &[Modality]) -> Sequences {
+        let widths: Vec<usize> = modalities.iter().map(|m| m.width()).collect();
+        let stats: Vec<(Vec<f64>, Vec<f64>)> = modalities
+            .iter()
+            .map(|&m| {
+                let w = m.width();
+                let rows: Vec<&[f32]> = data
+                    .ids(Split::Train)
+                    .iter()
+                    .flat_map(|&i| m.sequence(&data.utterances[i]).chunks(w))
+                    .collect();
+                let n = rows.len() as f64;
+                let mean: Vec<f64> =
+                    (0..w).map(|c| rows.iter().map(|r| f64::from(r[c])).sum::<f64>() / n).collect();
+                let std = (0..w)
+                    .map(|c| {
+                        (rows.iter().map(|r| (f64::from(r[c]) - mean[c]).powi(2)).sum::<f64>() / n).sqrt()
+                            + 1e-6
+                    })
+                    .collect();
+                (mean, std)
+            })
+            .collect();
+        let part = |split: Split| {
+            let ids = data.ids(split);
+            let utterances = ids.iter().map(|&i| &data.utterances[i]);
+            SeqPart {
+                lengths: utterances.clone().map(|u| u.tokens.len()).collect(),
+                sequences: utterances
+                    .clone()
+                    .map(|u| {
+                        modalities
+                            .iter()
+                            .zip(&stats)
+                            .map(|(&m, (mean, std))| {
+                                let w = m.width();
+                                let z = |(i, &v): (usize, &f32)| {
+                                    ((f64::from(v) - mean[i % w]) / std[i % w]) as f32
+                                };
+                                m.sequence(u).iter().enumerate().map(z).collect()
+                            })
+                            .collect()
+                    })
+                    .collect(),
+                labels: utterances.map(|u| u.label).collect(),
+                ids,
+            }
+        };
+        Sequences { widths, train: part(Split::Train), valid: part(Split::Valid), test: part(Split::Test) }
+    }
+}
+
+/// Predictions for every row of `part`, in row order, without dropout.
+pub fn predict_sequences(model: &SeqNet, part: &SeqPart) -> Vec<f64> {
+    let mut out = vec![0.0; part.labels.len()];
+    for rows in part.by_length().values() {
+        let p = no_grad(|| model.forward(&part.batch(rows, &model.widths), None));
+        for (&row, &v) in rows.iter().zip(p.data()) {
+            out[row] = f64::from(v);
+        }
+    }
+    out
+}
+
+fn mae(p: &[f64], y: &[f64]) -> f64 {
+    p.iter().zip(y).map(|(a, b)| (a - b).abs()).sum::<f64>() / y.len().max(1) as f64
+}
+
+/// Train `model` by the protocol; an error names the step whose loss was not finite.
+pub fn train_sequences(
+    model: &mut SeqNet,
+    data: &Sequences,
+    cfg: &TrainConfig,
+    rng: &mut Rng,
+) -> Result<Trained, String> {
+    let mut adam = Adam::new(cfg.lr).with_weight_decay(cfg.weight_decay);
+    let snapshot =
+        |m: &SeqNet| -> Vec<Vec<f32>> { m.parameters().iter().map(|p| p.tensor().to_vec()).collect() };
+    let mut best = (f64::INFINITY, 0, snapshot(model));
+    let groups = data.train.by_length();
+    let (mut step, mut epoch) = (0usize, 0usize);
+    while epoch < cfg.max_epochs && epoch - best.1 < cfg.patience {
+        epoch += 1;
+        let mut batches: Vec<Vec<usize>> = Vec::new();
+        for rows in groups.values() {
+            let mut rows = rows.clone();
+            rows.shuffle(rng);
+            batches.extend(rows.chunks(cfg.batch_size).map(<[usize]>::to_vec));
+        }
+        batches.shuffle(rng);
+        for rows in batches {
+            let inputs = data.train.batch(&rows, &model.widths);
+            let y: Vec<f32> = rows.iter().map(|&r| data.train.labels[r] as f32).collect();
+            let target = Tensor::from_vec(y, &[rows.len(), 1]);
+            let loss =
+                model.forward(&inputs, Some((cfg.dropout, &mut *rng))).sub(&target).abs().mean_all(false);
+            let value = loss.item();
+            if !value.is_finite() {
+                return Err(format!("training diverged at step {step}: the L1 loss is {value}"));
+            }
+            let grads = loss.backward();
+            drop(loss);
+            adam.step(&mut model.parameters_mut(), &grads);
+            step += 1;
+        }
+        let valid = mae(&predict_sequences(model, &data.valid), &data.valid.labels);
+        if valid < best.0 - cfg.min_delta {
+            best = (valid, epoch, snapshot(model));
+        }
+    }
+    for (param, saved) in model.parameters_mut().into_iter().zip(&best.2) {
+        param.update(|w| w.copy_from_slice(saved));
+    }
+    Ok(Trained { epochs: epoch, best_epoch: best.1, best_valid_mae: best.0 })
+}
