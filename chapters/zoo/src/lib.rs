@@ -25,6 +25,7 @@ pub fn chapters() -> Vec<Chapter> {
         ch08_bilinear_pooling::chapter(),
         ch09_low_rank_fusion::chapter(),
         ch10_captioning::chapter(),
+        ch11_multimodal_lstm::chapter(),
     ]
 }
 

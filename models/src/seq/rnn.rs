@@ -5,11 +5,13 @@ use autograd::{Parameter, Rng, Tensor};
 
 use super::{dims3, keep_where, step_masks};
 
+// ANCHOR: rnn_cell
 /// One vanilla RNN step from the input's projection with the bias, `xwb = x W_x + b`:
 /// h' = tanh(x W_x + b + h W_h).
 pub fn rnn_cell(xwb: &Tensor, h: &Tensor, w_h: &Tensor) -> Tensor {
     xwb.add(&h.matmul(w_h)).tanh()
 }
+// ANCHOR_END: rnn_cell
 
 /// The weights of one vanilla RNN layer. torch: `nn.RNNCell` (tanh)
 pub struct RnnCell {

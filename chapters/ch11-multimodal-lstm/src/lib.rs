@@ -1,0 +1,214 @@
+//! # Chapter 11: multimodal LSTMs
+//!
+//! The lecture notes skip the multimodal LSTM ("I don't understand LSTMs well yet").
+//! This chapter fills the gap in two parts. First the LSTM itself: its gate equations,
+//! why a vanilla RNN forgets (the gradient reaching early steps, measured), and the gates
+//! at work on a task that needs memory. Then three multimodal LSTMs on toy MOSI's
+//! word-aligned sequences (early fusion, late fusion, a multi-view LSTM), against
+//! chapter 8's tensor fusion on utterance summaries, overall and on the sarcasm subset.
+
+#![warn(missing_docs)]
+
+mod claims;
+mod gates;
+mod multimodal;
+mod outputs;
+
+use models::fusion::{SeqFusion, TrainConfig};
+use models::seq::Recurrence;
+use models::toymosi::{Knobs, SentimentScores};
+use serde::{Deserialize, Serialize};
+
+pub use claims::claims;
+pub use outputs::{chapter, write_outputs};
+
+/// The long-dependency experiment of part 1.
+#[derive(Clone, Debug)]
+pub struct RecallConfig {
+    /// Steps per sequence: the symbol to recall is this many steps before the answer.
+    pub steps: usize,
+    /// Training batches of 32.
+    pub iterations: usize,
+    /// Hidden units.
+    pub hidden: usize,
+    /// The LSTM's initial forget-gate bias.
+    pub forget_bias: f32,
+}
+
+/// Everything the chapter's run is parameterised by.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Part 1.
+    pub recall: RecallConfig,
+    /// The generator's knobs (SPEC defaults).
+    pub knobs: Knobs,
+    /// The training protocol of part 2 (toy MOSI's, with fewer epochs).
+    pub train: TrainConfig,
+    /// Hidden units per modality.
+    pub hidden: usize,
+    /// Seeds seed .. seed + seeds.
+    pub seeds: usize,
+    /// The first seed.
+    pub seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            recall: RecallConfig { steps: 50, iterations: 1000, hidden: 16, forget_bias: 5.0 },
+            knobs: Knobs::default(),
+            train: TrainConfig { max_epochs: 60, patience: 10, ..TrainConfig::default() },
+            hidden: 16,
+            seeds: 5,
+            seed: 0,
+        }
+    }
+}
+
+impl Config {
+    /// The configuration the tests use.
+    pub fn quick() -> Config {
+        Config {
+            recall: RecallConfig { steps: 20, iterations: 150, hidden: 8, forget_bias: 5.0 },
+            knobs: Knobs { n_speakers: 24, split_speakers: (14, 3, 7), ..Knobs::default() },
+            train: TrainConfig { max_epochs: 4, patience: 3, ..TrainConfig::default() },
+            hidden: 8,
+            seeds: 2,
+            seed: 0,
+        }
+    }
+}
+
+/// One recurrent model on the recall task.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct RecallRun {
+    /// LSTM or vanilla RNN.
+    pub kind: Recurrence,
+    /// Accuracy on 512 fresh sequences after training (chance 0.25).
+    pub accuracy: f64,
+    /// Mean |d loss / d h_t| for t = 1 .. T, at initialisation.
+    pub gradient_at_init: Vec<f64>,
+    /// The same after training.
+    pub gradient_trained: Vec<f64>,
+}
+
+impl RecallRun {
+    /// Gradient at the first step over gradient at the last, at initialisation.
+    pub fn decay_at_init(&self) -> f64 {
+        ratio(&self.gradient_at_init)
+    }
+
+    /// The same after training.
+    pub fn decay_trained(&self) -> f64 {
+        ratio(&self.gradient_trained)
+    }
+}
+
+fn ratio(g: &[f64]) -> f64 {
+    match (g.first(), g.last()) {
+        (Some(&first), Some(&last)) if last > 0.0 => first / last,
+        _ => f64::NAN,
+    }
+}
+
+/// The trained LSTM's gates over one sequence, for its most used memory unit.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct GateTrace {
+    /// The symbol the sequence starts with.
+    pub symbol: usize,
+    /// The hidden unit shown: the one whose final cell value differs most between
+    /// sequences that start with different symbols.
+    pub unit: usize,
+    /// Input gate at each step.
+    pub input: Vec<f64>,
+    /// Forget gate at each step.
+    pub forget: Vec<f64>,
+    /// Output gate at each step.
+    pub output: Vec<f64>,
+}
+
+/// One model on toy MOSI, over the seeds.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Cell {
+    /// "early fusion LSTM", ..., "TFN on summaries".
+    pub name: String,
+    /// The sequence model's fusion (None for TFN).
+    pub method: Option<SeqFusion>,
+    /// Trainable parameters.
+    pub parameters: usize,
+    /// Per seed: the whole test split.
+    pub test: Vec<SentimentScores>,
+    /// Per seed: the sarcasm subset.
+    pub sarcasm: Vec<SentimentScores>,
+    /// Per seed: epochs trained.
+    pub epochs: Vec<usize>,
+}
+
+impl Cell {
+    /// Mean and population sd over seeds of `f` of the whole test split.
+    pub fn stat(&self, f: impl Fn(&SentimentScores) -> f64) -> (f64, f64) {
+        models::toymosi::mean_sd(&self.test.iter().map(f).collect::<Vec<_>>())
+    }
+
+    /// Mean Acc-2, percent.
+    pub fn acc2(&self) -> f64 {
+        100.0 * self.stat(|s| s.acc2).0
+    }
+
+    /// Mean MAE.
+    pub fn mae(&self) -> f64 {
+        self.stat(|s| s.mae).0
+    }
+
+    /// Mean Acc-2 on the sarcasm subset, percent.
+    pub fn sarcasm_acc2(&self) -> f64 {
+        100.0 * models::toymosi::mean_sd(&self.sarcasm.iter().map(|s| s.acc2).collect::<Vec<_>>()).0
+    }
+}
+
+/// The numbers the page shows, and the claims computed from them.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Report {
+    /// Steps of the recall task.
+    pub recall_steps: usize,
+    /// LSTM and vanilla RNN on it.
+    pub recall: Vec<RecallRun>,
+    /// The trained LSTM's gates over one sequence.
+    pub gates: GateTrace,
+    /// The seeds of part 2.
+    pub seeds: Vec<u64>,
+    /// The three multimodal LSTMs and TFN on summaries.
+    pub cells: Vec<Cell>,
+    /// The conclusions the page draws.
+    pub claims: Vec<kit::Claim>,
+}
+
+impl Report {
+    /// The recall run of `kind`.
+    pub fn recall_run(&self, kind: Recurrence) -> Option<&RecallRun> {
+        self.recall.iter().find(|r| r.kind == kind)
+    }
+
+    /// The cell named `name`.
+    pub fn cell(&self, name: &str) -> Option<&Cell> {
+        self.cells.iter().find(|c| c.name == name)
+    }
+}
+
+/// Run both parts.
+pub fn run(cfg: &Config) -> anyhow::Result<Report> {
+    anyhow::ensure!(cfg.seeds > 0, "run at least one seed");
+    anyhow::ensure!(cfg.recall.steps >= 2, "the recall task needs at least 2 steps");
+    let (recall, gates) = gates::run(&cfg.recall)?;
+    let cells = multimodal::run(cfg)?;
+    let mut report = Report {
+        recall_steps: cfg.recall.steps,
+        recall,
+        gates,
+        seeds: (cfg.seed..cfg.seed + cfg.seeds as u64).collect(),
+        cells,
+        claims: Vec::new(),
+    };
+    report.claims = claims(&report);
+    Ok(report)
+}

@@ -1,0 +1,5 @@
+//! `cargo run --release -p ch11-multimodal-lstm [-- --quick --seed N --out DIR --export DIR]`
+
+fn main() -> anyhow::Result<()> {
+    kit::chapter_main(&ch11_multimodal_lstm::chapter())
+}
