@@ -10,7 +10,7 @@ use autograd::{Adam, Rng, Tensor, no_grad};
 use rand::seq::SliceRandom;
 
 use super::sequence::SeqNet;
-use super::train::{TrainConfig, Trained};
+use super::train::{TrainConfig, Trained, early_stopping, l1_step, mae};
 use crate::toymosi::{Modality, Split, ToyMosi};
 
 /// One split's sequences: per utterance and modality, (L, width) standardised values.
@@ -132,10 +132,6 @@ pub fn predict_sequences(model: &SeqNet, part: &SeqPart) -> Vec<f64> {
     out
 }
 
-fn mae(p: &[f64], y: &[f64]) -> f64 {
-    p.iter().zip(y).map(|(a, b)| (a - b).abs()).sum::<f64>() / y.len().max(1) as f64
-}
-
 /// Train `model` by the protocol; an error names the step whose loss was not finite.
 pub fn train_sequences(
     model: &mut SeqNet,
@@ -144,13 +140,8 @@ pub fn train_sequences(
     rng: &mut Rng,
 ) -> Result<Trained, String> {
     let mut adam = Adam::new(cfg.lr).with_weight_decay(cfg.weight_decay);
-    let snapshot =
-        |m: &SeqNet| -> Vec<Vec<f32>> { m.parameters().iter().map(|p| p.tensor().to_vec()).collect() };
-    let mut best = (f64::INFINITY, 0, snapshot(model));
     let groups = data.train.by_length();
-    let (mut step, mut epoch) = (0usize, 0usize);
-    while epoch < cfg.max_epochs && epoch - best.1 < cfg.patience {
-        epoch += 1;
+    let epoch = |model: &mut SeqNet, step: &mut usize| {
         let mut batches: Vec<Vec<usize>> = Vec::new();
         for rows in groups.values() {
             let mut rows = rows.clone();
@@ -160,26 +151,11 @@ pub fn train_sequences(
         batches.shuffle(rng);
         for rows in batches {
             let inputs = data.train.batch(&rows, &model.widths);
-            let y: Vec<f32> = rows.iter().map(|&r| data.train.labels[r] as f32).collect();
-            let target = Tensor::from_vec(y, &[rows.len(), 1]);
-            let loss =
-                model.forward(&inputs, Some((cfg.dropout, &mut *rng))).sub(&target).abs().mean_all(false);
-            let value = loss.item();
-            if !value.is_finite() {
-                return Err(format!("training diverged at step {step}: the L1 loss is {value}"));
-            }
-            let grads = loss.backward();
-            drop(loss);
-            adam.step(&mut model.parameters_mut(), &grads);
-            step += 1;
+            let prediction = model.forward(&inputs, Some((cfg.dropout, &mut *rng)));
+            l1_step(&prediction, &data.train.labels, &rows, &mut adam, &mut model.parameters_mut(), step)?;
         }
-        let valid = mae(&predict_sequences(model, &data.valid), &data.valid.labels);
-        if valid < best.0 - cfg.min_delta {
-            best = (valid, epoch, snapshot(model));
-        }
-    }
-    for (param, saved) in model.parameters_mut().into_iter().zip(&best.2) {
-        param.update(|w| w.copy_from_slice(saved));
-    }
-    Ok(Trained { epochs: epoch, best_epoch: best.1, best_valid_mae: best.0 })
+        Ok(())
+    };
+    let valid = |m: &SeqNet| mae(&predict_sequences(m, &data.valid), &data.valid.labels);
+    early_stopping(model, cfg, |m| m.parameters_mut(), epoch, valid)
 }

@@ -3,7 +3,7 @@
 //! epoch, dropout 0.1, at most 150 epochs with early stopping on validation MAE
 //! (patience 20), and the best validation weights restored at the end.
 
-use autograd::{Adam, Rng, Tensor, no_grad};
+use autograd::{Adam, Parameter, Rng, Tensor, no_grad};
 
 use super::FusionNet;
 use crate::Module;
@@ -152,7 +152,61 @@ pub fn predict(model: &FusionNet, part: &Part) -> Vec<f64> {
         .collect()
 }
 
-fn mae(p: &[f64], y: &[f64]) -> f64 {
+/// One step of the protocol: the L1 loss of `prediction` against the labels of `rows`,
+/// its backward pass and an Adam update of `params`. An error names the step when the
+/// loss is not finite.
+pub(crate) fn l1_step(
+    prediction: &Tensor,
+    labels: &[f64],
+    rows: &[usize],
+    adam: &mut Adam,
+    params: &mut [&mut Parameter],
+    step: &mut usize,
+) -> Result<(), String> {
+    let y: Vec<f32> = rows.iter().map(|&r| labels[r] as f32).collect();
+    let target = Tensor::from_vec(y, &[rows.len(), 1]);
+    let loss = prediction.sub(&target).abs().mean(0, false).mean(0, false); // L1
+    let value = loss.item();
+    if !value.is_finite() {
+        return Err(format!("training diverged at step {step}: the L1 loss is {value}"));
+    }
+    let grads = loss.backward();
+    drop(loss);
+    adam.step(params, &grads);
+    *step += 1;
+    Ok(())
+}
+
+/// The protocol's outer loop for any model whose weights `weights` lists: `epoch` trains
+/// one epoch (counting steps in its second argument) and `valid` scores the model on the
+/// validation split; it stops after `max_epochs`, or `patience` epochs without an
+/// improvement of `min_delta`, and restores the best weights.
+pub(crate) fn early_stopping<M>(
+    model: &mut M,
+    cfg: &TrainConfig,
+    weights: fn(&mut M) -> Vec<&mut Parameter>,
+    mut epoch: impl FnMut(&mut M, &mut usize) -> Result<(), String>,
+    valid: impl Fn(&M) -> f64,
+) -> Result<Trained, String> {
+    let snapshot = |m: &mut M| -> Vec<Vec<f32>> { weights(m).iter().map(|p| p.tensor().to_vec()).collect() };
+    let mut best = (f64::INFINITY, 0, snapshot(model));
+    let (mut step, mut epochs) = (0usize, 0usize);
+    while epochs < cfg.max_epochs && epochs - best.1 < cfg.patience {
+        epochs += 1;
+        epoch(model, &mut step)?;
+        let score = valid(model);
+        if score < best.0 - cfg.min_delta {
+            best = (score, epochs, snapshot(model));
+        }
+    }
+    for (param, saved) in weights(model).into_iter().zip(&best.2) {
+        param.update(|w| w.copy_from_slice(saved));
+    }
+    Ok(Trained { epochs, best_epoch: best.1, best_valid_mae: best.0 })
+}
+
+/// Mean absolute error.
+pub(crate) fn mae(p: &[f64], y: &[f64]) -> f64 {
     p.iter().zip(y).map(|(a, b)| (a - b).abs()).sum::<f64>() / y.len().max(1) as f64
 }
 
@@ -166,36 +220,16 @@ pub fn train(
 ) -> Result<Trained, String> {
     let mut adam = Adam::new(cfg.lr).with_weight_decay(cfg.weight_decay);
     let n = data.train.labels.len();
-    let snapshot =
-        |m: &FusionNet| -> Vec<Vec<f32>> { m.parameters().iter().map(|p| p.tensor().to_vec()).collect() };
-    let mut best = (f64::INFINITY, 0, snapshot(model));
-    let (mut step, mut epoch) = (0usize, 0usize);
-    while epoch < cfg.max_epochs && epoch - best.1 < cfg.patience {
-        epoch += 1;
+    let epoch = |model: &mut FusionNet, step: &mut usize| {
         // ANCHOR: step
         for rows in shuffled_batches(n, cfg.batch_size, rng) {
             let inputs = data.train.batch(&rows, &model.widths);
-            let y: Vec<f32> = rows.iter().map(|&r| data.train.labels[r] as f32).collect();
-            let target = Tensor::from_vec(y, &[rows.len(), 1]);
             let prediction = model.forward(&inputs, Some((cfg.dropout, &mut *rng)));
-            let loss = prediction.sub(&target).abs().mean(0, false).mean(0, false); // L1
-            let value = loss.item();
-            if !value.is_finite() {
-                return Err(format!("training diverged at step {step}: the L1 loss is {value}"));
-            }
-            let grads = loss.backward();
-            drop(loss);
-            adam.step(&mut model.parameters_mut(), &grads);
-            step += 1;
+            l1_step(&prediction, &data.train.labels, &rows, &mut adam, &mut model.parameters_mut(), step)?;
         }
         // ANCHOR_END: step
-        let valid = mae(&predict(model, &data.valid), &data.valid.labels);
-        if valid < best.0 - cfg.min_delta {
-            best = (valid, epoch, snapshot(model));
-        }
-    }
-    for (param, saved) in model.parameters_mut().into_iter().zip(&best.2) {
-        param.update(|w| w.copy_from_slice(saved));
-    }
-    Ok(Trained { epochs: epoch, best_epoch: best.1, best_valid_mae: best.0 })
+        Ok(())
+    };
+    let valid = |m: &FusionNet| mae(&predict(m, &data.valid), &data.valid.labels);
+    early_stopping(model, cfg, |m| m.parameters_mut(), epoch, valid)
 }
