@@ -26,8 +26,7 @@ fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    kit::no_checkpoints("ch09-low-rank-fusion", options)?;
-    anyhow::ensure!(!options.clean, "ch09-low-rank-fusion runs on generated data: --clean does not apply");
+    kit::generated_data("ch09-low-rank-fusion", options)?;
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     if let Some(epochs) = options.epochs {

@@ -68,8 +68,7 @@ fn grid_png(data: &ShapeScenes, cols: usize) -> anyhow::Result<Vec<u8>> {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    kit::no_checkpoints("ch10-captioning", options)?;
-    anyhow::ensure!(!options.clean, "ch10-captioning runs on generated data: --clean does not apply");
+    kit::generated_data("ch10-captioning", options)?;
     anyhow::ensure!(
         options.epochs.is_none(),
         "ch10-captioning trains for a number of steps (1,500, SPEC section 10), not epochs: drop --epochs"

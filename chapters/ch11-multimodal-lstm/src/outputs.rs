@@ -25,8 +25,7 @@ fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    kit::no_checkpoints("ch11-multimodal-lstm", options)?;
-    anyhow::ensure!(!options.clean, "ch11-multimodal-lstm runs on generated data: --clean does not apply");
+    kit::generated_data("ch11-multimodal-lstm", options)?;
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     if let Some(epochs) = options.epochs {

@@ -79,6 +79,14 @@ pub fn no_checkpoints(chapter: &str, options: &Options) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// For chapters on generated data: refuse the flags that do not apply to them
+/// (`--save`/`--load`, see [`no_checkpoints`], and `--clean`), naming the chapter.
+pub fn generated_data(chapter: &str, options: &Options) -> anyhow::Result<()> {
+    no_checkpoints(chapter, options)?;
+    anyhow::ensure!(!options.clean, "{chapter} runs on generated data: --clean does not apply");
+    Ok(())
+}
+
 /// The whole `main` of a chapter binary: parse flags, run, print the summary.
 pub fn chapter_main(chapter: &Chapter) -> anyhow::Result<()> {
     one_kernel_thread();
