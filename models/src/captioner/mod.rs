@@ -13,7 +13,7 @@ use autograd::{Parameter, Rng, Tensor};
 use crate::linear::Linear;
 use crate::module::Module;
 use crate::scenes::VOCAB;
-use crate::seq::{Embedding, Lstm, LstmState, sequence_cross_entropy};
+use crate::seq::{Embedding, Lstm, LstmState, lstm_cell_fused, sequence_cross_entropy};
 
 /// Hidden width of the decoder LSTM (and of each half of the MLP's output).
 pub const HIDDEN: usize = 128;
@@ -160,9 +160,12 @@ impl Captioner {
     // ANCHOR_END: loss
 
     /// One decoding step for a batch of tokens: the next state and the log-probabilities
-    /// of the next token, (batch, 20).
+    /// of the next token, (batch, 20). The cell runs fused (`lstm_cell_fused`, tested
+    /// equal to the composed `lstm_cell`), as training's `lstm_layer` does.
     pub fn step(&self, tokens: &[usize], state: &LstmState) -> (LstmState, Tensor) {
-        let next = self.lstm.cell.step(&self.embedding.forward(tokens), state);
+        let cell = &self.lstm.cell;
+        let xwb = self.embedding.forward(tokens).matmul(cell.w_x.tensor()).add(cell.bias.tensor());
+        let next = lstm_cell_fused(&xwb, state, cell.w_h.tensor());
         let log_probs = self.readout.forward(&next.h).log_softmax(1);
         (next, log_probs)
     }
