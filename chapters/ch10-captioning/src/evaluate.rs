@@ -3,8 +3,8 @@
 use autograd::{Rng, Tensor, no_grad};
 use models::captioner::Captioner;
 use models::scenes::{
-    COLOURS, EOS, HELDOUT, MAX_GENERATED, SHAPES, ShapeScenes, VOCAB, attributes, corpus_bleu, references,
-    score_caption, words_of,
+    BOS, COLOURS, HELDOUT, MAX_GENERATED, PAD, SHAPES, ShapeScenes, VOCAB, attributes, corpus_bleu,
+    references, score_caption, words_of,
 };
 use models::{Probe, ProbeConfig};
 
@@ -57,38 +57,34 @@ pub fn score(data: &ShapeScenes, captions: &[Vec<usize>]) -> Scores {
     Scores { bleu: corpus_bleu(&candidates, &refs), attributes: attributes(&per_image) }
 }
 
-/// Greedy decoding of the whole split again, recording the probability of every word
-/// it picks and its margin over the runner-up.
-pub fn confidence(model: &Captioner, data: &ShapeScenes) -> Confidence {
+/// How sure the decoder was of each word of its greedy `captions` of `data`: the
+/// captions are fed back by teacher forcing, which gives the distribution each greedy
+/// step chose from; for every step up to the caption's end, the probability of the best
+/// word and its log-probability margin over the runner-up. `blind` as the captions were
+/// made: with zeros for images.
+pub fn confidence(model: &Captioner, data: &ShapeScenes, captions: &[Vec<usize>], blind: bool) -> Confidence {
     let (mut steps, mut top, mut above, mut margin) = (0usize, 0.0f64, 0usize, 0.0f64);
-    let all: Vec<usize> = (0..data.len()).collect();
+    let all: Vec<usize> = (0..captions.len()).collect();
     for chunk in all.chunks(CHUNK) {
-        no_grad(|| {
-            let mut state = model.encode(&images(data, chunk, false)).state;
-            let mut last = vec![models::scenes::BOS; chunk.len()];
-            let mut done = vec![false; chunk.len()];
-            for _ in 0..MAX_GENERATED {
-                let (next, log_probs) = model.step(&last, &state);
-                for (b, row) in log_probs.data().chunks(VOCAB.len()).enumerate() {
-                    if done[b] {
-                        continue;
-                    }
-                    let mut sorted: Vec<(usize, f32)> = row.iter().copied().enumerate().collect();
-                    sorted.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-                    let (best, p) = sorted[0];
-                    steps += 1;
-                    top += (p as f64).exp();
-                    above += ((p as f64).exp() >= 0.9) as usize;
-                    margin += (p - sorted[1].1) as f64;
-                    last[b] = best;
-                    done[b] = best == EOS;
-                }
-                if done.iter().all(|&d| d) {
-                    break;
-                }
-                state = next;
+        // <bos> and every generated token but the last, padded to the longest.
+        let mut inputs = vec![PAD; chunk.len() * MAX_GENERATED];
+        for (b, &i) in chunk.iter().enumerate() {
+            inputs[b * MAX_GENERATED] = BOS;
+            let fed = &captions[i][..captions[i].len().saturating_sub(1)];
+            inputs[b * MAX_GENERATED + 1..][..fed.len()].copy_from_slice(fed);
+        }
+        let log_probs = no_grad(|| model.logits(&images(data, chunk, blind), &inputs).log_softmax(2));
+        for (b, &i) in chunk.iter().enumerate() {
+            for t in 0..captions[i].len() {
+                let row = &log_probs.data()[(b * MAX_GENERATED + t) * VOCAB.len()..][..VOCAB.len()];
+                let mut sorted: Vec<f32> = row.to_vec();
+                sorted.sort_by(|x, y| y.total_cmp(x));
+                steps += 1;
+                top += f64::from(sorted[0]).exp();
+                above += (f64::from(sorted[0]).exp() >= 0.9) as usize;
+                margin += f64::from(sorted[0] - sorted[1]);
             }
-        });
+        }
     }
     let n = steps.max(1) as f64;
     Confidence { steps, mean_top: top / n, above_90: above as f64 / n, mean_log_margin: margin / n }

@@ -89,7 +89,7 @@ fn train_and_evaluate(cfg: &Config, data: &Splits, blind: bool) -> anyhow::Resul
         heldout_greedy: score(&data.heldout, &heldout_greedy),
         heldout_beam3: score(&data.heldout, &on(&data.heldout, Decode::Beam(3))),
         beam3_same_as_greedy: same as f64 / test_greedy.len().max(1) as f64,
-        confidence: confidence(&model, &data.test),
+        confidence: confidence(&model, &data.test, &test_greedy, blind),
     };
     Ok(Trained { run, parameters: model.num_parameters(), analysis })
 }

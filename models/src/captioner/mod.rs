@@ -137,25 +137,32 @@ impl Captioner {
     // ANCHOR_END: encode
 
     // ANCHOR: loss
-    /// Teacher forcing: the decoder reads `<bos> w1 .. wn` (`inputs`, batch x 11
-    /// row-major) from the image's state and is scored on predicting `w1 .. wn <eos>`
-    /// (`targets`); sequence b has `lengths[b]` real targets, the padding is ignored.
-    /// Returns the mean cross-entropy per real target token.
+    /// Teacher forcing: the decoder reads `<bos> w1 .. wn` (`inputs`, batch x steps
+    /// row-major) from the image's state; returns the logits of every next word,
+    /// (batch, steps, 20).
     #[track_caller]
-    pub fn loss(&self, images: &Tensor, inputs: &[usize], targets: &[usize], lengths: &[usize]) -> Tensor {
+    pub fn logits(&self, images: &Tensor, inputs: &[usize]) -> Tensor {
         let batch = images.shape()[0];
         assert!(
-            inputs.len() == targets.len() && inputs.len().is_multiple_of(batch.max(1)),
-            "Captioner::loss: {} inputs and {} targets for {batch} images",
-            inputs.len(),
-            targets.len()
+            !inputs.is_empty() && inputs.len().is_multiple_of(batch.max(1)),
+            "Captioner::logits: {} inputs for {batch} images",
+            inputs.len()
         );
         let steps = inputs.len() / batch;
         let state = self.encode(images).state;
         let words = self.embedding.forward(inputs).reshape(&[batch, steps, EMBED]);
         let (outputs, _) = self.lstm.forward(&words, Some(&state), None);
         let logits = self.readout.forward(&outputs.reshape(&[batch * steps, HIDDEN]));
-        sequence_cross_entropy(&logits.reshape(&[batch, steps, VOCAB.len()]), targets, lengths)
+        logits.reshape(&[batch, steps, VOCAB.len()])
+    }
+
+    /// The training loss: scored on predicting `w1 .. wn <eos>` (`targets`) from the
+    /// inputs; sequence b has `lengths[b]` real targets, the padding is ignored. Returns
+    /// the mean cross-entropy per real target token.
+    #[track_caller]
+    pub fn loss(&self, images: &Tensor, inputs: &[usize], targets: &[usize], lengths: &[usize]) -> Tensor {
+        assert_eq!(inputs.len(), targets.len(), "Captioner::loss: inputs and targets differ in length");
+        sequence_cross_entropy(&self.logits(images, inputs), targets, lengths)
     }
     // ANCHOR_END: loss
 
