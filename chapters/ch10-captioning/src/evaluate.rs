@@ -1,7 +1,7 @@
 //! Captioning a split and scoring it; the decoder's confidence; the shape probes.
 
 use autograd::{Rng, Tensor, no_grad};
-use models::captioner::Captioner;
+use models::captioner::{Captioner, images};
 use models::scenes::{
     BOS, COLOURS, HELDOUT, MAX_GENERATED, PAD, SHAPES, ShapeScenes, VOCAB, attributes, corpus_bleu,
     references, score_caption, words_of,
@@ -20,12 +20,6 @@ pub enum Decode {
     Greedy,
     /// Beam search of this width.
     Beam(usize),
-}
-
-/// The images `indices` of `data` as model input (zeros for the blind baseline).
-pub fn images(data: &ShapeScenes, indices: &[usize], blind: bool) -> Tensor {
-    let pixels = if blind { vec![0.0; indices.len() * 3 * 32 * 32] } else { data.inputs(indices) };
-    Tensor::from_vec(pixels, &[indices.len(), 3, 32, 32])
 }
 
 /// The first `limit` images of `data`, captioned.

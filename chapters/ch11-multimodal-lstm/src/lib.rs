@@ -160,9 +160,14 @@ impl Cell {
         self.stat(|s| s.mae).0
     }
 
+    /// The same on the sarcasm subset.
+    pub fn sarcasm_stat(&self, f: impl Fn(&SentimentScores) -> f64) -> (f64, f64) {
+        models::toymosi::mean_sd(&self.sarcasm.iter().map(f).collect::<Vec<_>>())
+    }
+
     /// Mean Acc-2 on the sarcasm subset, percent.
     pub fn sarcasm_acc2(&self) -> f64 {
-        100.0 * models::toymosi::mean_sd(&self.sarcasm.iter().map(|s| s.acc2).collect::<Vec<_>>()).0
+        100.0 * self.sarcasm_stat(|s| s.acc2).0
     }
 }
 

@@ -77,9 +77,12 @@ pub fn results_markdown(r: &Report) -> String {
     }
     let mut sarcasm = Table::new(&["model (T+A+V)", "Acc-2, sarcasm subset", "MAE, subset"]);
     for c in &r.cells {
-        let sd = models::toymosi::mean_sd(&c.sarcasm.iter().map(|s| 100.0 * s.acc2).collect::<Vec<_>>()).1;
-        let mae = models::toymosi::mean_sd(&c.sarcasm.iter().map(|s| s.mae).collect::<Vec<_>>()).0;
-        sarcasm.row(&[c.name.clone(), format!("{:.1} ± {sd:.1}", c.sarcasm_acc2()), format!("{mae:.3}")]);
+        let (acc2, sd) = c.sarcasm_stat(|s| 100.0 * s.acc2);
+        sarcasm.row(&[
+            c.name.clone(),
+            format!("{acc2:.1} ± {sd:.1}"),
+            format!("{:.3}", c.sarcasm_stat(|s| s.mae).0),
+        ]);
     }
     format!(
         "<!-- Written by `cargo run --release -p ch11-multimodal-lstm`; do not edit. -->\n\n\

@@ -6,7 +6,7 @@
 mod decode;
 mod train;
 
-pub use train::{Batch, TrainConfig, batch, train, train_step};
+pub use train::{Batch, TrainConfig, batch, images, train, train_step};
 
 use autograd::{Parameter, Rng, Tensor};
 

@@ -41,10 +41,16 @@ pub struct Batch {
     pub lengths: Vec<usize>,
 }
 
+/// The images `indices` of `data` as model input, (len, 3, 32, 32); zeros for the
+/// blind baseline.
+pub fn images(data: &ShapeScenes, indices: &[usize], blind: bool) -> Tensor {
+    let pixels = if blind { vec![0.0; indices.len() * 3 * 32 * 32] } else { data.inputs(indices) };
+    Tensor::from_vec(pixels, &[indices.len(), 3, 32, 32])
+}
+
 /// The batch of images `indices` of `data`.
 pub fn batch(data: &ShapeScenes, indices: &[usize], blind: bool) -> Batch {
-    let pixels = if blind { vec![0.0; indices.len() * 3 * 32 * 32] } else { data.inputs(indices) };
-    let images = Tensor::from_vec(pixels, &[indices.len(), 3, 32, 32]);
+    let images = images(data, indices, blind);
     let (mut inputs, mut targets, mut lengths) = (Vec::new(), Vec::new(), Vec::new());
     for &i in indices {
         let (input, target) = training_tokens(&data.scenes[i]);

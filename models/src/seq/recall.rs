@@ -124,17 +124,18 @@ impl RecallModel {
     }
     // ANCHOR_END: unroll
 
+    /// The last hidden state, by the layer (the fused path training uses).
+    fn last_hidden(&self, x: &Tensor) -> Tensor {
+        let (w_x, w_h, b) = (self.w_x.tensor(), self.w_h.tensor(), self.bias.tensor());
+        match self.kind {
+            Recurrence::Lstm => lstm_layer(x, w_x, w_h, b, None, None).1.h,
+            Recurrence::Rnn => rnn_layer(x, w_x, w_h, b, None, None).1,
+        }
+    }
+
     /// Mean cross-entropy of naming each sequence's first symbol from its last state.
     pub fn loss(&self, x: &Tensor, labels: &[usize]) -> Tensor {
-        let last = match self.kind {
-            Recurrence::Lstm => {
-                lstm_layer(x, self.w_x.tensor(), self.w_h.tensor(), self.bias.tensor(), None, None).1.h
-            }
-            Recurrence::Rnn => {
-                rnn_layer(x, self.w_x.tensor(), self.w_h.tensor(), self.bias.tensor(), None, None).1
-            }
-        };
-        self.readout.forward(&last).cross_entropy(labels)
+        self.readout.forward(&self.last_hidden(x)).cross_entropy(labels)
     }
 
     // ANCHOR: hidden_gradients
@@ -172,8 +173,7 @@ impl RecallModel {
 
     /// Fraction of `labels` named right.
     pub fn accuracy(&self, x: &Tensor, labels: &[usize]) -> f64 {
-        let last = no_grad(|| self.unroll(x).hidden.pop().expect("at least one step"));
-        let predicted = argmax_rows(&no_grad(|| self.readout.forward(&last)));
+        let predicted = argmax_rows(&no_grad(|| self.readout.forward(&self.last_hidden(x))));
         predicted.iter().zip(labels).filter(|(p, l)| p == l).count() as f64 / labels.len().max(1) as f64
     }
 
