@@ -31,10 +31,12 @@ mod op;
 mod ops;
 pub mod optim;
 mod param;
+mod sgemm;
 pub mod shape;
 pub mod simd;
 mod sparse_matrix;
 mod tensor;
+mod threads;
 
 pub use backward::Gradients;
 pub use gradcheck::{GradcheckError, GradcheckOptions, GradcheckReport, gradcheck, gradcheck_with};

@@ -11,8 +11,8 @@
 use crate::backward::GradSink;
 use crate::buffer;
 use crate::op::Op;
-use crate::ops::matmul::{Strides, sgemm};
 use crate::ops::reduce::fast_sum;
+use crate::sgemm::{Strides, sgemm};
 use crate::tensor::Tensor;
 
 /// Geometry of one conv2d: input (c, h, w), kernel (kh, kw), stride, padding.

@@ -9,8 +9,8 @@
 use crate::backward::GradSink;
 use crate::buffer;
 use crate::op::Op;
-use crate::ops::matmul::{Strides, sgemm};
 use crate::ops::recurrent::{backward_rows, forward_rows};
+use crate::sgemm::{Strides, sgemm};
 use crate::simd::widest;
 use crate::tensor::Tensor;
 

@@ -1,4 +1,4 @@
-//! Matrix product, 2-D and batched 3-D, on the `matrixmultiply` sgemm kernel.
+//! Matrix product, 2-D and batched 3-D, on the sgemm of `crate::sgemm`.
 //!
 //! Forward: C = A B. Backward, with G = d loss / d C:
 //!   d loss / d A = G B^T      d loss / d B = A^T G
@@ -8,115 +8,8 @@
 use crate::backward::GradSink;
 use crate::buffer;
 use crate::op::Op;
+use crate::sgemm::{Strides, sgemm};
 use crate::tensor::Tensor;
-
-/// Row and column strides of a matrix view.
-#[derive(Clone, Copy)]
-pub(crate) struct Strides(isize, isize);
-
-impl Strides {
-    /// A row-major (rows, cols) matrix.
-    pub(crate) fn row_major(cols: usize) -> Strides {
-        Strides(cols as isize, 1)
-    }
-    /// The transpose of a row-major matrix with `cols` columns.
-    pub(crate) fn transposed(cols: usize) -> Strides {
-        Strides(1, cols as isize)
-    }
-}
-
-/// C (m x n, row-major) = A (m x k) B (k x n) + beta C, A and B read through strides.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn sgemm(
-    m: usize,
-    k: usize,
-    n: usize,
-    a: &[f32],
-    sa: Strides,
-    b: &[f32],
-    sb: Strides,
-    beta: f32,
-    c: &mut [f32],
-) {
-    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "sgemm: buffer too small");
-    // A small output with a long inner dimension (the conv weight's gradient: 16 x 27
-    // summed over 65536 pixels) gives the kernel's two threads almost nothing to share
-    // per block of k, and they spend their time waiting on each other. Such products
-    // run as a sum of shorter ones, each small enough for one thread.
-    const ONE_THREAD: usize = 1 << 14; // matrixmultiply threads when m*k + k*n >= 2^15
-    if m * n <= 4096 && (m + n) * k >= 2 * ONE_THREAD {
-        let chunk = (ONE_THREAD / (m + n)).max(1);
-        let mut start = 0;
-        while start < k {
-            let len = chunk.min(k - start);
-            let a_part = &a[start * sa.1 as usize..];
-            let b_part = &b[start * sb.0 as usize..];
-            let beta_part = if start == 0 { beta } else { 1.0 };
-            raw_sgemm(m, len, n, a_part, sa, b_part, sb, beta_part, c);
-            start += len;
-        }
-        return;
-    }
-    // A small product with many rows (a GCN layer: 2000 x 32 times 32 x 32) is over
-    // before two threads have synchronised, and when two experiments run side by side
-    // the kernel's threads only fight for the cores. Run it here, as blocks of rows
-    // each small enough for one thread. Each row of C is computed exactly as before
-    // (the same products, summed in the same order), so the result does not change.
-    if m * k * n <= 1 << 21 && m * k + k * n >= 2 * ONE_THREAD && k * n < ONE_THREAD {
-        let rows = ((2 * ONE_THREAD - 1 - k * n) / k.max(1)).max(1);
-        let mut start = 0;
-        while start < m {
-            let len = rows.min(m - start);
-            raw_sgemm(len, k, n, &a[start * sa.0 as usize..], sa, b, sb, beta, &mut c[start * n..]);
-            start += len;
-        }
-        return;
-    }
-    raw_sgemm(m, k, n, a, sa, b, sb, beta, c);
-}
-
-#[allow(clippy::too_many_arguments)]
-fn raw_sgemm(
-    m: usize,
-    k: usize,
-    n: usize,
-    a: &[f32],
-    sa: Strides,
-    b: &[f32],
-    sb: Strides,
-    beta: f32,
-    c: &mut [f32],
-) {
-    // SAFETY: the strides describe (m, k), (k, n) and (m, n) matrices whose last
-    // elements lie inside the three slices (checked here, in debug builds too).
-    let last = |rows: usize, cols: usize, st: Strides| {
-        (rows.max(1) - 1) * st.0 as usize + (cols.max(1) - 1) * st.1 as usize
-    };
-    assert!(
-        (m * k == 0 || last(m, k, sa) < a.len())
-            && (k * n == 0 || last(k, n, sb) < b.len())
-            && m * n <= c.len(),
-        "sgemm: a matrix reaches past its buffer"
-    );
-    unsafe {
-        matrixmultiply::sgemm(
-            m,
-            k,
-            n,
-            1.0,
-            a.as_ptr(),
-            sa.0,
-            sa.1,
-            b.as_ptr(),
-            sb.0,
-            sb.1,
-            beta,
-            c.as_mut_ptr(),
-            n as isize,
-            1,
-        );
-    }
-}
 
 impl Tensor {
     /// Matrix product. `(m, k) x (k, n) -> (m, n)`; batched

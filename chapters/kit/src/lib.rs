@@ -103,12 +103,13 @@ pub fn chapter_main(chapter: &Chapter) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Run the sgemm kernel (matrixmultiply) on one thread. The chapters run their
-/// experiments side by side, one per core (`parallel::map`), and the kernel's own
-/// threads only fight them for the cores: on the 2-core machine every chapter ran 10%
-/// to 25% faster with one kernel thread, with byte-identical results (the kernel splits
-/// rows and columns between threads, never a sum). Call it first thing in `main`,
-/// before any thread exists; a `MATMUL_NUM_THREADS` the user set is kept.
+/// Run every matrix product on one thread (`MATMUL_NUM_THREADS=1`, which the engine's
+/// sgemm reads: autograd/src/threads.rs). The chapters run their experiments side by
+/// side, one per core (`parallel::map`), and a product's own threads only fight them
+/// for the cores: on the 2-core machine every chapter ran 10% to 25% faster with one
+/// kernel thread, with byte-identical results (a product is split into blocks of rows
+/// or columns, never of a sum). Call it first thing in `main`, before any thread
+/// exists; a `MATMUL_NUM_THREADS` the user set is kept.
 pub fn one_kernel_thread() {
     if std::env::var_os("MATMUL_NUM_THREADS").is_none() {
         // SAFETY: called at the start of `main`, before any other thread is spawned,

@@ -1,0 +1,201 @@
+//! C = A B + beta C in f32, the one matrix product every op uses (matmul, conv, the
+//! LSTM layer). Two parts:
+//!
+//! - **The kernel** (`avx2.rs`): on x86-64 with AVX2 and FMA, the engine's own packing
+//!   and 6 x 16 micro-kernel; elsewhere the `matrixmultiply` crate's. Both compute
+//!   every entry of C the same way (a fused multiply-add chain over blocks of 256
+//!   along k, in order), so they write the same bits (tested in `tests.rs`).
+//! - **The threads**: a product large enough to share is cut into halves of C's
+//!   columns (or rows), recursively while there are threads, and the halves run at
+//!   once, each a complete single-threaded product (see `crate::threads`). Each thread
+//!   packs its own operands and runs to the end without waiting on the other;
+//!   `matrixmultiply`'s own `threading` feature, used before, packed each block of B
+//!   on one thread while the other waited and met both threads again for every block
+//!   along k. Entry (i, j) is computed the same way whichever half holds it, so the
+//!   result is bit-for-bit the same with 1, 2 or 4 threads.
+
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(test)]
+mod tests;
+
+use crate::threads::pool;
+use thread_tree::ThreadTreeCtx;
+
+/// Row and column strides of a matrix view.
+#[derive(Clone, Copy)]
+pub(crate) struct Strides(pub(crate) isize, pub(crate) isize);
+
+impl Strides {
+    /// A row-major (rows, cols) matrix.
+    pub(crate) fn row_major(cols: usize) -> Strides {
+        Strides(cols as isize, 1)
+    }
+    /// The transpose of a row-major matrix with `cols` columns.
+    pub(crate) fn transposed(cols: usize) -> Strides {
+        Strides(1, cols as isize)
+    }
+}
+
+/// Products with fewer multiply-adds than this run on one thread: below it, handing
+/// half to another thread and waiting for it costs about what the half saves (an LSTM
+/// step's 64 x 128 x 512 is 4M; measured in benches/README.md, "sgemm on AVX2").
+const PARALLEL_MIN: usize = 1 << 20;
+
+/// C (m x n, row-major) = A (m x k) B (k x n) + beta C, A and B read through strides.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sgemm(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[f32],
+    sa: Strides,
+    b: &[f32],
+    sb: Strides,
+    beta: f32,
+    c: &mut [f32],
+) {
+    let last = |rows: usize, cols: usize, st: Strides| {
+        (rows.max(1) - 1) * st.0 as usize + (cols.max(1) - 1) * st.1 as usize
+    };
+    assert!(
+        (m * k == 0 || last(m, k, sa) < a.len())
+            && (k * n == 0 || last(k, n, sb) < b.len())
+            && m * n <= c.len(),
+        "sgemm: a matrix reaches past its buffer"
+    );
+    let whole = Gemm { m, k, n, a: a.as_ptr(), sa, b: b.as_ptr(), sb, beta, c: c.as_mut_ptr(), ldc: n };
+    // A small output with a long inner dimension (the conv weight's gradient: 16 x 27
+    // summed over 65536 pixels) runs as a sum of shorter products. The chunks are
+    // where the engine's results were first recorded, so they stay: summed in other
+    // blocks along k, the same product would round differently.
+    const CHUNK: usize = 1 << 14;
+    if m * n <= 4096 && (m + n) * k >= 2 * CHUNK {
+        let chunk = (CHUNK / (m + n)).max(1);
+        let mut start = 0;
+        while start < k {
+            let len = chunk.min(k - start);
+            let part = Gemm {
+                k: len,
+                a: whole.a.wrapping_offset(start as isize * sa.1),
+                b: whole.b.wrapping_offset(start as isize * sb.0),
+                beta: if start == 0 { beta } else { 1.0 },
+                ..whole
+            };
+            // SAFETY: a k-slice of the checked product reads inside the same buffers.
+            unsafe { part.run() };
+            start += len;
+        }
+        return;
+    }
+    // SAFETY: the three matrices lie inside their slices (checked above), and `c` is
+    // borrowed mutably for the whole call.
+    unsafe { split(pool(), whole) };
+}
+
+/// One product on raw pointers: C (m x n, rows `ldc` apart) = A B + beta C.
+#[derive(Clone, Copy)]
+struct Gemm {
+    m: usize,
+    k: usize,
+    n: usize,
+    a: *const f32,
+    sa: Strides,
+    b: *const f32,
+    sb: Strides,
+    beta: f32,
+    c: *mut f32,
+    ldc: usize,
+}
+
+// SAFETY: a Gemm is sent to another thread only by `split`, with a block of C that no
+// other Gemm writes, while the caller's borrows keep all three buffers alive.
+unsafe impl Send for Gemm {}
+
+/// A thread's share of the columns is a multiple of the kernel's tile width, and its
+/// share of the rows a multiple of the tile's height: no tile is cut at the seam.
+const NR: usize = 16;
+const MR: usize = 6;
+
+impl Gemm {
+    /// The product on this thread: the engine's kernel where the CPU has AVX2 and FMA,
+    /// else `matrixmultiply`'s.
+    ///
+    /// # Safety
+    /// The three matrices must lie inside live buffers and C must not be aliased.
+    unsafe fn run(self) {
+        #[cfg(target_arch = "x86_64")]
+        if avx2::available() {
+            let (sa, sb) = ((self.sa.0, self.sa.1), (self.sb.0, self.sb.1));
+            unsafe {
+                avx2::sgemm(self.m, self.k, self.n, self.a, sa, self.b, sb, self.beta, self.c, self.ldc)
+            };
+            return;
+        }
+        unsafe {
+            matrixmultiply::sgemm(
+                self.m,
+                self.k,
+                self.n,
+                1.0,
+                self.a,
+                self.sa.0,
+                self.sa.1,
+                self.b,
+                self.sb.0,
+                self.sb.1,
+                self.beta,
+                self.c,
+                self.ldc as isize,
+                1,
+            );
+        }
+    }
+
+    /// Two products covering this one, or None when too small to cut.
+    fn halves(self) -> Option<(Gemm, Gemm)> {
+        // Halves of the columns when C is at least as wide as it is tall, else of the
+        // rows. (Both threads pack the operand that is not cut; which one that is made
+        // no difference that survived the noise at 256^2 and 1024^2.)
+        let by_columns = self.n >= 2 * NR && (self.n >= self.m || self.m < 2 * MR);
+        if by_columns {
+            let at = (self.n / 2).div_ceil(NR) * NR;
+            let left = Gemm { n: at, ..self };
+            let right = Gemm {
+                n: self.n - at,
+                b: self.b.wrapping_offset(at as isize * self.sb.1),
+                c: self.c.wrapping_add(at),
+                ..self
+            };
+            Some((left, right))
+        } else if self.m >= 2 * MR {
+            let at = (self.m / 2).div_ceil(MR) * MR;
+            let top = Gemm { m: at, ..self };
+            let bottom = Gemm {
+                m: self.m - at,
+                a: self.a.wrapping_offset(at as isize * self.sa.0),
+                c: self.c.wrapping_add(at * self.ldc),
+                ..self
+            };
+            Some((top, bottom))
+        } else {
+            None
+        }
+    }
+}
+
+/// Run `g` on the threads under `ctx`: halve it while there are threads to share it
+/// and each half is still worth a thread.
+///
+/// # Safety
+/// As `Gemm::run`.
+unsafe fn split(ctx: ThreadTreeCtx<'_>, g: Gemm) {
+    let halves = if ctx.is_parallel() && g.m * g.k * g.n >= PARALLEL_MIN { g.halves() } else { None };
+    match halves {
+        // SAFETY: the halves write disjoint blocks of C; `join` returns after both.
+        Some((first, second)) => unsafe {
+            ctx.join(move |sub| split(sub, first), move |sub| split(sub, second));
+        },
+        None => unsafe { g.run() },
+    }
+}

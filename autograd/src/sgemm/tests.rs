@@ -1,0 +1,107 @@
+//! The engine's sgemm writes the same bits as `matrixmultiply::sgemm` on one thread,
+//! which is what every number in the book was first computed with: its own AVX2
+//! kernel, where the CPU has one, on any shape, and a large product split across
+//! threads.
+
+use super::{Gemm, PARALLEL_MIN, Strides, sgemm};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+fn random(len: usize, rng: &mut StdRng) -> Vec<f32> {
+    // Some exact zeros, as after a ReLU, and values of very different sizes.
+    (0..len)
+        .map(|_| {
+            if rng.random_bool(0.1) {
+                0.0
+            } else {
+                (rng.random::<f32>() - 0.5) * 10f32.powi(rng.random_range(-3..3))
+            }
+        })
+        .collect()
+}
+
+/// One product both ways, ours through `sgemm` (`split`) or straight to the kernel;
+/// A and B read row-major or transposed.
+fn check(m: usize, k: usize, n: usize, (a_t, b_t): (bool, bool), beta: f32, split: bool, rng: &mut StdRng) {
+    let a = random(m * k, rng);
+    let b = random(k * n, rng);
+    let c0 = random(m * n, rng);
+    let sa = if a_t { Strides::transposed(m) } else { Strides::row_major(k) };
+    let sb = if b_t { Strides::transposed(k) } else { Strides::row_major(n) };
+    let mut ours = c0.clone();
+    if split {
+        sgemm(m, k, n, &a, sa, &b, sb, beta, &mut ours);
+    } else {
+        let (a, b, c, ldc) = (a.as_ptr(), b.as_ptr(), ours.as_mut_ptr(), n);
+        // SAFETY: as below.
+        unsafe { Gemm { m, k, n, a, sa, b, sb, beta, c, ldc }.run() };
+    }
+    let mut theirs = c0;
+    // SAFETY: the strides describe matrices inside the three vectors.
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            sa.0,
+            sa.1,
+            b.as_ptr(),
+            sb.0,
+            sb.1,
+            beta,
+            theirs.as_mut_ptr(),
+            n as isize,
+            1,
+        );
+    }
+    for (i, (x, y)) in ours.iter().zip(&theirs).enumerate() {
+        assert!(
+            x.to_bits() == y.to_bits(),
+            "{m}x{k}x{n} (A transposed {a_t}, B transposed {b_t}, beta {beta}): entry ({}, {}) is {x:e}, \
+             matrixmultiply wrote {y:e}",
+            i / n,
+            i % n
+        );
+    }
+}
+
+#[test]
+fn the_kernel_writes_the_same_bits_as_matrixmultiply() {
+    let mut rng = StdRng::seed_from_u64(7);
+    // Edges of the 6 x 16 tile, of the blocks along k (256) and rows (144).
+    let sizes = [1, 2, 5, 6, 7, 15, 16, 17, 33, 100, 143, 145, 255, 257, 300];
+    for _ in 0..300 {
+        let m = sizes[rng.random_range(0..sizes.len())];
+        let k = sizes[rng.random_range(0..sizes.len())];
+        let n = sizes[rng.random_range(0..sizes.len())];
+        let beta = if rng.random_bool(0.5) { 0.0 } else { 1.0 };
+        check(m, k, n, (rng.random_bool(0.5), rng.random_bool(0.5)), beta, false, &mut rng);
+    }
+    // More columns than one block of 4080.
+    check(7, 20, 4100, (false, false), 1.0, false, &mut rng);
+    check(7, 300, 4100, (true, true), 0.0, false, &mut rng);
+}
+
+#[test]
+fn a_product_split_across_threads_writes_the_same_bits() {
+    let mut rng = StdRng::seed_from_u64(8);
+    // Wide (split by columns), tall (split by rows), both; more than 4080 columns.
+    for (m, k, n) in [(256, 256, 256), (2000, 70, 90), (40, 600, 1000), (30, 40, 7000), (520, 520, 33)] {
+        assert!(m * k * n >= PARALLEL_MIN || (m, n) == (30, 7000));
+        for transposed in [(false, false), (true, false), (false, true)] {
+            check(m, k, n, transposed, 1.0, true, &mut rng);
+        }
+        check(m, k, n, (false, false), 0.0, true, &mut rng);
+    }
+}
+
+#[test]
+fn an_empty_inner_dimension_scales_c_by_beta() {
+    let mut c = vec![2.0f32; 6];
+    sgemm(2, 0, 3, &[], Strides::row_major(0), &[], Strides::row_major(3), 1.0, &mut c);
+    assert_eq!(c, vec![2.0; 6]);
+    sgemm(2, 0, 3, &[], Strides::row_major(0), &[], Strides::row_major(3), 0.0, &mut c);
+    assert_eq!(c, vec![0.0; 6]);
+}
