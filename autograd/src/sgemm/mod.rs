@@ -5,22 +5,21 @@
 //!   and 6 x 16 micro-kernel; elsewhere the `matrixmultiply` crate's. Both compute
 //!   every entry of C the same way (a fused multiply-add chain over blocks of 256
 //!   along k, in order), so they write the same bits (tested in `tests.rs`).
-//! - **The threads**: a product large enough to share is cut into halves of C's
-//!   columns (or rows), recursively while there are threads, and the halves run at
-//!   once, each a complete single-threaded product (see `crate::threads`). Each thread
-//!   packs its own operands and runs to the end without waiting on the other;
-//!   `matrixmultiply`'s own `threading` feature, used before, packed each block of B
-//!   on one thread while the other waited and met both threads again for every block
-//!   along k. Entry (i, j) is computed the same way whichever half holds it, so the
-//!   result is bit-for-bit the same with 1, 2 or 4 threads.
+//! - **The threads**: a product large enough to share is cut into blocks of C's
+//!   columns (or rows), one per thread, and the blocks run at once, each a complete
+//!   single-threaded product (`crate::threads` has the workers). Each thread packs its
+//!   own operands and runs to the end without waiting on another; `matrixmultiply`'s
+//!   own `threading` feature, used before, packed each block of B on one thread while
+//!   the other waited and met both threads again for every block along k. Entry
+//!   (i, j) is computed the same way whichever block holds it, so the result is
+//!   bit-for-bit the same on any number of threads.
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 #[cfg(test)]
 mod tests;
 
-use crate::threads::pool;
-use thread_tree::ThreadTreeCtx;
+use crate::threads::{self, Part};
 
 /// Row and column strides of a matrix view.
 #[derive(Clone, Copy)]
@@ -37,10 +36,12 @@ impl Strides {
     }
 }
 
-/// Products with fewer multiply-adds than this run on one thread: below it, handing
-/// half to another thread and waiting for it costs about what the half saves (an LSTM
-/// step's 64 x 128 x 512 is 4M; measured in benches/README.md, "sgemm on AVX2").
-const PARALLEL_MIN: usize = 1 << 20;
+/// The multiply-adds worth one thread: a product is shared by one thread per
+/// `PARALLEL_MIN` it holds, so products under 1M multiply-adds (about 15-30 us on one
+/// core) run on one thread. Timed alone on two threads against one, 64 x 64 x 64
+/// (0.26M) gained little and not every time, 64 x 128 x 128 (1M) about 30%, and
+/// 64 x 128 x 512 (4M, an LSTM step's product) 35-45% (benches/README.md).
+const PARALLEL_MIN: usize = 1 << 19;
 
 /// C (m x n, row-major) = A (m x k) B (k x n) + beta C, A and B read through strides.
 #[allow(clippy::too_many_arguments)]
@@ -90,7 +91,7 @@ pub(crate) fn sgemm(
     }
     // SAFETY: the three matrices lie inside their slices (checked above), and `c` is
     // borrowed mutably for the whole call.
-    unsafe { split(pool(), whole) };
+    unsafe { split(whole) };
 }
 
 /// One product on raw pointers: C (m x n, rows `ldc` apart) = A B + beta C.
@@ -152,50 +153,45 @@ impl Gemm {
         }
     }
 
-    /// Two products covering this one, or None when too small to cut.
-    fn halves(self) -> Option<(Gemm, Gemm)> {
-        // Halves of the columns when C is at least as wide as it is tall, else of the
-        // rows. (Both threads pack the operand that is not cut; which one that is made
-        // no difference that survived the noise at 256^2 and 1024^2.)
-        let by_columns = self.n >= 2 * NR && (self.n >= self.m || self.m < 2 * MR);
-        if by_columns {
-            let at = (self.n / 2).div_ceil(NR) * NR;
-            let left = Gemm { n: at, ..self };
-            let right = Gemm {
-                n: self.n - at,
-                b: self.b.wrapping_offset(at as isize * self.sb.1),
-                c: self.c.wrapping_add(at),
-                ..self
-            };
-            Some((left, right))
-        } else if self.m >= 2 * MR {
-            let at = (self.m / 2).div_ceil(MR) * MR;
-            let top = Gemm { m: at, ..self };
-            let bottom = Gemm {
-                m: self.m - at,
-                a: self.a.wrapping_offset(at as isize * self.sa.0),
-                c: self.c.wrapping_add(at * self.ldc),
-                ..self
-            };
-            Some((top, bottom))
-        } else {
-            None
-        }
+    /// At most `parts` products covering this one, as blocks of C's columns when C is
+    /// at least as wide as it is tall, else of its rows; each block a whole number of
+    /// kernel tiles. (Every thread packs the operand that is not cut; which one that is
+    /// made no difference that survived the noise at 256^2 and 1024^2.)
+    fn blocks(self, parts: usize) -> Vec<Gemm> {
+        let by_columns = self.n >= self.m || self.m < 2 * MR;
+        let (len, tile) = if by_columns { (self.n, NR) } else { (self.m, MR) };
+        let step = len.div_ceil(parts).div_ceil(tile) * tile;
+        (0..len)
+            .step_by(step.max(1))
+            .map(|at| {
+                let size = step.min(len - at);
+                if by_columns {
+                    let b = self.b.wrapping_offset(at as isize * self.sb.1);
+                    Gemm { n: size, b, c: self.c.wrapping_add(at), ..self }
+                } else {
+                    let a = self.a.wrapping_offset(at as isize * self.sa.0);
+                    Gemm { m: size, a, c: self.c.wrapping_add(at * self.ldc), ..self }
+                }
+            })
+            .collect()
     }
 }
 
-/// Run `g` on the threads under `ctx`: halve it while there are threads to share it
-/// and each half is still worth a thread.
+/// Run `g` on as many threads as it is worth: one per `PARALLEL_MIN` multiply-adds, at
+/// most one per available thread.
 ///
 /// # Safety
 /// As `Gemm::run`.
-unsafe fn split(ctx: ThreadTreeCtx<'_>, g: Gemm) {
-    let halves = if ctx.is_parallel() && g.m * g.k * g.n >= PARALLEL_MIN { g.halves() } else { None };
-    match halves {
-        // SAFETY: the halves write disjoint blocks of C; `join` returns after both.
-        Some((first, second)) => unsafe {
-            ctx.join(move |sub| split(sub, first), move |sub| split(sub, second));
-        },
-        None => unsafe { g.run() },
+unsafe fn split(g: Gemm) {
+    let worth = g.m * g.k * g.n / PARALLEL_MIN;
+    if worth < 2 || threads::available() < 2 {
+        return unsafe { g.run() };
     }
+    let parts: Vec<Part> = g
+        .blocks(worth.min(threads::available()))
+        .into_iter()
+        // SAFETY: the blocks write disjoint parts of C; `run_parts` returns after all.
+        .map(|block| Box::new(move || unsafe { block.run() }) as Part)
+        .collect();
+    threads::run_parts(parts);
 }
