@@ -71,3 +71,20 @@ fn bad_shapes_name_the_op_and_both_shapes() {
     assert_bad_shape(|| drop(a.matmul(&Tensor::zeros(&[3]))), &["matmul", "[2, 3]", "[3]"]);
     assert_bad_shape(|| drop(Tensor::zeros(&[2, 3, 4]).t()), &["dims2", "[2, 3, 4]"]);
 }
+
+#[test]
+fn a_recycled_buffer_full_of_nan_does_not_leak_into_a_product() {
+    // The output buffer of a product is recycled without zeroing (beta = 0 overwrites
+    // it): a buffer of NaNs given back just before must not show through.
+    let (m, k, n) = (70, 30, 90);
+    drop(Tensor::from_vec(vec![f32::NAN; m * n], &[m, n]));
+    let a = Tensor::from_vec((0..m * k).map(|i| (i % 7) as f32).collect(), &[m, k]);
+    let b = Tensor::from_vec((0..k * n).map(|i| (i % 5) as f32).collect(), &[k, n]);
+    let c = a.matmul(&b);
+    for i in 0..m {
+        for j in 0..n {
+            let expected: f32 = (0..k).map(|p| ((i * k + p) % 7) as f32 * ((p * n + j) % 5) as f32).sum();
+            assert_eq!(c.data()[i * n + j], expected, "entry ({i}, {j})");
+        }
+    }
+}

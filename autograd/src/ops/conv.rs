@@ -42,7 +42,7 @@ impl ConvGeometry {
     fn batch_im2col(&self, input: &Tensor) -> Vec<f32> {
         let n = input.shape()[0];
         let (image_len, p) = (self.c * self.h * self.w, self.cols());
-        let mut cols = buffer::zeros(self.rows() * n * p);
+        let mut cols = buffer::scratch(self.rows() * n * p); // im2col writes every entry
         for (i, image) in input.data().chunks_exact(image_len).enumerate() {
             self.im2col(image, &mut cols, n * p, i * p);
         }
@@ -170,7 +170,7 @@ impl Tensor {
         let (rows, p) = (geo.rows(), geo.cols());
         let cols = geo.batch_im2col(self);
         // (out_c, batch * p) = (out_c, rows) x (rows, batch * p)
-        let mut out_all = buffer::zeros(out_c * n * p);
+        let mut out_all = buffer::scratch(out_c * n * p); // beta = 0: overwritten
         sgemm(
             out_c,
             rows,
@@ -315,7 +315,7 @@ pub(crate) fn conv2d_backward(
     }
     if x.requires_grad() {
         // d cols (rows, batch * p) = W^T (rows, out_c) x G (out_c, batch * p)
-        let mut grad_cols = buffer::zeros(rows * n * p);
+        let mut grad_cols = buffer::scratch(rows * n * p); // beta = 0: overwritten
         sgemm(
             rows,
             out_c,

@@ -45,7 +45,7 @@ impl Tensor {
             k, k2,
             "matmul: lhs shape {ls:?} and rhs shape {rs:?}: inner dimensions {k} and {k2} differ"
         );
-        let mut out = buffer::zeros(batch * m * n);
+        let mut out = buffer::scratch(batch * m * n); // beta = 0: overwritten
         for i in 0..batch {
             let a = &self.data()[i * m * k..][..m * k];
             let b = &rhs.data()[i * k * n..][..k * n];

@@ -19,6 +19,7 @@ mod avx2;
 #[cfg(test)]
 mod tests;
 
+use crate::buffer;
 use crate::threads::{self, Part};
 
 /// Row and column strides of a matrix view.
@@ -66,32 +67,90 @@ pub(crate) fn sgemm(
         "sgemm: a matrix reaches past its buffer"
     );
     let whole = Gemm { m, k, n, a: a.as_ptr(), sa, b: b.as_ptr(), sb, beta, c: c.as_mut_ptr(), ldc: n };
-    // A small output with a long inner dimension (the conv weight's gradient: 16 x 27
-    // summed over 65536 pixels) runs as a sum of shorter products. The chunks are
-    // where the engine's results were first recorded, so they stay: summed in other
-    // blocks along k, the same product would round differently.
-    const CHUNK: usize = 1 << 14;
-    if m * n <= 4096 && (m + n) * k >= 2 * CHUNK {
-        let chunk = (CHUNK / (m + n)).max(1);
-        let mut start = 0;
-        while start < k {
-            let len = chunk.min(k - start);
-            let part = Gemm {
-                k: len,
-                a: whole.a.wrapping_offset(start as isize * sa.1),
-                b: whole.b.wrapping_offset(start as isize * sb.0),
-                beta: if start == 0 { beta } else { 1.0 },
-                ..whole
-            };
-            // SAFETY: a k-slice of the checked product reads inside the same buffers.
-            unsafe { part.run() };
-            start += len;
-        }
-        return;
+    if let Some(blocks) = k_blocks(m, k, n) {
+        // SAFETY: as below; the blocks lie inside the product's k.
+        return unsafe { sum_over_k(whole, &blocks) };
     }
     // SAFETY: the three matrices lie inside their slices (checked above), and `c` is
     // borrowed mutably for the whole call.
     unsafe { split(whole) };
+}
+
+/// A small output with a long inner dimension (the conv weight's gradient: 16 x 27
+/// summed over 65536 pixels) is computed as a sum of short products, one per block
+/// along k: (start, length), in the order they are added into C. The blocks (chunks
+/// of 2^14 / (m + n), each cut in pieces of 256 as the kernel cuts k) are where the
+/// engine's results were first recorded, so they stay: summed in other blocks, the
+/// same product would round differently. None for every other shape.
+fn k_blocks(m: usize, k: usize, n: usize) -> Option<Vec<(usize, usize)>> {
+    const CHUNK: usize = 1 << 14;
+    if m * n > 4096 || (m + n) * k < 2 * CHUNK {
+        return None;
+    }
+    let chunk = (CHUNK / (m + n)).max(1);
+    let chunks = (0..k).step_by(chunk).map(|start| (start, chunk.min(k - start)));
+    Some(
+        chunks
+            .flat_map(|(start, len)| (0..len).step_by(256).map(move |at| (start + at, 256.min(len - at))))
+            .collect(),
+    )
+}
+
+/// C = beta C + the sum of `g` over `blocks` of k, in order. On one thread, block by
+/// block into C. On several, each thread computes a share of the blocks' products
+/// into a buffer of their own (each the same chain of multiply-adds the kernel would
+/// have added into C), then they are added into C in the same order: the same bits.
+///
+/// # Safety
+/// As `Gemm::run`, for every block.
+unsafe fn sum_over_k(g: Gemm, blocks: &[(usize, usize)]) {
+    let block = |(start, len): (usize, usize), beta: f32, c: *mut f32, ldc: usize| Gemm {
+        k: len,
+        a: g.a.wrapping_offset(start as isize * g.sa.1),
+        b: g.b.wrapping_offset(start as isize * g.sb.0),
+        beta,
+        c,
+        ldc,
+        ..g
+    };
+    let threads = (g.m * g.k * g.n / PARALLEL_MIN).min(threads::available());
+    if threads < 2 {
+        for (i, &range) in blocks.iter().enumerate() {
+            // SAFETY: a k-slice of the product reads inside the same buffers.
+            unsafe { block(range, if i == 0 { g.beta } else { 1.0 }, g.c, g.ldc).run() };
+        }
+        return;
+    }
+    let size = g.m * g.n;
+    let mut partial = buffer::scratch(blocks.len() * size); // beta = 0: overwritten
+    let base = partial.as_mut_ptr();
+    let parts: Vec<Part> = (0..blocks.len())
+        .collect::<Vec<_>>()
+        .chunks(blocks.len().div_ceil(threads))
+        .map(|share| {
+            let products: Vec<Gemm> =
+                share.iter().map(|&i| block(blocks[i], 0.0, base.wrapping_add(i * size), g.n)).collect();
+            // SAFETY: each block writes its own slot of `partial`, alive until the sum.
+            Box::new(move || products.into_iter().for_each(|p| unsafe { p.run() })) as Part
+        })
+        .collect();
+    threads::run_parts(parts);
+    for (i, slot) in partial.chunks_exact(size).enumerate() {
+        for (r, row) in slot.chunks_exact(g.n).enumerate() {
+            // SAFETY: row r of C lies inside C (ldc apart).
+            let c = unsafe { std::slice::from_raw_parts_mut(g.c.add(r * g.ldc), g.n) };
+            for (c, &chain) in c.iter_mut().zip(row) {
+                *c = if i > 0 {
+                    *c + chain
+                } else if g.beta == 0.0 {
+                    chain
+                } else {
+                    *c * g.beta + chain
+                };
+            }
+        }
+    }
+    buffer::recycle(partial);
 }
 
 /// One product on raw pointers: C (m x n, rows `ldc` apart) = A B + beta C.

@@ -3,7 +3,7 @@
 //! kernel, where the CPU has one, on any shape, and a large product split across
 //! threads.
 
-use super::{Gemm, PARALLEL_MIN, Strides, sgemm};
+use super::{Gemm, PARALLEL_MIN, Strides, k_blocks, sgemm};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -144,5 +144,43 @@ fn blocks_cover_c_once_in_whole_tiles() {
             }
             assert!(covered.iter().all(|&x| x == 1), "{m}x{n} in {parts}: not every entry once");
         }
+    }
+}
+
+#[test]
+fn a_long_sum_shared_between_threads_writes_the_same_bits() {
+    // Small outputs with long inner dimensions (a conv's weight gradient): the blocks
+    // along k added into C one after another on one thread, against `sgemm`, which
+    // computes them on several threads when the product is large enough.
+    let mut rng = StdRng::seed_from_u64(9);
+    for (m, k, n, b_t, beta) in
+        [(16, 65536, 27, true, 1.0), (27, 5000, 16, false, 0.0), (3, 40000, 5, true, 1.0)]
+    {
+        let blocks = k_blocks(m, k, n).expect("a long-k shape");
+        let a = random(m * k, &mut rng);
+        let b = random(k * n, &mut rng);
+        let c0 = random(m * n, &mut rng);
+        let (sa, sb) =
+            (Strides::row_major(k), if b_t { Strides::transposed(k) } else { Strides::row_major(n) });
+        let mut ours = c0.clone();
+        sgemm(m, k, n, &a, sa, &b, sb, beta, &mut ours);
+        let mut sequential = c0;
+        for (i, &(start, len)) in blocks.iter().enumerate() {
+            let block = Gemm {
+                m,
+                k: len,
+                n,
+                a: a[start..].as_ptr(),
+                sa,
+                b: b[start * sb.0 as usize..].as_ptr(),
+                sb,
+                beta: if i == 0 { beta } else { 1.0 },
+                c: sequential.as_mut_ptr(),
+                ldc: n,
+            };
+            // SAFETY: a k-slice of a product inside the vectors.
+            unsafe { block.run() };
+        }
+        assert!(ours.iter().zip(&sequential).all(|(x, y)| x.to_bits() == y.to_bits()), "{m}x{k}x{n}");
     }
 }
