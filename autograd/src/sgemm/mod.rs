@@ -39,9 +39,9 @@ impl Strides {
 
 /// The multiply-adds worth one thread: a product is shared by one thread per
 /// `PARALLEL_MIN` it holds, so products under 1M multiply-adds (about 15-30 us on one
-/// core) run on one thread. Timed alone on two threads against one, 64 x 64 x 64
-/// (0.26M) gained little and not every time, 64 x 128 x 128 (1M) about 30%, and
-/// 64 x 128 x 512 (4M, an LSTM step's product) 35-45% (benches/README.md).
+/// core) run on one thread. Timed alone on two threads against one: products of 0.26M
+/// gained 0-25%, not every time; of 1M, about 30% in three runs of four; 64 x 128 x 512
+/// (4M, an LSTM step's product) 35-45% (benches/README.md).
 const PARALLEL_MIN: usize = 1 << 19;
 
 /// C (m x n, row-major) = A (m x k) B (k x n) + beta C, A and B read through strides.
