@@ -28,7 +28,8 @@ fn spmm_into(a: &Csr, x: &[f32], d: usize, out: &mut [f32]) {
             }
         }
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // As many threads as dense products may use (`MATMUL_NUM_THREADS`, else the cores).
+    let threads = crate::threads::available();
     if threads < 2 || a.nnz() * d < PARALLEL_WORK || d == 0 {
         return rows_kernel(0, out);
     }
