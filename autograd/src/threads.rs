@@ -26,16 +26,16 @@ use std::time::{Duration, Instant};
 /// How long an idle worker keeps checking for work before it sleeps.
 const SPIN: Duration = Duration::from_micros(500);
 
-/// A part of a product, sent to a worker. It holds raw pointers into the caller's
-/// buffers: `run_parts` returns only after every part has finished.
-pub(crate) type Part = Box<dyn FnOnce() + Send>;
+/// A part of a product. It may borrow the caller's buffers (`'a`): `run_parts`
+/// returns, or unwinds, only after every part has finished, as `std::thread::scope`.
+pub(crate) type Part<'a> = Box<dyn FnOnce() + Send + 'a>;
 
 /// One worker thread and the slot through which it receives a part.
 struct Worker {
     /// Taken by a caller for the length of one `run_parts`.
     claimed: AtomicBool,
     /// The part to run, put in before `ready` is set.
-    part: Mutex<Option<Part>>,
+    part: Mutex<Option<Part<'static>>>,
     ready: AtomicBool,
     done: AtomicBool,
     panicked: AtomicBool,
@@ -69,7 +69,7 @@ impl Worker {
     }
 
     /// Hand `part` to this worker, if no other caller is using it; else give it back.
-    fn offer(&self, part: Part) -> Result<(), Part> {
+    fn offer(&self, part: Part<'static>) -> Result<(), Part<'static>> {
         if self.claimed.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
             return Err(part);
         }
@@ -133,7 +133,7 @@ pub(crate) fn available() -> usize {
 /// Run the parts at once, the first on this thread and the others on idle workers (on
 /// this thread too, after the first, when a worker is busy with another caller's
 /// product); return when all have finished. Panics if a part panicked.
-pub(crate) fn run_parts(parts: Vec<Part>) {
+pub(crate) fn run_parts<'a>(parts: Vec<Part<'a>>) {
     /// The workers given a part. Dropped, it waits for them, even when this thread's
     /// own part panics: their parts point into buffers the caller is about to free.
     struct Handed(Vec<&'static Worker>, bool);
@@ -156,6 +156,9 @@ pub(crate) fn run_parts(parts: Vec<Part>) {
     let mut here = vec![first];
     let mut idle = workers().iter();
     for part in parts {
+        // SAFETY: the part's borrows outlive its run: this function neither returns
+        // nor unwinds before `handed` has waited for every part a worker was given.
+        let part = unsafe { std::mem::transmute::<Part<'a>, Part<'static>>(part) };
         match idle.next() {
             Some(worker) => match worker.offer(part) {
                 Ok(()) => handed.0.push(worker),

@@ -37,10 +37,11 @@ fn spmm_into(a: &Csr, x: &[f32], d: usize, out: &mut [f32]) {
     let half = a.nnz() / 2;
     let split = indptr.partition_point(|&p| p < half).min(a.rows());
     let (top, bottom) = out.split_at_mut(split * d);
-    std::thread::scope(|scope| {
-        scope.spawn(|| rows_kernel(0, top));
-        rows_kernel(split, bottom);
-    });
+    let rows_kernel = &rows_kernel;
+    crate::threads::run_parts(vec![
+        Box::new(move || rows_kernel(0, top)),
+        Box::new(move || rows_kernel(split, bottom)),
+    ]);
 }
 
 impl Csr {

@@ -21,11 +21,10 @@
 //! for the first block and C = C + chain for the others. The two write the same bits
 //! (autograd/src/sgemm/tests.rs), so this kernel changed no number in the book.
 
+use super::{MR, NR};
 use std::arch::x86_64::*;
 use std::cell::RefCell;
 
-const MR: usize = 6;
-const NR: usize = 16;
 const KC: usize = 256; // matrixmultiply's block along k: keeps the rounding the same
 const MC: usize = 144;
 const NC: usize = 4080;

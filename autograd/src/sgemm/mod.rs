@@ -124,12 +124,14 @@ unsafe fn sum_over_k(g: Gemm, blocks: &[(usize, usize)]) {
     let size = g.m * g.n;
     let mut partial = buffer::scratch(blocks.len() * size); // beta = 0: overwritten
     let base = partial.as_mut_ptr();
-    let parts: Vec<Part> = (0..blocks.len())
-        .collect::<Vec<_>>()
-        .chunks(blocks.len().div_ceil(threads))
-        .map(|share| {
+    let share = blocks.len().div_ceil(threads);
+    let parts: Vec<Part> = blocks
+        .chunks(share)
+        .enumerate()
+        .map(|(t, mine)| {
+            let slot = |j: usize| base.wrapping_add((t * share + j) * size);
             let products: Vec<Gemm> =
-                share.iter().map(|&i| block(blocks[i], 0.0, base.wrapping_add(i * size), g.n)).collect();
+                mine.iter().enumerate().map(|(j, &range)| block(range, 0.0, slot(j), g.n)).collect();
             // SAFETY: each block writes its own slot of `partial`, alive until the sum.
             Box::new(move || products.into_iter().for_each(|p| unsafe { p.run() })) as Part
         })
@@ -172,10 +174,11 @@ struct Gemm {
 // other Gemm writes, while the caller's borrows keep all three buffers alive.
 unsafe impl Send for Gemm {}
 
-/// A thread's share of the columns is a multiple of the kernel's tile width, and its
-/// share of the rows a multiple of the tile's height: no tile is cut at the seam.
-const NR: usize = 16;
+/// The kernel's tile of C: 6 rows by 16 columns (`avx2.rs`). A thread's share of the
+/// columns is a multiple of its width, and its share of the rows a multiple of its
+/// height: no tile is cut at the seam.
 const MR: usize = 6;
+const NR: usize = 16;
 
 impl Gemm {
     /// The product on this thread: the engine's kernel where the CPU has AVX2 and FMA,
