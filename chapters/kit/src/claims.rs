@@ -2,32 +2,88 @@
 //!
 //! A chapter never types "the residual stack trains at 16 layers" into its page. It
 //! builds a [`Claim`] from its report: an id, the sentence as the page prints it (with
-//! the measured numbers in it), the quantities it rests on, and whether it holds.
+//! the measured numbers in it), the quantities it rests on, and, by its kind, a mark.
+//! Three kinds, each rendered for what it is:
 //!
-//! - A **required** claim is one of the chapter's bars: when it fails, the chapter's
-//!   run (and `zoo`) exits non-zero with the claim's text.
-//! - An **observation** chooses its wording from the data ("decays from the output
-//!   back" or "does not decay"), so its sentence is true whatever the run measured;
-//!   `holds` then records whether what the lecture leads us to expect was seen.
+//! - A **bar** ([`Claim::bar`]) is a number the run must reach, stated in words ("BLEU-4
+//!   at least 0.75, from the reference runs"). It renders ✓ or ✗; when one fails, the
+//!   chapter's run (and `zoo`) exits non-zero with its text.
+//! - A **lecture** claim ([`Claim::lecture`]) tests one of the lecture's statements
+//!   ([`crate::lecture::STATEMENTS`]) by a criterion stated in words, and renders the
+//!   verdict in words: holds here, does not hold here, or not decided at N seeds. It
+//!   never renders a failing mark: a lecture statement that does not hold on our data
+//!   is a finding worth reading, not a broken run.
+//! - A **finding** ([`Claim::finding`]) is a sentence whose wording was chosen from the
+//!   data. It carries no mark at all.
 //!
-//! `results.md` renders each claim's sentence inside its own anchor
+//! So the only ✗ a reader can meet is a bar the run missed (a test holds every
+//! rendering to that). `results.md` renders each claim inside its own anchor
 //! (`<!-- ANCHOR: claim_<id> -->`), so a page's interpreting paragraphs are
-//! `{{#include results.md:claim_<id>}}`, and a table of all of them with evidence.
+//! `{{#include results.md:claim_<id>}}`; the anchor `claims` holds the chapter's
+//! summary (its lecture verdicts and bars in one table) and, folded, every claim with
+//! the numbers it rests on.
 
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
 use crate::Table;
+use crate::lecture;
 
-/// Whether a claim is one of the chapter's bars or an observation.
+/// What kind of sentence a claim is, and so how it is marked.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
-    /// One of the chapter's bars: the run fails when it does not hold.
-    Required,
-    /// Worded from the data; its verdict is reported, not enforced.
-    Observation,
+    /// A number the run must reach: ✓ or ✗, and the run fails on ✗.
+    Bar,
+    /// A statement of the lecture, tested by a stated criterion: a verdict in words.
+    Lecture,
+    /// A sentence chosen from the data: no mark.
+    Finding,
+}
+
+/// The verdict on a lecture statement.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// What the lecture says is what we measured.
+    Holds,
+    /// We measured the opposite.
+    DoesNotHold,
+    /// The seeds disagree (or are too few to decide).
+    NotDecided {
+        /// How many seeds the comparison had.
+        seeds: usize,
+    },
+}
+
+impl Verdict {
+    /// As the page words it: "holds here", "does not hold here", "not decided at 5 seeds".
+    pub fn words(&self) -> String {
+        match self {
+            Verdict::Holds => "holds here".into(),
+            Verdict::DoesNotHold => "does not hold here".into(),
+            Verdict::NotDecided { seeds: 1 } => "not decided on one seed".into(),
+            Verdict::NotDecided { seeds } => format!("not decided at {seeds} seeds"),
+        }
+    }
+
+    /// `Holds` when `holds`, else `DoesNotHold`: for a test that is not a comparison of
+    /// methods over seeds (an exact identity, a count).
+    pub fn from_bool(holds: bool) -> Verdict {
+        if holds { Verdict::Holds } else { Verdict::DoesNotHold }
+    }
+}
+
+/// How a lecture statement was tested here.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct LectureTest {
+    /// The statement's id in [`lecture::STATEMENTS`].
+    pub statement: String,
+    /// The criterion used to test it, in words.
+    pub criterion: String,
+    /// The verdict.
+    pub verdict: Verdict,
 }
 
 /// One measured quantity a claim rests on.
@@ -46,31 +102,75 @@ pub struct Claim {
     pub id: String,
     /// The page section (its heading's anchor) that discusses the claim.
     pub section: String,
-    /// A bar or an observation.
+    /// A bar, a lecture statement's test, or a finding.
     pub kind: Kind,
-    /// Whether the claim holds in this run.
+    /// For a bar, whether it was met; for a lecture claim, whether the statement holds
+    /// here; a finding is always `true` (its sentence was chosen from the data).
     pub holds: bool,
     /// The sentence as the page prints it.
     pub text: String,
+    /// For a bar: the bar, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bar: Option<String>,
+    /// For a lecture claim: the statement, the criterion and the verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lecture: Option<LectureTest>,
     /// The measured quantities the claim rests on.
     pub evidence: Vec<Evidence>,
 }
 
 impl Claim {
-    /// A bar the chapter must meet: `holds` decides whether the run passes.
-    pub fn required(id: &str, section: &str, holds: bool, text: String) -> Claim {
-        Claim { id: id.into(), section: section.into(), kind: Kind::Required, holds, text, evidence: vec![] }
-    }
-
-    /// An observation whose `text` was chosen from the data; `holds` says whether what
-    /// it looks for (usually what the lecture leads us to expect) was seen.
-    pub fn observation(id: &str, section: &str, holds: bool, text: String) -> Claim {
+    /// A bar the chapter must meet: `met` decides whether the run passes; `bar` says
+    /// what the bar is and where it comes from ("BLEU-4 at least 0.75, from the
+    /// reference runs").
+    pub fn bar(id: &str, section: &str, met: bool, bar: &str, text: String) -> Claim {
         Claim {
             id: id.into(),
             section: section.into(),
-            kind: Kind::Observation,
-            holds,
+            kind: Kind::Bar,
+            holds: met,
             text,
+            bar: Some(bar.into()),
+            lecture: None,
+            evidence: vec![],
+        }
+    }
+
+    /// A test of the lecture's statement `statement` (an id in
+    /// [`lecture::STATEMENTS`]; a panic naming it if unknown) by `criterion`, with its
+    /// verdict; `text` is the measured sentence.
+    #[track_caller]
+    pub fn lecture(
+        id: &str,
+        section: &str,
+        statement: &str,
+        criterion: &str,
+        verdict: Verdict,
+        text: String,
+    ) -> Claim {
+        let statement = lecture::statement(statement).id.to_string();
+        Claim {
+            id: id.into(),
+            section: section.into(),
+            kind: Kind::Lecture,
+            holds: verdict == Verdict::Holds,
+            text,
+            bar: None,
+            lecture: Some(LectureTest { statement, criterion: criterion.into(), verdict }),
+            evidence: vec![],
+        }
+    }
+
+    /// A sentence chosen from the data: no mark.
+    pub fn finding(id: &str, section: &str, text: String) -> Claim {
+        Claim {
+            id: id.into(),
+            section: section.into(),
+            kind: Kind::Finding,
+            holds: true,
+            text,
+            bar: None,
+            lecture: None,
             evidence: vec![],
         }
     }
@@ -81,13 +181,48 @@ impl Claim {
         self
     }
 
-    /// ✓ or ✗ and the kind, as the tables show it.
-    pub fn verdict(&self) -> &'static str {
-        match (self.kind, self.holds) {
-            (Kind::Required, true) => "✓ required bar met",
-            (Kind::Required, false) => "✗ required bar FAILS",
-            (Kind::Observation, true) => "✓ observed",
-            (Kind::Observation, false) => "✗ not observed here",
+    /// Add every per-seed value and difference of a comparison as evidence.
+    pub fn with_comparison(mut self, c: &crate::compare::Comparison) -> Claim {
+        self = self.with(&format!("{} − {}, mean over {} seeds", c.a, c.b, c.seeds()), c.mean_diff());
+        let (lo, hi) = c.range();
+        self.with(&format!("{} − {}, smallest", c.a, c.b), lo)
+            .with(&format!("{} − {}, largest", c.a, c.b), hi)
+    }
+
+    /// The mark a table shows: ✓/✗ and the bar for a bar, the verdict in words for a
+    /// lecture claim, nothing for a finding.
+    pub fn verdict(&self) -> String {
+        match self.kind {
+            Kind::Bar if self.holds => "✓ bar met".into(),
+            Kind::Bar => "✗ bar missed".into(),
+            Kind::Lecture => self.lecture.as_ref().map_or(String::new(), |t| t.verdict.words()),
+            Kind::Finding => String::new(),
+        }
+    }
+
+    /// The claim as a page's paragraph: a bar with its mark and the bar in words, a
+    /// lecture claim with the statement, the criterion and the verdict, a finding as it is.
+    pub fn paragraph(&self) -> String {
+        match self.kind {
+            Kind::Bar => format!(
+                "{} <span class=\"claim-bar\">{} ({})</span>",
+                self.text,
+                self.verdict(),
+                self.bar.as_deref().unwrap_or("")
+            ),
+            Kind::Lecture => {
+                let t = self.lecture.as_ref().expect("a lecture claim carries its test");
+                let s = lecture::statement(&t.statement);
+                format!(
+                    "{}\n\n> **The lecture ({}):** {} **Tested here by** {}. **Verdict: {}.**",
+                    self.text,
+                    s.korean,
+                    s.english,
+                    t.criterion,
+                    t.verdict.words()
+                )
+            }
+            Kind::Finding => self.text.clone(),
         }
     }
 
@@ -126,61 +261,108 @@ pub fn times(v: f64) -> String {
     }
 }
 
-/// Every claim's sentence in its own anchor, then a table of them all with evidence
-/// and verdict (anchor `claims`): the part of `results.md` that pages include.
+/// Every claim's paragraph in its own anchor, then (anchor `claims`) the chapter's
+/// summary: one table of its lecture verdicts and bars, and, folded under it, every
+/// claim with the numbers it rests on. The part of `results.md` that pages include.
 pub fn markdown(claims: &[Claim]) -> String {
     let mut out = String::new();
     for c in claims {
         let _ = write!(
             out,
             "<!-- ANCHOR: claim_{} -->\n{}\n<!-- ANCHOR_END: claim_{} -->\n\n",
-            c.id, c.text, c.id
+            c.id,
+            c.paragraph(),
+            c.id
         );
     }
-    let mut table = Table::new(&["claim", "what it rests on", "holds?"]);
-    for c in claims {
-        table.row(&[format!("`{}`: {}", c.id, c.text), c.evidence_text(), c.verdict().to_string()]);
+    let mut summary = Table::new(&["tested", "what", "verdict"]);
+    for c in claims.iter().filter(|c| c.kind == Kind::Lecture) {
+        let t = c.lecture.as_ref().expect("a lecture claim carries its test");
+        let s = lecture::statement(&t.statement);
+        summary.row(&[
+            format!("[lecture](#{})", c.section),
+            format!("{} ({})", s.english, s.korean),
+            t.verdict.words(),
+        ]);
     }
-    let _ = write!(out, "<!-- ANCHOR: claims -->\n{}<!-- ANCHOR_END: claims -->\n", table.to_markdown());
+    for c in claims.iter().filter(|c| c.kind == Kind::Bar) {
+        summary.row(&[format!("[bar](#{})", c.section), c.bar.clone().unwrap_or_default(), c.verdict()]);
+    }
+    let mut evidence = Table::new(&["claim", "what it rests on"]);
+    for c in claims {
+        let kind = match c.kind {
+            Kind::Bar => "bar",
+            Kind::Lecture => "lecture",
+            Kind::Finding => "finding",
+        };
+        evidence.row(&[format!("`{}` ({kind}): {}", c.id, c.text), c.evidence_text()]);
+    }
+    let _ = write!(
+        out,
+        "<!-- ANCHOR: claims -->\n{}\n<details>\n<summary>Every claim of this page with the numbers it rests on</summary>\n\n{}\n</details>\n<!-- ANCHOR_END: claims -->\n",
+        summary.to_markdown(),
+        evidence.to_markdown()
+    );
     out
 }
 
-/// Fail with every failing required claim's text, or pass.
+/// Fail with every missed bar's text, or pass.
 pub fn check_required(chapter: &str, claims: &[Claim]) -> anyhow::Result<()> {
     let failing: Vec<String> = claims
         .iter()
-        .filter(|c| c.kind == Kind::Required && !c.holds)
-        .map(|c| format!("  {}: {} [{}]", c.id, c.text, c.evidence_text()))
+        .filter(|c| c.kind == Kind::Bar && !c.holds)
+        .map(|c| {
+            format!(
+                "  {}: {} (bar: {}) [{}]",
+                c.id,
+                c.text,
+                c.bar.as_deref().unwrap_or(""),
+                c.evidence_text()
+            )
+        })
         .collect();
     anyhow::ensure!(
         failing.is_empty(),
-        "{chapter}: {} required claim(s) failed:\n{}",
+        "{chapter}: {} bar(s) missed:\n{}",
         failing.len(),
         failing.join("\n")
     );
     Ok(())
 }
 
-/// The ids of the required claims that do not hold: what a test of a chapter's bars
-/// compares against the claims it expects to fail.
+/// The ids of the bars that were missed: what a test of a chapter's bars compares
+/// against the bars it expects to miss.
 pub fn failing_required(claims: &[Claim]) -> Vec<String> {
-    claims.iter().filter(|c| c.kind == Kind::Required && !c.holds).map(|c| c.id.clone()).collect()
+    claims.iter().filter(|c| c.kind == Kind::Bar && !c.holds).map(|c| c.id.clone()).collect()
 }
 
-/// Print a chapter's claims, then hold a full run (not a `--quick` one, which is too
-/// small for the chapter's bars) to its required claims.
-pub fn print_and_check(chapter: &str, quick: bool, claims: &[Claim]) -> anyhow::Result<()> {
+/// Print a chapter's claims, then hold a full run on the default data to its bars. A
+/// `--quick` or `--clean` run (`unenforced`) is too small or too easy for them: it
+/// prints them and says they are not enforced.
+pub fn print_and_check(chapter: &str, unenforced: bool, claims: &[Claim]) -> anyhow::Result<()> {
     println!("\n{chapter} claims:\n{}", summary_lines(claims));
-    if quick { Ok(()) } else { check_required(chapter, claims) }
+    if unenforced {
+        if claims.iter().any(|c| c.kind == Kind::Bar) {
+            println!(
+                "  (the bars are set for the full run on the default data; this run's are printed, not enforced)"
+            );
+        }
+        Ok(())
+    } else {
+        check_required(chapter, claims)
+    }
 }
 
-/// One line a claim, for the terminal.
+/// One line a claim, for the terminal: a bar with ✓/✗, a lecture claim with its
+/// verdict in words, a finding with none.
 pub fn summary_lines(claims: &[Claim]) -> String {
     let mut out = String::new();
     for c in claims {
-        let mark = if c.holds { "✓" } else { "✗" };
-        let kind = if c.kind == Kind::Required { "required" } else { "observed" };
-        let _ = writeln!(out, "  {mark} {kind:8} {}: {}", c.id, c.text);
+        let _ = match c.kind {
+            Kind::Bar => writeln!(out, "  {} {}: {}", c.verdict(), c.id, c.text),
+            Kind::Lecture => writeln!(out, "  lecture, {}: {}: {}", c.verdict(), c.id, c.text),
+            Kind::Finding => writeln!(out, "  finding: {}: {}", c.id, c.text),
+        };
     }
     out
 }
@@ -205,25 +387,73 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_failing_required_claim_fails_the_check_with_its_text() {
-        let measured = 0.91;
-        let claims = vec![
-            Claim::required("acc", "s", measured >= 0.90, format!("accuracy {measured} reaches 0.90")),
-            Claim::required("bar", "s", measured >= 0.95, format!("accuracy {measured} reaches 0.95"))
-                .with("accuracy", measured),
-            Claim::observation("obs", "s", false, "an observation that does not hold".into()),
-        ];
-        let err = check_required("chX", &claims).unwrap_err().to_string();
-        assert!(err.contains("accuracy 0.91 reaches 0.95") && err.contains("1 required claim"), "{err}");
-        assert!(!err.contains("obs"), "observations are not bars: {err}");
-        assert!(check_required("chX", &claims[..1]).is_ok());
+    fn one_of_each(bar_met: bool, verdict: Verdict) -> Vec<Claim> {
+        vec![
+            Claim::bar("acc", "s", bar_met, "accuracy at least 0.95", "accuracy 0.91".into())
+                .with("accuracy", 0.91),
+            Claim::lecture(
+                "joint",
+                "s",
+                "dbm_joint_layer_best",
+                "the joint layer's probe ahead of every other layer's on every seed",
+                verdict,
+                "The joint layer is behind the image layer.".into(),
+            ),
+            Claim::finding("obs", "s", "A sentence chosen from the data.".into()),
+        ]
     }
 
     #[test]
-    fn markdown_anchors_every_claim() {
-        let md = markdown(&[Claim::observation("x_y", "s", true, "It holds.".into()).with("v", 0.5)]);
-        assert!(md.contains("<!-- ANCHOR: claim_x_y -->\nIt holds.\n<!-- ANCHOR_END: claim_x_y -->"));
-        assert!(md.contains("| `x_y`: It holds. | v = 0.500 | ✓ observed |"), "{md}");
+    fn a_missed_bar_fails_the_check_with_its_text() {
+        let claims = one_of_each(false, Verdict::DoesNotHold);
+        let err = check_required("chX", &claims).unwrap_err().to_string();
+        assert!(
+            err.contains("accuracy 0.91 (bar: accuracy at least 0.95)") && err.contains("1 bar(s)"),
+            "{err}"
+        );
+        assert!(!err.contains("joint") && !err.contains("obs"), "only bars are enforced: {err}");
+        assert!(check_required("chX", &one_of_each(true, Verdict::DoesNotHold)).is_ok());
+        assert_eq!(failing_required(&claims), vec!["acc".to_string()]);
+    }
+
+    #[test]
+    fn only_a_missed_bar_ever_renders_a_failing_mark() {
+        for verdict in [Verdict::Holds, Verdict::DoesNotHold, Verdict::NotDecided { seeds: 5 }] {
+            for met in [true, false] {
+                let claims = one_of_each(met, verdict);
+                let rendered = [markdown(&claims), summary_lines(&claims)];
+                for c in &claims {
+                    let marked = c.paragraph().contains('✗') || c.verdict().contains('✗');
+                    assert_eq!(marked, c.kind == Kind::Bar && !c.holds, "{c:?}");
+                }
+                let crosses = rendered.iter().map(|r| r.matches('✗').count()).sum::<usize>();
+                // A missed bar shows its ✗ in its paragraph, the summary table and the terminal.
+                assert_eq!(crosses, if met { 0 } else { 3 }, "{rendered:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn markdown_anchors_every_claim_and_folds_the_evidence() {
+        let md = markdown(&one_of_each(true, Verdict::NotDecided { seeds: 5 }));
+        assert!(md.contains(
+            "<!-- ANCHOR: claim_obs -->\nA sentence chosen from the data.\n<!-- ANCHOR_END: claim_obs -->"
+        ));
+        assert!(
+            md.contains("accuracy 0.91 <span class=\"claim-bar\">✓ bar met (accuracy at least 0.95)</span>"),
+            "{md}"
+        );
+        assert!(md.contains("**Verdict: not decided at 5 seeds.**"), "{md}");
+        assert!(md.contains("| [lecture](#s) |") && md.contains("| not decided at 5 seeds |"), "{md}");
+        assert!(
+            md.contains("<details>") && md.contains("| `acc` (bar): accuracy 0.91 | accuracy = 0.910 |"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "no lecture statement `not_in_the_lecture`")]
+    fn a_lecture_claim_names_a_real_statement() {
+        Claim::lecture("x", "s", "not_in_the_lecture", "c", Verdict::Holds, "t".into());
     }
 }

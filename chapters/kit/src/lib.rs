@@ -10,7 +10,9 @@
 pub mod checkpoint;
 pub mod claims;
 pub mod cli;
+pub mod compare;
 pub mod graph;
+pub mod lecture;
 pub mod parallel;
 pub mod plot;
 pub mod progress;
@@ -18,8 +20,9 @@ pub mod report;
 pub mod timing;
 pub mod train;
 
-pub use claims::Claim;
+pub use claims::{Claim, Verdict};
 pub use cli::{Args, Options};
+pub use compare::{Comparison, Metric, compare};
 pub use report::{Output, Table, assert_written, rounded};
 pub use train::{Diverged, check_finite};
 

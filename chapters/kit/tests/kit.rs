@@ -146,7 +146,7 @@ fn only_a_full_run_on_the_default_data_is_held_to_the_bars() {
         name: "chX",
         title: "Chapter X",
         run: |_| {
-            let claim = kit::Claim::required("bar", "s", false, "0.5 reaches 0.9".into());
+            let claim = kit::Claim::bar("bar", "s", false, "0.9", "0.5 reaches 0.9".into());
             Ok(kit::Outcome { headline: String::new(), claims: vec![claim] })
         },
         claims_from_results: |_| Ok(vec![]),
