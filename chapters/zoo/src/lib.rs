@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use kit::claims::Kind;
+use kit::claims::{Kind, Verdict};
 use kit::{Args, Chapter, Claim};
 
 /// Every chapter that exists, in the lecture's order.
@@ -70,61 +70,168 @@ pub fn written_claims(book: &Path, chapter: &str) -> anyhow::Result<Option<Vec<C
     Ok(Some(serde_json::from_value(claims).with_context(|| format!("the claims in {}", path.display()))?))
 }
 
-/// The claims page: every claim of every chapter, its verdict, and a link to the
-/// section of the page that draws it.
+/// A section anchor as words: `where-additive-fusion-fails` -> "where additive fusion fails".
+fn section_words(anchor: &str) -> String {
+    anchor.replace('-', " ")
+}
+
+/// How a chapter's claims come out: lecture verdicts and bars.
+#[derive(Default, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// Lecture statements tested that hold here.
+    pub holds: usize,
+    /// Lecture statements tested that do not hold here.
+    pub does_not_hold: usize,
+    /// Lecture statements the seeds do not decide.
+    pub not_decided: usize,
+    /// Bars met.
+    pub bars_met: usize,
+    /// Bars in all.
+    pub bars: usize,
+}
+
+impl Tally {
+    /// Count lecture verdicts and bars; findings are not counted (they carry no verdict).
+    pub fn of(claims: &[Claim]) -> Tally {
+        let mut t = Tally::default();
+        for c in claims {
+            match (c.kind, c.lecture.as_ref().map(|l| l.verdict)) {
+                (Kind::Bar, _) => {
+                    t.bars += 1;
+                    t.bars_met += usize::from(c.holds);
+                }
+                (Kind::Lecture, Some(Verdict::Holds)) => t.holds += 1,
+                (Kind::Lecture, Some(Verdict::DoesNotHold)) => t.does_not_hold += 1,
+                (Kind::Lecture, _) => t.not_decided += 1,
+                (Kind::Finding, _) => {}
+            }
+        }
+        t
+    }
+
+    fn add(self, o: Tally) -> Tally {
+        Tally {
+            holds: self.holds + o.holds,
+            does_not_hold: self.does_not_hold + o.does_not_hold,
+            not_decided: self.not_decided + o.not_decided,
+            bars_met: self.bars_met + o.bars_met,
+            bars: self.bars + o.bars,
+        }
+    }
+
+    /// "2 hold, 1 does not hold; bars 5 of 5 met".
+    fn words(&self) -> String {
+        let tested = self.holds + self.does_not_hold + self.not_decided;
+        let lecture = if tested == 0 {
+            "no lecture statement tested".to_string()
+        } else {
+            let mut parts = vec![];
+            if self.holds > 0 {
+                parts.push(format!("{} {}", self.holds, if self.holds == 1 { "holds" } else { "hold" }));
+            }
+            if self.does_not_hold > 0 {
+                parts.push(format!(
+                    "{} {} not hold",
+                    self.does_not_hold,
+                    if self.does_not_hold == 1 { "does" } else { "do" }
+                ));
+            }
+            if self.not_decided > 0 {
+                parts.push(format!("{} not decided", self.not_decided));
+            }
+            format!("lecture: {}", parts.join(", "))
+        };
+        format!("{lecture}; bars: {} of {} met", self.bars_met, self.bars)
+    }
+}
+
+/// The claims page, "What the lecture says, and what we measured": a one-screen summary
+/// (per chapter, the lecture verdicts and the bars met), then every statement of the
+/// lecture in its order with where it is tested, what was measured and the verdict.
+/// Findings stay on their chapter pages; bars are counted here and listed there.
 pub fn claims_page(chapters: &[(&Chapter, Vec<Claim>)]) -> String {
     let mut out = String::from(
         "<!-- Written by `cargo run --release -p zoo -- all` from each chapter's results.json; do not edit. -->\n\n\
-         # What the lecture claims, and what we measured\n\n\
-         Every conclusion a chapter draws is computed from its run: the sentence below is the one its page \
-         prints, with the numbers that run measured. **Required** claims are the chapter's bars: `zoo` exits \
-         with an error when one fails. **Observations** choose their wording from the data, so their sentence \
-         is true either way; their verdict says whether what they look for (usually what the lecture leads us \
-         to expect) was seen here.\n\n",
+         # What the lecture says, and what we measured\n\n\
+         Each chapter tests the statements of the lecture it covers, on its own data, by a criterion it \
+         states, and gives a verdict: **holds here**, **does not hold here**, or **not decided** (when the \
+         seeds disagree: a method is called ahead of another only when it is ahead on every seed). A verdict \
+         that goes against the lecture is not a failure of the run: it is what these data show, and the \
+         chapter says why. Separately, every chapter has **bars**: numbers its run must reach (from a \
+         reference implementation or a specification), marked ✓ when met; `zoo` fails when one is missed. \
+         A chapter's other sentences are **findings**, chosen from its data; they stay on its page.\n\n\
+         ## Summary\n\n| chapter | the lecture's statements | bars met |\n|---|---|---|\n",
     );
+    let mut total = Tally::default();
     for (chapter, claims) in chapters {
-        let required = claims.iter().filter(|c| c.kind == Kind::Required).count();
-        let held = claims.iter().filter(|c| c.holds).count();
-        let _ = write!(
+        let t = Tally::of(claims);
+        total = total.add(t);
+        let words = t.words();
+        let (lecture, _) = words.split_once("; bars").unwrap_or((&words, ""));
+        let _ = writeln!(
             out,
-            "## [{}]({}/index.md)\n\n{} claims, {required} of them required; {held} hold.\n\n\
-             | claim | verdict | where |\n|---|---|---|\n",
+            "| [{}]({}/index.md) | {} | {} of {} |",
             chapter.title,
             chapter.name,
-            claims.len()
+            lecture.trim_start_matches("lecture: "),
+            t.bars_met,
+            t.bars
         );
-        for c in claims {
+    }
+    let _ = writeln!(
+        out,
+        "| **all** | {} | {} of {} |\n",
+        total.words().split_once("; bars").map_or("", |(l, _)| l).trim_start_matches("lecture: "),
+        total.bars_met,
+        total.bars
+    );
+    out.push_str("## The lecture, statement by statement\n\n");
+    for (i, s) in kit::lecture::STATEMENTS.iter().enumerate() {
+        let _ = writeln!(out, "**{}. {}** ({})\n", i + 1, s.english, s.korean);
+        let tests: Vec<(&Chapter, &Claim)> = chapters
+            .iter()
+            .flat_map(|(ch, claims)| claims.iter().map(move |c| (*ch, c)))
+            .filter(|(_, c)| c.lecture.as_ref().is_some_and(|l| l.statement == s.id))
+            .collect();
+        if tests.is_empty() {
+            out.push_str("- Not tested by any chapter yet.\n\n");
+        }
+        for (ch, c) in tests {
+            let t = c.lecture.as_ref().expect("filtered on lecture claims");
             let _ = writeln!(
                 out,
-                "| <a id=\"{}\"></a>{} | {} | [{}]({}/index.md#{}) |",
-                c.id,
-                c.text.replace('|', "\\|"),
-                c.verdict(),
-                c.id,
-                chapter.name,
-                c.section
+                "- **Verdict: {}**, in [{}, {}]({}/index.md#{}). Tested by {}.\n  Measured: {}\n",
+                t.verdict.words(),
+                ch.name,
+                section_words(&c.section),
+                ch.name,
+                c.section,
+                t.criterion,
+                c.text
             );
         }
-        out.push('\n');
     }
+    out.push_str(
+        "The course notes end their list of representations with the multimodal LSTM, \
+         \"skipped, I don't understand LSTMs well yet\": they make no statement about it to test, so \
+         [chapter 11](ch11-multimodal-lstm/index.md) has bars and findings only.\n",
+    );
     out
 }
 
-/// The map of the lecture's topics the introduction includes, with each chapter's status.
+/// The map of the lecture's topics the introduction includes, with each chapter's
+/// lecture verdicts and bars.
 pub fn chapter_map(chapters: &[(&Chapter, Vec<Claim>)]) -> String {
     let mut out = String::from(
         "<!-- Written by `cargo run --release -p zoo -- all`; do not edit. -->\n\n\
-         | # | lecture topic | data | chapter | status |\n|---|---|---|---|---|\n",
+         | # | lecture topic | data | chapter: what it found |\n|---|---|---|---|\n",
     );
     for (i, (name, topic, data)) in TOPICS.iter().enumerate() {
         let status = match chapters.iter().find(|(c, _)| c.name == *name) {
-            Some((c, claims)) => {
-                let held = claims.iter().filter(|c| c.holds).count();
-                format!("[written]({}/index.md): {held} of {} claims hold", c.name, claims.len())
-            }
-            None => "planned".to_string(),
+            Some((c, claims)) => format!("[{}]({}/index.md): {}", c.name, c.name, Tally::of(claims).words()),
+            None => format!("`{name}`: planned"),
         };
-        let _ = writeln!(out, "| {} | {topic} | {data} | `{name}` | {status} |", i + 1);
+        let _ = writeln!(out, "| {} | {topic} | {data} | {status} |", i + 1);
     }
     out
 }
@@ -177,10 +284,11 @@ mod tests {
         let bar = 0.99;
         Ok(kit::Outcome {
             headline: "broken".into(),
-            claims: vec![Claim::required(
+            claims: vec![Claim::bar(
                 "too_high",
                 "s",
                 measured >= bar,
+                "accuracy at least 0.99",
                 format!("accuracy {measured} reaches the bar {bar}"),
             )],
         })
