@@ -54,7 +54,7 @@ fn the_bars_fail_when_the_numbers_miss_them() {
     for id in [
         "generator_matches_reference",
         "text_is_the_strongest_single_modality",
-        "more_modalities_help",
+        "each_step_two_points",
         "reference_means_reproduced",
         "mlp_beats_linear_on_three",
     ] {

@@ -58,8 +58,9 @@ pub fn size_rows() -> Vec<SizeRow> {
 }
 
 /// The tensor of one sarcastic test utterance under a TFN of `modalities` trained on
-/// seed `data.seed` (9 x 9 for two modalities, 9 x 9 x 9 for three), and its label.
-fn example(data: &ToyMosi, modalities: Vec<Modality>, cfg: &Config) -> anyhow::Result<(Vec<f64>, f64)> {
+/// seed `data.seed` (9 x 9 for two modalities, 9 x 9 x 9 for three), its label, and
+/// the model's prediction for it.
+fn example(data: &ToyMosi, modalities: Vec<Modality>, cfg: &Config) -> anyhow::Result<(Vec<f64>, f64, f64)> {
     let job = Job { lambda: 1.0, seed_index: 0, modalities, method: Method::Tfn, max_order: None };
     let (model, s) = train_one(data, &job, cfg)?;
     let row = s.test.ids.iter().position(|&id| data.utterances[id].sarcastic()).unwrap_or(0);
@@ -70,7 +71,8 @@ fn example(data: &ToyMosi, modalities: Vec<Modality>, cfg: &Config) -> anyhow::R
         tensor_fusion(&hs)
     });
     debug_assert_eq!(z.numel(), (PROJECTION + 1).pow(job.modalities.len() as u32));
-    Ok((z.data().iter().map(|&v| f64::from(v)).collect(), s.test.labels[row]))
+    let prediction = predict(&model, &s.test)[row];
+    Ok((z.data().iter().map(|&v| f64::from(v)).collect(), s.test.labels[row], prediction))
 }
 
 /// Generate the datasets and run everything.
@@ -127,11 +129,13 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         }
     }
     let first = data(1.0, 0);
+    let (tensor, label, prediction) = example(first, vec![T, V], cfg)?;
     let mut report = Report {
         seeds,
         cells,
         sizes: size_rows(),
-        example: example(first, vec![T, V], cfg)?,
+        example: (tensor, label),
+        example_prediction: prediction,
         example3: example(first, vec![T, A, V], cfg)?.0,
         training: first.ids(models::toymosi::Split::Train).len(),
         claims: vec![],

@@ -136,6 +136,8 @@ pub struct Report {
     /// The two-modality tensor [h_T; 1] (x) [h_V; 1] of one sarcastic test utterance,
     /// from a trained T+V TFN (9 x 9, row-major), and the utterance's label.
     pub example: (Vec<f64>, f64),
+    /// The T+V TFN's prediction for that utterance.
+    pub example_prediction: f64,
     /// The same utterance's 9 x 9 x 9 tensor [h_T; 1] (x) [h_A; 1] (x) [h_V; 1] from a
     /// trained T+A+V TFN, row-major (text index slowest).
     pub example3: Vec<f64>,

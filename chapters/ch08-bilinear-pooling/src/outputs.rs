@@ -61,10 +61,16 @@ pub fn results_markdown(r: &Report) -> String {
         row.extend(methods.iter().map(|&m| cell_text(r.cell(subset, m, 1.0))));
         grid.row(&row);
     }
-    let mut params = Table::new(&["method (T+A+V)", "parameters"]);
+    let mut params = Table::new(&["method (T+A+V)", "parameters", "Acc-2 / MAE on the sarcasm subset"]);
     for m in methods {
         if let Some(c) = r.cell("T+A+V", m, 1.0) {
-            params.row(&[m.name().to_string(), c.parameters.to_string()]);
+            let (a, sd) = c.stat(|x| 100.0 * x.sarcasm.map_or(f64::NAN, |s| s.0.acc2));
+            let (mae, _) = c.stat(|x| x.sarcasm.map_or(f64::NAN, |s| s.0.mae));
+            params.row(&[
+                m.name().to_string(),
+                c.parameters.to_string(),
+                format!("{a:.1} ± {sd:.1} / {mae:.3}"),
+            ]);
         }
     }
     let mut blocks =
@@ -117,7 +123,7 @@ pub fn results_markdown(r: &Report) -> String {
          <!-- ANCHOR: blocks -->\n{}<!-- ANCHOR_END: blocks -->\n\n\
          <!-- ANCHOR: world -->\n{}<!-- ANCHOR_END: world -->\n\n\
          <!-- ANCHOR: sizes -->\n{}<!-- ANCHOR_END: sizes -->\n\n\
-         <!-- ANCHOR: example -->\nThe utterance drawn has label {:.2}.\n<!-- ANCHOR_END: example -->\n\n{}",
+         <!-- ANCHOR: example -->\nThe utterance drawn has label {:.2}; the text-and-video TFN predicts {:.2}.\n<!-- ANCHOR_END: example -->\n\n{}",
         grid.to_markdown(),
         r.seeds.len(),
         params.to_markdown(),
@@ -125,6 +131,7 @@ pub fn results_markdown(r: &Report) -> String {
         world.to_markdown(),
         sizes.to_markdown(),
         r.example.1,
+        r.example_prediction,
         kit::claims::markdown(&r.claims)
     )
 }
