@@ -183,10 +183,10 @@ impl Claim {
 
     /// Add every per-seed value and difference of a comparison as evidence.
     pub fn with_comparison(mut self, c: &crate::compare::Comparison) -> Claim {
-        self = self.with(&format!("{} − {}, mean over {} seeds", c.a, c.b, c.seeds()), c.mean_diff());
+        let what = format!("{} {} − {}", c.metric.name, c.a, c.b);
+        self = self.with(&format!("{what}, mean over {} seeds", c.seeds()), c.mean_diff());
         let (lo, hi) = c.range();
-        self.with(&format!("{} − {}, smallest", c.a, c.b), lo)
-            .with(&format!("{} − {}, largest", c.a, c.b), hi)
+        self.with(&format!("{what}, smallest"), lo).with(&format!("{what}, largest"), hi)
     }
 
     /// The mark a table shows: ✓/✗ and the bar for a bar, the verdict in words for a
