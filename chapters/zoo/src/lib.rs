@@ -12,6 +12,8 @@ use anyhow::Context;
 use kit::claims::{Kind, Verdict};
 use kit::{Args, Chapter, Claim};
 
+pub mod roadmap;
+
 /// Every chapter that exists, in the lecture's order.
 pub fn chapters() -> Vec<Chapter> {
     vec![
@@ -269,6 +271,7 @@ pub fn run(all: &[Chapter], selected: &[&Chapter], args: &Args) -> anyhow::Resul
     }
     kit::report::write_atomic(&book.join("claims.md"), claims_page(&written).as_bytes())?;
     kit::report::write_atomic(&book.join("chapter_map.md"), chapter_map(&written).as_bytes())?;
+    kit::report::write_atomic(&book.join("figures").join("roadmap.svg"), roadmap::svg().as_bytes())?;
     anyhow::ensure!(failures.is_empty(), "{}", failures.join("\n"));
     Ok(())
 }
