@@ -2,11 +2,11 @@
 
 use kit::Claim;
 use kit::claims::num;
+use kit::compare::{Comparison, Metric, compare};
 
 use crate::{Report, RunRow};
 
 const CD: &str = "learning-by-contrastive-divergence";
-const NOT_LL: &str = "reconstruction-error-is-not-the-likelihood";
 const AIS: &str = "the-likelihood-by-annealed-importance-sampling";
 const DREAMS: &str = "what-the-chains-dream";
 const LAYERS: &str = "which-layer-knows-the-digit-best";
@@ -20,40 +20,97 @@ pub const PCD: &str = "PCD, decaying rate";
 /// Persistent CD with a constant one.
 pub const PCD_CONSTANT: &str = "PCD, constant rate";
 
+/// Test log-likelihood, for the comparisons of training methods.
+const LL: Metric = Metric::higher("test log-likelihood", "nats per image");
+/// A probe's test accuracy.
+const ACC: Metric = kit::compare::ACCURACY;
+
+/// The one criterion both data sets test the lecture's joint-layer statement by.
+pub(crate) const JOINT_CRITERION: &str = "a linear probe on every layer of the DBN stand-in: the joint layer (both \
+     modalities present) ahead of the most accurate single-modality layer, inputs included, on every seed; the same \
+     criterion on both data sets";
+
 fn run<'a>(r: &'a Report, name: &str) -> Option<&'a RunRow> {
     r.runs.iter().find(|x| x.method.name == name)
+}
+
+/// The lecture's joint-layer statement on one data set: the joint layer against the
+/// best single-modality layer (inputs included, by mean), and, for the reader, against
+/// the best learnt one.
+pub(crate) fn joint_layer_claim(
+    id: &str,
+    section: &str,
+    data: &str,
+    joint: &str,
+    single: &[&str],
+    accuracies: impl Fn(&str) -> Vec<f64>,
+) -> Option<Claim> {
+    let joint_acc = accuracies(joint);
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let best = |learnt_only: bool| {
+        single
+            .iter()
+            .filter(|l| !learnt_only || !l.ends_with("input"))
+            .map(|&l| (l, accuracies(l)))
+            .filter(|(_, v)| v.len() == joint_acc.len() && !v.is_empty())
+            .max_by(|a, b| mean(&a.1).total_cmp(&mean(&b.1)))
+    };
+    let (other, other_acc) = best(false)?;
+    let (learnt, learnt_acc) = best(true)?;
+    let c = compare("the joint layer", &joint_acc, other, &other_acc, ACC);
+    let l = compare("the joint layer", &joint_acc, learnt, &learnt_acc, ACC);
+    let text = if other == learnt {
+        format!("On {data}, the most accurate single-modality layer is a learnt one: {}.", c.sentence())
+    } else {
+        format!(
+            "On {data}, the most accurate single-modality layer is an input: {}. Against the best learnt \
+             single-modality layer, {}.",
+            c.sentence(),
+            l.sentence()
+        )
+    };
+    Some(
+        Claim::lecture(id, section, "dbm_joint_layer_best", JOINT_CRITERION, c.verdict_a_better(), text)
+            .with_comparison(&c)
+            .with_comparison(&l),
+    )
 }
 
 /// Every conclusion the page draws, computed from the report.
 pub fn claims(r: &Report) -> Vec<Claim> {
     let s = &r.short;
-    let mut out = vec![Claim::required(
-        "cd1_learns_features",
-        CD,
-        s.reconstruction <= 0.04 && s.probe >= 0.93 && s.probe > r.pixel_probe,
-        format!(
-            "After {} epochs of CD-1, {} hidden units reconstruct the training digits with mean squared error {} per \
-             pixel (bar 0.04), and softmax regression on their probabilities classifies {} of the test digits (bar \
-             0.93), against {} on the binary pixels themselves.",
-            s.epochs,
-            r.hidden,
-            num(s.reconstruction),
-            num(s.probe),
-            num(r.pixel_probe)
-        ),
-    )
-    .with("reconstruction MSE", s.reconstruction)
-    .with("probe on hidden probabilities", s.probe)
-    .with("probe on pixels", r.pixel_probe)];
+    let mut out = vec![
+        Claim::bar(
+            "cd1_learns_features",
+            CD,
+            s.reconstruction <= 0.04 && s.probe >= 0.93 && s.probe > r.pixel_probe,
+            "reconstruction error at most 0.04 and the probe at least 0.93 and above the pixels', from the \
+             chapter's reference run",
+            format!(
+                "After {} epochs of CD-1, {} hidden units reconstruct the training digits with mean squared error {} \
+                 per pixel, and softmax regression on their probabilities classifies {} of the test digits, against \
+                 {} on the binary pixels themselves.",
+                s.epochs,
+                r.hidden,
+                num(s.reconstruction),
+                num(s.probe),
+                num(r.pixel_probe)
+            ),
+        )
+        .with("reconstruction MSE", s.reconstruction)
+        .with("probe on hidden probabilities", s.probe)
+        .with("probe on pixels", r.pixel_probe),
+    ];
     let small = &r.small;
     out.push(
-        Claim::required(
+        Claim::bar(
             "ais_matches_exact",
             AIS,
             (small.ais - small.exact).abs() <= 0.2,
+            "AIS within 0.2 nats of the exact log Z",
             format!(
                 "On an RBM with {} hidden units, small enough to sum over all 2^{} hidden states, log Z is {} exactly \
-                 and {} by AIS: {} nats apart (bar 0.2). Its test log-likelihood is {} nats per image.",
+                 and {} by AIS: {} nats apart. Its test log-likelihood is {} nats per image.",
                 small.hidden,
                 small.hidden,
                 num(small.exact),
@@ -66,130 +123,215 @@ pub fn claims(r: &Report) -> Vec<Claim> {
         .with("AIS log Z", small.ais),
     );
     if let (Some(cd1), Some(pcd)) = (run(r, CD1), run(r, PCD)) {
-        let holds = cd1.test_ll >= -19.5 && pcd.test_ll >= -17.5 && pcd.test_ll > cd1.test_ll;
-        out.push(
-            Claim::required(
-                "pcd_beats_cd1",
-                AIS,
-                holds,
-                format!(
-                    "After {} epochs the test log-likelihood is {} nats per image for CD-1 (bar -19.5) and {} for \
-                     persistent CD with a decaying learning rate (bar -17.5){}",
-                    cd1.epochs,
-                    num(cd1.test_ll),
-                    num(pcd.test_ll),
-                    if pcd.test_ll > cd1.test_ll {
-                        ": the persistent chains, which wander far from the data, find and lower the energy of the \
-                         places the model wrongly likes, which CD-1's one step from the data never visits."
-                    } else {
-                        "."
-                    }
-                ),
-            )
-            .with("CD-1", cd1.test_ll)
-            .with("PCD", pcd.test_ll),
-        );
-        let best_recon = r.runs.iter().min_by(|a, b| a.reconstruction.total_cmp(&b.reconstruction));
-        let best_ll = r.runs.iter().max_by(|a, b| a.test_ll.total_cmp(&b.test_ll));
-        if let (Some(br), Some(bl)) = (best_recon, best_ll) {
-            out.push(
-                Claim::observation(
-                    "reconstruction_is_not_likelihood",
-                    NOT_LL,
-                    br.method.name != bl.method.name,
-                    format!(
-                        "The lowest reconstruction error belongs to {} ({}), the highest test log-likelihood to {} \
-                         ({} nats){}",
-                        br.method.name,
-                        num(br.reconstruction),
-                        bl.method.name,
-                        num(bl.test_ll),
-                        if br.method.name != bl.method.name {
-                            ": reconstruction measures one Gibbs step from the data, which a model can do well \
-                             while putting much of its probability elsewhere."
-                        } else {
-                            ": here the two measures agree on the best method."
-                        }
-                    ),
-                )
-                .with("best reconstruction", br.reconstruction)
-                .with("best test log-likelihood", bl.test_ll),
-            );
-        }
-        out.push(
-            Claim::required(
-                "pcd_samples_cover_the_digits",
-                DREAMS,
-                pcd.commonest_share <= 0.3 && pcd.median_hamming <= 5.0,
-                format!(
-                    "Started from noise, the chains of the PCD model {}: the commonest, {}, is {} of the samples (bar \
-                     0.3), and the median sample is {} pixels from its nearest training image (bar 5).",
-                    if pcd.commonest_share <= 0.3 && pcd.median_hamming <= 5.0 {
-                        "produce every kind of digit, close to real ones"
-                    } else {
-                        "do not cover the digits well"
-                    },
-                    pcd.commonest_digit,
-                    num(pcd.commonest_share),
-                    num(pcd.median_hamming)
-                ),
-            )
-            .with("commonest digit's share", pcd.commonest_share)
-            .with("median Hamming distance", pcd.median_hamming),
-        );
-        out.push(
-            Claim::observation(
-                "cd1_samples",
-                DREAMS,
-                cd1.commonest_share > pcd.commonest_share || cd1.median_hamming > pcd.median_hamming,
-                format!(
-                    "The CD-1 model's chains give the commonest digit ({}) a share of {} and sit a median {} pixels \
-                     from a training image.",
-                    cd1.commonest_digit,
-                    num(cd1.commonest_share),
-                    num(cd1.median_hamming)
-                ),
-            )
-            .with("commonest share", cd1.commonest_share)
-            .with("median Hamming", cd1.median_hamming),
-        );
-    }
-    if let Some(naive) = run(r, PCD_CONSTANT) {
-        let collapsed = naive.commonest_share >= 0.5;
-        out.push(
-            Claim::observation(
-                "naive_pcd_collapses",
-                DREAMS,
-                collapsed,
-                format!(
-                    "Persistent CD with a constant learning rate and high momentum ends at test log-likelihood {}, and \
-                     its chains {}: the commonest digit, {}, takes {} of the samples.",
-                    num(naive.test_ll),
-                    if collapsed { "collapse onto one digit" } else { "do not collapse onto one digit here" },
-                    naive.commonest_digit,
-                    num(naive.commonest_share)
-                ),
-            )
-            .with("commonest share", naive.commonest_share)
-            .with("test log-likelihood", naive.test_ll),
-        );
+        out.extend(likelihood_claims(r, cd1, pcd));
+        out.extend(sample_claims(r, cd1, pcd));
     }
     out.extend(layer_claims(r));
     out.extend(crate::clip_claims::claims(&r.clipart));
-    if let (Some(cd1), Some(cd10)) = (run(r, CD1), run(r, CD10)) {
+    out
+}
+
+fn one_seed(a: &RunRow, b: &RunRow) -> Comparison {
+    compare(&a.method.name, &[a.test_ll], &b.method.name, &[b.test_ll], LL)
+}
+
+fn likelihood_claims(r: &Report, cd1: &RunRow, pcd: &RunRow) -> Vec<Claim> {
+    let holds = cd1.test_ll >= -19.5 && pcd.test_ll >= -17.5 && pcd.test_ll > cd1.test_ll;
+    let c = one_seed(pcd, cd1);
+    let mut out = vec![
+        Claim::bar(
+            "pcd_beats_cd1",
+            AIS,
+            holds,
+            "CD-1 at least -19.5 and PCD at least -17.5 nats per test image, PCD above CD-1, from the chapter's \
+             reference run",
+            format!(
+                "After {} epochs, persistent CD with a decaying rate scores {} nats per test image and CD-1 {} ({}). \
+                 On the training images CD-1 scores {} and PCD {}. The gap between the two, which does not depend on \
+                 the AIS estimate of log Z, is {} nats for CD-1 and {} for PCD{}. The two runs also differ in \
+                 learning rate ({} against {} decaying) and momentum ({} against {}), so this comparison does not \
+                 separate the sampler from the schedule (Exercise 1 does).",
+                cd1.epochs,
+                num(pcd.test_ll),
+                num(cd1.test_ll),
+                c.sentence(),
+                num(cd1.train_ll),
+                num(pcd.train_ll),
+                num(cd1.train_ll - cd1.test_ll),
+                num(pcd.train_ll - pcd.test_ll),
+                if cd1.train_ll - cd1.test_ll > pcd.train_ll - pcd.test_ll && cd1.train_ll >= pcd.train_ll {
+                    ": CD-1 fits the training images at least as well, and PCD's lead is in generalising to new ones"
+                } else {
+                    ""
+                },
+                cd1.method.lr,
+                pcd.method.lr,
+                cd1.method.momentum,
+                pcd.method.momentum
+            ),
+        )
+        .with("CD-1 test", cd1.test_ll)
+        .with("PCD test", pcd.test_ll)
+        .with("CD-1 train", cd1.train_ll)
+        .with("PCD train", pcd.train_ll),
+    ];
+    let short = &r.short;
+    let overfits = short.test_ll > cd1.test_ll && cd1.train_ll > short.train_ll;
+    out.push(
+        Claim::finding(
+            "cd1_overfits",
+            AIS,
+            format!(
+                "From {} to {} epochs, CD-1's training log-likelihood goes from {} to {} nats and its test \
+                 log-likelihood from {} to {}{}",
+                short.epochs,
+                cd1.epochs,
+                num(short.train_ll),
+                num(cd1.train_ll),
+                num(short.test_ll),
+                num(cd1.test_ll),
+                if overfits { ": the longer run overfits." } else { "." }
+            ),
+        )
+        .with("train, short", short.train_ll)
+        .with("train, long", cd1.train_ll)
+        .with("test, short", short.test_ll)
+        .with("test, long", cd1.test_ll),
+    );
+    if let Some(cd10) = run(r, CD10) {
+        let c = one_seed(cd10, cd1);
         out.push(
-            Claim::observation(
+            Claim::finding(
                 "cd10_vs_cd1",
                 AIS,
-                cd10.test_ll > cd1.test_ll,
                 format!(
-                    "Ten Gibbs steps per update (CD-10) give {} nats against CD-1's {}.",
+                    "Ten Gibbs steps per update (CD-10) take the negative statistics further from the data, which \
+                     is expected to help; they give {} nats per test image ({} per training image) against CD-1's \
+                     {} ({}): {}{}.",
                     num(cd10.test_ll),
-                    num(cd1.test_ll)
+                    num(cd10.train_ll),
+                    num(cd1.test_ll),
+                    num(cd1.train_ll),
+                    c.sentence(),
+                    if cd10.test_ll < r.small.test_ll {
+                        format!(", and CD-10 is below even the {}-unit RBM's {}", r.small.hidden, num(r.small.test_ll))
+                    } else {
+                        String::new()
+                    }
                 ),
             )
-            .with("CD-10", cd10.test_ll)
-            .with("CD-1", cd1.test_ll),
+            .with("CD-10 test", cd10.test_ll)
+            .with("CD-1 test", cd1.test_ll),
+        );
+    }
+    // Does reconstruction error rank the methods as the likelihoods do?
+    let by = |f: fn(&RunRow) -> f64| -> Vec<&str> {
+        let mut v: Vec<&RunRow> = r.runs.iter().collect();
+        v.sort_by(|a, b| f(a).total_cmp(&f(b)));
+        v.iter().map(|x| x.method.name.as_str()).collect()
+    };
+    let recon = by(|x| x.reconstruction);
+    let test = by(|x| -x.test_ll);
+    let train = by(|x| -x.train_ll);
+    let list = |v: &[&str]| v.join(" > ");
+    out.push(
+        Claim::finding(
+            "reconstruction_is_not_likelihood",
+            AIS,
+            format!(
+                "On this one seed, reconstruction error ranks the {}-epoch runs {}; the training log-likelihood \
+                 ranks them {}; the test log-likelihood {}. {}",
+                cd1.epochs,
+                list(&recon),
+                list(&train),
+                list(&test),
+                match (recon == train, recon == test) {
+                    (true, true) => "Here reconstruction ranks the methods as both likelihoods do.".to_string(),
+                    (true, false) =>
+                        "Reconstruction, a training-set number, ranks them as the training likelihood does; on new \
+                         images the order changes."
+                            .to_string(),
+                    (false, _) => "Reconstruction ranks them differently from either likelihood.".to_string(),
+                }
+            ),
+        )
+        .with("methods ranked alike by reconstruction and test log-likelihood", f64::from(u8::from(recon == test))),
+    );
+    out
+}
+
+fn sample_claims(r: &Report, cd1: &RunRow, pcd: &RunRow) -> Vec<Claim> {
+    let chains: usize = pcd.digit_counts.iter().sum();
+    // A digit counts as produced when at least 2% of the samples are called it.
+    let produced = |x: &RunRow| x.digit_counts.iter().filter(|&&n| n * 50 >= chains.max(1)).count();
+    let met = pcd.commonest_share <= 0.3 && pcd.median_hamming <= 5.0;
+    let mut out = vec![
+        Claim::bar(
+            "pcd_samples_cover_the_digits",
+            DREAMS,
+            met,
+            "the commonest digit at most 0.3 of the samples and the median sample at most 5 pixels from a training \
+             image, from the chapter's reference run",
+            format!(
+                "After {} steps, the pixel classifier calls {} of the 10 digits each at least 2% of the PCD model's \
+                 {chains} samples; the commonest, {}, is {} of them, and the median sample is {} pixels from its \
+                 nearest training image.",
+                pcd.chain_steps,
+                produced(pcd),
+                pcd.commonest_digit,
+                num(pcd.commonest_share),
+                num(pcd.median_hamming)
+            ),
+        )
+        .with("digits with at least 2% of the samples", produced(pcd) as f64)
+        .with("commonest digit's share", pcd.commonest_share)
+        .with("median Hamming distance", pcd.median_hamming),
+    ];
+    out.push(
+        Claim::finding(
+            "cd1_samples",
+            DREAMS,
+            format!(
+                "The CD-1 model's samples cover {} digits at 2% or more; the commonest ({}) takes {}, and they sit a \
+                 median {} pixels from a training image.",
+                produced(cd1),
+                cd1.commonest_digit,
+                num(cd1.commonest_share),
+                num(cd1.median_hamming)
+            ),
+        )
+        .with("commonest share", cd1.commonest_share)
+        .with("median Hamming", cd1.median_hamming),
+    );
+    if let Some(naive) = run(r, PCD_CONSTANT) {
+        let further = naive.median_hamming > pcd.median_hamming;
+        out.push(
+            Claim::finding(
+                "naive_pcd_samples",
+                DREAMS,
+                format!(
+                    "PCD with a constant rate and momentum {} does not collapse onto one digit (the classifier's \
+                     commonest, {}, takes {}), but its samples {} a median {} pixels from the nearest training image, \
+                     against {} for PCD with a decaying rate{}; its hidden units feed a probe that classifies only {} \
+                     of the test digits.",
+                    naive.method.momentum,
+                    naive.commonest_digit,
+                    num(naive.commonest_share),
+                    if further { "are further from the data:" } else { "are" },
+                    num(naive.median_hamming),
+                    num(pcd.median_hamming),
+                    if further {
+                        ", and in Figure 6.3 most are strokes that do not make a digit (the classifier names a digit \
+                         for any input)"
+                    } else {
+                        ""
+                    },
+                    num(naive.probe)
+                ),
+            )
+            .with("commonest share", naive.commonest_share)
+            .with("median Hamming", naive.median_hamming)
+            .with("probe", naive.probe),
         );
     }
     out
@@ -198,65 +340,40 @@ pub fn claims(r: &Report) -> Vec<Claim> {
 fn layer_claims(r: &Report) -> Vec<Claim> {
     use crate::multimodal::{AUDIO_LAYERS, IMAGE_LAYERS, JOINT, JOINT_NO_AUDIO, JOINT_NO_IMAGE};
     let m = &r.multimodal;
-    let Some(joint) = m.accuracy(JOINT) else { return vec![] };
-    let best = IMAGE_LAYERS
-        .iter()
-        .chain(&AUDIO_LAYERS)
-        .filter_map(|l| m.accuracy(l).map(|a| (*l, a)))
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    let Some((best_layer, best_accuracy)) = best else { return vec![] };
-    let most = joint > best_accuracy;
-    // Where a pathway loses the digit on its way up to the joint layer.
-    let drop = |layers: &[&str; 3]| -> (f64, f64) {
-        (m.accuracy(layers[1]).unwrap_or(0.0), m.accuracy(layers[2]).unwrap_or(0.0))
+    let single: Vec<&str> = IMAGE_LAYERS.iter().chain(&AUDIO_LAYERS).copied().collect();
+    let mut out: Vec<Claim> =
+        joint_layer_claim("joint_layer_best_av", LAYERS, "the AV digits", JOINT, &single, |l| {
+            m.accuracies(l)
+        })
+        .into_iter()
+        .collect();
+    let best_of = |layers: &[&'static str; 3]| {
+        layers
+            .iter()
+            .map(|&l| (l, m.accuracies(l)))
+            .max_by(|a, b| a.1.iter().sum::<f64>().total_cmp(&b.1.iter().sum::<f64>()))
     };
-    let ((i1, i2), (a1, a2)) = (drop(&IMAGE_LAYERS), drop(&AUDIO_LAYERS));
-    let (name, h1, h2) = if a1 - a2 > i1 - i2 { ("audio", a1, a2) } else { ("image", i1, i2) };
-    let mut out = vec![Claim::observation(
-        "joint_layer_most_accurate",
-        LAYERS,
-        most,
-        format!(
-            "The lecture reports the joint layer as the most accurate representation. On the AV digits the joint layer \
-             (both modalities present) gives {}, the best single-modality layer ({}) {}: {}",
-            num(joint),
-            best_layer,
-            num(best_accuracy),
-            if most {
-                "the claim holds here.".to_string()
-            } else {
-                format!(
-                    "the claim does not hold here. The joint layer reads only the two pathways' top layers, and the \
-                     {name} pathway loses the digit on the way up: {} at its first hidden layer, {} at its second.",
-                    num(h1),
-                    num(h2)
-                )
-            }
-        ),
-    )
-    .with("joint", joint)
-    .with("best single-modality layer", best_accuracy)
-    .with(&format!("{name} h1"), h1)
-    .with(&format!("{name} h2"), h2)];
-    if let (Some(no_audio), Some(no_image)) = (m.accuracy(JOINT_NO_AUDIO), m.accuracy(JOINT_NO_IMAGE)) {
-        let image_best = IMAGE_LAYERS.iter().filter_map(|l| m.accuracy(l)).fold(0.0, f64::max);
-        let audio_best = AUDIO_LAYERS.iter().filter_map(|l| m.accuracy(l)).fold(0.0, f64::max);
+    let (no_audio, no_image) = (m.accuracies(JOINT_NO_AUDIO), m.accuracies(JOINT_NO_IMAGE));
+    if let (Some((il, iv)), Some((al, av))) = (best_of(&IMAGE_LAYERS), best_of(&AUDIO_LAYERS))
+        && !no_audio.is_empty()
+        && no_audio.len() == iv.len()
+        && no_image.len() == av.len()
+    {
+        let a = compare("the joint layer with the audio filled in", &no_audio, il, &iv, ACC);
+        let b = compare("the joint layer with the image filled in", &no_image, al, &av, ACC);
         out.push(
-            Claim::observation(
+            Claim::finding(
                 "joint_with_a_modality_missing",
                 LAYERS,
-                no_audio >= image_best && no_image >= audio_best,
                 format!(
-                    "With the audio missing and filled in by mean-field, the joint layer gives {} (the image \
-                     pathway's best layer: {}); with the image missing, {} (the audio pathway's best: {}).",
-                    num(no_audio),
-                    num(image_best),
-                    num(no_image),
-                    num(audio_best)
+                    "Filling in a missing modality is meant to give the joint layer at least what the remaining \
+                     pathway knows. With the audio missing, {}. With the image missing, {}.",
+                    a.sentence(),
+                    b.sentence()
                 ),
             )
-            .with("joint, audio missing", no_audio)
-            .with("joint, image missing", no_image),
+            .with_comparison(&a)
+            .with_comparison(&b),
         );
     }
     out

@@ -1,7 +1,8 @@
-//! The conclusions the page draws from the clip-art experiment (means over seeds).
+//! The conclusions the page draws from the clip-art experiment (over seeds).
 
-use kit::Claim;
 use kit::claims::num;
+use kit::compare::{Metric, Outcome, compare};
+use kit::{Claim, Verdict};
 
 use crate::clipart::{ClipArtReport, IMAGE_LAYERS, JOINT, JOINT_NO_TEXT, LAYERS, TEXT_LAYERS};
 
@@ -9,10 +10,9 @@ const LAYERS_SECTION: &str = "which-layer-knows-the-class-best";
 const TAGGING: &str = "tagging-words-for-a-picture";
 const RETRIEVAL: &str = "cross-media-retrieval";
 
-/// The layers a model learnt (everything but the two inputs).
-fn learnt() -> impl Iterator<Item = &'static str> {
-    LAYERS.iter().copied().filter(|l| !l.ends_with("input"))
-}
+const P5: Metric = Metric::higher("precision@5", "");
+const MAP: Metric = Metric::higher("mean average precision", "");
+const ACC: Metric = kit::compare::ACCURACY;
 
 /// Every clip-art conclusion, computed from the report.
 pub fn claims(c: &ClipArtReport) -> Vec<Claim> {
@@ -28,18 +28,22 @@ pub fn claims(c: &ClipArtReport) -> Vec<Claim> {
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .unwrap_or(("image input", f64::NAN));
     let holds = joint >= 0.34 && text_h1 >= 0.45 && joint > best_image_acc && no_text >= 0.28;
+    let vs_image =
+        compare("the joint layer", &c.accuracies(JOINT), best_image, &c.accuracies(best_image), ACC);
     let mut out = vec![
-        Claim::required(
+        Claim::bar(
             "clipart_layers",
             LAYERS_SECTION,
             holds,
+            "means over seeds: the joint layer at least 0.34 and above the best image layer, with the title filled \
+             in at least 0.28, the title pathway's first layer at least 0.45; from the chapter's reference run",
             format!(
-                "Averaged over {n} seeds, the joint layer classifies {} of the test pictures with their titles (bar \
-                 0.34), {} the best image layer ({best_image}: {}); with the title missing and filled in by \
-                 mean-field it gives {} (bar 0.28), and the title pathway's first layer gives {} (bar 0.45).",
+                "Averaged over {n} seeds, the joint layer classifies {} of the test pictures with their titles and \
+                 the best image layer ({best_image}) {}: {}. With the title missing and filled in by mean-field the \
+                 joint layer gives {}; the title pathway's first layer gives {}.",
                 num(joint),
-                if joint > best_image_acc { "above" } else { "not above" },
                 num(best_image_acc),
+                vs_image.sentence(),
                 num(no_text),
                 num(text_h1)
             ),
@@ -47,143 +51,139 @@ pub fn claims(c: &ClipArtReport) -> Vec<Claim> {
         .with("joint", joint)
         .with("joint, text missing", no_text)
         .with("best image layer", best_image_acc)
-        .with("text h1", text_h1),
+        .with("text h1", text_h1)
+        .with_comparison(&vs_image),
     ];
-    // The lecture's claim: the joint layer is the most accurate of all.
-    let (best_other, best_other_acc) = LAYERS
-        .iter()
-        .filter(|l| !l.starts_with("joint"))
-        .map(|&l| (l, acc(l)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .unwrap_or(("text input", f64::NAN));
-    let (best_learnt, best_learnt_acc) = learnt()
-        .filter(|l| !l.starts_with("joint"))
-        .map(|l| (l, acc(l)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .unwrap_or(("text h1", f64::NAN));
-    let joint_runs = c.accuracies(JOINT);
-    let beaten = c.accuracies(best_learnt).iter().zip(&joint_runs).filter(|(b, j)| b > j).count();
-    let most = joint > best_other_acc;
+    let single: Vec<&str> = LAYERS.iter().copied().filter(|l| !l.starts_with("joint")).collect();
+    out.extend(crate::claims::joint_layer_claim(
+        "joint_layer_best_clipart",
+        LAYERS_SECTION,
+        "clip art",
+        JOINT,
+        &single,
+        |l| c.accuracies(l),
+    ));
+    // What each pathway's first learnt layer does with its input.
+    let step = |layers: [&str; 2]| {
+        compare(layers[1], &c.accuracies(layers[1]), layers[0], &c.accuracies(layers[0]), ACC)
+    };
+    let (image_step, text_step) =
+        (step([IMAGE_LAYERS[0], IMAGE_LAYERS[1]]), step([TEXT_LAYERS[0], TEXT_LAYERS[1]]));
     out.push(
-        Claim::observation(
-            "clipart_joint_most_accurate",
+        Claim::finding(
+            "first_layers_against_inputs",
             LAYERS_SECTION,
-            most,
             format!(
-                "The lecture's claim, that the joint layer is the most accurate representation, {} on clip art: the \
-                 joint layer gives {}, the best single-modality layer ({best_other}) {}. The best learnt \
-                 single-modality layer, {best_learnt} ({}), beats the joint layer on {beaten} of {n} seeds.",
-                if most { "holds" } else { "does not hold" },
-                num(joint),
-                num(best_other_acc),
-                num(best_learnt_acc)
-            ),
-        )
-        .with("joint", joint)
-        .with("best single-modality layer", best_other_acc)
-        .with("seeds where the best learnt layer beats the joint", beaten as f64),
-    );
-    let words = acc(TEXT_LAYERS[0]);
-    let (top_learnt, top_learnt_acc) =
-        learnt().map(|l| (l, acc(l))).max_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or(("joint", f64::NAN));
-    let below = top_learnt_acc < words;
-    out.push(
-        Claim::observation(
-            "learnt_layers_below_title_words",
-            LAYERS_SECTION,
-            below,
-            format!(
-                "Softmax regression on which title words are present gives {}; the best learnt layer, {top_learnt}, \
-                 gives {}{}",
-                num(words),
-                num(top_learnt_acc),
-                if below {
-                    ": every layer the RBMs learnt knows the class less well than the words they were given. An RBM \
-                     learns to model its inputs, not to keep what separates the classes, and a title of one or two \
-                     words has little structure for it to model."
+                "{}: {}; {}.",
+                if image_step.outcome != text_step.outcome
+                    && image_step.outcome != Outcome::Indistinguishable
+                    && text_step.outcome != Outcome::Indistinguishable
+                {
+                    "The two pathways' first RBMs do opposite things to what their inputs say of the class"
                 } else {
-                    ": a learnt layer beats the raw words here."
-                }
+                    "What the two pathways' first RBMs do to what their inputs say of the class"
+                },
+                image_step.sentence(),
+                text_step.sentence()
             ),
         )
-        .with("title words", words)
-        .with("best learnt layer", top_learnt_acc),
+        .with_comparison(&image_step)
+        .with_comparison(&text_step),
     );
-    let t = |f: fn(&crate::Tagging) -> f64| c.mean(|s| f(&s.tagging));
-    let (model, frequency, neighbours) = (t(|x| x.model), t(|x| x.frequency), t(|x| x.neighbours));
+    let per = |f: fn(&crate::Tagging) -> f64| -> Vec<f64> { c.seeds.iter().map(|s| f(&s.tagging)).collect() };
+    let (model, frequency, neighbours) = (per(|x| x.model), per(|x| x.frequency), per(|x| x.neighbours));
+    let vs_freq = compare("the model", &model, "word frequency", &frequency, P5);
+    let vs_near = compare("the model", &model, "the nearest-pictures baseline", &neighbours, P5);
     out.push(
-        Claim::observation(
+        Claim::finding(
             "tagging_against_baselines",
             TAGGING,
-            model > frequency,
             format!(
-                "Precision@5 of the words the model fills in from the picture alone is {}, against {} for always \
-                 suggesting the five commonest title words and {} for the words of the {} nearest training \
-                 pictures' titles: the model {} word frequency and {} the nearest pictures.",
-                num(model),
-                num(frequency),
-                num(neighbours),
-                c.neighbours,
-                if model > frequency { "beats" } else { "does not beat" },
-                if model > neighbours { "beats" } else { "loses to" }
+                "Against always suggesting the five commonest title words, {}. {}.",
+                vs_freq.sentence(),
+                {
+                    let s = vs_near.sentence();
+                    let mut chars = s.chars();
+                    chars
+                        .next()
+                        .map_or(String::new(), |f| f.to_uppercase().collect::<String>() + chars.as_str())
+                }
             ),
         )
-        .with("model", model)
-        .with("word frequency", frequency)
-        .with("nearest pictures' titles", neighbours),
+        .with_comparison(&vs_freq)
+        .with_comparison(&vs_near),
     );
-    let r = |f: fn(&crate::Retrieval) -> f64| c.mean(|s| f(&s.retrieval));
+    let per =
+        |f: fn(&crate::Retrieval) -> f64| -> Vec<f64> { c.seeds.iter().map(|s| f(&s.retrieval)).collect() };
     let (i2t, t2i, chance, pixels) =
-        (r(|x| x.image_to_text), r(|x| x.text_to_image), r(|x| x.chance), r(|x| x.pixel_neighbours));
+        (per(|x| x.image_to_text), per(|x| x.text_to_image), per(|x| x.chance), per(|x| x.pixel_neighbours));
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let above = mean(&i2t) > mean(&chance) + 0.02;
+    let vs_pixels =
+        compare("pictures fetching titles through the joint layer", &i2t, "the lookup", &pixels, MAP);
     out.push(
-        Claim::required(
+        Claim::bar(
             "clipart_retrieval",
             RETRIEVAL,
-            i2t > chance + 0.02,
+            above,
+            "mean average precision of pictures fetching titles at least 0.02 above chance, mean over seeds",
             format!(
                 "Pictures fetching titles through the joint layer reach mean average precision {} by class, against \
-                 {} for a random ranking (bar: chance + 0.02) and {} for ranking titles by the words of the nearest \
-                 training pictures' titles{}",
-                num(i2t),
-                num(chance),
-                num(pixels),
-                match (i2t > chance + 0.02, pixels > i2t) {
-                    (true, true) => ": the joint layer retrieves better than chance, and worse than a nearest-neighbour lookup.",
-                    (true, false) => ": the joint layer retrieves better than chance, and better than the lookup.",
-                    (false, true) => ": the joint layer is within 0.02 of chance, and a nearest-neighbour lookup does better.",
-                    (false, false) => ": the joint layer is within 0.02 of chance.",
-                }
+                 {} for a random ranking; against ranking titles by the words of the nearest training pictures' \
+                 titles, {}.",
+                num(mean(&i2t)),
+                num(mean(&chance)),
+                vs_pixels.sentence()
             ),
         )
-        .with("image to text", i2t)
-        .with("chance", chance)
-        .with("pixel neighbours", pixels),
+        .with("image to text", mean(&i2t))
+        .with("chance", mean(&chance))
+        .with_comparison(&vs_pixels),
     );
-    // Symmetric: neither direction wins on every seed.
-    let ahead = c.seeds.iter().filter(|s| s.retrieval.image_to_text > s.retrieval.text_to_image).count();
-    let symmetric = t2i > chance + 0.02 && ahead > 0 && ahead < n;
+    let both = compare("pictures fetching titles", &i2t, "titles fetching pictures", &t2i, MAP);
     out.push(
-        Claim::observation(
+        Claim::finding(
             "retrieval_both_ways",
             RETRIEVAL,
-            symmetric,
             format!(
-                "The other way round, titles fetching pictures, the mean average precision is {} (pictures fetching \
-                 titles: {}); pictures fetching titles does better on {ahead} of {n} seeds{}",
-                num(t2i),
-                num(i2t),
-                if symmetric {
-                    ": neither direction wins consistently, the symmetry the lecture reports."
-                } else if ahead == 0 || ahead == n {
-                    ": one direction wins on every seed, so the symmetry the lecture reports does not hold here."
-                } else {
-                    ": titles fetching pictures is within 0.02 of chance, so the symmetry does not hold here."
-                }
+                "The other way round, titles fetching pictures reach {} ({} chance; pictures fetching titles: {}): {}.",
+                num(mean(&t2i)),
+                kit::claims::times(mean(&t2i) / mean(&chance)),
+                kit::claims::times(mean(&i2t) / mean(&chance)),
+                both.sentence()
             ),
         )
-        .with("text to image", t2i)
-        .with("image to text", i2t)
-        .with("seeds where pictures fetching titles wins", ahead as f64),
+        .with_comparison(&both),
+    );
+    // The lecture's uses: tagging beats word frequency and retrieval beats chance, both ways.
+    let i2t_chance = compare("pictures fetching titles", &i2t, "chance", &chance, MAP);
+    let t2i_chance = compare("titles fetching pictures", &t2i, "chance", &chance, MAP);
+    let tests = [&vs_freq, &i2t_chance, &t2i_chance];
+    let verdict = if tests.iter().all(|t| t.outcome == Outcome::AAhead) {
+        Verdict::Holds
+    } else if tests.iter().any(|t| t.outcome == Outcome::BAhead) {
+        Verdict::DoesNotHold
+    } else {
+        Verdict::NotDecided { seeds: n }
+    };
+    out.push(
+        Claim::lecture(
+            "tagging_and_retrieval",
+            RETRIEVAL,
+            "dbm_tagging_retrieval",
+            "the clip-art DBN stand-in put to both uses: its tagging ahead of suggesting the commonest words, and \
+             its retrieval ahead of chance both ways, on every seed",
+            verdict,
+            format!(
+                "Tagging: {}. Retrieval: {}; {}.",
+                vs_freq.sentence(),
+                i2t_chance.sentence(),
+                t2i_chance.sentence()
+            ),
+        )
+        .with_comparison(&vs_freq)
+        .with_comparison(&i2t_chance)
+        .with_comparison(&t2i_chance),
     );
     out
 }

@@ -6,7 +6,7 @@ use kit::{Output, Table};
 use crate::clipart::{ClipArtReport, ClipSeed, LAYERS};
 
 /// "mean (min to max)" over seeds.
-fn spread(values: &[f64]) -> String {
+pub(crate) fn spread(values: &[f64]) -> String {
     let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
     let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
     format!("{mean:.3} ({lo:.3} to {hi:.3})")
@@ -78,22 +78,8 @@ pub fn markdown(c: &ClipArtReport) -> String {
     )
 }
 
-/// The per-layer bar chart and the tagging examples.
+/// The tagging examples.
 pub fn figures(c: &ClipArtReport, out: &Output) -> anyhow::Result<()> {
-    let bars: Vec<(String, f64)> = LAYERS
-        .iter()
-        .map(|&l| {
-            let short =
-                l.replace("joint (both present)", "joint").replace("joint (", "no ").replace(" missing)", "");
-            (short, c.accuracy(l))
-        })
-        .collect();
-    kit::plot::bar_chart(
-        &out.figure("clip_layers.svg"),
-        &format!("A linear probe on every layer (clip art, mean of {} seeds)", c.seeds.len()),
-        "test accuracy",
-        &bars,
-    )?;
     let Some(first) = c.seeds.first() else { return Ok(()) };
     let clip = |s: &str, n: usize| -> String {
         if s.chars().count() <= n {
@@ -105,6 +91,8 @@ pub fn figures(c: &ClipArtReport, out: &Output) -> anyhow::Result<()> {
     let pictures: Vec<Picture> = first
         .examples
         .iter()
+        // Every other class: eight pictures, two rows.
+        .step_by(2)
         .map(|e| Picture {
             rgb: &e.pixels,
             size: e.size,
@@ -117,7 +105,7 @@ pub fn figures(c: &ClipArtReport, out: &Output) -> anyhow::Result<()> {
         .collect();
     colour_pictures(
         &out.figure("clip_tagging.svg"),
-        &format!("A test picture of each class, its title, and suggested words (seed {})", first.seed),
+        &format!("A test picture of every other class, its title, and suggested words (seed {})", first.seed),
         &pictures,
         4,
         170,

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 pub use claims::claims;
 pub use clipart::{ClipArtReport, ClipSeed, Retrieval, TagExample, Tagging};
-pub use multimodal::{LayerRow, MultimodalReport};
+pub use multimodal::{AvSeed, LayerRow, MultimodalReport};
 pub use outputs::{chapter, write_outputs};
 pub use rbm_runs::{Binary, Method, PixelClassifier, RunRow};
 
@@ -57,6 +57,8 @@ pub struct Config {
     pub dbn_widths: [usize; 5],
     /// Epochs of each of its layers.
     pub dbn_epochs: usize,
+    /// Seeds (models) it is trained with; the split is the data set's own.
+    pub dbn_seeds: usize,
     /// Learning rate of its Gaussian (input) layers.
     pub gaussian_lr: f32,
     /// Learning rate of its binary layers.
@@ -86,6 +88,7 @@ impl Default for Config {
             small_hidden: 16,
             dbn_widths: [128, 64, 256, 64, 128],
             dbn_epochs: 30,
+            dbn_seeds: 5,
             gaussian_lr: 0.005,
             binary_lr: 0.05,
             clip: ClipConfig::default(),
@@ -109,6 +112,7 @@ impl Config {
             record_steps: vec![1, 10],
             small_hidden: 10,
             dbn_epochs: 2,
+            dbn_seeds: 2,
             clip: ClipConfig { epochs: (2, 4, 2), seeds: 2, ..ClipConfig::default() },
             ..Config::default()
         }
@@ -210,14 +214,14 @@ enum Task {
     Short,
     Long(Method),
     Small,
-    Multimodal,
+    Multimodal(u64),
     Clip(u64),
 }
 
 enum Done {
     Run(Box<RunRow>),
     Small(SmallCheck),
-    Multimodal(Box<MultimodalReport>),
+    Multimodal(Box<AvSeed>),
     Clip(Box<ClipSeed>),
 }
 
@@ -253,7 +257,8 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
     let art =
         models::data::load_clipart(&cfg.data).map_err(|e| anyhow::anyhow!("loading the clip art: {e}"))?;
     let art = clipart::prepare(&art, cfg.clip.block);
-    let mut tasks = vec![Task::Multimodal, Task::Small, Task::Short];
+    let mut tasks: Vec<Task> = (0..cfg.dbn_seeds as u64).map(|k| Task::Multimodal(cfg.seed + k)).collect();
+    tasks.extend([Task::Small, Task::Short]);
     tasks.extend(cfg.methods().into_iter().map(Task::Long));
     tasks.extend((0..cfg.clip.seeds as u64).map(|k| Task::Clip(cfg.seed + k)));
     let done = kit::parallel::map(&tasks, |task| {
@@ -265,7 +270,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
             Task::Long(method) => {
                 Done::Run(Box::new(rbm_runs::run(&data, method, cfg.epochs, &pixel_probe, cfg)?))
             }
-            Task::Multimodal => Done::Multimodal(Box::new(multimodal::run(&av, cfg)?)),
+            Task::Multimodal(seed) => Done::Multimodal(Box::new(multimodal::run(&av, cfg, *seed)?)),
             Task::Clip(seed) => Done::Clip(Box::new(clipart::run_seed(&art, *seed, cfg)?)),
             Task::Small => {
                 let mut rng = seeded_rng(cfg.seed);
@@ -279,12 +284,12 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
             }
         })
     })?;
-    let (mut runs, mut small, mut multimodal, mut clip) = (Vec::new(), None, None, Vec::new());
+    let (mut runs, mut small, mut multimodal, mut clip) = (Vec::new(), None, Vec::new(), Vec::new());
     for d in done {
         match d {
             Done::Run(r) => runs.push(*r),
             Done::Small(s) => small = Some(s),
-            Done::Multimodal(m) => multimodal = Some(*m),
+            Done::Multimodal(m) => multimodal.push(*m),
             Done::Clip(c) => clip.push(*c),
         }
     }
@@ -295,7 +300,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
         short,
         runs,
         small: small.ok_or_else(|| anyhow::anyhow!("the small check did not run"))?,
-        multimodal: multimodal.ok_or_else(|| anyhow::anyhow!("the multimodal model did not run"))?,
+        multimodal: MultimodalReport { widths: cfg.dbn_widths, seeds: multimodal },
         clipart: ClipArtReport {
             block: cfg.clip.block,
             widths: cfg.clip.widths,

@@ -24,19 +24,42 @@ pub struct LayerRow {
     pub accuracy: f64,
 }
 
-/// What the multimodal model gave.
+/// One seed's model, probed layer by layer.
 #[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct MultimodalReport {
-    /// Layer widths: image h1, h2; audio h1, h2; joint.
-    pub widths: [usize; 5],
+pub struct AvSeed {
+    /// The seed of the model's initialisation, sampling and probes (the split is fixed).
+    pub seed: u64,
     /// Every layer, input to joint, in the paper's order.
     pub layers: Vec<LayerRow>,
 }
 
+/// What the multimodal model gave, over several seeds.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct MultimodalReport {
+    /// Layer widths: image h1, h2; audio h1, h2; joint.
+    pub widths: [usize; 5],
+    /// Each seed's model.
+    pub seeds: Vec<AvSeed>,
+}
+
 impl MultimodalReport {
-    /// The accuracy of the layer named `layer`.
+    /// The accuracy of the layer named `layer` on each seed (empty when there is none).
+    pub fn accuracies(&self, layer: &str) -> Vec<f64> {
+        self.seeds
+            .iter()
+            .filter_map(|s| s.layers.iter().find(|l| l.layer == layer).map(|l| l.accuracy))
+            .collect()
+    }
+
+    /// The mean accuracy over seeds of the layer named `layer`.
     pub fn accuracy(&self, layer: &str) -> Option<f64> {
-        self.layers.iter().find(|l| l.layer == layer).map(|l| l.accuracy)
+        let v = self.accuracies(layer);
+        (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+    }
+
+    /// The layers' names and widths, in the paper's order.
+    pub fn layers(&self) -> Vec<(String, usize)> {
+        self.seeds.first().map_or(vec![], |s| s.layers.iter().map(|l| (l.layer.clone(), l.width)).collect())
     }
 }
 
@@ -153,9 +176,9 @@ pub(crate) fn joint_with_missing(
 }
 // ANCHOR_END: fill_in
 
-/// Pretrain the whole model, then probe every layer.
-pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<MultimodalReport> {
-    let mut rng = seeded_rng(cfg.seed ^ 0xdb);
+/// Pretrain the whole model with seed `seed`, then probe every layer.
+pub fn run(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<AvSeed> {
+    let mut rng = seeded_rng(seed ^ 0xdb);
     let (train, test) = (&av.raw.train, &av.raw.test);
     let [i1, i2, a1, a2, j] = cfg.dbn_widths;
     let plan = |widths| PathwayPlan {
@@ -211,5 +234,5 @@ pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<MultimodalReport> {
             .map_err(anyhow::Error::msg)?;
         rows.push(LayerRow { layer: name, width, accuracy: fitted.accuracy(&te.to_vec(), &test_labels) });
     }
-    Ok(MultimodalReport { widths: cfg.dbn_widths, layers: rows })
+    Ok(AvSeed { seed, layers: rows })
 }

@@ -116,6 +116,15 @@ pub struct RunRow {
     pub commonest_digit: usize,
     /// Median Hamming distance from a sample to its nearest training image.
     pub median_hamming: f64,
+    /// Gibbs steps of the longest chain from noise.
+    #[serde(default)]
+    pub chain_steps: usize,
+    /// How many of the samples after the longest chain the pixel classifier calls each digit.
+    #[serde(default)]
+    pub digit_counts: [usize; 10],
+    /// The digit it names for each chain the figure shows.
+    #[serde(default)]
+    pub shown_digits: Vec<usize>,
     /// For figures: samples of the first chains at each recorded step, and the weights.
     #[serde(skip, default)]
     pub pictures: (Snapshots, Vec<f32>),
@@ -222,6 +231,9 @@ pub fn run(
         commonest_share: counts[commonest_digit] as f64 / predicted.len().max(1) as f64,
         commonest_digit,
         median_hamming: distances.get(distances.len() / 2).copied().unwrap_or(64) as f64,
+        chain_steps: cfg.record_steps.iter().copied().max().unwrap_or(0),
+        digit_counts: counts,
+        shown_digits: predicted.iter().take(10).copied().collect(),
         pictures: (shown, rbm.weight.to_vec()),
     })
 }

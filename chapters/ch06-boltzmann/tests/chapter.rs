@@ -22,10 +22,8 @@ fn outputs_are_written() {
             "results.md",
             "results.json",
             "figures/filters.svg",
-            "figures/samples_cd1.svg",
             "figures/samples_pcd.svg",
-            "figures/layers.svg",
-            "figures/clip_layers.svg",
+            "figures/samples_pcd_constant.svg",
             "figures/clip_tagging.svg",
         ],
     );

@@ -183,7 +183,7 @@ impl Claim {
 
     /// Add every per-seed value and difference of a comparison as evidence.
     pub fn with_comparison(mut self, c: &crate::compare::Comparison) -> Claim {
-        let what = format!("{} {} − {}", c.metric.name, c.a, c.b);
+        let what = format!("{} − {} ({})", c.a, c.b, c.metric.name);
         self = self.with(&format!("{what}, mean over {} seeds", c.seeds()), c.mean_diff());
         let (lo, hi) = c.range();
         self.with(&format!("{what}, smallest"), lo).with(&format!("{what}, largest"), hi)
