@@ -33,6 +33,12 @@ pub struct RecallConfig {
     pub hidden: usize,
     /// The LSTM's initial forget-gate bias.
     pub forget_bias: f32,
+    /// A second LSTM, started with this forget-gate bias instead (the usual choice), to
+    /// show how much of the LSTM's memory at initialisation is `forget_bias`.
+    pub other_forget_bias: f32,
+    /// Seeds (initial weights and training batches) each model is trained on; the
+    /// curves and the gates are the first seed's.
+    pub seeds: usize,
 }
 
 /// Everything the chapter's run is parameterised by.
@@ -55,7 +61,14 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            recall: RecallConfig { steps: 50, iterations: 1000, hidden: 16, forget_bias: 5.0 },
+            recall: RecallConfig {
+                steps: 50,
+                iterations: 1000,
+                hidden: 16,
+                forget_bias: 5.0,
+                other_forget_bias: 1.0,
+                seeds: 3,
+            },
             knobs: Knobs::default(),
             train: TrainConfig { max_epochs: 60, patience: 10, ..TrainConfig::default() },
             hidden: 16,
@@ -69,7 +82,14 @@ impl Config {
     /// The configuration the tests use.
     pub fn quick() -> Config {
         Config {
-            recall: RecallConfig { steps: 20, iterations: 150, hidden: 8, forget_bias: 5.0 },
+            recall: RecallConfig {
+                steps: 20,
+                iterations: 150,
+                hidden: 8,
+                forget_bias: 5.0,
+                other_forget_bias: 1.0,
+                seeds: 3,
+            },
             knobs: Knobs { n_speakers: 24, split_speakers: (14, 3, 7), ..Knobs::default() },
             train: TrainConfig { max_epochs: 4, patience: 3, ..TrainConfig::default() },
             hidden: 8,
@@ -84,8 +104,14 @@ impl Config {
 pub struct RecallRun {
     /// LSTM or vanilla RNN.
     pub kind: Recurrence,
-    /// Accuracy on 512 fresh sequences after training (chance 0.25).
+    /// The LSTM's initial forget-gate bias (None for the RNN).
+    pub forget_bias: Option<f64>,
+    /// Accuracy on 512 fresh sequences after training (chance 0.25), first seed.
     pub accuracy: f64,
+    /// The same, seed by seed (the first seed first).
+    pub accuracy_seeds: Vec<f64>,
+    /// Step-1 / last-step gradient ratio before training, seed by seed.
+    pub decay_at_init_seeds: Vec<f64>,
     /// Mean |d loss / d h_t| for t = 1 .. T, at initialisation.
     pub gradient_at_init: Vec<f64>,
     /// The same after training.
@@ -116,7 +142,7 @@ fn ratio(g: &[f64]) -> f64 {
 pub struct GateTrace {
     /// The symbol the sequence starts with.
     pub symbol: usize,
-    /// The hidden unit shown: the one whose final cell value differs most between
+    /// The hidden unit shown: the one whose final hidden value differs most between
     /// sequences that start with different symbols.
     pub unit: usize,
     /// Input gate at each step.
@@ -125,6 +151,9 @@ pub struct GateTrace {
     pub forget: Vec<f64>,
     /// Output gate at each step.
     pub output: Vec<f64>,
+    /// The unit's cell state c_t at each step, for each of the four symbols: the mean
+    /// over the probe sequences that start with it.
+    pub cell: Vec<Vec<f64>>,
 }
 
 /// One model on toy MOSI, over the seeds.
@@ -140,6 +169,10 @@ pub struct Cell {
     pub test: Vec<SentimentScores>,
     /// Per seed: the sarcasm subset.
     pub sarcasm: Vec<SentimentScores>,
+    /// Per seed: the test utterances that contain a negator ("not", "never", ...).
+    pub negation: Vec<SentimentScores>,
+    /// Per seed: how many test utterances contain a negator.
+    pub negation_size: Vec<usize>,
     /// Per seed: epochs trained.
     pub epochs: Vec<usize>,
 }
@@ -169,6 +202,11 @@ impl Cell {
     pub fn sarcasm_acc2(&self) -> f64 {
         100.0 * self.sarcasm_stat(|s| s.acc2).0
     }
+
+    /// The same on the negation subset.
+    pub fn negation_stat(&self, f: impl Fn(&SentimentScores) -> f64) -> (f64, f64) {
+        models::toymosi::mean_sd(&self.negation.iter().map(f).collect::<Vec<_>>())
+    }
 }
 
 /// The numbers the page shows, and the claims computed from them.
@@ -189,9 +227,14 @@ pub struct Report {
 }
 
 impl Report {
-    /// The recall run of `kind`.
+    /// The recall run of `kind` (for the LSTM, the one with the chapter's forget bias).
     pub fn recall_run(&self, kind: Recurrence) -> Option<&RecallRun> {
         self.recall.iter().find(|r| r.kind == kind)
+    }
+
+    /// The LSTM started with the other forget-gate bias, if it ran.
+    pub fn other_lstm(&self) -> Option<&RecallRun> {
+        self.recall.iter().filter(|r| r.kind == Recurrence::Lstm).nth(1)
     }
 
     /// The cell named `name`.

@@ -6,7 +6,7 @@ use models::fusion::{
     FusionNet, Method, SeqFusion, SeqNet, Sequences, Standardised, predict, predict_sequences, train,
     train_sequences,
 };
-use models::toymosi::{Modality, generate, sarcasm_split, sentiment_scores};
+use models::toymosi::{Modality, VOCABULARY, generate, sarcasm_split, sentiment_scores};
 
 use crate::{Cell, Config};
 
@@ -23,8 +23,18 @@ struct Outcome {
     parameters: usize,
     test: models::toymosi::SentimentScores,
     sarcasm: models::toymosi::SentimentScores,
+    negation: models::toymosi::SentimentScores,
+    negation_size: usize,
     epochs: usize,
 }
+
+/// Whether utterance `u` contains a negator (SPEC section 4.1: "not", "never", "no",
+/// "hardly"), the one place where a bag of words loses the text's meaning.
+pub fn has_negator(u: &models::toymosi::Utterance) -> bool {
+    u.tokens.iter().any(|&w| NEGATORS.contains(&VOCABULARY[w]))
+}
+
+const NEGATORS: [&str; 4] = ["not", "never", "no", "hardly"];
 
 fn one(cfg: &Config, seed: u64, method: Option<SeqFusion>) -> anyhow::Result<Outcome> {
     let data = generate(&cfg.knobs, seed).map_err(|e| anyhow::anyhow!("toy MOSI, seed {seed}: {e}"))?;
@@ -52,7 +62,16 @@ fn one(cfg: &Config, seed: u64, method: Option<SeqFusion>) -> anyhow::Result<Out
         }
     };
     let (sarcasm, _) = sarcasm_split(&data, &ids, &p, &labels);
-    Ok(Outcome { parameters, test: sentiment_scores(&p, &labels), sarcasm, epochs })
+    let negated: Vec<usize> = (0..ids.len()).filter(|&k| has_negator(&data.utterances[ids[k]])).collect();
+    let pick = |v: &[f64]| negated.iter().map(|&k| v[k]).collect::<Vec<_>>();
+    Ok(Outcome {
+        parameters,
+        test: sentiment_scores(&p, &labels),
+        sarcasm,
+        negation: sentiment_scores(&pick(&p), &pick(&labels)),
+        negation_size: negated.len(),
+        epochs,
+    })
 }
 
 /// Every model on every seed, both cores busy.
@@ -74,6 +93,8 @@ pub fn run(cfg: &Config) -> anyhow::Result<Vec<Cell>> {
                 parameters: mine.first().map_or(0, |o| o.parameters),
                 test: mine.iter().map(|o| o.test).collect(),
                 sarcasm: mine.iter().map(|o| o.sarcasm).collect(),
+                negation: mine.iter().map(|o| o.negation).collect(),
+                negation_size: mine.iter().map(|o| o.negation_size).collect(),
                 epochs: mine.iter().map(|o| o.epochs).collect(),
             }
         })

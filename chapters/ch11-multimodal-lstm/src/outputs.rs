@@ -3,7 +3,7 @@
 use kit::plot::{Series, line_chart};
 use kit::{Options, Output, Table};
 use models::seq::Recurrence;
-use models::toymosi::export_seed;
+use models::toymosi::{SentimentScores, export_seed, mean_sd};
 
 use crate::{Config, Report};
 
@@ -46,11 +46,19 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
 
 /// The markdown tables `results.md` holds.
 pub fn results_markdown(r: &Report) -> String {
-    let mut recall =
-        Table::new(&["model", "accuracy", "gradient at step 1 / at the last step, untrained", "trained"]);
+    let mut recall = Table::new(&[
+        "model",
+        "accuracy",
+        "step-1 / last-step gradient ratio, before training",
+        "the same, after training",
+    ]);
     for run in &r.recall {
+        let name = match run.forget_bias {
+            Some(b) => format!("{}, forget-gate bias {b}", run.kind.name()),
+            None => run.kind.name().to_string(),
+        };
         recall.row(&[
-            run.kind.name().to_string(),
+            name,
             format!("{:.3}", run.accuracy),
             format!("{:.1e}", run.decay_at_init()),
             format!("{:.1e}", run.decay_trained()),
@@ -63,39 +71,51 @@ pub fn results_markdown(r: &Report) -> String {
             let (m, sd) = c.stat(|s| 100.0 * f(s));
             format!("{m:.1} ± {sd:.1}")
         };
-        let (mae, mae_sd) = c.stat(|s| s.mae);
+        let three = |f: fn(&models::toymosi::SentimentScores) -> f64| {
+            let (m, sd) = c.stat(f);
+            format!("{m:.3} ± {sd:.3}")
+        };
         results.row(&[
             c.name.clone(),
             pct(|s| s.acc2),
             pct(|s| s.f1),
-            format!("{mae:.3} ± {mae_sd:.3}"),
-            format!("{:.3}", c.stat(|s| s.corr).0),
+            three(|s| s.mae),
+            three(|s| s.corr),
             pct(|s| s.acc7),
             c.parameters.to_string(),
             format!("{:.0}", c.epochs.iter().sum::<usize>() as f64 / c.epochs.len().max(1) as f64),
         ]);
     }
-    let mut sarcasm = Table::new(&["model (T+A+V)", "Acc-2, sarcasm subset", "MAE, subset"]);
-    for c in &r.cells {
-        let (acc2, sd) = c.sarcasm_stat(|s| 100.0 * s.acc2);
-        sarcasm.row(&[
-            c.name.clone(),
-            format!("{acc2:.1} ± {sd:.1}"),
-            format!("{:.3}", c.sarcasm_stat(|s| s.mae).0),
-        ]);
-    }
+    let subset = |title: &str, part: fn(&crate::Cell) -> &[SentimentScores]| {
+        let mut t = Table::new(&["model (T+A+V)", &format!("Acc-2, {title}"), &format!("MAE, {title}")]);
+        for c in &r.cells {
+            let (acc2, sd) = mean_sd(&part(c).iter().map(|s| 100.0 * s.acc2).collect::<Vec<_>>());
+            let (mae, mae_sd) = mean_sd(&part(c).iter().map(|s| s.mae).collect::<Vec<_>>());
+            t.row(&[c.name.clone(), format!("{acc2:.1} ± {sd:.1}"), format!("{mae:.3} ± {mae_sd:.3}")]);
+        }
+        t.to_markdown()
+    };
+    let sarcasm = subset("sarcasm subset", |c| &c.sarcasm);
+    let negation = subset("with a negator", |c| &c.negation);
+    let sizes: Vec<String> =
+        r.cells.first().map_or(vec![], |c| c.negation_size.iter().map(|n| n.to_string()).collect());
     format!(
         "<!-- Written by `cargo run --release -p ch11-multimodal-lstm`; do not edit. -->\n\n\
-         <!-- ANCHOR: recall -->\n{}\nRecall of the first of {} symbols; accuracy on 512 new sequences (chance 0.25).\n\
-         <!-- ANCHOR_END: recall -->\n\n\
+         <!-- ANCHOR: recall -->\n{}\nRecall of the first symbol of a sequence of {} steps; accuracy on 512 new \
+         sequences (chance 0.25); the first of {} seeds of initial weights and batches.\n<!-- ANCHOR_END: recall -->\n\n\
          <!-- ANCHOR: results -->\n{}\nMeans ± standard deviations over {} seeds, on the test split; Acc-2, F1 and \
          Acc-7 in percent.\n<!-- ANCHOR_END: results -->\n\n\
-         <!-- ANCHOR: sarcasm -->\n{}<!-- ANCHOR_END: sarcasm -->\n\n{}",
+         <!-- ANCHOR: sarcasm -->\n{}<!-- ANCHOR_END: sarcasm -->\n\n\
+         <!-- ANCHOR: negation -->\n{}\nMeans ± standard deviations over the seeds, on the test utterances that \
+         contain a negator ({} of them, seed by seed).\n<!-- ANCHOR_END: negation -->\n\n{}",
         recall.to_markdown(),
         r.recall_steps,
+        r.recall.first().map_or(0, |run| run.accuracy_seeds.len()),
         results.to_markdown(),
         r.seeds.len(),
-        sarcasm.to_markdown(),
+        sarcasm,
+        negation,
+        sizes.join(", "),
         kit::claims::markdown(&r.claims)
     )
 }
@@ -106,33 +126,54 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     let along = |v: &[f64]| v.iter().enumerate().map(|(t, &g)| ((t + 1) as f64, g)).collect();
     let mut series = Vec::new();
     for (colour, run) in r.recall.iter().enumerate() {
-        series.push(Series::new(
-            format!("{}, trained", run.kind.name()),
-            colour,
-            along(&run.gradient_trained),
-        ));
-        series.push(
-            Series::new(format!("{}, untrained", run.kind.name()), colour, along(&run.gradient_at_init))
-                .dashed(),
-        );
+        let name = match run.forget_bias {
+            Some(b) => format!("{}, b_f = {b}", run.kind.name()),
+            None => run.kind.name().to_string(),
+        };
+        series.push(Series::new(format!("{name}, trained"), colour, along(&run.gradient_trained)));
+        series.push(Series::new(format!("{name}, untrained"), colour, along(&run.gradient_at_init)).dashed());
     }
     line_chart(
         &out.figure("gradient.svg"),
         "How much gradient reaches each step's hidden state",
         "step t (the symbol to recall is at step 1)",
-        "mean |d loss / d h_t|",
+        "mean ‖d loss / d h_t‖",
         &series,
     )?;
     let g = &r.gates;
     line_chart(
         &out.figure("gates.svg"),
-        &format!("The trained LSTM's gates, unit {}, one sequence", g.unit),
+        &format!("The trained LSTM's gates, unit {}, one sequence (symbol {})", g.unit, g.symbol),
         "step t",
         "gate activation",
         &[
             Series::new("input gate i", 0, along(&g.input)),
             Series::new("forget gate f", 1, along(&g.forget)),
             Series::new("output gate o", 2, along(&g.output)),
+        ],
+    )?;
+    // The spread of the four symbols' mean cell at each step, against what the forget
+    // gate alone would leave of the step-1 spread. (The four lines themselves cross
+    // zero, which a chart that turns logarithmic by itself cannot show.)
+    let spread: Vec<f64> = (0..g.input.len())
+        .map(|t| {
+            let v: Vec<f64> = g.cell.iter().filter_map(|c| c.get(t).copied()).collect();
+            v.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+                - v.iter().copied().fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    let mut alone = Vec::with_capacity(spread.len());
+    for (t, f) in g.forget.iter().enumerate() {
+        alone.push(if t == 0 { spread.first().copied().unwrap_or(0.0) } else { alone[t - 1] * f });
+    }
+    line_chart(
+        &out.figure("cell.svg"),
+        &format!("The trained LSTM's cell, unit {}: how far apart the four symbols are", g.unit),
+        "step t",
+        "max − min over symbols of the mean c_t",
+        &[
+            Series::new("the cell", 0, along(&spread)),
+            Series::new("forget gate alone", 1, along(&alone)).dashed(),
         ],
     )?;
     Ok(())

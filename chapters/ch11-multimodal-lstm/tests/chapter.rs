@@ -22,7 +22,10 @@ fn quick_report_snapshot_and_same_seed_same_report() {
 fn outputs_are_written() {
     let dir = std::env::temp_dir().join(format!("ch11-out-{}", std::process::id()));
     ch11_multimodal_lstm::write_outputs(quick(), &kit::Output::new(&dir)).unwrap();
-    kit::assert_written(&dir, &["results.md", "results.json", "figures/gradient.svg", "figures/gates.svg"]);
+    kit::assert_written(
+        &dir,
+        &["results.md", "results.json", "figures/gradient.svg", "figures/gates.svg", "figures/cell.svg"],
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -36,7 +39,8 @@ fn every_step_and_every_model_is_measured() {
     assert_eq!(r.gates.input.len(), 20);
     let names: Vec<&str> = r.cells.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["early fusion LSTM", "late fusion LSTMs", "multi-view LSTM", "TFN on summaries"]);
-    assert!(r.cells.iter().all(|c| c.test.len() == 2 && c.sarcasm.len() == 2));
+    assert!(r.cells.iter().all(|c| c.test.len() == 2 && c.sarcasm.len() == 2 && c.negation.len() == 2));
+    assert_eq!(r.gates.cell.len(), 4);
 }
 
 #[test]
