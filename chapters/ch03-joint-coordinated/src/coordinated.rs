@@ -79,6 +79,10 @@ pub struct CoordinatedRow {
     /// between-modality sum of squares over the total (0 = the two modalities' codes
     /// are spread alike, 1 = two separate points).
     pub modality_share: f64,
+    /// How far apart the two modalities' clouds sit along the line through their means:
+    /// the distance between the means over the codes' pooled standard deviation along
+    /// that line (Cohen's d; above 2, the two clouds barely overlap along it).
+    pub modality_separation: f64,
     /// Unit-length (image, audio) codes of the test pairs, for the figures.
     #[serde(skip, default)]
     pub test_codes: (Vec<f32>, Vec<f32>),
@@ -178,6 +182,7 @@ fn evaluate(
     let (train_image, train_audio) = model.codes(av, train);
     let (test_image, test_audio) = model.codes(av, test);
     let modality_share = modality_share(&test_image, &test_audio, cfg.code);
+    let modality_separation = modality_separation(&test_image, &test_audio, cfg.code);
     let test_codes = (test_image.clone(), test_audio.clone());
     let codes = Codes { dim: cfg.code, train_image, train_audio, test_image, test_audio };
     let measured = measure(&codes, &av.labels(train), &test_labels, &cfg.probe, seed)?;
@@ -197,6 +202,7 @@ fn evaluate(
         both_heads_accuracy,
         measured,
         modality_share,
+        modality_separation,
         test_codes,
     })
 }
@@ -217,4 +223,27 @@ pub fn modality_share(image: &[f32], audio: &[f32], dim: usize) -> f64 {
         })
         .sum();
     if total > 0.0 { between / total } else { 0.0 }
+}
+
+/// The distance between the image codes' mean and the audio codes' mean, over the
+/// pooled within-modality standard deviation of the codes projected on that direction.
+pub fn modality_separation(image: &[f32], audio: &[f32], dim: usize) -> f64 {
+    let mean = |x: &[f32]| -> Vec<f64> {
+        let n = (x.len() / dim).max(1) as f64;
+        (0..dim).map(|j| x.iter().skip(j).step_by(dim).map(|&v| v as f64).sum::<f64>() / n).collect()
+    };
+    let (mi, ma) = (mean(image), mean(audio));
+    let diff: Vec<f64> = mi.iter().zip(&ma).map(|(a, b)| a - b).collect();
+    let gap = diff.iter().map(|d| d * d).sum::<f64>().sqrt();
+    if gap == 0.0 {
+        return 0.0;
+    }
+    let project = |x: &[f32], m: &[f64]| -> Vec<f64> {
+        x.chunks_exact(dim)
+            .map(|row| row.iter().zip(m).zip(&diff).map(|((&v, mj), d)| (v as f64 - mj) * d / gap).sum())
+            .collect()
+    };
+    let spread: Vec<f64> = [project(image, &mi), project(audio, &ma)].concat();
+    let sd = (spread.iter().map(|v| v * v).sum::<f64>() / spread.len().max(1) as f64).sqrt();
+    if sd > 0.0 { gap / sd } else { 0.0 }
 }

@@ -65,8 +65,12 @@ pub struct Config {
     pub cca_ridge: f64,
     /// How linear probes are trained.
     pub probe: ProbeConfig,
-    /// Seed of every RNG (each model's initialisation and batches).
+    /// Seed of every RNG (each model's initialisation and batches) of the run the
+    /// tables and figures show.
     pub seed: u64,
+    /// Seeds every comparison is weighed over: `seed`, `seed + 1`, ... The extra seeds
+    /// rerun only the models the claims compare (see [`seed_jobs`]).
+    pub seeds: usize,
     /// The folder holding the AV digit files.
     pub data: PathBuf,
 }
@@ -88,6 +92,7 @@ impl Default for Config {
             cca_ridge: 0.1,
             probe: ProbeConfig::default(),
             seed: 0,
+            seeds: 3,
             data: models::data::data_dir(),
         }
     }
@@ -134,6 +139,9 @@ pub struct Settings {
     pub r1_cap: f64,
     /// The same for R@10: the mean of min(10, n_digit) / n_digit.
     pub r10_cap: f64,
+    /// Seeds every comparison is weighed over.
+    #[serde(default)]
+    pub seeds: usize,
 }
 
 /// The numbers the page shows, and the claims computed from them.
@@ -151,8 +159,61 @@ pub struct Report {
     pub cca: CcaReport,
     /// Filling in the audio from the image.
     pub fill_in: FillInReport,
+    /// The compared models on every seed (the first is the run above), paired by seed.
+    pub seeds: Vec<SeedRun>,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
+}
+
+/// The models the claims compare, trained on one seed.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct SeedRun {
+    /// The seed.
+    pub seed: u64,
+    /// Softmax regression on raw inputs.
+    pub raw: RawBaselines,
+    /// The joint representation.
+    pub joint: JointReport,
+    /// CCA (fitted in closed form: only its probes depend on the seed).
+    pub cca: CcaReport,
+    /// Filling in the audio from the image.
+    pub fill_in: FillInReport,
+    /// The coordinated models of [`seed_jobs`].
+    pub coordinated: Vec<CoordinatedRow>,
+}
+
+impl SeedRun {
+    /// The coordinated model trained with `alignment`, `lambda` and `pairing`, if run.
+    pub fn coordinated(
+        &self,
+        alignment: Alignment,
+        lambda: f32,
+        pairing: Pairing,
+    ) -> Option<&CoordinatedRow> {
+        self.coordinated
+            .iter()
+            .find(|r| r.alignment == alignment && r.lambda == lambda && r.pairing == pairing)
+    }
+}
+
+/// The coordinated models rerun on every seed: the margin loss at every λ with fresh
+/// partners, InfoNCE at the largest λ with fresh partners and with the fixed pairs, and
+/// the margin loss at the largest λ with the fixed pairs.
+pub fn seed_jobs(cfg: &Config) -> Vec<Job> {
+    let mut jobs: Vec<Job> = cfg
+        .lambdas
+        .iter()
+        .map(|&lambda| Job { alignment: Alignment::Margin, lambda, pairing: Pairing::Fresh })
+        .collect();
+    if let Some(&top) = cfg.lambdas.iter().max_by(|a, b| a.total_cmp(b)) {
+        for &pairing in &cfg.pairings {
+            jobs.push(Job { alignment: Alignment::InfoNce, lambda: top, pairing });
+            if pairing == Pairing::Fixed {
+                jobs.push(Job { alignment: Alignment::Margin, lambda: top, pairing });
+            }
+        }
+    }
+    jobs
 }
 
 impl Report {
@@ -170,54 +231,89 @@ impl Report {
 }
 
 enum Task {
-    Raw,
-    Joint,
-    Cca,
-    FillIn,
-    Coordinated(Job),
+    Raw(u64),
+    Joint(u64),
+    Cca(u64),
+    FillIn(u64),
+    Coordinated(Job, u64),
 }
 
 enum Done {
-    Raw(RawBaselines),
-    Joint(Box<JointReport>),
-    Cca(CcaReport),
-    FillIn(Box<FillInReport>),
-    Coordinated(Box<CoordinatedRow>),
+    Raw(u64, RawBaselines),
+    Joint(u64, Box<JointReport>),
+    Cca(u64, Box<CcaReport>),
+    FillIn(u64, Box<FillInReport>),
+    Coordinated(u64, Box<CoordinatedRow>),
 }
 
 /// Run every experiment of the chapter (in parallel, results in a fixed order).
 pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
     let av = Av::load(&cfg.data, cfg.variant)
         .map_err(|e| anyhow::anyhow!("loading the audio-visual digits: {e}"))?;
-    let mut tasks = vec![Task::Joint, Task::FillIn, Task::Cca, Task::Raw];
-    for &pairing in &cfg.pairings {
-        for alignment in [Alignment::Margin, Alignment::InfoNce] {
-            for &lambda in &cfg.lambdas {
-                tasks.push(Task::Coordinated(Job { alignment, lambda, pairing }));
+    let seeds: Vec<u64> = (0..cfg.seeds.max(1) as u64).map(|k| cfg.seed + k).collect();
+    let mut tasks = Vec::new();
+    for (k, &seed) in seeds.iter().enumerate() {
+        tasks.extend([Task::Joint(seed), Task::FillIn(seed), Task::Cca(seed), Task::Raw(seed)]);
+        if k == 0 {
+            for &pairing in &cfg.pairings {
+                for alignment in [Alignment::Margin, Alignment::InfoNce] {
+                    for &lambda in &cfg.lambdas {
+                        tasks.push(Task::Coordinated(Job { alignment, lambda, pairing }, seed));
+                    }
+                }
             }
+        } else {
+            tasks.extend(seed_jobs(cfg).into_iter().map(|job| Task::Coordinated(job, seed)));
         }
     }
     let done = kit::parallel::map(&tasks, |task| {
-        Ok(match task {
-            Task::Raw => Done::Raw(baselines::raw(&av, cfg, cfg.seed)?),
-            Task::Joint => Done::Joint(Box::new(joint::train(&av, cfg, cfg.seed)?)),
-            Task::Cca => Done::Cca(baselines::cca(&av, cfg, cfg.seed)?),
-            Task::FillIn => Done::FillIn(Box::new(fill_in::fill_in(&av, cfg, cfg.seed)?)),
-            Task::Coordinated(job) => {
-                Done::Coordinated(Box::new(coordinated::train(&av, cfg, job, cfg.seed)?.1))
+        Ok(match *task {
+            Task::Raw(s) => Done::Raw(s, baselines::raw(&av, cfg, s)?),
+            Task::Joint(s) => Done::Joint(s, Box::new(joint::train(&av, cfg, s)?)),
+            Task::Cca(s) => Done::Cca(s, Box::new(baselines::cca(&av, cfg, s)?)),
+            Task::FillIn(s) => Done::FillIn(s, Box::new(fill_in::fill_in(&av, cfg, s)?)),
+            Task::Coordinated(job, s) => {
+                Done::Coordinated(s, Box::new(coordinated::train(&av, cfg, &job, s)?.1))
             }
         })
     })?;
-    let (mut raw, mut joint, mut cca, mut fill, mut rows) = (None, None, None, None, Vec::new());
-    for d in done {
-        match d {
-            Done::Raw(r) => raw = Some(r),
-            Done::Joint(j) => joint = Some(*j),
-            Done::Cca(c) => cca = Some(c),
-            Done::FillIn(f) => fill = Some(*f),
-            Done::Coordinated(row) => rows.push(*row),
+    let mut runs: Vec<SeedRun> = Vec::new();
+    let missing = || anyhow::anyhow!("an experiment did not run");
+    for &seed in &seeds {
+        let (mut raw, mut joint, mut cca, mut fill, mut rows) = (None, None, None, None, Vec::new());
+        for d in done.iter().filter(|d| done_seed(d) == seed) {
+            match d {
+                Done::Raw(_, r) => raw = Some(*r),
+                Done::Joint(_, j) => joint = Some((**j).clone()),
+                Done::Cca(_, c) => cca = Some((**c).clone()),
+                Done::FillIn(_, f) => fill = Some((**f).clone()),
+                Done::Coordinated(_, row) => rows.push((**row).clone()),
+            }
         }
+        runs.push(SeedRun {
+            seed,
+            raw: raw.ok_or_else(missing)?,
+            joint: joint.ok_or_else(missing)?,
+            cca: cca.ok_or_else(missing)?,
+            fill_in: fill.ok_or_else(missing)?,
+            coordinated: rows,
+        });
     }
+    let first = runs.remove(0);
+    let keep = seed_jobs(cfg);
+    let mut seed_runs = vec![SeedRun {
+        coordinated: first
+            .coordinated
+            .iter()
+            .filter(|c| {
+                keep.iter()
+                    .any(|j| j.alignment == c.alignment && j.lambda == c.lambda && j.pairing == c.pairing)
+            })
+            .cloned()
+            .collect(),
+        ..first.clone()
+    }];
+    seed_runs.extend(runs);
     let per_digit = |d: usize| av.raw.test.iter().filter(|&&p| av.raw.labels[p] == d).count() as f64;
     let caps = |k: f64| {
         av.raw
@@ -240,17 +336,28 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
         temperature: cfg.temperature,
         r1_cap: caps(1.0),
         r10_cap: caps(10.0),
+        seeds: seeds.len(),
     };
-    let missing = || anyhow::anyhow!("an experiment did not run");
     let mut report = Report {
         settings,
-        raw: raw.ok_or_else(missing)?,
-        joint: joint.ok_or_else(missing)?,
-        coordinated: rows,
-        cca: cca.ok_or_else(missing)?,
-        fill_in: fill.ok_or_else(missing)?,
+        raw: first.raw,
+        joint: first.joint,
+        coordinated: first.coordinated,
+        cca: first.cca,
+        fill_in: first.fill_in,
+        seeds: seed_runs,
         claims: vec![],
     };
     report.claims = claims(&report);
     Ok((report, av))
+}
+
+fn done_seed(d: &Done) -> u64 {
+    match d {
+        Done::Raw(s, _)
+        | Done::Joint(s, _)
+        | Done::Cca(s, _)
+        | Done::FillIn(s, _)
+        | Done::Coordinated(s, _) => *s,
+    }
 }

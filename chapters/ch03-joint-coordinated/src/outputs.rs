@@ -1,6 +1,5 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::claims::num;
 use kit::plot::{Scatter, Series, image_grid_sized, line_chart, line_chart_categories, scatter};
 use kit::{Options, Output, Table};
 use models::Pca;
@@ -67,52 +66,51 @@ pub fn results_markdown(r: &Report) -> String {
             &format!("Adam, learning rate {}, batch {}, {} epochs", s.lr, s.batch_size, s.epochs),
         ])
         .row(&["margin / InfoNCE temperature", &format!("{} / {}", s.margin, s.temperature)])
-        .row(&["partner caps (R@1, R@10)", &format!("{} / {}", num(s.r1_cap), num(s.r10_cap))]);
+        .row(&["seeds", &format!("{} for every comparison; the tables and figures show the first", s.seeds)]);
     let j = &r.joint;
     let mut joint = Table::new(&["inputs present", "test accuracy"]);
     joint
         .row(&["both".to_string(), f3(j.both)])
         .row(&["image only (audio zeroed)".to_string(), f3(j.image_only)])
         .row(&["audio only (image zeroed)".to_string(), f3(j.audio_only)]);
-    let sweep_table = |pairing: Pairing| {
-        let mut t = Table::new(&[
-            "loss",
-            "λ",
-            "P@10",
-            "R@10",
-            "transfer a→i",
-            "transfer i→a",
-            "probe image",
-            "probe audio",
-            "train R@1",
+    let pair = |a: f64, b: f64| format!("{} / {}", f3(a), f3(b));
+    let mut fresh =
+        Table::new(&["loss", "λ", "P@10", "transfer a→i / i→a", "probe image / audio", "train R@1"]);
+    // λ = 0 is the same model for both losses (no alignment term): one row.
+    let fresh_rows = r
+        .coordinated
+        .iter()
+        .filter(|c| c.pairing == Pairing::Fresh && !(c.lambda == 0.0 && c.alignment == Alignment::InfoNce));
+    for c in fresh_rows {
+        let m = &c.measured;
+        fresh.row(&[
+            if c.lambda == 0.0 { "either".to_string() } else { c.alignment.name().to_string() },
+            lambda(c.lambda),
+            f3(m.p10),
+            pair(m.transfer_audio_to_image, m.transfer_image_to_audio),
+            pair(m.probe_image, m.probe_audio),
+            f3(m.train_r1),
         ]);
-        for c in r.coordinated.iter().filter(|c| c.pairing == pairing) {
-            let m = &c.measured;
-            t.row(&[
-                c.alignment.name().to_string(),
-                lambda(c.lambda),
-                f3(m.p10),
-                f3(m.r10),
-                f3(m.transfer_audio_to_image),
-                f3(m.transfer_image_to_audio),
-                f3(m.probe_image),
-                f3(m.probe_audio),
-                f3(m.train_r1),
-            ]);
-        }
-        t.to_markdown()
-    };
+    }
+    let mut fixed = Table::new(&["loss", "λ", "P@10", "test R@1", "train R@1"]);
+    let top = crate::claims::top_lambda(r).unwrap_or(0.0);
+    let fixed_rows = r.coordinated.iter().filter(|c| {
+        c.pairing == Pairing::Fixed
+            && c.lambda >= 0.1
+            && (c.alignment == Alignment::InfoNce || c.lambda == top)
+    });
+    for c in fixed_rows {
+        let m = &c.measured;
+        fixed.row(&[c.alignment.name().to_string(), lambda(c.lambda), f3(m.p10), f3(m.r1), f3(m.train_r1)]);
+    }
     let c = &r.cca;
-    let mut cca = Table::new(&["canonical direction", "1", "2", "3", "5", "9", "10", "16", "32"]);
+    let mut cca = Table::new(&["canonical direction", "1", "5", "9", "10", "16", "32"]);
     let pick = |v: &[f64]| -> Vec<String> {
-        [1usize, 2, 3, 5, 9, 10, 16, 32]
-            .iter()
-            .map(|&k| v.get(k - 1).map_or(String::new(), |x| f3(*x)))
-            .collect()
+        [1usize, 5, 9, 10, 16, 32].iter().map(|&k| v.get(k - 1).map_or(String::new(), |x| f3(*x))).collect()
     };
-    let mut train_row = vec!["correlation, training pairs".to_string()];
+    let mut train_row = vec!["training pairs".to_string()];
     train_row.extend(pick(&c.correlations));
-    let mut test_row = vec!["correlation, test pairs".to_string()];
+    let mut test_row = vec!["test pairs".to_string()];
     test_row.extend(pick(&c.test_correlations));
     cca.row(&train_row).row(&test_row);
     let f = &r.fill_in;
@@ -120,7 +118,12 @@ pub fn results_markdown(r: &Report) -> String {
     fill.row(&["the training mean, for every image".to_string(), f3(f.global_mean)])
         .row(&["regression MLP from the image".to_string(), f3(f.regression)])
         .row(&[
-            format!("Σ_c p(c ∣ image) μ_c (image classifier, accuracy {})", f3(f.classifier_accuracy)),
+            format!(
+                "posterior mix: the digits' mean spectrograms weighted by an image classifier's probabilities \
+                 (an MLP 64 → {} → 10 trained for this alone; accuracy {})",
+                s.hidden,
+                f3(f.classifier_accuracy)
+            ),
             f3(f.posterior_mix),
         ])
         .row(&["μ of the true digit (oracle)".to_string(), f3(f.class_mean_oracle)])
@@ -141,8 +144,8 @@ pub fn results_markdown(r: &Report) -> String {
         data.to_markdown(),
         settings.to_markdown(),
         joint.to_markdown(),
-        sweep_table(Pairing::Fresh),
-        sweep_table(Pairing::Fixed),
+        fresh.to_markdown(),
+        fixed.to_markdown(),
         cca.to_markdown(),
         fill.to_markdown(),
         side_by_side(r),
@@ -150,7 +153,8 @@ pub fn results_markdown(r: &Report) -> String {
     )
 }
 
-/// One row per representation, one column per desideratum.
+/// One row per representation, one column per desideratum: the joint model, the
+/// margin loss at both ends of the sweep, InfoNCE at its strongest, and CCA.
 fn side_by_side(r: &Report) -> String {
     let mut t = Table::new(&[
         "representation",
@@ -168,7 +172,12 @@ fn side_by_side(r: &Report) -> String {
         pair(j.measured.transfer_audio_to_image, j.measured.transfer_image_to_audio),
         pair(j.image_only, j.audio_only),
     ]);
-    for c in r.coordinated.iter().filter(|c| c.pairing == Pairing::Fresh) {
+    let top = crate::claims::top_lambda(r).unwrap_or(0.0);
+    let shown = |c: &&CoordinatedRow| {
+        c.pairing == Pairing::Fresh
+            && (c.lambda == top || (c.lambda == 0.0 && c.alignment == Alignment::Margin))
+    };
+    for c in r.coordinated.iter().filter(shown) {
         let m = &c.measured;
         t.row(&[
             format!("coordinated, {} λ = {}", c.alignment.name(), lambda(c.lambda)),
@@ -178,14 +187,15 @@ fn side_by_side(r: &Report) -> String {
             pair(c.image_head_accuracy, c.audio_head_accuracy),
         ]);
     }
-    let m = &r.cca.measured;
-    t.row(&[
-        format!("CCA, {} directions", r.cca.dims),
-        f3(m.p10),
-        pair(m.probe_image, m.probe_audio),
-        pair(m.transfer_audio_to_image, m.transfer_image_to_audio),
-        pair(m.probe_image, m.probe_audio),
-    ]);
+    for (dims, m) in [(r.cca.dims, &r.cca.measured), (r.cca.few_dims, &r.cca.few)] {
+        t.row(&[
+            format!("CCA, {dims} directions"),
+            f3(m.p10),
+            pair(m.probe_image, m.probe_audio),
+            pair(m.transfer_audio_to_image, m.transfer_image_to_audio),
+            pair(m.probe_image, m.probe_audio),
+        ]);
+    }
     t.to_markdown()
 }
 
@@ -208,6 +218,9 @@ pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
     }
     let c = &r.cca;
     let points = |v: &[f64]| v.iter().enumerate().map(|(k, &x)| ((k + 1) as f64, x)).collect();
+    let low = c.correlations.iter().chain(&c.test_correlations).copied().fold(0.0, f64::min);
+    let high = c.correlations.iter().chain(&c.test_correlations).copied().fold(0.0, f64::max);
+    let vertical = |k: usize| vec![(k as f64, low), (k as f64, high)];
     line_chart(
         &out.figure("cca_correlations.svg"),
         "CCA: correlation along each canonical direction",
@@ -216,6 +229,8 @@ pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
         &[
             Series::new("training pairs", 0, points(&c.correlations)),
             Series::new("test pairs", 1, points(&c.test_correlations)),
+            Series::new(format!("first {} directions", c.few_dims), 2, vertical(c.few_dims)).dashed(),
+            Series::new(format!("the {} kept", c.dims), 7, vertical(c.dims)).dashed(),
         ],
     )?;
     fill_in_figure(r, av, out)
@@ -239,7 +254,7 @@ fn pairs_figure(av: &Av, out: &Output) -> anyhow::Result<()> {
         shown.iter().map(|(i, _)| (i.as_slice(), (8, 8))).collect();
     images.extend(shown.iter().map(|(_, a)| (a.as_slice(), dims)));
     let mut captions: Vec<String> =
-        firsts.iter().map(|&p| format!("σ {:.1}", av.raw.image_sigma[p])).collect();
+        firsts.iter().map(|&p| format!("{}: σ {:.1}", av.raw.labels[p], av.raw.image_sigma[p])).collect();
     captions.extend(firsts.iter().map(|&p| format!("{:+.0} dB", av.raw.audio_snr_db[p])));
     image_grid_sized(
         &out.figure("pairs.svg"),
@@ -297,16 +312,6 @@ fn sweep_figures(r: &Report, out: &Output) -> anyhow::Result<()> {
         &names,
         "precision@10 (same digit)",
         &p10,
-    )?;
-    let mut transfer = series(|c| c.measured.transfer(), r.cca.measured.transfer());
-    transfer.push(Series::new("chance", 7, flat(0.1)).dashed());
-    line_chart_categories(
-        &out.figure("transfer_vs_lambda.svg"),
-        "Transfer: train on one modality, test on the other",
-        "coordination strength λ",
-        &names,
-        "accuracy (mean of both directions)",
-        &transfer,
     )?;
     Ok(())
 }
