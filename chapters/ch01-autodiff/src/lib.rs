@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-pub use neuron::{ChainRow, NeuronReport, neuron_report};
+pub use neuron::{ChainRow, NeuronReport, Reuse, neuron_report};
 pub use train::{EpochRow, MlpReport, Optimiser, test_accuracy, train_mlp};
 
 /// Everything the chapter's run is parameterised by.
@@ -39,7 +39,7 @@ pub struct Config {
 }
 
 impl Default for Config {
-    /// The full run (a few seconds in release).
+    /// The full run (about a second in release).
     fn default() -> Config {
         Config {
             hidden: vec![128],

@@ -36,9 +36,27 @@ pub struct NeuronReport {
     /// The engine's own picture of the graph, Graphviz DOT.
     #[serde(skip, default)]
     pub dot: String,
+    /// A value used twice: `x1.mul(&x1)` at x1 = 2, its gradient by hand (2 x1) and
+    /// as `backward()` accumulated it from both operands.
+    pub reuse: Reuse,
+    /// The step of the table's finite differences.
+    pub fd_eps: f32,
+    /// The step gradcheck uses.
+    pub gradcheck_eps: f32,
     /// The graph drawn as SVG, values and gradients in its boxes.
     #[serde(skip, default)]
     pub svg: String,
+}
+
+/// A value used twice in one expression: its gradient is the sum of both uses'.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Reuse {
+    /// The value of x1.
+    pub x: f32,
+    /// d (x1 x1) / d x1 by hand: 2 x1.
+    pub by_hand: f32,
+    /// The same from `backward()`.
+    pub backward: f32,
 }
 
 // ANCHOR: neuron
@@ -52,6 +70,7 @@ pub struct Neuron {
     pub b: Tensor,
     pub x1w1: Tensor,
     pub x2w2: Tensor,
+    pub s: Tensor,
     pub n: Tensor,
     pub o: Tensor,
 }
@@ -61,9 +80,10 @@ pub fn neuron(x1: f32, x2: f32, w1: f32, w2: f32, b: f32) -> Neuron {
     let (x1, x2, w1, w2, b) = (scalar(x1), scalar(x2), scalar(w1), scalar(w2), scalar(b));
     let x1w1 = x1.mul(&w1);
     let x2w2 = x2.mul(&w2);
-    let n = x1w1.add(&x2w2).add(&b);
+    let s = x1w1.add(&x2w2);
+    let n = s.add(&b);
     let o = n.tanh();
-    Neuron { x1, x2, w1, w2, b, x1w1, x2w2, n, o }
+    Neuron { x1, x2, w1, w2, b, x1w1, x2w2, s, n, o }
 }
 // ANCHOR_END: neuron
 
@@ -72,8 +92,11 @@ pub fn neuron(x1: f32, x2: f32, w1: f32, w2: f32, b: f32) -> Neuron {
 pub const INPUTS: [f32; 5] = [2.0, 0.0, -3.0, 1.0, 6.881_373_6];
 
 /// d o / d input by central differences: o(input + eps) - o(input - eps) over 2 eps.
+/// The step of the table's central differences.
+pub const FD_EPS: f32 = 1e-3;
+
 fn finite_difference(which: usize) -> f32 {
-    let eps = 1e-3;
+    let eps = FD_EPS;
     let at = |delta: f32| {
         let mut v = INPUTS;
         v[which] += delta;
@@ -94,9 +117,10 @@ pub fn neuron_report() -> NeuronReport {
     let o = nn.o.item();
     let d_o = 1.0;
     let d_n = d_o * (1.0 - o * o); // tanh' = 1 - tanh^2
-    let d_x1w1 = d_n; // n = x1w1 + x2w2 + b: each addend's local derivative is 1
-    let d_x2w2 = d_n;
+    let d_s = d_n; // n = s + b: each addend's local derivative is 1
     let d_b = d_n;
+    let d_x1w1 = d_s; // s = x1w1 + x2w2
+    let d_x2w2 = d_s;
     let d_x1 = d_x1w1 * w1v; // x1w1 = x1 * w1: d/dx1 = w1
     let d_w1 = d_x1w1 * x1v;
     let d_x2 = d_x2w2 * w2v;
@@ -113,9 +137,10 @@ pub fn neuron_report() -> NeuronReport {
     let rows = vec![
         row("o", &nn.o, "start: ∂o/∂o = 1", d_o, None),
         row("n", &nn.n, "1 · (1 − o²)", d_n, None),
-        row("x1w1", &nn.x1w1, "∂o/∂n · 1", d_x1w1, None),
-        row("x2w2", &nn.x2w2, "∂o/∂n · 1", d_x2w2, None),
+        row("s", &nn.s, "∂o/∂n · 1", d_s, None),
         row("b", &nn.b, "∂o/∂n · 1", d_b, Some(4)),
+        row("x1w1", &nn.x1w1, "∂o/∂s · 1", d_x1w1, None),
+        row("x2w2", &nn.x2w2, "∂o/∂s · 1", d_x2w2, None),
         row("x1", &nn.x1, "∂o/∂(x1w1) · w1", d_x1, Some(0)),
         row("w1", &nn.w1, "∂o/∂(x1w1) · x1", d_w1, Some(2)),
         row("x2", &nn.x2, "∂o/∂(x2w2) · w2", d_x2, Some(1)),
@@ -132,12 +157,19 @@ pub fn neuron_report() -> NeuronReport {
         (&nn.b, "b"),
         (&nn.x1w1, "x1w1"),
         (&nn.x2w2, "x2w2"),
+        (&nn.s, "s"),
         (&nn.n, "n"),
         (&nn.o, "o"),
     ];
+    let x = Tensor::var(vec![x1v], &[]);
+    let squared = x.mul(&x);
+    let reuse_grad = squared.backward().get(&x).map_or(0.0, |g| g.item());
     NeuronReport {
         output: o,
         rows,
+        reuse: Reuse { x: x1v, by_hand: 2.0 * x1v, backward: reuse_grad },
+        fd_eps: FD_EPS,
+        gradcheck_eps: autograd::GradcheckOptions::default().eps,
         gradcheck_checked: check.checked,
         gradcheck_max_error: check.max_abs_error,
         dot: nn.o.to_dot_named(&names),

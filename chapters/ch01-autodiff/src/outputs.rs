@@ -86,11 +86,15 @@ pub fn results_markdown(report: &Report) -> String {
     format!(
         "<!-- Written by `cargo run --release -p ch01-autodiff`; do not edit. -->\n\n\
          <!-- ANCHOR: chain -->\n{}\n\
-         gradcheck compared {} gradient entries of the neuron; the largest difference from \
-         central finite differences was {:.1e}.\n<!-- ANCHOR_END: chain -->\n\n\
+         The finite-difference column steps by ε = {}. `gradcheck` (below) steps by ε = {} and \
+         differentiates a weighted sum of the output, so its numbers differ: it compared {} gradient \
+         entries of the neuron, the largest difference from its finite differences being {:.1e}.\n\
+         <!-- ANCHOR_END: chain -->\n\n\
          <!-- ANCHOR: mlp -->\n{}<!-- ANCHOR_END: mlp -->\n\n\
          <!-- ANCHOR: curve -->\n{}<!-- ANCHOR_END: curve -->\n\n{}",
         chain.to_markdown(),
+        report.neuron.fd_eps,
+        report.neuron.gradcheck_eps,
         report.neuron.gradcheck_checked,
         report.neuron.gradcheck_max_error,
         summary.to_markdown(),

@@ -19,7 +19,7 @@ fn quick_report_snapshot() {
 fn the_neuron_matches_the_chain_rule_by_hand_and_finite_differences() {
     let report = run(&Config::quick(), false).unwrap();
     let rows = &report.neuron.rows;
-    assert_eq!(rows.len(), 9);
+    assert_eq!(rows.len(), 10);
     for r in rows {
         assert!(
             (r.by_hand - r.backward).abs() < 1e-5,
@@ -41,6 +41,11 @@ fn the_neuron_matches_the_chain_rule_by_hand_and_finite_differences() {
     let get = |name: &str| rows.iter().find(|r| r.node == name).unwrap().backward;
     assert!((get("n") - 0.5).abs() < 1e-4 && (get("x1") + 1.5).abs() < 1e-4);
     assert!((get("w1") - 1.0).abs() < 1e-4 && get("w2").abs() < 1e-6);
+    // A value used twice gets the sum of both uses' gradients.
+    assert_eq!(report.neuron.reuse.backward, 4.0);
+    let missed = kit::claims::failing_required(&report.claims);
+    assert!(!missed.contains(&"chain_rule_three_ways".to_string()), "{missed:?}");
+    assert!(report.claims.iter().filter(|c| c.kind != kit::claims::Kind::Bar).all(|c| c.holds));
 }
 
 #[test]

@@ -12,9 +12,13 @@ pub fn identity_features(n: usize) -> Tensor {
     Tensor::from_vec(data, &[n, n])
 }
 
+/// The L2 weight decay of every classifier the chapter trains (Kipf and Welling's).
+pub const WEIGHT_DECAY: f32 = 5e-4;
+
 // ANCHOR: semi_supervised
 /// Semi-supervised node classification: the loss sees only the labelled nodes, but
 /// every node's features flow through Â into their predictions.
+#[allow(clippy::too_many_arguments)]
 pub fn train_classifier(
     gcn: &mut Gcn,
     adj: &Csr,
@@ -23,8 +27,9 @@ pub fn train_classifier(
     train: &[usize],
     epochs: usize,
     lr: f32,
+    weight_decay: f32, // WEIGHT_DECAY, except in the depth study's ablation
 ) -> anyhow::Result<()> {
-    let mut adam = Adam::new(lr).with_weight_decay(5e-4);
+    let mut adam = Adam::new(lr).with_weight_decay(weight_decay);
     let targets: Vec<usize> = train.iter().map(|&i| labels[i]).collect();
     for step in 0..epochs {
         let logits = gcn.forward(adj, x); // (nodes, classes): every node
@@ -46,7 +51,7 @@ pub fn node_accuracy(gcn: &Gcn, adj: &Csr, x: &Tensor, labels: &[usize], eval: &
 }
 
 /// Mean, standard deviation and minimum of a list of scores.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub struct Spread {
     /// Mean over the runs.
     pub mean: f64,
@@ -56,6 +61,9 @@ pub struct Spread {
     pub min: f64,
     /// How many runs.
     pub runs: usize,
+    /// Every run's score, in seed order (what comparisons pair by seed).
+    #[serde(default)]
+    pub values: Vec<f64>,
 }
 
 impl Spread {
@@ -65,7 +73,7 @@ impl Spread {
         let mean = values.iter().sum::<f64>() / n;
         let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
         let min = values.iter().copied().fold(f64::INFINITY, f64::min);
-        Spread { mean, std: var.sqrt(), min, runs: values.len() }
+        Spread { mean, std: var.sqrt(), min, runs: values.len(), values: values.to_vec() }
     }
 }
 

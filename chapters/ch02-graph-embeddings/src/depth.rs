@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Config;
 use crate::checkpoint::{GraphSpec, SavedModel, Spec, saved};
-use crate::common::node_accuracy;
+use crate::common::{WEIGHT_DECAY, node_accuracy};
 use crate::supervised::{mlp_on_features, planted, twenty_per_class};
 
 /// One planted-partition graph of the study, with what every model trained on it
@@ -30,6 +30,8 @@ struct Job {
     residual: Residual,
     graph: usize,
     diagnose: bool,
+    /// Adam's L2 weight decay: `WEIGHT_DECAY`, or 0 in the ablation.
+    weight_decay: f32,
 }
 
 /// Per layer of one deep GCN, at initialisation and after training.
@@ -61,6 +63,10 @@ pub struct DepthRow {
     pub plain: f64,
     /// Residual stack, mean over the graphs.
     pub residual: f64,
+    /// Plain stack, one value per graph (seed order).
+    pub plain_runs: Vec<f64>,
+    /// Residual stack, one value per graph.
+    pub residual_runs: Vec<f64>,
 }
 
 /// Per-layer weights against one shared hidden weight at one depth.
@@ -78,6 +84,10 @@ pub struct SharingRow {
     pub shared_accuracy: f64,
     /// Its parameter count.
     pub shared_parameters: usize,
+    /// Per-layer weights, one accuracy per graph.
+    pub per_layer_runs: Vec<f64>,
+    /// One shared weight, one accuracy per graph.
+    pub shared_runs: Vec<f64>,
 }
 
 /// What depth does, on planted partitions.
@@ -91,13 +101,28 @@ pub struct DepthStudy {
     pub residual_alpha: f32,
     /// The features alone: an MLP trained on the same 80 labelled nodes.
     pub mlp_accuracy: f64,
+    /// The same, one value per graph.
+    pub mlp_runs: Vec<f64>,
+    /// The deepest plain stack trained without weight decay, one accuracy per graph.
+    pub plain_no_decay_runs: Vec<f64>,
+    /// Per graph, at initialisation: the gradient reaching the deepest plain stack's
+    /// last hidden layer over the one reaching its first layer (above 1: it shrinks on
+    /// the way back).
+    pub plain_init_decay_runs: Vec<f64>,
+    /// The same for the residual stack.
+    pub residual_init_decay_runs: Vec<f64>,
+    /// Per graph, at initialisation: the geometric mean over the deepest plain stack's
+    /// layers of the gradient reaching each weight.
+    pub plain_init_grad_runs: Vec<f64>,
+    /// The same for the residual stack.
+    pub residual_init_grad_runs: Vec<f64>,
     /// One row per depth.
     pub rows: Vec<DepthRow>,
     /// The largest depth, whose stacks get per-layer diagnostics.
     pub deepest: usize,
-    /// Per layer of the deepest plain stack.
+    /// Per layer of the deepest plain stack, on the first graph.
     pub plain_layers: Vec<LayerDiagnostics>,
-    /// Per layer of the deepest residual stack.
+    /// Per layer of the deepest residual stack, on the first graph.
     pub residual_layers: Vec<LayerDiagnostics>,
     /// The shared-weight ablation.
     pub sharing: Vec<SharingRow>,
@@ -157,9 +182,10 @@ fn train_and_measure(
     train: &[usize],
     epochs: usize,
     diagnose: bool,
+    weight_decay: f32,
 ) -> anyhow::Result<Option<Vec<LayerDiagnostics>>> {
     let before = diagnose.then(|| measure(gcn, adj, x, labels, train));
-    crate::common::train_classifier(gcn, adj, x, labels, train, epochs, 0.01)?;
+    crate::common::train_classifier(gcn, adj, x, labels, train, epochs, 0.01, weight_decay)?;
     Ok(before.map(|before| {
         let after = measure(gcn, adj, x, labels, train);
         before
@@ -205,11 +231,16 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<(DepthStudy, 
         for &depth in depths {
             for residual in [Residual::None, Residual::Scaled(alpha)] {
                 for graph in 0..graphs.len() {
-                    let diagnose = !shared && depth == deepest && graph == 0;
-                    jobs.push(Job { depth, shared, residual, graph, diagnose });
+                    let diagnose = !shared && depth == deepest;
+                    jobs.push(Job { depth, shared, residual, graph, diagnose, weight_decay: WEIGHT_DECAY });
                 }
             }
         }
+    }
+    // The ablation: the deepest plain stack without weight decay.
+    for graph in 0..graphs.len() {
+        let (depth, residual) = (deepest, Residual::None);
+        jobs.push(Job { depth, shared: false, residual, graph, diagnose: false, weight_decay: 0.0 });
     }
     let bar = kit::progress::bar(jobs.len() as u64, "ch02 depth", progress);
     let results = kit::parallel::map(&jobs, |job| {
@@ -220,9 +251,10 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<(DepthStudy, 
         let mut rng = seeded_rng(cfg.seed * 1000 + 600 + job.graph as u64);
         let mut gcn =
             Gcn::new((x.shape()[1], 32, 4), job.depth, job.shared, job.residual, Activation::Relu, &mut rng);
-        let diagnostics = train_and_measure(&mut gcn, &adj, &x, labels, train, cfg.epochs, job.diagnose)?;
+        let diagnostics =
+            train_and_measure(&mut gcn, &adj, &x, labels, train, cfg.epochs, job.diagnose, job.weight_decay)?;
         let accuracy = node_accuracy(&gcn, &adj, &x, labels, test);
-        let saved = if job.diagnose {
+        let saved = if job.diagnose && job.graph == 0 {
             let name = if job.residual == Residual::None { "depth_plain" } else { "depth_residual" };
             let graph = GraphSpec::Planted {
                 nodes: cfg.planted_nodes,
@@ -243,8 +275,9 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<(DepthStudy, 
         Ok((accuracy, gcn.num_parameters(), diagnostics, saved))
     })?;
     bar.finish_and_clear();
-    // Mean accuracy over the graphs of each (depth, shared, residual), and its parameter count.
-    let mean = |depth: usize, shared: bool, residual: bool| {
+    // Accuracy on every graph (seed order) of each (depth, shared, residual, decay), and its
+    // parameter count.
+    let runs = |depth: usize, shared: bool, residual: bool, decay: f32| {
         let picked: Vec<_> = jobs
             .iter()
             .zip(&results)
@@ -252,50 +285,87 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<(DepthStudy, 
                 j.depth == depth
                     && j.shared == shared
                     && matches!(j.residual, Residual::Scaled(_)) == residual
+                    && j.weight_decay == decay
             })
             .map(|(_, r)| r)
             .collect();
-        (picked.iter().map(|r| r.0).sum::<f64>() / picked.len() as f64, picked[0].1)
+        (picked.iter().map(|r| r.0).collect::<Vec<f64>>(), picked[0].1)
     };
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let rows = cfg
         .depths
         .iter()
-        .map(|&depth| DepthRow {
-            depth,
-            plain: mean(depth, false, false).0,
-            residual: mean(depth, false, true).0,
+        .map(|&depth| {
+            let plain_runs = runs(depth, false, false, WEIGHT_DECAY).0;
+            let residual_runs = runs(depth, false, true, WEIGHT_DECAY).0;
+            DepthRow {
+                depth,
+                plain: mean(&plain_runs),
+                residual: mean(&residual_runs),
+                plain_runs,
+                residual_runs,
+            }
         })
         .collect();
     let mut sharing = Vec::new();
     for &depth in &sharing_depths {
         for residual in [false, true] {
-            let (per_layer_accuracy, per_layer_parameters) = mean(depth, false, residual);
-            let (shared_accuracy, shared_parameters) = mean(depth, true, residual);
+            let (per_layer_runs, per_layer_parameters) = runs(depth, false, residual, WEIGHT_DECAY);
+            let (shared_runs, shared_parameters) = runs(depth, true, residual, WEIGHT_DECAY);
             sharing.push(SharingRow {
                 depth,
                 residual,
-                per_layer_accuracy,
+                per_layer_accuracy: mean(&per_layer_runs),
                 per_layer_parameters,
-                shared_accuracy,
+                shared_accuracy: mean(&shared_runs),
                 shared_parameters,
+                per_layer_runs,
+                shared_runs,
             });
         }
     }
+    let plain_no_decay_runs = runs(deepest, false, false, 0.0).0;
+    // The diagnosed stacks in job order: plain on every graph, then residual on every graph.
     let mut checkpoints = Vec::new();
-    let mut diagnosed = Vec::new();
-    for r in results {
-        diagnosed.extend(r.2);
+    let (mut plain_diagnosed, mut residual_diagnosed) = (Vec::new(), Vec::new());
+    for (job, r) in jobs.iter().zip(results) {
+        if let Some(layers) = r.2 {
+            match job.residual {
+                Residual::None => plain_diagnosed.push(layers),
+                Residual::Scaled(_) => residual_diagnosed.push(layers),
+            }
+        }
         checkpoints.extend(r.3);
     }
-    let mut diagnosed = diagnosed.into_iter();
-    let plain_layers = diagnosed.next().unwrap_or_default();
-    let residual_layers = diagnosed.next().unwrap_or_default();
+    // Last hidden layer over first layer, at initialisation (the output layer is left out:
+    // its weight maps to the 4 classes, a different quantity).
+    let init_decay = |layers: &Vec<LayerDiagnostics>| {
+        let last_hidden = &layers[layers.len().saturating_sub(2)];
+        last_hidden.grad_norm_init / layers[0].grad_norm_init.max(f64::MIN_POSITIVE)
+    };
+    let geometric_mean = |layers: &Vec<LayerDiagnostics>| {
+        let logs: Vec<f64> =
+            layers.iter().filter(|l| l.grad_norm_init > 0.0).map(|l| l.grad_norm_init.ln()).collect();
+        (logs.iter().sum::<f64>() / logs.len().max(1) as f64).exp()
+    };
+    let plain_init_grad_runs = plain_diagnosed.iter().map(geometric_mean).collect();
+    let residual_init_grad_runs = residual_diagnosed.iter().map(geometric_mean).collect();
+    let plain_init_decay_runs = plain_diagnosed.iter().map(init_decay).collect();
+    let residual_init_decay_runs = residual_diagnosed.iter().map(init_decay).collect();
+    let plain_layers = plain_diagnosed.into_iter().next().unwrap_or_default();
+    let residual_layers = residual_diagnosed.into_iter().next().unwrap_or_default();
     let g = &graphs[0].graph;
     let study = DepthStudy {
         nodes: g.n,
         edges: g.edges.len(),
         residual_alpha: alpha,
         mlp_accuracy: mlp.iter().sum::<f64>() / mlp.len() as f64,
+        mlp_runs: mlp.clone(),
+        plain_no_decay_runs,
+        plain_init_decay_runs,
+        residual_init_decay_runs,
+        plain_init_grad_runs,
+        residual_init_grad_runs,
         rows,
         deepest,
         plain_layers,

@@ -14,6 +14,7 @@ mod claims;
 mod common;
 mod depth;
 mod depth_claims;
+mod karate_drawing;
 mod outputs;
 mod supervised;
 mod trees;
@@ -126,6 +127,13 @@ pub struct EmbeddingReadings {
     /// Spearman correlation between a Les Misérables character's degree and its
     /// distance from the centre of the 2-D embedding.
     pub lesmis_degree_distance: f64,
+    /// The character farthest from that centre, and its degree.
+    pub lesmis_farthest: (String, usize),
+    /// The best-connected character, its degree, and its rank by distance from the
+    /// centre (1: the farthest) among the characters.
+    pub lesmis_best_connected: (String, usize, usize),
+    /// How many characters.
+    pub lesmis_characters: usize,
 }
 
 /// Data only the figures need.
@@ -143,6 +151,8 @@ pub struct Figures {
     pub lesmis_names: Vec<String>,
     /// The two computation trees, drawn.
     pub trees_svg: String,
+    /// The karate club drawn as a network.
+    pub karate_svg: String,
     /// The models `--save` writes, packaged with how to rebuild and check them.
     pub checkpoints: Vec<checkpoint::SavedModel>,
 }
@@ -170,9 +180,19 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
         lesmis_degrees: lesmis.degrees(),
         lesmis_names: lesmis.names.clone(),
         trees_svg: trees::two_computation_trees(&karate, TREE_NODES),
+        karate_svg: karate_drawing::karate_svg(&karate, supervised::LEADERS),
         checkpoints: vec![],
     };
+    let n = figures.lesmis_embedding.len() as f64;
+    let (cx, cy) = figures.lesmis_embedding.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
+    let distance: Vec<f64> = figures.lesmis_embedding.iter().map(|p| (p.0 - cx).hypot(p.1 - cy)).collect();
+    let farthest = (0..distance.len()).max_by(|&a, &b| distance[a].total_cmp(&distance[b])).unwrap_or(0);
+    let hub = (0..distance.len()).max_by_key(|&i| figures.lesmis_degrees[i]).unwrap_or(0);
+    let hub_rank = 1 + distance.iter().filter(|&&d| d > distance[hub]).count();
     let embeddings = EmbeddingReadings {
+        lesmis_farthest: (figures.lesmis_names[farthest].clone(), figures.lesmis_degrees[farthest]),
+        lesmis_best_connected: (figures.lesmis_names[hub].clone(), figures.lesmis_degrees[hub], hub_rank),
+        lesmis_characters: distance.len(),
         karate_separability: supervised::linear_separability(
             &autograd::Tensor::from_vec(
                 figures.karate_embedding.iter().flat_map(|p| [p.0 as f32, p.1 as f32]).collect(),
@@ -181,11 +201,6 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
             &figures.karate_labels,
         )?,
         lesmis_degree_distance: {
-            let n = figures.lesmis_embedding.len() as f64;
-            let (cx, cy) =
-                figures.lesmis_embedding.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0 / n, a.1 + p.1 / n));
-            let distance: Vec<f64> =
-                figures.lesmis_embedding.iter().map(|p| (p.0 - cx).hypot(p.1 - cy)).collect();
             let degree: Vec<f64> = figures.lesmis_degrees.iter().map(|&d| d as f64).collect();
             spearman(&degree, &distance)
         },

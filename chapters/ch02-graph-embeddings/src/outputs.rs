@@ -113,17 +113,15 @@ pub fn results_markdown(r: &Report) -> String {
         "untrained GAE",
         "common neighbours",
         "Adamic-Adar",
-        "runs",
     ]);
     for l in &r.links {
         links.row(&[
-            l.graph.clone(),
+            format!("{} ({} splits)", l.graph, l.trained_gae.runs),
             l.held_out_edges.to_string(),
             spread(&l.trained_gae),
             spread(&l.untrained_gae),
             spread(&l.common_neighbours),
             spread(&l.adamic_adar),
-            l.trained_gae.runs.to_string(),
         ]);
     }
     let d = &r.depth;
@@ -255,6 +253,7 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     lesmis("lesmis_gae.svg", "Graph autoencoder: Les Misérables", false)?;
     lesmis("lesmis_gae_core.svg", "The same, zoomed on the bulk", true)?;
     kit::report::write_atomic(&out.figure("computation_trees.svg"), f.trees_svg.as_bytes())?;
+    kit::report::write_atomic(&out.figure("karate_graph.svg"), f.karate_svg.as_bytes())?;
     let d = &r.depth;
     let curve =
         |f: fn(&crate::DepthRow) -> f64| d.rows.iter().map(|row| (row.depth as f64, f(row))).collect();

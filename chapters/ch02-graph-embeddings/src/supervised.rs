@@ -8,7 +8,7 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::common::{Spread, identity_features, node_accuracy, train_classifier};
+use crate::common::{Spread, WEIGHT_DECAY, identity_features, node_accuracy, train_classifier};
 
 /// Semi-supervised node classification on the karate club.
 #[derive(Serialize, Deserialize, Debug)]
@@ -36,7 +36,7 @@ pub fn karate_supervised(karate: &Graph, cfg: &Config) -> anyhow::Result<(Karate
         let mut gcn =
             Gcn::new((karate.n, 16, 2), cfg.karate_depth, false, Residual::None, Activation::Relu, &mut rng);
         model_name = gcn.to_string();
-        train_classifier(&mut gcn, &adj, &x, labels, train, cfg.epochs, 0.01)?;
+        train_classifier(&mut gcn, &adj, &x, labels, train, cfg.epochs, 0.01, WEIGHT_DECAY)?;
         let rest: Vec<usize> = (0..karate.n).filter(|i| !train.contains(i)).collect();
         Ok((node_accuracy(&gcn, &adj, &x, labels, &rest), gcn))
     };

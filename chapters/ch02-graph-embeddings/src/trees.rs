@@ -107,27 +107,36 @@ pub fn two_computation_trees(graph: &Graph, (a, b): (usize, usize)) -> String {
     let trees = [unroll(&adj, a, 2), unroll(&adj, b, 2)];
     let spacing = 32.0;
     let widths: Vec<f64> = trees.iter().map(|t| leaves(t) as f64 * spacing).collect();
-    let width = widths.iter().copied().fold(0.0, f64::max) + 40.0;
+    let margin = 100.0; // the level labels on the left
+    let width = widths.iter().copied().fold(0.0, f64::max) + 40.0 + margin;
     let band = 250.0;
     let height = band * trees.len() as f64;
     let mut body = String::new();
     for (k, (t, w)) in trees.iter().zip(&widths).enumerate() {
         let top = k as f64 * band;
-        let x0 = (width - w) / 2.0;
+        let x0 = margin + (width - margin - w) / 2.0;
         let reach = tree_reach(graph, t.node, 2);
         let _ = writeln!(
             body,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\
-             node {}: {} friend(s), {} leaves, {} distinct members of {}</text>",
+             node {}: {} friend{}, {} leaves, {} distinct members of {}</text>",
             width / 2.0,
             top + 24.0,
             t.node,
             reach.neighbours.len(),
+            if reach.neighbours.len() == 1 { "" } else { "s" },
             reach.leaves,
             reach.distinct,
             reach.of
         );
         draw(t, 0, x0, spacing, top + 44.0, &mut body);
+        for (level, name) in ["layer 2 output", "layer 1 output", "input X"].iter().enumerate() {
+            let _ = writeln!(
+                body,
+                "<text x=\"8\" y=\"{:.1}\" font-size=\"12\" fill=\"#374151\">{name}</text>",
+                top + 44.0 + level as f64 * 90.0 + 16.5
+            );
+        }
     }
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" \
