@@ -152,11 +152,13 @@ impl Comparison {
     }
 
     /// Decimals the spread allows: two significant digits of the range of the
-    /// differences (of the mean difference when every seed agrees exactly), at most 4.
+    /// differences (of the mean difference when every seed agrees exactly), but never
+    /// more than three significant digits of the mean difference itself, and at most 4.
     pub fn decimals(&self) -> usize {
         let (lo, hi) = self.range();
-        let scale = if hi - lo > 0.0 { hi - lo } else { self.mean_diff().abs() };
-        decimals_for(scale)
+        let mean = self.mean_diff().abs();
+        let scale = if hi - lo > 0.0 { hi - lo } else { mean };
+        decimals_for(scale).min(decimals_for(mean) + 1)
     }
 
     /// A value at the precision of this comparison.
@@ -210,7 +212,7 @@ impl Comparison {
                 if n == 1 { "seed" } else { "seeds" },
                 self.a,
                 self.b,
-                if n == 1 {
+                if n == 1 || self.show_signed(lo) == self.show_signed(hi) {
                     self.show_signed(self.diffs[0])
                 } else {
                     format!("{} to {}", self.show_signed(lo), self.show_signed(hi))
@@ -296,6 +298,7 @@ mod tests {
         assert!(c.sentence().ends_with("one seed cannot decide which is better"));
         let b = compare("x", &[2.0, 1.0], "y", &[1.0, 0.0], ACCURACY);
         assert_eq!(b.outcome, Outcome::Indistinguishable, "two seeds are too few");
+        assert!(b.sentence().starts_with("on 2 seeds, x − y = +1.0 accuracy;"), "{}", b.sentence());
     }
 
     #[test]
@@ -305,6 +308,9 @@ mod tests {
         assert_eq!(decimals_for(45.0), 0);
         let c = compare("a", &[0.1234, 0.1236, 0.1235], "b", &[0.1, 0.1, 0.1], ACCURACY);
         assert_eq!(c.decimals(), 4);
+        // A large, tight difference: three significant digits of it, not four decimals.
+        let c = compare("a", &[0.9815, 0.9836, 0.9825], "b", &[0.01, 0.01, 0.01], ACCURACY);
+        assert_eq!(c.sentence(), "a is ahead of b on 3 of 3 seeds, by 0.972 to 0.974 accuracy");
     }
 
     #[test]
