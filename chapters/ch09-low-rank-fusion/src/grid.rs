@@ -39,7 +39,6 @@ fn largest_difference(a: &Tensor, b: &Tensor) -> f64 {
     a.to_vec().iter().zip(b.to_vec()).fold(0.0f64, |m, (x, y)| m.max(f64::from((x - y).abs())))
 }
 
-// ANCHOR: steps_check
 /// Train an LMF of `rank` on `data`, then on its test split: step 3 (the rearranged
 /// product) against steps 1 and 2 (W rebuilt from the factors, W . Z with Z formed),
 /// and the whole LMF model against a TFN-with-linear-head model that is given the
@@ -71,8 +70,11 @@ fn steps_check(data: &ToyMosi, rank: usize, cfg: &Config) -> anyhow::Result<Step
         // The encoders in evaluation mode: h_m = W2 relu(W1 x + b1) + b2.
         let hs: Vec<Tensor> =
             lmf.encoders.iter().zip(&x).map(|(e, x)| e.out.forward(&e.hidden.forward(x).relu())).collect();
+        // ANCHOR: steps_check
+        // Step 3 against steps 1 and 2; the LMF model against the TFN given its W.
         let (fast, slow) = (layer.forward(&hs), layer.forward_formed(&hs));
         let (via_lmf, via_tfn) = (lmf.forward(&x, None), tfn.forward(&x, None));
+        // ANCHOR_END: steps_check
         let scale = fast.to_vec().iter().fold(1e-12f64, |m, &v| m.max(f64::from(v.abs())));
         Ok(StepsCheck {
             rank,
@@ -84,7 +86,6 @@ fn steps_check(data: &ToyMosi, rank: usize, cfg: &Config) -> anyhow::Result<Step
         })
     })
 }
-// ANCHOR_END: steps_check
 
 /// Generate the datasets and run everything.
 pub fn run(cfg: &Config) -> anyhow::Result<Report> {

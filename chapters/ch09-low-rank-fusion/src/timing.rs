@@ -16,12 +16,6 @@ pub const LAYER: &str = "fusion_layer_32_32_64_batch_32";
 /// Criterion's group for toy MOSI's whole models (encoders and fusion, batch 32).
 pub const MODEL: &str = "toy_mosi_model_batch_32";
 
-/// TFN-with-a-linear-head time over LMF rank-4 time for one training step of the
-/// fusion layer at SPEC section 10's sizes, on `side`.
-pub fn layer_speedup(t: &Timing, side: &str) -> Option<f64> {
-    Some(t.get(side, LAYER, "tfn_linear_train_step")? / t.get(side, LAYER, "lmf_rank4_train_step")?)
-}
-
 /// The committed measurement.
 pub fn measured() -> anyhow::Result<Timing> {
     Timing::parse(MEASURED, "benches/results/fusion.json", "python3 benches/peers/fusion_compare.py")

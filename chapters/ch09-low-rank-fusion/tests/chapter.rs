@@ -72,3 +72,24 @@ fn the_bars_fail_when_the_numbers_miss_them() {
         assert!(failed.contains(&id.to_string()), "{id} should fail: {failed:?}");
     }
 }
+
+#[test]
+fn the_printed_speed_up_is_the_ratio_of_the_printed_times() {
+    let report = run(&Config::quick()).unwrap();
+    let claim = report.claims.iter().find(|c| c.id == "lmf_step_faster").unwrap();
+    let group = "fusion_layer_32_32_64_batch_32";
+    let printed = |bench: &str| format!("{:.3}", report.timing.ms["ours"][&format!("{group}/{bench}")]);
+    let (tfn, lmf) = (printed("tfn_linear_train_step"), printed("lmf_rank4_train_step"));
+    let ratio = tfn.parse::<f64>().unwrap() / lmf.parse::<f64>().unwrap();
+    let expected = format!("{tfn} ms with TFN's linear head and {lmf} ms");
+    assert!(claim.text.contains(&expected), "{}", claim.text);
+    assert!(claim.text.contains(&kit::claims::times(ratio)), "{}", claim.text);
+}
+
+#[test]
+fn no_true_sentence_carries_a_failing_mark() {
+    let report = run(&Config::quick()).unwrap();
+    let md = kit::claims::markdown(&report.claims);
+    let missed = kit::claims::failing_required(&report.claims);
+    assert_eq!(md.matches('✗').count(), 2 * missed.len(), "{md}");
+}

@@ -123,6 +123,44 @@ fn standardise(train: &mut [f32], others: &mut [&mut Vec<f32>], dims: usize) {
     }
 }
 
+/// Folds of the held-out images in [`cross_validated`].
+pub const FOLDS: usize = 5;
+
+/// The seed of the cross-validated probes' random stream (plus the stage).
+const CV_SEED: u64 = 0xc0de;
+
+// ANCHOR: cross_validated
+/// Shape accuracy on the held-out codes `held` by probes that see held-out images too:
+/// the held-out rows are cut into [`FOLDS`] folds (every `FOLDS`-th row), and each fold
+/// is scored by a probe trained on the training rows and the other folds. In that
+/// training set every shape occurs in every colour, so colour alone does not tell the
+/// shape, and the unseen pairs are not excluded by construction.
+fn cross_validated(
+    train: &[f32],
+    train_labels: &[usize],
+    held: &[f32],
+    held_labels: &[usize],
+    dims: usize,
+    config: &ProbeConfig,
+    rng: &mut Rng,
+) -> Result<f64, String> {
+    let mut right = 0.0;
+    for fold in 0..FOLDS {
+        let (mut x, mut y) = (train.to_vec(), train_labels.to_vec());
+        let (mut x_out, mut y_out) = (Vec::new(), Vec::new());
+        for (i, &label) in held_labels.iter().enumerate() {
+            let row = &held[i * dims..(i + 1) * dims];
+            let (to_x, to_y) = if i % FOLDS == fold { (&mut x_out, &mut y_out) } else { (&mut x, &mut y) };
+            to_x.extend_from_slice(row);
+            to_y.push(label);
+        }
+        let probe = Probe::fit(&x, dims, &y, SHAPES.len(), config, rng)?;
+        right += probe.accuracy(&x_out, &y_out) * y_out.len() as f64;
+    }
+    Ok(right / held_labels.len().max(1) as f64)
+}
+// ANCHOR_END: cross_validated
+
 /// Linear shape probes on each stage's code, trained on the one-shape training images,
 /// then the decoder's own shape word (greedy) on the same images.
 pub fn probes(
@@ -142,12 +180,16 @@ pub fn probes(
         let (mut test, mut held) = (stage_codes[1][stage].clone(), stage_codes[2][stage].clone());
         standardise(&mut train, &mut [&mut test, &mut held], dims);
         let probe = Probe::fit(&train, dims, &sets[0].1, SHAPES.len(), config, rng)?;
+        // Its own random stream, so the probes above are those of a run without it.
+        let mut cv_rng = autograd::seeded_rng(CV_SEED + stage as u64);
+        let heldout_cv = cross_validated(&train, &sets[0].1, &held, &sets[2].1, dims, config, &mut cv_rng)?;
         rows.push(ProbeRow {
             stage: name.to_string(),
             dims,
             train: probe.accuracy(&train, &sets[0].1),
             test: probe.accuracy(&test, &sets[1].1),
             heldout: probe.accuracy(&held, &sets[2].1),
+            heldout_cv: Some(heldout_cv),
         });
     }
     let word = |d: &ShapeScenes, (idx, labels): &(Vec<usize>, Vec<usize>)| {
@@ -166,6 +208,7 @@ pub fn probes(
         train: word(splits[0], &sets[0]),
         test: word(splits[1], &sets[1]),
         heldout: word(splits[2], &sets[2]),
+        heldout_cv: None,
     });
     Ok(rows)
 }

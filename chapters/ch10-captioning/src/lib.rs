@@ -145,6 +145,12 @@ pub struct ProbeRow {
     pub test: f64,
     /// On one-shape held-out images (the unseen colour-shape pairs).
     pub heldout: f64,
+    /// On one-shape held-out images again, but by probes that also saw held-out images:
+    /// each fold of the held-out images scored by a probe trained on the training images
+    /// and the other folds (so every shape occurs in every colour in its training set).
+    /// `None` for the decoder's word.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heldout_cv: Option<f64>,
 }
 
 /// What the captioner called the held-out object of each unseen pair.

@@ -66,7 +66,7 @@ fn train_and_evaluate(cfg: &Config, data: &Splits, blind: bool) -> anyhow::Resul
         for (name, split, captions) in
             [("test", &data.test, &test_greedy), ("held-out", &data.heldout, &heldout_greedy)]
         {
-            for (index, (scene, tokens)) in split.scenes.iter().zip(captions).take(8).enumerate() {
+            for (index, (scene, tokens)) in split.scenes.iter().zip(captions).take(4).enumerate() {
                 let words = words_of(tokens);
                 examples.push(Example {
                     split: name.into(),

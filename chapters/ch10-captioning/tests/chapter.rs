@@ -62,7 +62,7 @@ fn the_curve_and_the_probes_are_measured() {
     assert!(r.blind.curve.is_empty());
     assert_eq!(r.probes.iter().map(|p| p.dims).collect::<Vec<_>>(), [512, 128, 256, 0]);
     assert_eq!(r.unseen.iter().map(|u| u.images).sum::<usize>(), 500);
-    assert_eq!(r.examples.len(), 16);
+    assert_eq!(r.examples.len(), 8);
     assert_eq!(r.parameters, 190_372);
 }
 
@@ -99,4 +99,18 @@ fn the_bars_fail_when_the_numbers_miss_them() {
     ] {
         assert!(failed.contains(&id.to_string()), "{id} should fail: {failed:?}");
     }
+}
+
+#[test]
+fn the_held_out_probes_are_cross_validated_and_no_true_sentence_is_marked() {
+    let r = quick();
+    for p in &r.probes {
+        assert_eq!(p.heldout_cv.is_some(), p.dims > 0, "{p:?}");
+        assert!(p.heldout_cv.is_none_or(|v| (0.0..=1.0).contains(&v)), "{p:?}");
+    }
+    let md = kit::claims::markdown(&r.claims);
+    let missed = kit::claims::failing_required(&r.claims);
+    assert_eq!(md.matches('✗').count(), 2 * missed.len(), "{md}");
+    let bars = r.claims.iter().find(|c| c.id == "reference_bars").unwrap();
+    assert_eq!(bars.kind, kit::claims::Kind::Finding);
 }
