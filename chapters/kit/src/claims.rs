@@ -295,7 +295,7 @@ pub fn markdown(claims: &[Claim]) -> String {
             Kind::Lecture => "lecture",
             Kind::Finding => "finding",
         };
-        evidence.row(&[format!("`{}` ({kind}): {}", c.id, c.text), c.evidence_text()]);
+        evidence.row(&[format!("[`{}`](#{}) ({kind})", c.id, c.section), c.evidence_text()]);
     }
     let _ = write!(
         out,
@@ -446,7 +446,7 @@ mod tests {
         assert!(md.contains("**Verdict: not decided at 5 seeds.**"), "{md}");
         assert!(md.contains("| [lecture](#s) |") && md.contains("| not decided at 5 seeds |"), "{md}");
         assert!(
-            md.contains("<details>") && md.contains("| `acc` (bar): accuracy 0.91 | accuracy = 0.910 |"),
+            md.contains("<details>") && md.contains("| [`acc`](#s) (bar) | accuracy = 0.910 |"),
             "{md}"
         );
     }
