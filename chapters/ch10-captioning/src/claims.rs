@@ -1,7 +1,7 @@
 //! The conclusions the page draws, computed from the report; the bars are those of
-//! REFERENCE.md (the shape-scenes reference implementation's results and acceptance
-//! bars, section 7a, for 1,500 steps), which is not shipped with this repository: every
-//! bar is stated in full where it is used.
+//! `models/src/scenes/REFERENCE.md` (the shape-scenes reference implementation's
+//! results and acceptance bars, section 7a, for 1,500 steps); every bar is also stated
+//! in full where it is used.
 
 use kit::claims::num;
 use kit::compare::Metric;
