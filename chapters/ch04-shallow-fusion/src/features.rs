@@ -37,7 +37,6 @@ impl Inputs {
     }
 }
 
-// ANCHOR: concatenate
 /// Rows of the inputs: image `images[i]` beside utterance `audios[i]` for `Both`.
 pub fn rows(av: &Av, inputs: Inputs, images: &[usize], audios: &[usize]) -> Vec<f32> {
     let aw = av.audio_width();
@@ -48,15 +47,15 @@ pub fn rows(av: &Av, inputs: Inputs, images: &[usize], audios: &[usize]) -> Vec<
         match inputs {
             Inputs::Image => out.extend_from_slice(image(i)),
             Inputs::Audio => out.extend_from_slice(audio(a)),
+            // ANCHOR: concatenate
             Inputs::Both => {
                 out.extend_from_slice(image(i)); // early fusion: one vector,
                 out.extend_from_slice(audio(a)); // the image's numbers, then the audio's
-            }
+            } // ANCHOR_END: concatenate
         }
     }
     out
 }
-// ANCHOR_END: concatenate
 
 /// Train a classifier MLP with Adam on minibatches that `batch` builds from a list of
 /// example indices; stops with an error naming the step if the loss is not finite.

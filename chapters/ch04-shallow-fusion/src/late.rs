@@ -29,6 +29,14 @@ pub struct LateReport {
     pub bias: f64,
     /// Mean image weight on the test pairs.
     pub mean_image_weight: f64,
+    /// Test pairs whose predicted digit differs between the weighted and the equal-weight product.
+    pub decisions_changed: usize,
+    /// Mean top probability of the image's classifier on the test pairs, by thirds of
+    /// the image noise σ (cleanest third first).
+    pub image_confidence_by_sigma: [f64; 3],
+    /// Mean top probability of the audio's classifier on the test pairs, by thirds of
+    /// the SNR (cleanest, highest-SNR third first).
+    pub audio_confidence_by_snr: [f64; 3],
     /// Per test pair: (σ, SNR in dB, the image's weight), for the figure.
     #[serde(skip, default)]
     pub test_weights: Vec<(f64, f64, f64)>,
@@ -101,6 +109,21 @@ fn fuse(gate: &Linear, features: &Tensor, log_image: &Tensor, log_audio: &Tensor
 }
 // ANCHOR_END: gate
 
+/// Mean top probability of the (n, 10) `probabilities` in each third of `noise`
+/// (lowest noise first).
+fn confidence_by_third(probabilities: &[f32], noise: &[f64]) -> [f64; 3] {
+    let mut order: Vec<usize> = (0..noise.len()).collect();
+    order.sort_by(|&a, &b| noise[a].total_cmp(&noise[b]));
+    let n = order.len();
+    let top = |i: usize| probabilities[i * 10..][..10].iter().fold(0f32, |m, &v| m.max(v)) as f64;
+    let mut out = [0.0; 3];
+    for (t, o) in out.iter_mut().enumerate() {
+        let part = &order[t * n / 3..(t + 1) * n / 3];
+        *o = part.iter().map(|&i| top(i)).sum::<f64>() / part.len().max(1) as f64;
+    }
+    out
+}
+
 /// Fit the gate on out-of-fold training predictions; score both fusions on the test pairs.
 pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<LateReport> {
     let (train, test) = (&av.raw.train, &av.raw.test);
@@ -133,10 +156,16 @@ pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<LateReport> {
     let product = ti.add(&ta);
     let w = w.to_vec();
     let g = gate.weight.tensor().to_vec();
+    let (by_weighted, by_product) = (argmax_rows(&weighted), argmax_rows(&product));
+    let sigma: Vec<f64> = test.iter().map(|&p| av.raw.image_sigma[p] as f64).collect();
+    let minus_snr: Vec<f64> = test.iter().map(|&p| -(av.raw.audio_snr_db[p] as f64)).collect();
     Ok(LateReport {
         averaged: accuracy(&argmax_rows(&averaged), &test_labels),
-        product: accuracy(&argmax_rows(&product), &test_labels),
-        weighted: accuracy(&argmax_rows(&weighted), &test_labels),
+        product: accuracy(&by_product, &test_labels),
+        weighted: accuracy(&by_weighted, &test_labels),
+        decisions_changed: by_weighted.iter().zip(&by_product).filter(|(a, b)| a != b).count(),
+        image_confidence_by_sigma: confidence_by_third(&test_image, &sigma),
+        audio_confidence_by_snr: confidence_by_third(&test_audio, &minus_snr),
         weight_on_sigma: g[0] as f64,
         weight_on_snr: g[1] as f64,
         bias: gate.bias.tensor().to_vec()[0] as f64,

@@ -51,8 +51,11 @@ pub struct Config {
     pub probe: ProbeConfig,
     /// Full-batch Adam steps for the late-fusion gate.
     pub gate_steps: usize,
-    /// Seed of every RNG.
+    /// Seed of every RNG: the first of the seeds the comparisons run on.
     pub seed: u64,
+    /// How many seeds (`seed`, `seed + 1`, ...) every experiment runs on: the
+    /// comparisons between methods are paired by seed.
+    pub seeds: usize,
     /// The folder holding the AV digit files.
     pub data: PathBuf,
 }
@@ -70,6 +73,7 @@ impl Default for Config {
             probe: ProbeConfig { steps: 500, weight_decay: 7e-4, ..ProbeConfig::default() },
             gate_steps: 300,
             seed: 0,
+            seeds: 3,
             data: models::data::data_dir(),
         }
     }
@@ -85,6 +89,7 @@ impl Config {
             pca_dims: vec![2, 8, 32],
             probe: ProbeConfig { steps: 60, ..ProbeConfig::default() },
             gate_steps: 60,
+            seeds: 1,
             ..Config::default()
         }
     }
@@ -107,14 +112,80 @@ pub struct Report {
     pub late: LateReport,
     /// The XOR task on the noisy and the clean pairs.
     pub xor: Vec<XorReport>,
+    /// The same experiments on the further seeds (`seed + 1`, ...): what the
+    /// comparisons are paired with. The tables and figures show the first seed.
+    pub repeats: Vec<Repeat>,
+    /// The settings the run used, for the page's table.
+    pub settings: Vec<(String, String)>,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
 }
 
+/// One further seed's results.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Repeat {
+    /// The seed.
+    pub seed: u64,
+    /// Early fusion.
+    pub fusion: FusionReport,
+    /// Late fusion.
+    pub late: LateReport,
+    /// The XOR task.
+    pub xor: Vec<XorReport>,
+}
+
+impl Report {
+    /// `f` of every seed's results, the first seed first: values paired by seed.
+    pub fn per_seed(&self, f: impl Fn(&FusionReport, &LateReport, &[XorReport]) -> f64) -> Vec<f64> {
+        std::iter::once(f(&self.fusion, &self.late, &self.xor))
+            .chain(self.repeats.iter().map(|r| f(&r.fusion, &r.late, &r.xor)))
+            .collect()
+    }
+}
+
+fn settings(cfg: &Config) -> Vec<(String, String)> {
+    let h = cfg.hidden;
+    [
+        (
+            "seeds (every comparison is paired by seed)",
+            format!("{} ({} to {})", cfg.seeds, cfg.seed, cfg.seed + cfg.seeds as u64 - 1),
+        ),
+        (
+            "softmax regression",
+            format!("full-batch Adam, {} steps, weight decay {}", cfg.probe.steps, cfg.probe.weight_decay),
+        ),
+        ("MLP, one hidden layer (AV digits)", format!("464 → {h} → 10, ReLU")),
+        ("MLP, three hidden layers (AV digits)", format!("464 → {} → {h} → {} → 10, ReLU", 2 * h, h / 2)),
+        (
+            "MLPs on the AV digits, and the parity MLPs",
+            format!("Adam, learning rate {}, batch 64, {} epochs", cfg.lr, cfg.epochs),
+        ),
+        (
+            "XOR MLPs",
+            format!(
+                "464 → {h} → 2 and 464 → {h} → {} → 2, ReLU; Adam, learning rate {}, batch 64, {} epochs",
+                h / 2,
+                cfg.lr,
+                cfg.xor_epochs
+            ),
+        ),
+        (
+            "late-fusion gate",
+            format!(
+                "3 numbers, full-batch Adam, learning rate 0.05, {} steps, on 5-fold out-of-fold predictions",
+                cfg.gate_steps
+            ),
+        ),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b))
+    .collect()
+}
+
 enum Task {
-    Fusion,
-    Late,
-    Xor(AvVariant),
+    Fusion(Config),
+    Late(Config),
+    Xor(AvVariant, Config),
 }
 
 enum Done {
@@ -130,35 +201,60 @@ fn load(cfg: &Config, variant: AvVariant) -> anyhow::Result<Av> {
 /// Run every experiment (in parallel; results in a fixed order).
 pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
     let av = load(cfg, cfg.variant)?;
-    let tasks = [Task::Xor(AvVariant::Noisy), Task::Xor(AvVariant::Clean), Task::Fusion, Task::Late];
+    let other = if cfg.variant == AvVariant::Noisy { AvVariant::Clean } else { AvVariant::Noisy };
+    let other_av = load(cfg, other)?;
+    let mut tasks = Vec::new();
+    for s in 0..cfg.seeds.max(1) {
+        let c = Config { seed: cfg.seed + s as u64, ..cfg.clone() };
+        tasks.extend([
+            Task::Xor(AvVariant::Noisy, c.clone()),
+            Task::Xor(AvVariant::Clean, c.clone()),
+            Task::Fusion(c.clone()),
+            Task::Late(c),
+        ]);
+    }
     let done = kit::parallel::map(&tasks, |task| {
         Ok(match task {
-            Task::Fusion => Done::Fusion(Box::new(fusion::run(&av, cfg)?)),
-            Task::Late => Done::Late(Box::new(late::run(&av, cfg)?)),
-            Task::Xor(variant) => {
+            Task::Fusion(c) => Done::Fusion(Box::new(fusion::run(&av, c)?)),
+            Task::Late(c) => Done::Late(Box::new(late::run(&av, c)?)),
+            Task::Xor(variant, c) => {
                 let name = format!("{variant:?}").to_lowercase();
-                let data = if *variant == cfg.variant { None } else { Some(load(cfg, *variant)?) };
-                Done::Xor(Box::new(xor::run(data.as_ref().unwrap_or(&av), &name, cfg)?))
+                let data = if *variant == cfg.variant { &av } else { &other_av };
+                Done::Xor(Box::new(xor::run(data, &name, c)?))
             }
         })
     })?;
-    let (mut fusion, mut late, mut xor) = (None, None, Vec::new());
-    for d in done {
-        match d {
-            Done::Fusion(f) => fusion = Some(*f),
-            Done::Late(l) => late = Some(*l),
-            Done::Xor(x) => xor.push(*x),
-        }
-    }
     let missing = || anyhow::anyhow!("an experiment did not run");
+    let mut runs = Vec::new();
+    let mut done = done.into_iter();
+    for s in 0..cfg.seeds.max(1) {
+        let (mut fusion, mut late, mut xor) = (None, None, Vec::new());
+        for d in done.by_ref().take(4) {
+            match d {
+                Done::Fusion(f) => fusion = Some(*f),
+                Done::Late(l) => late = Some(*l),
+                Done::Xor(x) => xor.push(*x),
+            }
+        }
+        runs.push(Repeat {
+            seed: cfg.seed + s as u64,
+            fusion: fusion.ok_or_else(missing)?,
+            late: late.ok_or_else(missing)?,
+            xor,
+        });
+    }
+    let mut runs = runs.into_iter();
+    let first = runs.next().ok_or_else(missing)?;
     let mut report = Report {
         variant: format!("{:?}", cfg.variant).to_lowercase(),
         sizes: (av.raw.train.len(), av.raw.test.len()),
         epochs: cfg.epochs,
         xor_epochs: cfg.xor_epochs,
-        fusion: fusion.ok_or_else(missing)?,
-        late: late.ok_or_else(missing)?,
-        xor,
+        fusion: first.fusion,
+        late: first.late,
+        xor: first.xor,
+        repeats: runs.collect(),
+        settings: settings(cfg),
         claims: vec![],
     };
     report.claims = claims(&report);

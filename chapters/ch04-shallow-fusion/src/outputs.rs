@@ -1,6 +1,6 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::{Scatter, Series, bar_chart, line_chart_categories, scatter};
+use kit::plot::{Scatter, Series, line_chart_categories, scatter};
 use kit::{Options, Output, Table};
 use models::data::Av;
 
@@ -103,13 +103,19 @@ pub fn results_markdown(r: &Report) -> String {
         cell("noisy", |x| x.ceiling),
         cell("clean", |x| x.ceiling),
     ]);
+    let mut settings = Table::new(&["setting", "value"]);
+    for (k, v) in &r.settings {
+        settings.row(&[k.clone(), v.clone()]);
+    }
     format!(
         "<!-- Written by `cargo run --release -p ch04-shallow-fusion`; do not edit. -->\n\n\
+         <!-- ANCHOR: settings -->\n{}<!-- ANCHOR_END: settings -->\n\n\
          <!-- ANCHOR: early -->\n{}<!-- ANCHOR_END: early -->\n\n\
          <!-- ANCHOR: pca -->\n{}<!-- ANCHOR_END: pca -->\n\n\
          <!-- ANCHOR: late -->\n{}\nThe learned gate: w = sigmoid({} σ′ {} {:.3} snr′ {} {:.3}), with σ′ and snr′ the noise \
          level and SNR standardised on the training pairs.\n<!-- ANCHOR_END: late -->\n\n\
          <!-- ANCHOR: xor -->\n{}\n{}\n<!-- ANCHOR_END: xor -->\n\n{}",
+        settings.to_markdown(),
         early.to_markdown(),
         pca.to_markdown(),
         late.to_markdown(),
@@ -188,39 +194,13 @@ pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
                     classes: &labels,
                     class_names: &digits,
                     labels: &[],
-                    robust: true,
+                    robust: false,
                     kinds: None,
                 },
             )?;
         }
     }
-    for x in &r.xor {
-        let bars: Vec<(String, f64)> = x
-            .models
-            .iter()
-            .map(|(m, a)| (short(m), *a))
-            .chain(std::iter::once(("ceiling".to_string(), x.ceiling)))
-            .collect();
-        bar_chart(
-            &out.figure(&format!("xor_{}.svg", x.variant)),
-            &format!("XOR of the digits' parities, {} pairs", x.variant),
-            "test accuracy (chance 0.5)",
-            &bars,
-        )?;
-    }
     gate_figure(r, out)
-}
-
-/// A model's name short enough for a bar.
-fn short(model: &str) -> String {
-    match model {
-        m if m.starts_with("image alone") => "image".into(),
-        m if m.starts_with("audio alone") => "audio".into(),
-        m if m.contains("PCA") => "PCA-32".into(),
-        m if m.contains("one hidden") => "MLP, 1".into(),
-        m if m.contains("two hidden") => "MLP, 2".into(),
-        _ => "concat".into(),
-    }
 }
 
 /// The image's learned weight against its noise level, coloured by the audio's SNR.

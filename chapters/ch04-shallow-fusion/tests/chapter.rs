@@ -25,8 +25,6 @@ fn outputs_are_written() {
             "figures/pca_accuracy.svg",
             "figures/projection_pca.svg",
             "figures/projection_deep.svg",
-            "figures/xor_noisy.svg",
-            "figures/xor_clean.svg",
             "figures/gate.svg",
         ],
     );

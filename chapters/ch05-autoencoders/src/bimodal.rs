@@ -152,6 +152,7 @@ pub fn run(av: &Av, recipe: &Recipe, cfg: &Config) -> anyhow::Result<BimodalRow>
         for batch in shuffled_batches(train.len(), 64, &mut rng) {
             let rows: Vec<usize> = batch.iter().map(|&b| train[b]).collect();
             let partners = av.partners(&rows, recipe.pairing, &mut rng);
+            // ANCHOR: keep
             // A third of the pairs keep both, a third lose the audio, a third the image.
             let (mut ki, mut ka) = (vec![1f32; rows.len()], vec![1f32; rows.len()]);
             if recipe.zeroing && epoch >= pretrain {
@@ -163,6 +164,7 @@ pub fn run(av: &Av, recipe: &Recipe, cfg: &Config) -> anyhow::Result<BimodalRow>
                     }
                 }
             }
+            // ANCHOR_END: keep
             let keep = (Tensor::from_vec(ki, &[rows.len(), 1]), Tensor::from_vec(ka, &[rows.len(), 1]));
             let loss = loss(&model, &av.images(&rows), &av.audios(&partners), (&keep.0, &keep.1));
             kit::check_finite(step, loss.item())?;

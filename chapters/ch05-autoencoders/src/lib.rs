@@ -50,8 +50,11 @@ pub struct Config {
     pub probe: ProbeConfig,
     /// Canonical directions of the CCA baseline.
     pub cca_dims: usize,
-    /// Seed of every RNG.
+    /// Seed of every RNG: the first of the seeds the comparisons run on.
     pub seed: u64,
+    /// How many seeds (`seed`, `seed + 1`, ...) the recipes, the autoencoders as wide
+    /// as the shared code and the baselines run on: comparisons are paired by seed.
+    pub seeds: usize,
     /// The folder holding the AV digit files.
     pub data: PathBuf,
 }
@@ -70,6 +73,7 @@ impl Default for Config {
             probe: ProbeConfig::default(),
             cca_dims: 32,
             seed: 0,
+            seeds: 3,
             data: models::data::data_dir(),
         }
     }
@@ -82,6 +86,7 @@ impl Config {
             epochs: 3,
             code_dims: vec![4, 32],
             probe: ProbeConfig { steps: 60, ..ProbeConfig::default() },
+            seeds: 1,
             ..Config::default()
         }
     }
@@ -123,8 +128,43 @@ pub struct Report {
     pub baselines: Baselines,
     /// Filling in the image: what a prediction without the audio scores.
     pub fill_in: FillInBaselines,
+    /// The further seeds (`seed + 1`, ...): what the comparisons are paired with. The
+    /// tables and figures show the first seed.
+    pub repeats: Vec<Repeat>,
+    /// The settings the run used, for the page's table.
+    pub settings: Vec<(String, String)>,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
+}
+
+/// One further seed's results.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Repeat {
+    /// The seed.
+    pub seed: u64,
+    /// The autoencoders as wide as the shared code (plain and denoising).
+    pub unimodal: Vec<AeRow>,
+    /// The bimodal autoencoder under each recipe.
+    pub bimodal: Vec<BimodalRow>,
+    /// The baselines.
+    pub baselines: Baselines,
+}
+
+/// What one seed measured, as the comparisons read it.
+pub struct Seed<'a> {
+    /// The unimodal autoencoders.
+    pub unimodal: &'a [AeRow],
+    /// The bimodal recipes.
+    pub bimodal: &'a [BimodalRow],
+    /// The baselines.
+    pub baselines: &'a Baselines,
+}
+
+impl Seed<'_> {
+    /// The bimodal row trained with the recipe named `name`.
+    pub fn recipe(&self, name: &str) -> Option<&BimodalRow> {
+        self.bimodal.iter().find(|b| b.recipe.name == name)
+    }
 }
 
 impl Report {
@@ -132,55 +172,126 @@ impl Report {
     pub fn recipe(&self, name: &str) -> Option<&BimodalRow> {
         self.bimodal.iter().find(|b| b.recipe.name == name)
     }
+
+    /// `f` of every seed's results, the first seed first: values paired by seed.
+    pub fn per_seed(&self, f: impl Fn(&Seed) -> f64) -> Vec<f64> {
+        let first = Seed { unimodal: &self.unimodal, bimodal: &self.bimodal, baselines: &self.baselines };
+        std::iter::once(f(&first))
+            .chain(
+                self.repeats.iter().map(|r| {
+                    f(&Seed { unimodal: &r.unimodal, bimodal: &r.bimodal, baselines: &r.baselines })
+                }),
+            )
+            .collect()
+    }
+}
+
+fn settings(cfg: &Config, audio: usize) -> Vec<(String, String)> {
+    let (h, m, c) = (cfg.hidden, cfg.hidden / 2, cfg.code);
+    [
+        (
+            "seeds (every comparison is paired by seed)",
+            format!("{} ({} to {})", cfg.seeds, cfg.seed, cfg.seed + cfg.seeds as u64 - 1),
+        ),
+        ("autoencoder", format!(
+                "d → k (tanh) → d, k = {}",
+                cfg.code_dims.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+            )),
+        ("denoising autoencoder", format!("as above, k = {c}, each input feature masked with probability {}", cfg.mask)),
+        (
+            "bimodal autoencoder",
+            format!(
+                "encoders 64 → {h} → {m} and {audio} → {h} → {m} (ReLU); shared {} → {c} (tanh); {c} → {} (ReLU); \
+                 decoders {m} → {h} → 64 and {m} → {h} → {audio}",
+                2 * m,
+                2 * m
+            ),
+        ),
+        ("training (every autoencoder)", format!("Adam, learning rate {}, batch 64, {} epochs", cfg.lr, cfg.epochs)),
+        ("weight decay (recipe \"B with weight decay\")", format!("{}", cfg.weight_decay)),
+        (
+            "linear probes",
+            format!(
+                "softmax regression, full-batch Adam, {} steps, learning rate {}, weight decay {}",
+                cfg.probe.steps, cfg.probe.lr, cfg.probe.weight_decay
+            ),
+        ),
+        ("CCA baseline", format!("{} directions, ridge 0.1", cfg.cca_dims)),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b))
+    .collect()
 }
 
 enum Task {
-    Unimodal(Modality, usize, bool),
-    Bimodal(Recipe),
+    Unimodal(Modality, usize, bool, u64),
+    Bimodal(Recipe, u64),
 }
 
 enum Done {
-    Unimodal(Box<AeRow>),
-    Bimodal(Box<BimodalRow>),
+    Unimodal(u64, Box<AeRow>),
+    Bimodal(u64, Box<BimodalRow>),
 }
 
 /// Run every experiment (in parallel; results in a fixed order).
 pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
     let av = Av::load(&cfg.data, cfg.variant)
         .map_err(|e| anyhow::anyhow!("loading the audio-visual digits: {e}"))?;
-    let mut tasks: Vec<Task> = cfg.recipes().into_iter().map(Task::Bimodal).collect();
-    for modality in [Modality::Image, Modality::Audio] {
-        // The baselines read the plain autoencoder as wide as the shared code.
-        let mut widths = cfg.code_dims.clone();
-        if !widths.contains(&cfg.code) {
-            widths.push(cfg.code);
+    let seeds: Vec<u64> = (0..cfg.seeds.max(1) as u64).map(|s| cfg.seed + s).collect();
+    let mut tasks: Vec<Task> = Vec::new();
+    for &seed in &seeds {
+        tasks.extend(cfg.recipes().into_iter().map(|r| Task::Bimodal(r, seed)));
+        for modality in [Modality::Image, Modality::Audio] {
+            // The baselines read the plain autoencoder as wide as the shared code; the
+            // sweep over code widths runs on the first seed only.
+            let mut widths = if seed == cfg.seed { cfg.code_dims.clone() } else { vec![] };
+            if !widths.contains(&cfg.code) {
+                widths.push(cfg.code);
+            }
+            for k in widths {
+                tasks.push(Task::Unimodal(modality, k, false, seed));
+            }
+            tasks.push(Task::Unimodal(modality, cfg.code, true, seed));
         }
-        for k in widths {
-            tasks.push(Task::Unimodal(modality, k, false));
-        }
-        tasks.push(Task::Unimodal(modality, cfg.code, true));
     }
     let done = kit::parallel::map(&tasks, |task| {
         Ok(match task {
-            Task::Unimodal(m, k, d) => Done::Unimodal(Box::new(unimodal::run(&av, *m, *k, *d, cfg)?)),
-            Task::Bimodal(recipe) => Done::Bimodal(Box::new(bimodal::run(&av, recipe, cfg)?)),
+            Task::Unimodal(m, k, d, seed) => {
+                let c = Config { seed: *seed, ..cfg.clone() };
+                Done::Unimodal(*seed, Box::new(unimodal::run(&av, *m, *k, *d, &c)?))
+            }
+            Task::Bimodal(recipe, seed) => {
+                let c = Config { seed: *seed, ..cfg.clone() };
+                Done::Bimodal(*seed, Box::new(bimodal::run(&av, recipe, &c)?))
+            }
         })
     })?;
-    let (mut unimodal, mut bimodal) = (Vec::new(), Vec::new());
+    let mut by_seed: Vec<(Vec<AeRow>, Vec<BimodalRow>)> = seeds.iter().map(|_| (vec![], vec![])).collect();
     for d in done {
         match d {
-            Done::Unimodal(u) => unimodal.push(*u),
-            Done::Bimodal(b) => bimodal.push(*b),
+            Done::Unimodal(s, u) => by_seed[(s - cfg.seed) as usize].0.push(*u),
+            Done::Bimodal(s, b) => by_seed[(s - cfg.seed) as usize].1.push(*b),
         }
     }
-    let codes = |m: Modality| {
-        unimodal
-            .iter()
-            .find(|u| u.modality == m && u.k == cfg.code && !u.denoising)
-            .map(|u| u.codes.clone())
-            .ok_or_else(|| anyhow::anyhow!("the {}-wide {} autoencoder did not run", cfg.code, m.name()))
-    };
-    let (baselines, fill_in) = baselines::run(&av, cfg, codes(Modality::Image)?, codes(Modality::Audio)?)?;
+    let mut runs = Vec::new();
+    let mut fill_in = None;
+    for (&seed, (unimodal, bimodal)) in seeds.iter().zip(by_seed) {
+        let codes = |m: Modality| {
+            unimodal
+                .iter()
+                .find(|u| u.modality == m && u.k == cfg.code && !u.denoising)
+                .map(|u| u.codes.clone())
+                .ok_or_else(|| anyhow::anyhow!("the {}-wide {} autoencoder did not run", cfg.code, m.name()))
+        };
+        let c = Config { seed, ..cfg.clone() };
+        let (baselines, fill) = baselines::run(&av, &c, codes(Modality::Image)?, codes(Modality::Audio)?)?;
+        fill_in.get_or_insert(fill);
+        runs.push(Repeat { seed, unimodal, bimodal, baselines });
+    }
+    let mut runs = runs.into_iter();
+    let first = runs.next().ok_or_else(|| anyhow::anyhow!("no seed ran"))?;
+    let (unimodal, bimodal, baselines) = (first.unimodal, first.bimodal, first.baselines);
+    let fill_in = fill_in.ok_or_else(|| anyhow::anyhow!("no seed ran"))?;
     let mut report = Report {
         variant: format!("{:?}", cfg.variant).to_lowercase(),
         epochs: cfg.epochs,
@@ -189,6 +300,8 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
         bimodal,
         baselines,
         fill_in,
+        repeats: runs.collect(),
+        settings: settings(cfg, av.audio_width()),
         claims: vec![],
     };
     report.claims = claims(&report);

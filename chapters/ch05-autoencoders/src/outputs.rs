@@ -59,7 +59,9 @@ pub fn results_markdown(r: &Report) -> String {
         "hearing to see (audio → image)",
         "image → audio",
     ];
-    let mut settings = Table::new(&header);
+    let mut with_fill = header.to_vec();
+    with_fill.push("image rebuilt from the audio: error");
+    let mut settings = Table::new(&with_fill);
     for b in &r.bimodal {
         settings.row(&[
             format!("bimodal AE, {}", b.recipe.name),
@@ -68,6 +70,7 @@ pub fn results_markdown(r: &Report) -> String {
             f3(b.audio_only),
             f3(b.audio_to_image),
             f3(b.image_to_audio),
+            f3(b.image_from_audio_mse),
         ]);
     }
     let mut baselines = Table::new(&header);
@@ -85,20 +88,26 @@ pub fn results_markdown(r: &Report) -> String {
     let mut fill = Table::new(&["image predicted from", "squared error per pixel"]);
     fill.row(&["nothing: the mean training image".to_string(), f3(f.global_mean)])
         .row(&["the true digit: its mean training image (oracle)".to_string(), f3(f.class_mean_oracle)]);
-    for b in &r.bimodal {
+    for b in r.bimodal.iter().filter(|b| b.recipe.name == crate::claims::A || b.recipe.name == B) {
         fill.row(&[
             format!("the audio, through the shared code ({})", b.recipe.name),
             f3(b.image_from_audio_mse),
         ]);
     }
+    let mut run_settings = Table::new(&["setting", "value"]);
+    for (k, v) in &r.settings {
+        run_settings.row(&[k.clone(), v.clone()]);
+    }
     format!(
         "<!-- Written by `cargo run --release -p ch05-autoencoders`; do not edit. -->\n\n\
+         <!-- ANCHOR: run_settings -->\n{}<!-- ANCHOR_END: run_settings -->\n\n\
          <!-- ANCHOR: autoencoders -->\n{}\nTest reconstruction error per feature in standardised units (1.0 is the \
          error of predicting the mean); {} epochs; the denoising autoencoder masks each input feature \
          with probability {}.\n<!-- ANCHOR_END: autoencoders -->\n\n\
          <!-- ANCHOR: settings -->\n{}<!-- ANCHOR_END: settings -->\n\n\
          <!-- ANCHOR: baselines -->\n{}<!-- ANCHOR_END: baselines -->\n\n\
          <!-- ANCHOR: fill_in -->\n{}<!-- ANCHOR_END: fill_in -->\n\n{}",
+        run_settings.to_markdown(),
         ae.to_markdown(),
         r.epochs,
         r.mask,
@@ -114,7 +123,6 @@ pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
     code_width_figure(r, out)?;
     reconstructions_figure(r, av, out)?;
-    features_figure(r, av, out)?;
     let short = |name: &str| -> String {
         match name {
             n if n.starts_with("A: ") => "A".into(),
@@ -197,33 +205,6 @@ fn reconstructions_figure(r: &Report, av: &Av, out: &Output) -> anyhow::Result<(
         &format!("Test images and their reconstructions from {code} numbers"),
         &images,
         n,
-        &captions,
-    )
-}
-
-fn features_figure(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
-    let Some(row) = r.unimodal.iter().find(|u| u.modality == Modality::Image && u.denoising) else {
-        return Ok(());
-    };
-    let (k, weights) = (row.k, &row.pictures.1);
-    // Row j of the (k, 64) decoder weight is what code unit j adds to the reconstruction,
-    // in standardised units; times each pixel's standard deviation, in pixel units.
-    let std = &av.image_stats.1;
-    let patterns: Vec<Vec<f32>> = (0..k)
-        .map(|j| {
-            let w: Vec<f32> =
-                (0..AvDigits::IMAGE).map(|i| weights[j * AvDigits::IMAGE + i] * std[i]).collect();
-            let top = w.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
-            w.iter().map(|v| 0.5 + 0.5 * v / top).collect() // grey = 0, dark = adds ink
-        })
-        .collect();
-    let images: Vec<(&[f32], (usize, usize))> = patterns.iter().map(|v| (v.as_slice(), (8, 8))).collect();
-    let captions: Vec<String> = (0..k).map(|j| format!("unit {j}")).collect();
-    image_grid_sized(
-        &out.figure("features.svg"),
-        "What each code unit draws (denoising autoencoder)",
-        &images,
-        8,
         &captions,
     )
 }

@@ -24,7 +24,6 @@ fn outputs_are_written() {
             "results.json",
             "figures/code_width.svg",
             "figures/reconstructions.svg",
-            "figures/features.svg",
             "figures/transfer.svg",
             "figures/fill_in.svg",
         ],
