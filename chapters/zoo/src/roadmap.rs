@@ -8,16 +8,16 @@ use std::fmt::Write as _;
 /// Where each chapter sits: (crate name, row, column, short title, data), columns
 /// counted in box widths from the left (halves allowed).
 pub const ROADMAP: [(&str, usize, f64, &str, &str); 11] = [
-    ("ch01-autodiff", 0, 2.0, "Autodiff", "the engine every chapter uses"),
-    ("ch02-graph-embeddings", 1, 0.0, "Graph embeddings", "karate club, Les Mis."),
+    ("ch01-autodiff", 0, 2.0, "Autodiff", "the engine"),
+    ("ch02-graph-embeddings", 1, 0.0, "Graph embeddings", "two real graphs"),
     ("ch03-joint-coordinated", 1, 1.0, "Joint, coordinated", "AV digits"),
     ("ch04-shallow-fusion", 1, 2.0, "Shallow fusion", "AV digits"),
     ("ch05-autoencoders", 1, 3.0, "Autoencoders", "AV digits"),
-    ("ch06-boltzmann", 1, 4.0, "Boltzmann machines", "digits, clip art"),
+    ("ch06-boltzmann", 1, 4.0, "Boltzmann models", "digits, clip art"),
     ("ch07-supervised-fusion", 2, 1.0, "Supervised fusion", "toy MOSI"),
     ("ch08-bilinear-pooling", 2, 2.0, "Tensor fusion", "toy MOSI"),
     ("ch09-low-rank-fusion", 2, 3.0, "Low-rank fusion", "toy MOSI"),
-    ("ch11-multimodal-lstm", 3, 2.0, "Multimodal LSTMs", "toy MOSI sequences"),
+    ("ch11-multimodal-lstm", 3, 2.0, "Multimodal LSTMs", "toy MOSI words"),
     ("ch10-captioning", 3, 3.5, "Captioning", "shape scenes"),
 ];
 
@@ -35,9 +35,9 @@ pub const EDGES: [(&str, &str, bool); 8] = [
 ];
 
 const WIDTH: f64 = 740.0;
-const BOX_W: f64 = 136.0;
+const BOX_W: f64 = 134.0;
 const BOX_H: f64 = 46.0;
-const GAP_X: f64 = 15.0;
+const GAP_X: f64 = 9.0;
 const ROW_H: f64 = 84.0;
 const TOP: f64 = 14.0;
 /// Generated data drawn in one colour, real data in another.
@@ -46,7 +46,8 @@ const GENERATED: &str = "#fde5cc";
 const ENGINE: &str = "#e8e8e8";
 
 fn place(name: &str) -> (f64, f64) {
-    let (_, row, col, _, _) = ROADMAP.iter().find(|r| r.0 == name).expect("every edge names a placed chapter");
+    let (_, row, col, _, _) =
+        ROADMAP.iter().find(|r| r.0 == name).expect("every edge names a placed chapter");
     let left = (WIDTH - (5.0 * BOX_W + 4.0 * GAP_X)) / 2.0;
     (left + col * (BOX_W + GAP_X), TOP + *row as f64 * ROW_H)
 }
@@ -94,6 +95,17 @@ pub fn svg() -> String {
         place("ch06-boltzmann").0 + BOX_W / 2.0,
         ey + BOX_H + 12.0
     );
+    for (name, row, ..) in ROADMAP.iter().filter(|r| r.1 == 1) {
+        let (x, y) = place(name);
+        debug_assert_eq!(*row, 1);
+        let _ = writeln!(
+            out,
+            "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#999\" stroke-width=\"1\"/>",
+            x + BOX_W / 2.0,
+            ey + BOX_H + 12.0,
+            x + BOX_W / 2.0,
+        );
+    }
     let _ = writeln!(
         out,
         "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#999\" stroke-width=\"1\"/>",
@@ -114,7 +126,7 @@ pub fn svg() -> String {
             out,
             "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"5\" fill=\"{fill}\" \
              stroke=\"#444\" stroke-width=\"1\"/>\n\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">{number} {}</text>\n\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\">{number} {}</text>\n\
              <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#333\">{}</text>",
             x + BOX_W / 2.0,
             y + 19.0,
