@@ -156,7 +156,11 @@ impl Claim {
             holds: verdict == Verdict::Holds,
             text,
             bar: None,
-            lecture: Some(LectureTest { statement, criterion: criterion.into(), verdict }),
+            lecture: Some(LectureTest {
+                statement,
+                criterion: criterion.trim_end_matches('.').into(),
+                verdict,
+            }),
             evidence: vec![],
         }
     }
@@ -214,7 +218,7 @@ impl Claim {
                 let t = self.lecture.as_ref().expect("a lecture claim carries its test");
                 let s = lecture::statement(&t.statement);
                 format!(
-                    "{}\n\n> **The lecture ({}):** {} **Tested here by** {}. **Verdict: {}.**",
+                    "{}\n\n> **The lecture ({}):** {} **How it is tested here:** {}. **Verdict: {}.**",
                     self.text,
                     s.korean,
                     s.english,
@@ -445,10 +449,7 @@ mod tests {
         );
         assert!(md.contains("**Verdict: not decided at 5 seeds.**"), "{md}");
         assert!(md.contains("| [lecture](#s) |") && md.contains("| not decided at 5 seeds |"), "{md}");
-        assert!(
-            md.contains("<details>") && md.contains("| [`acc`](#s) (bar) | accuracy = 0.910 |"),
-            "{md}"
-        );
+        assert!(md.contains("<details>") && md.contains("| [`acc`](#s) (bar) | accuracy = 0.910 |"), "{md}");
     }
 
     #[test]

@@ -202,7 +202,7 @@ pub fn claims_page(chapters: &[(&Chapter, Vec<Claim>)]) -> String {
             let t = c.lecture.as_ref().expect("filtered on lecture claims");
             let _ = writeln!(
                 out,
-                "- **Verdict: {}**, in [{}, {}]({}/index.md#{}). Tested by {}.\n  Measured: {}\n",
+                "- **Verdict: {}**, in [{}, {}]({}/index.md#{}). How it is tested: {}.\n  Measured: {}\n",
                 t.verdict.words(),
                 ch.name,
                 section_words(&c.section),

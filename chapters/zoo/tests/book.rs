@@ -327,3 +327,40 @@ fn every_table_row_has_its_header_s_columns() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert_eq!((cells("| a | b \\| c |"), cells("|a|b|c|")), (2, 3));
 }
+
+/// Each finding once: every claim a chapter computes is shown on its page exactly once,
+/// as `{{#include results.md:claim_<id>}}` where its section needs it (the summary at the
+/// end lists only the lecture verdicts and the bars, and folds the evidence).
+#[test]
+fn every_claim_is_shown_once_on_its_page() {
+    let book = book_src();
+    let mut problems = Vec::new();
+    for chapter in zoo::chapters() {
+        let claims = zoo::written_claims(&book, chapter.name).unwrap().expect("committed results");
+        let dir = book.join(chapter.name);
+        let mut pages = Vec::new();
+        markdown_files(&dir, &mut pages);
+        let text: String = pages
+            .iter()
+            .filter(|p| p.file_name().is_some_and(|n| n != "results.md"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        for c in &claims {
+            let shown = text.matches(&format!("results.md:claim_{}}}}}", c.id)).count();
+            if shown != 1 {
+                problems.push(format!("{}: claim {} is shown {shown} times", chapter.name, c.id));
+            }
+        }
+        for (_, anchor) in includes(&text) {
+            if let Some(id) = anchor.as_deref().and_then(|a| a.strip_prefix("claim_"))
+                && !claims.iter().any(|c| c.id == id)
+            {
+                problems.push(format!(
+                    "{}: the page shows claim {id}, which the run no longer makes",
+                    chapter.name
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
