@@ -25,6 +25,10 @@ pub const FALLBACK_RATIO: f64 = 1.6;
 
 /// Where the bars come from, as a bar's words end.
 const FROM: &str = "from the shape-scenes reference results (REFERENCE.md, section 7a)";
+/// REFERENCE.md's standard deviation of test BLEU-4 (greedy) over its 10 training seeds:
+/// the yardstick for the differences this chapter measures on one seed.
+pub const REFERENCE_BLEU4_SD: f64 = 0.038;
+const SD_SOURCE: &str = "the reference implementation's 10 training seeds, REFERENCE.md";
 
 /// Corpus BLEU-4, higher is better.
 const BLEU4: Metric = Metric::higher("BLEU-4", "");
@@ -160,7 +164,7 @@ fn image(r: &Report) -> Claim {
             pct(blind.attributes.grammatical),
             num(full.bleu4()),
             pct(full.attributes.object),
-            c.sentence(),
+            c.sentence_against(REFERENCE_BLEU4_SD, SD_SOURCE),
         ),
     )
     .with_comparison(&c)
@@ -186,7 +190,7 @@ fn beam(r: &Report) -> Claim {
             num(greedy),
             num(beam3),
             num(beam5),
-            versus.sentence(),
+            versus.sentence_against(REFERENCE_BLEU4_SD, SD_SOURCE),
             pct(m.beam3_same_as_greedy),
             if c.mean_top >= 0.9 {
                 "The decoder is sure of its words:"

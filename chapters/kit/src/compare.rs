@@ -233,6 +233,43 @@ impl Comparison {
         }
     }
 
+    /// The sentence for a comparison made on fewer seeds than [`MIN_SEEDS`], weighed
+    /// against a seed-to-seed standard deviation `sd` measured elsewhere (`source` says
+    /// where): a difference over three of those standard deviations is stated as such,
+    /// one within them as one that a single run cannot call. With enough seeds, the
+    /// seeds' own [`sentence`](Self::sentence).
+    pub fn sentence_against(&self, sd: f64, source: &str) -> String {
+        if self.seeds() >= MIN_SEEDS || !(sd.is_finite() && sd > 0.0) {
+            return self.sentence();
+        }
+        let d = self.mean_diff();
+        let runs = if self.seeds() == 1 { "one seed".to_string() } else { format!("{} seeds", self.seeds()) };
+        let (winner, loser) =
+            if (d > 0.0) == self.metric.higher_is_better { (&self.a, &self.b) } else { (&self.b, &self.a) };
+        let shown = format!("{:.*}", decimals_for(sd), d.abs());
+        if d.abs() > 3.0 * sd {
+            format!(
+                "on {runs}, {winner} is ahead of {loser} by {shown}{}, {:.0} times the standard deviation across seeds \
+                 ({:.*}, {source})",
+                self.unit(),
+                d.abs() / sd,
+                decimals_for(sd),
+                sd
+            )
+        } else {
+            format!(
+                "on {runs}, {} − {} = {d:+.*}{}, within three standard deviations across seeds ({:.*}, {source}): \
+                 not a difference {runs} can call",
+                self.a,
+                self.b,
+                decimals_for(sd),
+                self.unit(),
+                decimals_for(sd),
+                sd
+            )
+        }
+    }
+
     /// The lecture verdict for "`a` is better than `b`": holds when the seeds put `a`
     /// ahead, does not hold when they put `b` ahead, not decided otherwise.
     pub fn verdict_a_better(&self) -> Verdict {
@@ -299,6 +336,22 @@ mod tests {
         let b = compare("x", &[2.0, 1.0], "y", &[1.0, 0.0], ACCURACY);
         assert_eq!(b.outcome, Outcome::Indistinguishable, "two seeds are too few");
         assert!(b.sentence().starts_with("on 2 seeds, x − y = +1.0 accuracy;"), "{}", b.sentence());
+    }
+
+    #[test]
+    fn one_seed_is_weighed_against_a_spread_measured_elsewhere() {
+        let c = compare("captioner", &[0.811], "blind", &[0.065], Metric::higher("BLEU-4", ""));
+        assert_eq!(
+            c.sentence_against(0.038, "the reference's 10 seeds"),
+            "on one seed, captioner is ahead of blind by 0.746 BLEU-4, 20 times the standard deviation across \
+             seeds (0.038, the reference's 10 seeds)"
+        );
+        let c = compare("beam", &[0.8113], "greedy", &[0.8110], Metric::higher("BLEU-4", ""));
+        assert!(
+            c.sentence_against(0.038, "r").ends_with("not a difference one seed can call"),
+            "{}",
+            c.sentence_against(0.038, "r")
+        );
     }
 
     #[test]
