@@ -218,13 +218,18 @@ fn every_figure_has_a_numbered_caption() {
     for (number, page) in chapter_pages() {
         let text = std::fs::read_to_string(&page).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        let figures = lines.iter().enumerate().filter(|(_, l)| l.starts_with("!["));
-        for (expected, (i, line)) in (1..).zip(figures) {
+        // A figure is a Markdown image, or a line of <img> (several side by side are
+        // numbered in turn, and their caption opens with the first one's number).
+        let figures = lines.iter().enumerate().filter(|(_, l)| l.starts_with("![") || l.starts_with("<img"));
+        let mut expected = 1;
+        for (i, line) in figures {
             let next = lines[i + 1..].iter().find(|l| !l.trim().is_empty()).copied().unwrap_or("");
-            let label = format!("*Figure {number}.{expected}: ");
-            if !next.starts_with(&label) {
-                problems.push(format!("{}: {line} is not followed by a caption {label}...*", page.display()));
+            let label = format!("*Figure {number}.{expected}");
+            if !(next.starts_with(&format!("{label}:")) || next.starts_with(&format!("{label} ("))) {
+                problems
+                    .push(format!("{}: {line} is not followed by a caption {label}: ...*", page.display()));
             }
+            expected += line.matches("<img").count().max(1);
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
