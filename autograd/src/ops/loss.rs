@@ -23,12 +23,14 @@ impl Tensor {
         if let Some(bad) = targets.iter().find(|&&t| t >= classes) {
             panic!("cross_entropy: target {bad} out of range for logits shape {:?}", self.shape());
         }
+        // ANCHOR: cross_entropy
         let mut one_hot = vec![0.0; n * classes];
         for (i, &t) in targets.iter().enumerate() {
             one_hot[i * classes + t] = 1.0;
         }
         let picked = self.log_softmax(-1).mul(&Tensor::from_vec(one_hot, self.shape()));
         picked.sum_all(false).scale(-1.0 / n as f32)
+        // ANCHOR_END: cross_entropy
     }
 
     /// Mean squared error, L = mean((a - b)^2). Shapes must match exactly: silently

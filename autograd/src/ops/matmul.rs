@@ -65,6 +65,7 @@ impl Tensor {
     }
 }
 
+// ANCHOR: matmul_backward
 /// C = A B: d loss / d A = G B^T (m x n times n x k), d loss / d B = A^T G (k x m
 /// times m x n). Both accumulate straight into the gradient buffers (beta = 1).
 pub(crate) fn matmul_backward(a: &Tensor, b: &Tensor, g: &[f32], sink: &mut GradSink) {
@@ -90,3 +91,4 @@ pub(crate) fn matmul_backward(a: &Tensor, b: &Tensor, g: &[f32], sink: &mut Grad
         }
     }
 }
+// ANCHOR_END: matmul_backward

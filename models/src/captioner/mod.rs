@@ -166,6 +166,7 @@ impl Captioner {
     }
     // ANCHOR_END: loss
 
+    // ANCHOR: step
     /// One decoding step for a batch of tokens: the next state and the log-probabilities
     /// of the next token, (batch, 20). The cell runs fused (`lstm_cell_fused`, tested
     /// equal to the composed `lstm_cell`), as training's `lstm_layer` does.
@@ -176,6 +177,7 @@ impl Captioner {
         let log_probs = self.readout.forward(&next.h).log_softmax(1);
         (next, log_probs)
     }
+    // ANCHOR_END: step
 
     /// Every trainable parameter, in a fixed order.
     pub fn parameters(&self) -> Vec<&Parameter> {

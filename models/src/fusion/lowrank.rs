@@ -51,7 +51,6 @@ impl LowRank {
         self.weights.shape()[0]
     }
 
-    // ANCHOR: lmf_forward
     /// Step 3: Σ_i f_i Π_m (u_{m,i} · [h_m; 1]) + b, one row per example: (n, 1). Each
     /// modality costs one (n, d_m + 1) x (d_m + 1, r) product; nothing grows with the
     /// number of modalities but a product of (n, r) matrices.
@@ -64,11 +63,13 @@ impl LowRank {
             hs.len(),
             self.factors.len()
         );
+        // ANCHOR: lmf_forward
         let n = hs[0].shape()[0];
         let mut product: Option<Tensor> = None;
         for (h, u) in hs.iter().zip(&self.factors) {
             let with_one = Tensor::concat(&[h.clone(), Tensor::ones(&[n, 1])], 1);
-            let projected = with_one.matmul(u.tensor()); // (n, r): u_{m,i} · [h_m; 1] for every i
+            // (n, r): u_{m,i} · [h_m; 1] for every i
+            let projected = with_one.matmul(u.tensor());
             product = Some(match product {
                 None => projected,
                 Some(p) => p.mul(&projected),
@@ -76,8 +77,8 @@ impl LowRank {
         }
         let product = product.expect("at least one modality");
         product.matmul(self.weights.tensor()).add(self.bias.tensor())
+        // ANCHOR_END: lmf_forward
     }
-    // ANCHOR_END: lmf_forward
 
     // ANCHOR: lmf_slow
     /// Step 1: the full weight tensor W = Σ_i f_i u_{1,i} (x) u_{2,i} (x) ..., flattened in

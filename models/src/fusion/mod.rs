@@ -86,9 +86,11 @@ impl Encoder {
         }
     }
 
+    // ANCHOR: encoder
     fn forward(&self, x: &Tensor, dropout: &mut Option<(f32, &mut Rng)>) -> Tensor {
         self.out.forward(&drop(self.hidden.forward(x).relu(), dropout))
     }
+    // ANCHOR_END: encoder
 }
 
 /// Dropout in training (`Some((p, rng))`), the identity in evaluation.
@@ -176,6 +178,7 @@ impl FusionNet {
             "FusionNet::forward: input widths differ from the model's"
         );
         // ANCHOR: fusion
+        // ANCHOR: join
         match self.method {
             Method::ConcatLinear => self.head[0].forward(&Tensor::concat(inputs, 1)),
             Method::ConcatMlp => {
@@ -195,6 +198,8 @@ impl FusionNet {
                 }
                 self.head[0].forward(&fused.expect("at least one modality"))
             }
+            // The other arms: tensor fusion (chapter 8) and low-rank fusion (chapter 9).
+            // ANCHOR_END: join
             Method::Tfn | Method::TfnLinear => {
                 let hs: Vec<Tensor> =
                     self.encoders.iter().zip(inputs).map(|(e, x)| e.forward(x, &mut dropout)).collect();

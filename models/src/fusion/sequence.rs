@@ -80,7 +80,6 @@ impl SeqNet {
         SeqNet { method, widths: widths.to_vec(), hidden, cells, head }
     }
 
-    // ANCHOR: multi_view
     /// The multi-view recurrence: modality m's gates are x_m W_x^m + b^m +
     /// [h_1; ..; h_M] W_h^m, and its memory c_m is its own.
     fn multi_view(&self, xs: &[Tensor]) -> Tensor {
@@ -97,6 +96,7 @@ impl SeqNet {
             })
             .collect();
         let mut states: Vec<LstmState> = self.cells.iter().map(|_| LstmState::zeros(batch, h)).collect();
+        // ANCHOR: multi_view
         for t in 0..steps {
             let everyone = Tensor::concat(&states.iter().map(|s| s.h.clone()).collect::<Vec<_>>(), 1);
             states = xwb
@@ -111,9 +111,9 @@ impl SeqNet {
                 })
                 .collect();
         }
+        // ANCHOR_END: multi_view
         Tensor::concat(&states.into_iter().map(|s| s.h).collect::<Vec<_>>(), 1)
     }
-    // ANCHOR_END: multi_view
 
     // ANCHOR: forward
     /// Sequences of one length, one (batch, steps, width) tensor per modality -> (batch,

@@ -33,6 +33,7 @@ pub fn tensor_fusion(hs: &[Tensor]) -> Tensor {
 }
 // ANCHOR_END: tensor_fusion
 
+// ANCHOR: order_mask
 /// The interaction order of every entry of the flattened tensor for projections of
 /// widths `dims`: how many of its factors are a projection rather than an appended 1
 /// (0: the constant; 1: unimodal; 2: bimodal; 3: trimodal).
@@ -50,3 +51,4 @@ pub fn order_mask(dims: &[usize], max_order: usize) -> Tensor {
     let len = keep.len();
     Tensor::from_vec(keep, &[1, len])
 }
+// ANCHOR_END: order_mask

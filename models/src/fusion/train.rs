@@ -155,6 +155,7 @@ pub fn predict(model: &FusionNet, part: &Part) -> Vec<f64> {
 /// One step of the protocol: the L1 loss of `prediction` against the labels of `rows`,
 /// its backward pass and an Adam update of `params`. An error names the step when the
 /// loss is not finite.
+// ANCHOR: l1_step
 pub(crate) fn l1_step(
     prediction: &Tensor,
     labels: &[f64],
@@ -176,6 +177,7 @@ pub(crate) fn l1_step(
     *step += 1;
     Ok(())
 }
+// ANCHOR_END: l1_step
 
 /// The protocol's outer loop for any model whose weights `weights` lists: `epoch` trains
 /// one epoch (counting steps in its second argument) and `valid` scores the model on the
