@@ -67,6 +67,9 @@ pub struct Report {
     pub neuron: NeuronReport,
     /// Part 2: the MLP on the digits.
     pub mlp: MlpReport,
+    /// The settings the run used, for the page's table.
+    #[serde(default)]
+    pub settings: Vec<(String, String)>,
     /// The conclusions the page draws, computed from the two parts.
     pub claims: Vec<kit::Claim>,
 }
@@ -80,7 +83,7 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
 pub fn run_with_model(cfg: &Config, progress: bool) -> anyhow::Result<(Report, models::Mlp)> {
     let neuron = neuron_report();
     let (model, mlp) = train_mlp(cfg, progress)?;
-    let mut report = Report { neuron, mlp, claims: vec![] };
+    let mut report = Report { neuron, mlp, settings: outputs::settings(cfg), claims: vec![] };
     report.claims = claims::claims(&report);
     Ok((report, model))
 }

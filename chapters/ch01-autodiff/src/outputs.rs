@@ -39,6 +39,22 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     Ok(kit::Outcome { headline, claims: report.claims })
 }
 
+/// The settings of the MLP's training, as the page's table shows them.
+pub(crate) fn settings(cfg: &Config) -> Vec<(String, String)> {
+    let widths: Vec<String> =
+        std::iter::once(64).chain(cfg.hidden.iter().copied()).chain([10]).map(|w| w.to_string()).collect();
+    [
+        ("layer widths", format!("{}, ReLU", widths.join(" → "))),
+        ("optimiser", format!("{:?}, learning rate {}", cfg.optimiser, cfg.lr)),
+        ("batch size", cfg.batch_size.to_string()),
+        ("epochs", cfg.epochs.to_string()),
+        ("seed (initialisation and batch order)", cfg.seed.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
 /// The markdown tables `results.md` holds (the page includes it).
 pub fn results_markdown(report: &Report) -> String {
     let mut chain = Table::new(&[
@@ -60,14 +76,15 @@ pub fn results_markdown(report: &Report) -> String {
             fd,
         ]);
     }
+    let mut settings = Table::new(&["setting", "value"]);
+    for (k, v) in &report.settings {
+        settings.row(&[k.clone(), v.clone()]);
+    }
     let m = &report.mlp;
-    let mut summary = Table::new(&["setting or result", "value"]);
+    let mut summary = Table::new(&["result", "value"]);
     summary
         .row(&["model", &format!("`{}`", m.architecture)])
-        .row(&["optimiser", &format!("{:?}, learning rate {}", m.optimiser, m.lr)])
-        .row(&["batch size", &m.batch_size.to_string()])
         .row(&["training / test images", &format!("{} / {}", m.train_size, m.test_size)])
-        .row(&["epochs", &m.epochs.to_string()])
         .row(&["final training loss", &format!("{:.4}", m.curve.last().map_or(f32::NAN, |r| r.train_loss))])
         .row(&["**test accuracy**", &format!("**{:.3}**", m.test_accuracy)])
         .row(&["test macro-F1", &format!("{:.3}", m.test_macro_f1)])
@@ -90,6 +107,7 @@ pub fn results_markdown(report: &Report) -> String {
          differentiates a weighted sum of the output, so its numbers differ: it compared {} gradient \
          entries of the neuron, the largest difference from its finite differences being {:.1e}.\n\
          <!-- ANCHOR_END: chain -->\n\n\
+         <!-- ANCHOR: settings -->\n{}<!-- ANCHOR_END: settings -->\n\n\
          <!-- ANCHOR: mlp -->\n{}<!-- ANCHOR_END: mlp -->\n\n\
          <!-- ANCHOR: curve -->\n{}<!-- ANCHOR_END: curve -->\n\n{}",
         chain.to_markdown(),
@@ -97,6 +115,7 @@ pub fn results_markdown(report: &Report) -> String {
         report.neuron.gradcheck_eps,
         report.neuron.gradcheck_checked,
         report.neuron.gradcheck_max_error,
+        settings.to_markdown(),
         summary.to_markdown(),
         curve.to_markdown(),
         kit::claims::markdown(&report.claims)

@@ -15,6 +15,15 @@ pub fn identity_features(n: usize) -> Tensor {
 /// The L2 weight decay of every classifier the chapter trains (Kipf and Welling's).
 pub const WEIGHT_DECAY: f32 = 5e-4;
 
+/// Adam's learning rate for every classifier the chapter trains (Kipf and Welling's).
+pub const LEARNING_RATE: f32 = 0.01;
+
+/// Hidden units of the karate club's GCN (Kipf and Welling's).
+pub const KARATE_HIDDEN: usize = 16;
+
+/// Width of every stack of the depth study, and of the MLP baseline on the planted graphs.
+pub const PLANTED_HIDDEN: usize = 32;
+
 // ANCHOR: semi_supervised
 /// Semi-supervised node classification: the loss sees only the labelled nodes, but
 /// every node's features flow through Â into their predictions.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Config;
 use crate::checkpoint::{GraphSpec, SavedModel, Spec, saved};
-use crate::common::{WEIGHT_DECAY, node_accuracy};
+use crate::common::{LEARNING_RATE, PLANTED_HIDDEN, WEIGHT_DECAY, node_accuracy};
 use crate::supervised::{mlp_on_features, planted, twenty_per_class};
 
 /// One planted-partition graph of the study, with what every model trained on it
@@ -185,7 +185,7 @@ fn train_and_measure(
     weight_decay: f32,
 ) -> anyhow::Result<Option<Vec<LayerDiagnostics>>> {
     let before = diagnose.then(|| measure(gcn, adj, x, labels, train));
-    crate::common::train_classifier(gcn, adj, x, labels, train, epochs, 0.01, weight_decay)?;
+    crate::common::train_classifier(gcn, adj, x, labels, train, epochs, LEARNING_RATE, weight_decay)?;
     Ok(before.map(|before| {
         let after = measure(gcn, adj, x, labels, train);
         before
@@ -249,8 +249,14 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<(DepthStudy, 
         let adj = graph.normalized_adjacency();
         let x = Tensor::from_vec(features.clone(), &[graph.n, features.len() / graph.n]);
         let mut rng = seeded_rng(cfg.seed * 1000 + 600 + job.graph as u64);
-        let mut gcn =
-            Gcn::new((x.shape()[1], 32, 4), job.depth, job.shared, job.residual, Activation::Relu, &mut rng);
+        let mut gcn = Gcn::new(
+            (x.shape()[1], PLANTED_HIDDEN, 4),
+            job.depth,
+            job.shared,
+            job.residual,
+            Activation::Relu,
+            &mut rng,
+        );
         let diagnostics =
             train_and_measure(&mut gcn, &adj, &x, labels, train, cfg.epochs, job.diagnose, job.weight_decay)?;
         let accuracy = node_accuracy(&gcn, &adj, &x, labels, test);
@@ -265,8 +271,13 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<(DepthStudy, 
                 Residual::Scaled(a) => Some(a),
                 Residual::None => None,
             };
-            let spec =
-                Spec { dims: (x.shape()[1], 32, 4), depth: job.depth, shared: false, residual_alpha, graph };
+            let spec = Spec {
+                dims: (x.shape()[1], PLANTED_HIDDEN, 4),
+                depth: job.depth,
+                shared: false,
+                residual_alpha,
+                graph,
+            };
             Some(saved(name, &gcn, spec))
         } else {
             None

@@ -111,6 +111,9 @@ pub struct Report {
     pub embeddings: EmbeddingReadings,
     /// What depth does.
     pub depth: DepthStudy,
+    /// The settings the run used, for the page's table.
+    #[serde(default)]
+    pub settings: Vec<(String, String)>,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
     /// Data only the figures need (not written to results.json).
@@ -216,7 +219,11 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
         graph,
     };
     figures.checkpoints = vec![
-        saved("karate_gcn", &karate_gcn, plain(cfg.karate_depth, GraphSpec::Karate, (karate.n, 16, 2), None)),
+        saved(
+            "karate_gcn",
+            &karate_gcn,
+            plain(cfg.karate_depth, GraphSpec::Karate, (karate.n, common::KARATE_HIDDEN, 2), None),
+        ),
         saved("lesmis_gae", &lesmis_gae, plain(2, GraphSpec::Lesmis, (lesmis.n, 32, 16), None)),
     ];
     figures.checkpoints.extend(deepest);
@@ -227,6 +234,7 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
         links,
         embeddings,
         depth,
+        settings: outputs::settings(cfg),
         claims: vec![],
         figures,
     };

@@ -1,7 +1,7 @@
 //! The chapter's figures and result tables.
 
 use kit::claims::num;
-use kit::plot::{Scatter, Series, line_chart, scatter};
+use kit::plot::{Scatter, ScatterOptions, Series, line_chart, scatter_with};
 use kit::{Options, Output, Table};
 
 use crate::{Config, LayerDiagnostics, Report, Spread, run};
@@ -84,7 +84,41 @@ fn diagnostics_table(layers: &[LayerDiagnostics]) -> String {
     t.to_markdown()
 }
 
+/// The classifiers' training settings, as the page's table shows them.
+pub(crate) fn settings(cfg: &Config) -> Vec<(String, String)> {
+    use crate::common::{KARATE_HIDDEN, LEARNING_RATE, PLANTED_HIDDEN, WEIGHT_DECAY};
+    let list = |v: &[usize]| v.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ");
+    [
+        ("karate club GCN", format!("{} layers, {KARATE_HIDDEN} hidden units, ReLU", cfg.karate_depth)),
+        (
+            "optimiser (every classifier)",
+            format!(
+                "full-batch Adam, learning rate {LEARNING_RATE}, weight decay {WEIGHT_DECAY}, {} steps",
+                cfg.epochs
+            ),
+        ),
+        ("random restarts (karate club)", cfg.seeds.to_string()),
+        (
+            "depth study",
+            format!(
+                "width {PLANTED_HIDDEN}, depths {}; {} planted graphs of {} nodes (and initialisations) per depth",
+                list(&cfg.depths),
+                cfg.depth_seeds,
+                cfg.planted_nodes
+            ),
+        ),
+        ("first seed", cfg.seed.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
 pub fn results_markdown(r: &Report) -> String {
+    let mut settings = Table::new(&["setting", "value"]);
+    for (k, v) in &r.settings {
+        settings.row(&[k.clone(), v.clone()]);
+    }
     let mut karate =
         Table::new(&["labelled nodes", "accuracy on the other 32 (mean ± std)", "minimum", "runs"]);
     for (name, s) in [
@@ -149,6 +183,7 @@ pub fn results_markdown(r: &Report) -> String {
     }
     format!(
         "<!-- Written by `cargo run --release -p ch02-graph-embeddings`; do not edit. -->\n\n\
+         <!-- ANCHOR: settings -->\n{}<!-- ANCHOR_END: settings -->\n\n\
          <!-- ANCHOR: karate -->\n{}<!-- ANCHOR_END: karate -->\n\n\
          <!-- ANCHOR: untrained -->\n{}<!-- ANCHOR_END: untrained -->\n\n\
          <!-- ANCHOR: links -->\n{}<!-- ANCHOR_END: links -->\n\n\
@@ -158,6 +193,7 @@ pub fn results_markdown(r: &Report) -> String {
          <!-- ANCHOR: plain_layers -->\n{}<!-- ANCHOR_END: plain_layers -->\n\n\
          <!-- ANCHOR: residual_layers -->\n{}<!-- ANCHOR_END: residual_layers -->\n\n\
          <!-- ANCHOR: sharing -->\n{}<!-- ANCHOR_END: sharing -->\n\n{}",
+        settings.to_markdown(),
         karate.to_markdown(),
         untrained.to_markdown(),
         links.to_markdown(),
@@ -198,7 +234,9 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     let f = &r.figures;
     let factions = ["Mr. Hi's faction".to_string(), "the Officer's faction".to_string()];
     let leaders = [(0, "Mr. Hi (0)".to_string()), (33, "Officer (33)".to_string())];
-    scatter(
+    // Distances are what these plots are read for: one unit as long on both axes.
+    let equal = ScatterOptions { equal_aspect: true, ..ScatterOptions::default() };
+    scatter_with(
         &out.figure("karate_untrained.svg"),
         &Scatter {
             title: "Untrained 3-layer GCN: karate club",
@@ -211,8 +249,9 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
             robust: false,
             kinds: None,
         },
+        &equal,
     )?;
-    scatter(
+    scatter_with(
         &out.figure("karate_gae.svg"),
         &Scatter {
             title: "Graph autoencoder: karate club",
@@ -225,6 +264,7 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
             robust: false,
             kinds: None,
         },
+        &equal,
     )?;
     // Les Misérables has no classes: colour by degree; name characters, best connected
     // first (the plot leaves out a name that would crowd a better-connected one).
@@ -235,7 +275,7 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     by_degree.sort_by_key(|&i| (std::cmp::Reverse(f.lesmis_degrees[i]), i));
     let named: Vec<(usize, String)> = by_degree.iter().map(|&i| (i, f.lesmis_names[i].clone())).collect();
     let lesmis = |file: &str, title: &str, robust: bool| {
-        scatter(
+        scatter_with(
             &out.figure(file),
             &Scatter {
                 title,
@@ -248,6 +288,7 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
                 robust,
                 kinds: None,
             },
+            &equal,
         )
     };
     lesmis("lesmis_gae.svg", "Graph autoencoder: Les Misérables", false)?;

@@ -8,7 +8,10 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::common::{Spread, WEIGHT_DECAY, identity_features, node_accuracy, train_classifier};
+use crate::common::{
+    KARATE_HIDDEN, LEARNING_RATE, PLANTED_HIDDEN, Spread, WEIGHT_DECAY, identity_features, node_accuracy,
+    train_classifier,
+};
 
 /// Semi-supervised node classification on the karate club.
 #[derive(Serialize, Deserialize, Debug)]
@@ -33,10 +36,16 @@ pub fn karate_supervised(karate: &Graph, cfg: &Config) -> anyhow::Result<(Karate
     let mut model_name = String::new();
     let mut run = |train: &[usize], seed: u64| -> anyhow::Result<(f64, Gcn)> {
         let mut rng = seeded_rng(seed);
-        let mut gcn =
-            Gcn::new((karate.n, 16, 2), cfg.karate_depth, false, Residual::None, Activation::Relu, &mut rng);
+        let mut gcn = Gcn::new(
+            (karate.n, KARATE_HIDDEN, 2),
+            cfg.karate_depth,
+            false,
+            Residual::None,
+            Activation::Relu,
+            &mut rng,
+        );
         model_name = gcn.to_string();
-        train_classifier(&mut gcn, &adj, &x, labels, train, cfg.epochs, 0.01, WEIGHT_DECAY)?;
+        train_classifier(&mut gcn, &adj, &x, labels, train, cfg.epochs, LEARNING_RATE, WEIGHT_DECAY)?;
         let rest: Vec<usize> = (0..karate.n).filter(|i| !train.contains(i)).collect();
         Ok((node_accuracy(&gcn, &adj, &x, labels, &rest), gcn))
     };
@@ -169,8 +178,8 @@ pub fn mlp_on_features(
 ) -> anyhow::Result<f64> {
     let labels = graph.labels.as_ref().expect("planted graphs have classes");
     let mut rng = seeded_rng(seed);
-    let mut mlp = Mlp::new(&[x.shape()[1], 32, 4], Activation::Relu, &mut rng);
-    let mut adam = Adam::new(0.01).with_weight_decay(5e-4);
+    let mut mlp = Mlp::new(&[x.shape()[1], PLANTED_HIDDEN, 4], Activation::Relu, &mut rng);
+    let mut adam = Adam::new(LEARNING_RATE).with_weight_decay(WEIGHT_DECAY);
     let xt = x.index_select(0, train);
     let targets: Vec<usize> = train.iter().map(|&i| labels[i]).collect();
     for step in 0..cfg.epochs {

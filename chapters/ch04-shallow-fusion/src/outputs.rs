@@ -1,6 +1,6 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::{Scatter, Series, line_chart_categories, scatter};
+use kit::plot::{Reference, Scatter, ScatterOptions, Series, line_chart_categories, scatter, scatter_with};
 use kit::{Options, Output, Table};
 use models::data::Av;
 
@@ -216,7 +216,12 @@ fn gate_figure(r: &Report, out: &Output) -> anyhow::Result<()> {
         format!("{low:.0} to {high:.0} dB"),
         format!("SNR ≥ {high:.0} dB"),
     ];
-    scatter(
+    // w = 0.5 weighs both modalities equally: the plain product.
+    let equal = ScatterOptions {
+        references: vec![Reference::new("w = 0.5: equal weight", 0.5)],
+        ..Default::default()
+    };
+    scatter_with(
         &out.figure("gate.svg"),
         &Scatter {
             title: "Learned weight on the image, per test pair",
@@ -229,6 +234,7 @@ fn gate_figure(r: &Report, out: &Output) -> anyhow::Result<()> {
             robust: false,
             kinds: None,
         },
+        &equal,
     )?;
     Ok(())
 }

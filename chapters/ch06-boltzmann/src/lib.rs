@@ -189,6 +189,9 @@ pub struct SmallCheck {
     pub test_ll: f64,
 }
 
+/// One settings table of the page: (setting, value) rows.
+pub type Settings = Vec<(String, String)>;
+
 /// The numbers the page shows, and the claims computed from them.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct Report {
@@ -206,6 +209,9 @@ pub struct Report {
     pub multimodal: MultimodalReport,
     /// The multimodal model on clip art with titles, over several seeds.
     pub clipart: ClipArtReport,
+    /// The settings of the RBMs and of the multimodal model, for the page's tables.
+    #[serde(default)]
+    pub settings: (Settings, Settings),
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
 }
@@ -308,6 +314,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
             neighbours: cfg.clip.neighbours,
             seeds: clip,
         },
+        settings: outputs::settings(cfg),
         claims: vec![],
     };
     report.claims = claims(&report);

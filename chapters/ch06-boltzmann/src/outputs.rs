@@ -41,6 +41,62 @@ fn f(v: f64, d: usize) -> String {
     format!("{v:.d$}")
 }
 
+/// The training settings of the RBMs and of the multimodal model on the AV digits, as
+/// the page's tables show them.
+pub(crate) fn settings(cfg: &crate::Config) -> (crate::Settings, crate::Settings) {
+    let mut rbm = vec![
+        ("hidden units".to_string(), cfg.hidden.to_string()),
+        ("batch size".to_string(), cfg.batch_size.to_string()),
+        ("weight decay on W".to_string(), cfg.weight_decay.to_string()),
+        ("epochs".to_string(), format!("{} (the short CD-1 run: {})", cfg.epochs, cfg.short_epochs)),
+    ];
+    for m in cfg.methods() {
+        let chains = if m.chains == 0 {
+            "chains restarted at the data".to_string()
+        } else {
+            format!("{} persistent chains", m.chains)
+        };
+        rbm.push((
+            m.name.clone(),
+            format!(
+                "{} Gibbs step{} per update, {chains}, learning rate {}{}, momentum {}",
+                m.k,
+                if m.k == 1 { "" } else { "s" },
+                m.lr,
+                if m.decay { " decaying linearly" } else { "" },
+                m.momentum
+            ),
+        ));
+    }
+    rbm.push(("seed".to_string(), cfg.seed.to_string()));
+    let w = cfg.dbn_widths;
+    let dbn = vec![
+        (
+            "layer widths".to_string(),
+            format!("image {} → {}; audio {} → {}; joint {}", w[0], w[1], w[2], w[3], w[4]),
+        ),
+        ("epochs per layer".to_string(), cfg.dbn_epochs.to_string()),
+        (
+            "learning rates".to_string(),
+            format!("{} (Gaussian input layers), {} (binary layers)", cfg.gaussian_lr, cfg.binary_lr),
+        ),
+        ("mean-field iterations when a modality is missing".to_string(), cfg.mean_field_steps.to_string()),
+        (
+            "seeds (models)".to_string(),
+            format!("{} ({} to {})", cfg.dbn_seeds, cfg.seed, cfg.seed + cfg.dbn_seeds as u64 - 1),
+        ),
+    ];
+    (rbm, dbn)
+}
+
+fn settings_table(anchor: &str, rows: &[(String, String)]) -> String {
+    let mut t = Table::new(&["setting", "value"]);
+    for (k, v) in rows {
+        t.row(&[k.clone(), v.clone()]);
+    }
+    format!("<!-- ANCHOR: {anchor} -->\n{}<!-- ANCHOR_END: {anchor} -->\n\n", t.to_markdown())
+}
+
 /// The markdown tables `results.md` holds (the page includes it).
 pub fn results_markdown(r: &Report) -> String {
     let mut runs = Table::new(&[
@@ -73,13 +129,15 @@ pub fn results_markdown(r: &Report) -> String {
         ]);
     }
     format!(
-        "<!-- Written by `cargo run --release -p ch06-boltzmann`; do not edit. -->\n\n{}\
+        "<!-- Written by `cargo run --release -p ch06-boltzmann`; do not edit. -->\n\n{}{}{}\
          <!-- ANCHOR: layers -->\n{}\nOver {} seeds (each its own model; the split is the data set's).\n<!-- ANCHOR_END: layers -->\n\n\
          <!-- ANCHOR: runs -->\n{}\nAll RBMs have {} hidden units; log-likelihoods are nats per image, with log Z from \
          AIS; the probe is softmax regression on the hidden probabilities (on the binary pixels it scores {}); \
          recon. is the reconstruction error and LL the log-likelihood; the last two columns describe the samples \
          after the longest chain: the digit the pixel classifier names most often (with its share), and the median \
          Hamming distance to the nearest training image.\n<!-- ANCHOR_END: runs -->\n\n{}",
+        settings_table("settings", &r.settings.0),
+        settings_table("dbn_settings", &r.settings.1),
         crate::clip_outputs::markdown(&r.clipart),
         layers.to_markdown(),
         r.multimodal.seeds.len(),

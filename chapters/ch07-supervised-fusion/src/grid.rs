@@ -91,7 +91,15 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         first.ids(Split::Valid).len(),
         first.ids(Split::Test).len(),
     );
-    let mut report = Report { seeds, sizes, stats, cells, claims: vec![], points };
+    let mut report = Report {
+        seeds,
+        sizes,
+        stats,
+        cells,
+        settings: crate::outputs::settings(cfg),
+        claims: vec![],
+        points,
+    };
     report.claims = crate::claims(&report);
     Ok(report)
 }

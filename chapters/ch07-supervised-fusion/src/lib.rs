@@ -127,6 +127,9 @@ pub struct Report {
     pub stats: Vec<GeneratorStats>,
     /// Every (subset, method) cell.
     pub cells: Vec<Cell>,
+    /// The settings the run used, for the page's table.
+    #[serde(default)]
+    pub settings: Vec<(String, String)>,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
     /// The first seed's test utterances, for the data figure.

@@ -47,6 +47,47 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
 
 const COLUMNS: [Method; 4] = [Method::ConcatLinear, Method::ConcatMlp, Method::Sum, Method::Product];
 
+/// The training settings of every model, as the page's table shows them.
+pub(crate) fn settings(cfg: &crate::Config) -> Vec<(String, String)> {
+    let t = &cfg.train;
+    [
+        (
+            "seeds (each generates a dataset and initialises the models; comparisons are paired by seed)",
+            format!("{} ({} to {})", cfg.seeds, cfg.seed, cfg.seed + cfg.seeds as u64 - 1),
+        ),
+        (
+            "each modality's encoder",
+            format!(
+                "input → {} → {}, ReLU, dropout after the ReLU",
+                models::fusion::ENCODER_HIDDEN,
+                models::fusion::PROJECTION
+            ),
+        ),
+        ("loss", "mean absolute error".to_string()),
+        ("optimiser", format!("Adam, learning rate {}, weight decay {}", t.lr, t.weight_decay)),
+        ("batch size", t.batch_size.to_string()),
+        ("dropout", t.dropout.to_string()),
+        (
+            "epochs",
+            format!(
+                "at most {}, stopping after {} without a validation-MAE improvement of {}; the best weights are kept",
+                t.max_epochs, t.patience, t.min_delta
+            ),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+fn settings_table(r: &Report) -> String {
+    let mut t = Table::new(&["setting", "value"]);
+    for (k, v) in &r.settings {
+        t.row(&[k.clone(), v.clone()]);
+    }
+    format!("<!-- ANCHOR: settings -->\n{}<!-- ANCHOR_END: settings -->\n\n", t.to_markdown())
+}
+
 /// The markdown tables `results.md` holds (the page includes them).
 pub fn results_markdown(r: &Report) -> String {
     let ours = r.mean_stats();
@@ -128,7 +169,7 @@ pub fn results_markdown(r: &Report) -> String {
     }
     let (n, train, valid, test) = r.sizes;
     format!(
-        "<!-- Written by `cargo run --release -p ch07-supervised-fusion`; do not edit. -->\n\n\
+        "<!-- Written by `cargo run --release -p ch07-supervised-fusion`; do not edit. -->\n\n{}\
          <!-- ANCHOR: sizes -->\n{} datasets (seeds {}), each of {n} utterances: {train} for training, {valid} for \
          validation (early stopping), {test} for testing, split by speaker.\n<!-- ANCHOR_END: sizes -->\n\n\
          <!-- ANCHOR: data -->\n{}<!-- ANCHOR_END: data -->\n\n\
@@ -137,6 +178,7 @@ pub fn results_markdown(r: &Report) -> String {
          <!-- ANCHOR_END: grid -->\n\n\
          <!-- ANCHOR: reference -->\n{}<!-- ANCHOR_END: reference -->\n\n\
          <!-- ANCHOR: sarcasm -->\n{}<!-- ANCHOR_END: sarcasm -->\n\n{}",
+        settings_table(r),
         r.seeds.len(),
         r.seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
         data.to_markdown(),

@@ -138,6 +138,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         example_prediction: prediction,
         example3: example(first, vec![T, A, V], cfg)?.0,
         training: first.ids(models::toymosi::Split::Train).len(),
+        settings: crate::outputs::settings(cfg),
         claims: vec![],
     };
     report.claims = crate::claims(&report);

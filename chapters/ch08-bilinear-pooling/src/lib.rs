@@ -143,6 +143,9 @@ pub struct Report {
     pub example3: Vec<f64>,
     /// Training utterances per dataset.
     pub training: usize,
+    /// The settings the run used, for the page's table.
+    #[serde(default)]
+    pub settings: Vec<(String, String)>,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
 }

@@ -115,6 +115,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         steps: steps_check(&datasets[0], check_rank, cfg)?,
         training: datasets[0].ids(models::toymosi::Split::Train).len(),
         timing: crate::measured()?,
+        settings: crate::outputs::settings(cfg),
         claims: vec![],
     };
     report.claims = crate::claims(&report);

@@ -149,6 +149,9 @@ pub struct Report {
     pub training: usize,
     /// The speed of one training step, as the committed bench measurement has it.
     pub timing: Timing,
+    /// The settings the run used, for the page's table.
+    #[serde(default)]
+    pub settings: Vec<(String, String)>,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
 }

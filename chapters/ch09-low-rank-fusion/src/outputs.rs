@@ -6,7 +6,7 @@ use models::fusion::Method;
 use models::toymosi::export_seed;
 
 use crate::timing::{LAYER, MODEL};
-use crate::{Cell, Config, Report, rank_of};
+use crate::{Cell, Config, Report, Run, rank_of};
 
 /// The chapter as the `zoo` runner and `main.rs` see it.
 pub fn chapter() -> kit::Chapter {
@@ -46,6 +46,48 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
 
 fn ms(v: Option<f64>) -> String {
     v.map_or("-".into(), |v| format!("{v:.3}"))
+}
+
+/// The training settings of every model, as the page's table shows them.
+pub(crate) fn settings(cfg: &crate::Config) -> Vec<(String, String)> {
+    let t = &cfg.train;
+    [
+        (
+            "seeds (each generates a dataset and initialises the models; comparisons are paired by seed)",
+            format!("{} ({} to {})", cfg.seeds, cfg.seed, cfg.seed + cfg.seeds as u64 - 1),
+        ),
+        (
+            "each modality's encoder",
+            format!(
+                "input → {} → {}, ReLU, dropout after the ReLU",
+                models::fusion::ENCODER_HIDDEN,
+                models::fusion::PROJECTION
+            ),
+        ),
+        ("loss", "mean absolute error".to_string()),
+        ("optimiser", format!("Adam, learning rate {}, weight decay {}", t.lr, t.weight_decay)),
+        ("batch size", t.batch_size.to_string()),
+        ("dropout", t.dropout.to_string()),
+        (
+            "epochs",
+            format!(
+                "at most {}, stopping after {} without a validation-MAE improvement of {}; the best weights are kept",
+                t.max_epochs, t.patience, t.min_delta
+            ),
+        ),
+        ("LMF ranks r", cfg.ranks.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+fn settings_table(r: &Report) -> String {
+    let mut t = Table::new(&["setting", "value"]);
+    for (k, v) in &r.settings {
+        t.row(&[k.clone(), v.clone()]);
+    }
+    format!("<!-- ANCHOR: settings -->\n{}<!-- ANCHOR_END: settings -->\n\n", t.to_markdown())
 }
 
 /// The markdown tables `results.md` holds.
@@ -117,7 +159,7 @@ pub fn results_markdown(r: &Report) -> String {
         timing.row(&[what.clone(), ms(ours), ms(torch), ratio]);
     }
     format!(
-        "<!-- Written by `cargo run --release -p ch09-low-rank-fusion`; do not edit. -->\n\n\
+        "<!-- Written by `cargo run --release -p ch09-low-rank-fusion`; do not edit. -->\n\n{}\
          <!-- ANCHOR: sweep -->\n{}\nMeans ± standard deviations over {} seeds, on the test split; Acc-2 in percent \
          (F1, correlation and Acc-7 are in `results.json`).\n<!-- ANCHOR_END: sweep -->\n\n\
          <!-- ANCHOR: subset -->\n{}<!-- ANCHOR_END: subset -->\n\n\
@@ -126,6 +168,7 @@ pub fn results_markdown(r: &Report) -> String {
          <!-- ANCHOR_END: steps -->\n\n\
          <!-- ANCHOR: timing -->\n{}\nBest medians over the rounds of `{}`, measured {} on {} cores ({}), PyTorch {} \
          with one thread, our engine with one kernel thread.\n<!-- ANCHOR_END: timing -->\n\n{}",
+        settings_table(r),
         sweep.to_markdown(),
         r.seeds.len(),
         subset.to_markdown(),
@@ -156,9 +199,20 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     let categories: Vec<String> = ranks.iter().map(|c| rank_of(c.method).to_string()).collect();
     let along = |f: &dyn Fn(&Cell) -> f64| ranks.iter().enumerate().map(|(i, c)| (i as f64, f(c))).collect();
     let n = ranks.len();
+    // The smallest and largest of the seeds at each rank, shaded around the mean.
+    let spread = |f: &dyn Fn(&Run) -> f64| -> Vec<(f64, f64)> {
+        ranks
+            .iter()
+            .map(|c| {
+                let v = c.runs.iter().map(f);
+                v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(x), hi.max(x)))
+            })
+            .collect()
+    };
     let mut accuracy = vec![
-        Series::new("LMF, all test", 0, along(&|c| c.acc2())),
-        Series::new("LMF, sarcasm subset", 1, along(&|c| c.sarcasm_acc2())),
+        Series::new("LMF, all test", 0, along(&|c| c.acc2())).band(spread(&|r| 100.0 * r.test.acc2)),
+        Series::new("LMF, sarcasm subset", 1, along(&|c| c.sarcasm_acc2()))
+            .band(spread(&|r| 100.0 * r.sarcasm.0.acc2)),
     ];
     if let Some(lin) = r.cell(Method::TfnLinear) {
         accuracy.push(level("TFN, linear head, all test", 2, lin.acc2(), n));

@@ -98,6 +98,31 @@ fn score_row(name: &str, s: &Scores) -> Vec<String> {
     row
 }
 
+/// The captioner's training settings, as the page's table shows them (from the run's
+/// `TrainConfig` and seed, and the model's constants).
+fn settings_table(r: &Report) -> String {
+    use models::captioner::{CHANNELS, EMBED, HIDDEN};
+    let t = &r.train;
+    let channels: Vec<String> = CHANNELS.iter().map(|c| c.to_string()).collect();
+    let mut table = Table::new(&["setting", "value"]);
+    table
+        .row(&[
+            "CNN encoder",
+            &format!(
+                "{} conv 3×3 blocks of {} channels, each ReLU and max-pool 2×2",
+                CHANNELS.len(),
+                channels.join(", ")
+            ),
+        ])
+        .row(&["decoder", &format!("LSTM, word embedding {EMBED}, hidden {HIDDEN}")])
+        .row(&["optimiser", &format!("Adam, learning rate {}", t.lr)])
+        .row(&["gradient clipping", &format!("global norm {}", t.max_grad_norm)])
+        .row(&["steps", &t.steps.to_string()])
+        .row(&["batch size (images per step)", &t.batch.to_string()])
+        .row(&["seed (initialisation and batch order)", &r.seed.to_string()]);
+    format!("<!-- ANCHOR: settings -->\n{}<!-- ANCHOR_END: settings -->\n\n", table.to_markdown())
+}
+
 /// The markdown tables `results.md` holds.
 pub fn results_markdown(r: &Report) -> String {
     let headers =
@@ -133,7 +158,7 @@ pub fn results_markdown(r: &Report) -> String {
         unseen.row(&[u.pair.clone(), u.images.to_string(), said.join(", ")]);
     }
     format!(
-        "<!-- Written by `cargo run --release -p ch10-captioning`; do not edit. -->\n\n\
+        "<!-- Written by `cargo run --release -p ch10-captioning`; do not edit. -->\n\n{}\
          <!-- ANCHOR: test -->\n{}\nThe 500 test images; seed {}, {} steps of batch {}; {} parameters. BLEU-4 from \
          every reference (BLEU-1 to 3 and beam 5 are in `results.json`); attributes as SPEC 8.2 scores them: \
          *object* is an object with size, colour and shape all right, *relation* the relation of two shapes, \
@@ -151,6 +176,7 @@ pub fn results_markdown(r: &Report) -> String {
          0.25.\n<!-- ANCHOR_END: probes -->\n\n\
          <!-- ANCHOR: timing -->\n{}\nBest medians over the rounds of `{}`, measured {} on {} cores ({}), PyTorch {} \
          with one thread, our engine with one kernel thread.\n<!-- ANCHOR_END: timing -->\n\n{}",
+        settings_table(r),
         test.to_markdown(),
         r.seed,
         r.train.steps,

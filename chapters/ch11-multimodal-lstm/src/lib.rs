@@ -209,6 +209,9 @@ impl Cell {
     }
 }
 
+/// One settings table of the page: (setting, value) rows.
+pub type Settings = Vec<(String, String)>;
+
 /// The numbers the page shows, and the claims computed from them.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct Report {
@@ -222,6 +225,9 @@ pub struct Report {
     pub seeds: Vec<u64>,
     /// The three multimodal LSTMs and TFN on summaries.
     pub cells: Vec<Cell>,
+    /// The settings of part 1 and of part 2, for the page's tables.
+    #[serde(default)]
+    pub settings: (Settings, Settings),
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
 }
@@ -255,6 +261,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         gates,
         seeds: (cfg.seed..cfg.seed + cfg.seeds as u64).collect(),
         cells,
+        settings: outputs::settings(cfg),
         claims: Vec::new(),
     };
     report.claims = claims(&report);

@@ -1,6 +1,6 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::{Series, line_chart};
+use kit::plot::{LineOptions, Reference, Series, YScale, line_chart, line_chart_with};
 use kit::{Options, Output, Table};
 use models::seq::Recurrence;
 use models::toymosi::{SentimentScores, export_seed, mean_sd};
@@ -42,6 +42,56 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
         report.cells.iter().map(|c| c.test.len()).sum::<usize>()
     );
     Ok(kit::Outcome { headline, claims: report.claims })
+}
+
+/// The settings of part 1 (the recall task) and of part 2 (toy MOSI), as the page's
+/// tables show them.
+pub(crate) fn settings(cfg: &Config) -> (crate::Settings, crate::Settings) {
+    let r = &cfg.recall;
+    let t = &cfg.train;
+    let pairs = |v: Vec<(&str, String)>| v.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Vec<_>>();
+    let recall = pairs(vec![
+        ("sequence length (steps)", r.steps.to_string()),
+        ("hidden units", r.hidden.to_string()),
+        ("training batches (each drawn fresh)", r.iterations.to_string()),
+        (
+            "LSTM forget-gate bias at initialisation",
+            format!("{} (and {} for the comparison)", r.forget_bias, r.other_forget_bias),
+        ),
+        ("seeds (initial weights and batches)", r.seeds.to_string()),
+    ]);
+    let mosi = pairs(vec![
+        (
+            "seeds (each generates a dataset and initialises the models; comparisons are paired by seed)",
+            format!("{} ({} to {})", cfg.seeds, cfg.seed, cfg.seed + cfg.seeds as u64 - 1),
+        ),
+        ("hidden units per modality", cfg.hidden.to_string()),
+        ("loss", "mean absolute error".to_string()),
+        ("optimiser", format!("Adam, learning rate {}, weight decay {}", t.lr, t.weight_decay)),
+        ("batch size", t.batch_size.to_string()),
+        ("dropout", t.dropout.to_string()),
+        (
+            "epochs",
+            format!(
+                "at most {}, stopping after {} without a validation-MAE improvement of {}; the best weights are kept \
+                 (toy MOSI's own protocol: at most {}, patience {})",
+                t.max_epochs,
+                t.patience,
+                t.min_delta,
+                crate::TrainConfig::default().max_epochs,
+                crate::TrainConfig::default().patience
+            ),
+        ),
+    ]);
+    (recall, mosi)
+}
+
+fn settings_table(anchor: &str, rows: &[(String, String)]) -> String {
+    let mut t = Table::new(&["setting", "value"]);
+    for (k, v) in rows {
+        t.row(&[k.clone(), v.clone()]);
+    }
+    format!("<!-- ANCHOR: {anchor} -->\n{}<!-- ANCHOR_END: {anchor} -->\n\n", t.to_markdown())
 }
 
 /// The markdown tables `results.md` holds.
@@ -100,7 +150,7 @@ pub fn results_markdown(r: &Report) -> String {
     let sizes: Vec<String> =
         r.cells.first().map_or(vec![], |c| c.negation_size.iter().map(|n| n.to_string()).collect());
     format!(
-        "<!-- Written by `cargo run --release -p ch11-multimodal-lstm`; do not edit. -->\n\n\
+        "<!-- Written by `cargo run --release -p ch11-multimodal-lstm`; do not edit. -->\n\n{}{}\
          <!-- ANCHOR: recall -->\n{}\nRecall of the first symbol of a sequence of {} steps; accuracy on 512 new \
          sequences (chance 0.25); the first of {} seeds of initial weights and batches.\n<!-- ANCHOR_END: recall -->\n\n\
          <!-- ANCHOR: results -->\n{}\nMeans ± standard deviations over {} seeds, on the test split; Acc-2, F1 and \
@@ -108,6 +158,8 @@ pub fn results_markdown(r: &Report) -> String {
          <!-- ANCHOR: sarcasm -->\n{}<!-- ANCHOR_END: sarcasm -->\n\n\
          <!-- ANCHOR: negation -->\n{}\nMeans ± standard deviations over the seeds, on the test utterances that \
          contain a negator ({} of them, seed by seed).\n<!-- ANCHOR_END: negation -->\n\n{}",
+        settings_table("recall_settings", &r.settings.0),
+        settings_table("settings", &r.settings.1),
         recall.to_markdown(),
         r.recall_steps,
         r.recall.first().map_or(0, |run| run.accuracy_seeds.len()),
@@ -152,29 +204,22 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
             Series::new("output gate o", 2, along(&g.output)),
         ],
     )?;
-    // The spread of the four symbols' mean cell at each step, against what the forget
-    // gate alone would leave of the step-1 spread. (The four lines themselves cross
-    // zero, which a chart that turns logarithmic by itself cannot show.)
-    let spread: Vec<f64> = (0..g.input.len())
-        .map(|t| {
-            let v: Vec<f64> = g.cell.iter().filter_map(|c| c.get(t).copied()).collect();
-            v.iter().copied().fold(f64::NEG_INFINITY, f64::max)
-                - v.iter().copied().fold(f64::INFINITY, f64::min)
-        })
+    // One line per first symbol: the unit's mean cell over the sequences that start with
+    // it. The lines cross zero, so the y axis is kept linear.
+    let per_symbol: Vec<Series> = g
+        .cell
+        .iter()
+        .enumerate()
+        .map(|(k, c)| Series::new(format!("first symbol {k}"), k, along(c)))
         .collect();
-    let mut alone = Vec::with_capacity(spread.len());
-    for (t, f) in g.forget.iter().enumerate() {
-        alone.push(if t == 0 { spread.first().copied().unwrap_or(0.0) } else { alone[t - 1] * f });
-    }
-    line_chart(
+    let linear = LineOptions { y_scale: YScale::Linear, references: vec![Reference::new("c = 0", 0.0)] };
+    line_chart_with(
         &out.figure("cell.svg"),
-        &format!("The trained LSTM's cell, unit {}: how far apart the four symbols are", g.unit),
+        &format!("The trained LSTM's cell, unit {}, by first symbol", g.unit),
         "step t",
-        "max − min over symbols of the mean c_t",
-        &[
-            Series::new("the cell", 0, along(&spread)),
-            Series::new("forget gate alone", 1, along(&alone)).dashed(),
-        ],
+        "mean cell state c_t",
+        &per_symbol,
+        &linear,
     )?;
     Ok(())
 }

@@ -13,9 +13,12 @@ use crate::report::write_atomic;
 mod lines;
 mod pictures;
 mod scatter;
-pub use lines::{Drawn, Series, line_chart, line_chart_categories, line_chart_categories_log};
+pub use lines::{
+    Drawn, LineOptions, Reference, Series, YScale, line_chart, line_chart_categories,
+    line_chart_categories_log, line_chart_categories_with, line_chart_with,
+};
 pub use pictures::{Picture, colour_pictures};
-pub use scatter::{Scatter, scatter};
+pub use scatter::{Scatter, ScatterOptions, scatter, scatter_with};
 
 static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 
@@ -229,10 +232,24 @@ pub fn bar_chart(
     y_label: &str,
     bars: &[(String, f64)],
 ) -> anyhow::Result<()> {
+    bar_chart_with(path, title, y_label, bars, &[])
+}
+
+/// [`bar_chart`] with horizontal reference levels (chance, a baseline): dashed grey
+/// lines across the bars, each named at its right end, above the line.
+pub fn bar_chart_with(
+    path: &std::path::Path,
+    title: &str,
+    y_label: &str,
+    bars: &[(String, f64)],
+    references: &[Reference],
+) -> anyhow::Result<()> {
     use plotters::style::text_anchor::{HPos, Pos, VPos};
     let width = (110 * bars.len() as u32 + 120).clamp(480, 900);
     svg(path, (width, 400), |root| {
-        let top = bars.iter().fold(0.0f64, |m, b| m.max(b.1)) * 1.15 + 1e-9;
+        let highest =
+            references.iter().map(|r| r.y).filter(|y| y.is_finite()).chain(bars.iter().map(|b| b.1));
+        let top = highest.fold(0.0f64, f64::max) * 1.15 + 1e-9;
         let n = bars.len() as f64;
         let mut chart = ChartBuilder::on(root)
             .caption(title, ("sans-serif", TITLE))
@@ -269,6 +286,153 @@ pub fn bar_chart(
             let label = Text::new(format!("{v:.3}"), (x, *v + top * 0.01), style);
             chart.draw_series(std::iter::once(label)).map_err(|e| anyhow!("{e}"))?;
         }
+        for r in references.iter().filter(|r| r.y.is_finite()) {
+            let ends = [(-0.5, r.y), (n - 0.5, r.y)];
+            let line = DashedLineSeries::new(ends, 8, 5, lines::REFERENCE.stroke_width(2));
+            chart.draw_series(line).map_err(|e| anyhow!("{e}"))?;
+            let style = ("sans-serif", SMALL)
+                .into_font()
+                .color(&lines::REFERENCE)
+                .pos(Pos::new(HPos::Right, VPos::Bottom));
+            let name = Text::new(r.name.clone(), (n - 0.55, r.y + top * 0.01), style);
+            chart.draw_series(std::iter::once(name)).map_err(|e| anyhow!("{e}"))?;
+        }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(name: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("kit-plot-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn read(p: &std::path::Path) -> String {
+        std::fs::read_to_string(p).unwrap()
+    }
+
+    const GREY: &str = "#5A5A5A";
+
+    /// Whether the SVG has a text element reading exactly `label`.
+    fn has_label(svg: &str, label: &str) -> bool {
+        svg.split("<text").skip(1).any(|t| {
+            let body = t.split_once('>').map_or("", |x| x.1);
+            body.split("</text>").next().unwrap_or("").trim() == label
+        })
+    }
+
+    #[test]
+    fn reference_lines_are_drawn_and_named_on_lines_scatters_and_bars() {
+        let d = dir("reference");
+        let series = [Series::new("a", 0, vec![(0.0, 0.2), (1.0, 0.8)])];
+        let refs = vec![Reference::new("equal weight", 0.5)];
+        let options = LineOptions { references: refs.clone(), ..LineOptions::default() };
+        line_chart(&d.join("plain.svg"), "t", "x", "y", &series).unwrap();
+        line_chart_with(&d.join("ref.svg"), "t", "x", "y", &series, &options).unwrap();
+        let (plain, with) = (read(&d.join("plain.svg")), read(&d.join("ref.svg")));
+        assert!(!plain.contains(GREY) && !plain.contains("equal weight"));
+        assert!(with.contains(GREY) && with.contains("equal weight"));
+        // A level outside the data widens the axis to show it.
+        let far = LineOptions { references: vec![Reference::new("chance", 5.0)], ..LineOptions::default() };
+        line_chart_with(&d.join("far.svg"), "t", "x", "y", &series, &far).unwrap();
+        assert!(has_label(&read(&d.join("far.svg")), "5"));
+
+        let points = [(0.0, 0.1), (1.0, 0.9), (0.5, 0.4)];
+        let names = vec!["class".to_string()];
+        let s = Scatter {
+            title: "t",
+            x_label: "x",
+            y_label: "y",
+            points: &points,
+            classes: &[0, 0, 0],
+            class_names: &names,
+            labels: &[],
+            robust: false,
+            kinds: None,
+        };
+        let so = ScatterOptions { references: refs.clone(), ..ScatterOptions::default() };
+        scatter_with(&d.join("scatter.svg"), &s, &so).unwrap();
+        let text = read(&d.join("scatter.svg"));
+        assert!(text.contains(GREY) && text.contains("equal weight"));
+
+        let bars = [("a".to_string(), 0.3), ("b".to_string(), 0.6)];
+        bar_chart_with(&d.join("bars.svg"), "t", "y", &bars, &[Reference::new("chance", 0.1)]).unwrap();
+        let text = read(&d.join("bars.svg"));
+        assert!(text.contains(GREY) && text.contains("chance"));
+        // Without references the functions draw what the plain ones draw, byte for byte.
+        bar_chart(&d.join("b1.svg"), "t", "y", &bars).unwrap();
+        bar_chart_with(&d.join("b2.svg"), "t", "y", &bars, &[]).unwrap();
+        assert_eq!(read(&d.join("b1.svg")), read(&d.join("b2.svg")));
+        scatter(&d.join("s1.svg"), &s).unwrap();
+        scatter_with(&d.join("s2.svg"), &s, &ScatterOptions::default()).unwrap();
+        assert_eq!(read(&d.join("s1.svg")), read(&d.join("s2.svg")));
+        line_chart_with(&d.join("l2.svg"), "t", "x", "y", &series, &LineOptions::default()).unwrap();
+        assert_eq!(plain, read(&d.join("l2.svg")));
+    }
+
+    #[test]
+    fn a_forced_linear_chart_keeps_negative_points() {
+        let d = dir("linear");
+        let series = [Series::new("c", 0, vec![(1.0, -0.5), (2.0, 1e-3), (3.0, 10.0), (4.0, 0.0)])];
+        let auto = line_chart(&d.join("auto.svg"), "t", "x", "y", &series).unwrap();
+        assert_eq!(auto, Drawn { log_y: true, omitted: 2 });
+        let options = LineOptions { y_scale: YScale::Linear, ..LineOptions::default() };
+        let linear = line_chart_with(&d.join("linear.svg"), "t", "x", "y", &series, &options).unwrap();
+        assert_eq!(linear, Drawn { log_y: false, omitted: 0 });
+        assert!(!read(&d.join("linear.svg")).contains("log scale"));
+    }
+
+    #[test]
+    fn a_band_is_shaded_under_its_line() {
+        let d = dir("band");
+        let line = Series::new("mean", 0, vec![(0.0, 0.5), (1.0, 0.6), (2.0, 0.7)]);
+        line_chart(&d.join("plain.svg"), "t", "x", "y", std::slice::from_ref(&line)).unwrap();
+        let banded = line.band(vec![(0.4, 0.6), (0.5, 0.7), (0.6, 0.95)]);
+        line_chart(&d.join("band.svg"), "t", "x", "y", &[banded]).unwrap();
+        assert!(!read(&d.join("plain.svg")).contains("<polygon"));
+        let text = read(&d.join("band.svg"));
+        assert!(text.contains("<polygon"));
+        // The band's top (0.95) is inside the frame: a 0.9 tick appears.
+        assert!(has_label(&text, "0.9"));
+    }
+
+    #[test]
+    fn an_equal_aspect_scatter_widens_the_short_axis_and_counts_points_in_words() {
+        let d = dir("aspect");
+        let points: Vec<(f64, f64)> = (0..11).map(|i| (f64::from(i), f64::from(i % 2))).collect();
+        let names = vec!["class".to_string()];
+        let classes = vec![0; points.len()];
+        let s = Scatter {
+            title: "t",
+            x_label: "x",
+            y_label: "y",
+            points: &points,
+            classes: &classes,
+            class_names: &names,
+            labels: &[],
+            robust: false,
+            kinds: None,
+        };
+        scatter(&d.join("plain.svg"), &s).unwrap();
+        let equal = ScatterOptions { equal_aspect: true, ..ScatterOptions::default() };
+        scatter_with(&d.join("equal.svg"), &s, &equal).unwrap();
+        // The y axis, 0..1 when free, spans about as many units as x (0..10) when equal.
+        assert!(!has_label(&read(&d.join("plain.svg")), "-2"));
+        assert!(has_label(&read(&d.join("equal.svg")), "-2"));
+        // One point beyond a robust frame is "1 point", not "1 point(s)".
+        let mut outlier = vec![(0.0, 0.0); 20];
+        for (i, p) in outlier.iter_mut().enumerate() {
+            *p = (i as f64 * 0.1, (i % 3) as f64 * 0.1);
+        }
+        outlier.push((100.0, 0.0));
+        let classes = vec![0; outlier.len()];
+        let robust = Scatter { points: &outlier, classes: &classes, robust: true, ..s };
+        assert_eq!(scatter(&d.join("robust.svg"), &robust).unwrap(), 1);
+        let text = read(&d.join("robust.svg"));
+        assert!(text.contains("1 point beyond") && !text.contains("point(s)"));
+    }
 }

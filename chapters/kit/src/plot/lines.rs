@@ -16,12 +16,22 @@ pub struct Series {
     pub colour: usize,
     /// Dashed instead of solid.
     pub dashed: bool,
+    /// A shaded band around the line: (low, high) at each point, in the points' order
+    /// (say the smallest and largest value over seeds). None draws no band.
+    pub band: Option<Vec<(f64, f64)>>,
 }
 
 impl Series {
     /// A solid line in palette colour `colour`.
     pub fn new(name: impl Into<String>, colour: usize, points: Vec<(f64, f64)>) -> Series {
-        Series { name: name.into(), points, colour, dashed: false }
+        Series { name: name.into(), points, colour, dashed: false, band: None }
+    }
+
+    /// The same line over a shaded band, (low, high) at each of its points: a min-max
+    /// range over seeds, or a mean plus or minus a standard deviation.
+    pub fn band(mut self, band: Vec<(f64, f64)>) -> Series {
+        self.band = Some(band);
+        self
     }
 
     /// The same line, dashed.
@@ -29,6 +39,50 @@ impl Series {
         self.dashed = true;
         self
     }
+}
+
+/// A horizontal reference level (chance, an equal weight, a full-rank baseline): a
+/// dashed grey line across the whole plot, named in the legend (or, on a bar chart,
+/// beside the line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    /// The legend's text.
+    pub name: String,
+    /// The level, in the y axis's units.
+    pub y: f64,
+}
+
+impl Reference {
+    /// A reference level `y` named `name`.
+    pub fn new(name: impl Into<String>, y: f64) -> Reference {
+        Reference { name: name.into(), y }
+    }
+}
+
+/// The grey of reference lines.
+pub(super) const REFERENCE: RGBColor = RGBColor(90, 90, 90);
+
+/// How a line chart chooses its y axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum YScale {
+    /// Logarithmic when the positive values span more than three decades (the default).
+    #[default]
+    Auto,
+    /// Always linear: negative and zero values are drawn.
+    Linear,
+    /// Always logarithmic.
+    Log,
+}
+
+/// Opt-in extras of a line chart, for [`line_chart_with`] and
+/// [`line_chart_categories_with`]; `LineOptions::default()` draws what
+/// [`line_chart`] draws.
+#[derive(Debug, Clone, Default)]
+pub struct LineOptions {
+    /// How the y axis is chosen.
+    pub y_scale: YScale,
+    /// Horizontal reference levels, drawn dashed grey under the data and named in the legend.
+    pub references: Vec<Reference>,
 }
 
 /// What `line_chart` decided: whether the y axis is logarithmic, and how many points
@@ -51,7 +105,19 @@ pub fn line_chart(
     y_label: &str,
     series: &[Series],
 ) -> anyhow::Result<Drawn> {
-    lines(path, title, (x_label, None), y_label, series, false)
+    lines(path, title, (x_label, None), y_label, series, &LineOptions::default())
+}
+
+/// [`line_chart`] with opt-in extras: a forced y scale, reference levels.
+pub fn line_chart_with(
+    path: &std::path::Path,
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[Series],
+    options: &LineOptions,
+) -> anyhow::Result<Drawn> {
+    lines(path, title, (x_label, None), y_label, series, options)
 }
 
 /// A line chart over named settings (say λ = 0, 0.01, 0.1, 1, 10) spaced evenly:
@@ -64,7 +130,20 @@ pub fn line_chart_categories(
     y_label: &str,
     series: &[Series],
 ) -> anyhow::Result<Drawn> {
-    lines(path, title, (x_label, Some(categories)), y_label, series, false)
+    lines(path, title, (x_label, Some(categories)), y_label, series, &LineOptions::default())
+}
+
+/// [`line_chart_categories`] with opt-in extras: a forced y scale, reference levels.
+pub fn line_chart_categories_with(
+    path: &std::path::Path,
+    title: &str,
+    x_label: &str,
+    categories: &[String],
+    y_label: &str,
+    series: &[Series],
+    options: &LineOptions,
+) -> anyhow::Result<Drawn> {
+    lines(path, title, (x_label, Some(categories)), y_label, series, options)
 }
 
 /// [`line_chart_categories`] with a logarithmic y axis whatever the span, for values
@@ -77,7 +156,8 @@ pub fn line_chart_categories_log(
     y_label: &str,
     series: &[Series],
 ) -> anyhow::Result<Drawn> {
-    lines(path, title, (x_label, Some(categories)), y_label, series, true)
+    let options = LineOptions { y_scale: YScale::Log, ..LineOptions::default() };
+    lines(path, title, (x_label, Some(categories)), y_label, series, &options)
 }
 
 fn lines(
@@ -86,7 +166,7 @@ fn lines(
     (x_label, categories): (&str, Option<&[String]>),
     y_label: &str,
     series: &[Series],
-    force_log: bool,
+    options: &LineOptions,
 ) -> anyhow::Result<Drawn> {
     let positive: Vec<f64> = series
         .iter()
@@ -94,7 +174,12 @@ fn lines(
         .filter(|v| *v > 0.0 && v.is_finite())
         .collect();
     let (lo, hi) = positive.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-    let log_y = !positive.is_empty() && (force_log || hi / lo > 1e3);
+    let log_y = match options.y_scale {
+        YScale::Linear => false,
+        YScale::Log => !positive.is_empty(),
+        YScale::Auto => !positive.is_empty() && hi / lo > 1e3,
+    };
+    let shown = |y: f64| if log_y { y.log10() } else { y };
     let mut omitted = 0;
     let lines: Vec<Vec<(f64, f64)>> = series
         .iter()
@@ -102,13 +187,32 @@ fn lines(
             s.points
                 .iter()
                 .filter_map(|&(x, y)| {
-                    let shown = if log_y { y.log10() } else { y };
+                    let shown = shown(y);
                     let keep = shown.is_finite() && y.is_finite();
                     omitted += usize::from(!keep);
                     keep.then_some((x, shown))
                 })
                 .collect()
         })
+        .collect();
+    // Bands and reference levels, in the axis's units; what a log axis cannot show is dropped.
+    let bands: Vec<Vec<(f64, f64, f64)>> = series
+        .iter()
+        .map(|s| {
+            let band = s.band.as_deref().unwrap_or(&[]);
+            s.points
+                .iter()
+                .zip(band)
+                .map(|(&(x, _), &(lo, hi))| (x, shown(lo), shown(hi)))
+                .filter(|&(x, lo, hi)| x.is_finite() && lo.is_finite() && hi.is_finite())
+                .collect()
+        })
+        .collect();
+    let references: Vec<(&str, f64)> = options
+        .references
+        .iter()
+        .map(|r| (r.name.as_str(), shown(r.y)))
+        .filter(|r| r.1.is_finite())
         .collect();
     let y_desc = if log_y { format!("{y_label} (log scale)") } else { y_label.to_string() };
     svg(path, (740, 420), |root| {
@@ -117,7 +221,8 @@ fn lines(
             Some(names) => -0.3..(names.len() as f64 - 0.7),
             None => padded(lines.iter().flatten().map(|p| p.0)),
         };
-        let ys = padded(lines.iter().flatten().map(|p| p.1));
+        let extra = bands.iter().flatten().flat_map(|b| [b.1, b.2]).chain(references.iter().map(|r| r.1));
+        let ys = padded(lines.iter().flatten().map(|p| p.1).chain(extra));
         let mut chart = ChartBuilder::on(&plot)
             .caption(title, ("sans-serif", TITLE))
             .margin(12)
@@ -157,6 +262,21 @@ fn lines(
             .light_line_style(WHITE)
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
+        for (s, band) in series.iter().zip(&bands) {
+            if band.len() < 2 {
+                continue;
+            }
+            let outline: Vec<(f64, f64)> =
+                band.iter().map(|b| (b.0, b.2)).chain(band.iter().rev().map(|b| (b.0, b.1))).collect();
+            let shade = Polygon::new(outline, colour(s.colour).mix(0.18).filled());
+            chart.draw_series(std::iter::once(shade)).map_err(|e| anyhow!("{e}"))?;
+        }
+        let x_range = chart.x_range();
+        for &(_, y) in &references {
+            let ends = [(x_range.start, y), (x_range.end, y)];
+            let style = REFERENCE.stroke_width(2);
+            chart.draw_series(DashedLineSeries::new(ends, 8, 5, style)).map_err(|e| anyhow!("{e}"))?;
+        }
         for (s, points) in series.iter().zip(&lines) {
             let style = colour(s.colour).stroke_width(2);
             if s.dashed {
@@ -171,7 +291,9 @@ fn lines(
                 chart.draw_series(dots).map_err(|e| anyhow!("{e}"))?;
             }
         }
-        let entries: Vec<_> = series.iter().map(|s| (s.name.clone(), colour(s.colour), s.dashed)).collect();
+        let mut entries: Vec<_> =
+            series.iter().map(|s| (s.name.clone(), colour(s.colour), s.dashed)).collect();
+        entries.extend(references.iter().map(|r| (r.0.to_string(), REFERENCE, true)));
         legend(&side, 48, &entries, |area, (x, y), c, dashed| {
             let style = c.stroke_width(2);
             let dashes: &[(i32, i32)] = if dashed { &[(0, 8), (13, 22)] } else { &[(0, 22)] };

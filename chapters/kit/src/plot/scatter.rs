@@ -5,6 +5,7 @@ use anyhow::anyhow;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::lines::{REFERENCE, Reference};
 use super::{AXIS, LEGEND_W, SMALL, TICKS, TITLE, colour, legend, padded, svg, tick};
 
 /// A scatter plot of points coloured by class.
@@ -34,6 +35,19 @@ pub struct Scatter<'a> {
     pub kinds: Option<(&'a [bool], [&'a str; 2])>,
 }
 
+/// Opt-in extras of a scatter plot, for [`scatter_with`]; `ScatterOptions::default()`
+/// draws what [`scatter`] draws.
+#[derive(Debug, Clone, Default)]
+pub struct ScatterOptions {
+    /// One unit on the x axis as long as one unit on the y axis (for plots where
+    /// distances mean something, such as embeddings): the shorter range is widened
+    /// about its centre.
+    pub equal_aspect: bool,
+    /// Horizontal reference levels, drawn dashed grey under the points and named in
+    /// the legend.
+    pub references: Vec<Reference>,
+}
+
 /// A label's extent in pixels: (left, top, right, bottom).
 type PixelBox = (i32, i32, i32, i32);
 
@@ -59,10 +73,48 @@ fn robust_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
 /// Points coloured by class, the legend beside the plot, notable points named.
 /// Returns how many points fell outside the frame (drawn clamped to its edge).
 pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
+    scatter_with(path, s, &ScatterOptions::default())
+}
+
+/// The pixel size of the plotting area `scatter` draws into.
+fn plot_pixels() -> anyhow::Result<(f64, f64)> {
+    super::ensure_font();
+    let mut scratch = String::new();
+    let root = SVGBackend::with_string(&mut scratch, (740, 520)).into_drawing_area();
+    let (plot, _) = root.split_horizontally(740 - LEGEND_W);
+    let chart = ChartBuilder::on(&plot)
+        .caption("x", ("sans-serif", TITLE))
+        .margin(12)
+        .x_label_area_size(48)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..1.0, 0.0..1.0)
+        .map_err(|e| anyhow!("{e}"))?;
+    let (w, h) = chart.plotting_area().dim_in_pixel();
+    Ok((f64::from(w.max(1)), f64::from(h.max(1))))
+}
+
+/// [`scatter`] with opt-in extras: equal aspect, reference levels.
+pub fn scatter_with(path: &std::path::Path, s: &Scatter, options: &ScatterOptions) -> anyhow::Result<usize> {
     let frame = |f: fn(&(f64, f64)) -> f64| {
         if s.robust { robust_range(s.points.iter().map(f)) } else { padded(s.points.iter().map(f)) }
     };
-    let (xs, ys) = (frame(|p| p.0), frame(|p| p.1));
+    let (mut xs, mut ys) = (frame(|p| p.0), frame(|p| p.1));
+    if !options.references.is_empty() {
+        let levels = options.references.iter().map(|r| r.y).filter(|y| y.is_finite());
+        let (lo, hi) = levels.fold((ys.start, ys.end), |(lo, hi), y| (lo.min(y), hi.max(y)));
+        if lo < ys.start || hi > ys.end {
+            ys = padded([lo, hi].into_iter());
+        }
+    }
+    if options.equal_aspect {
+        // Units per pixel: the larger of the two, applied to both axes.
+        let (pw, ph) = plot_pixels()?;
+        let unit = ((xs.end - xs.start) / pw).max((ys.end - ys.start) / ph);
+        let (cx, cy) = ((xs.start + xs.end) / 2.0, (ys.start + ys.end) / 2.0);
+        xs = cx - unit * pw / 2.0..cx + unit * pw / 2.0;
+        ys = cy - unit * ph / 2.0..cy + unit * ph / 2.0;
+    }
+    let (xs, ys) = (xs, ys);
     let outside = |p: &(f64, f64)| !xs.contains(&p.0) || !ys.contains(&p.1);
     let clamp = |p: &(f64, f64)| {
         let (xm, ym) = ((xs.end - xs.start) * 0.01, (ys.end - ys.start) * 0.01);
@@ -89,6 +141,11 @@ pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
             .light_line_style(WHITE)
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
+        for r in options.references.iter().filter(|r| r.y.is_finite()) {
+            let ends = [(xs.start, r.y), (xs.end, r.y)];
+            let line = DashedLineSeries::new(ends, 8, 5, REFERENCE.stroke_width(2));
+            chart.draw_series(line).map_err(|e| anyhow!("{e}"))?;
+        }
         for c in 0..s.class_names.len() {
             let members = s
                 .points
@@ -159,6 +216,21 @@ pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
             area.draw(&Circle::new(at, 5, c.mix(0.8).filled())).map_err(|e| anyhow!("{e}"))
         })?;
         let mut y = 48 + entries.len() as i32 * 24 + 12;
+        let references: Vec<_> = options.references.iter().filter(|r| r.y.is_finite()).collect();
+        if !references.is_empty() {
+            y -= 12;
+            for r in references {
+                let style = REFERENCE.stroke_width(2);
+                for (a, b) in [(0, 8), (13, 22)] {
+                    side.draw(&PathElement::new(vec![(8 + a, y + 8), (8 + b, y + 8)], style))
+                        .map_err(|e| anyhow!("{e}"))?;
+                }
+                side.draw(&Text::new(r.name.clone(), (36, y), ("sans-serif", TICKS)))
+                    .map_err(|e| anyhow!("{e}"))?;
+                y += 24;
+            }
+            y += 12;
+        }
         if let Some((_, names)) = s.kinds {
             for (k, name) in names.iter().enumerate() {
                 let at = (14, y + 8);
@@ -175,7 +247,7 @@ pub fn scatter(path: &std::path::Path, s: &Scatter) -> anyhow::Result<usize> {
             y += 12;
         }
         if clipped > 0 {
-            let note = format!("▲ {clipped} point(s) beyond");
+            let note = format!("▲ {clipped} point{} beyond", if clipped == 1 { "" } else { "s" });
             side.draw(&Text::new(note, (8, y), ("sans-serif", SMALL))).map_err(|e| anyhow!("{e}"))?;
             side.draw(&Text::new("the frame, at its edge".to_string(), (8, y + 18), ("sans-serif", SMALL)))
                 .map_err(|e| anyhow!("{e}"))?;
