@@ -116,6 +116,7 @@ pub fn gradcheck_with(
     for (which, x) in inputs.iter().enumerate().filter(|(_, x)| x.requires_grad()) {
         let analytic = grads.get(x).map_or_else(|| vec![0.0; x.numel()], Tensor::to_vec);
         for element in 0..x.numel() {
+            // ANCHOR: central_difference
             // Numeric: central difference, without building graphs.
             let at = |delta: f32| {
                 let mut data = x.to_vec();
@@ -128,6 +129,7 @@ pub fn gradcheck_with(
             let a = analytic[element];
             let error = (a - numeric).abs();
             let tolerance = options.atol + options.rtol * a.abs().max(numeric.abs());
+            // ANCHOR_END: central_difference
             if error > tolerance || !error.is_finite() {
                 return Err(GradcheckError {
                     op: op.to_string(),
