@@ -54,6 +54,8 @@ pub(crate) fn settings(cfg: &Config) -> (crate::Settings, crate::Settings) {
         ("sequence length (steps)", r.steps.to_string()),
         ("hidden units", r.hidden.to_string()),
         ("training batches (each drawn fresh)", r.iterations.to_string()),
+        ("batch size", models::seq::RECALL_BATCH.to_string()),
+        ("optimiser", format!("Adam, learning rate {}", models::seq::RECALL_LR)),
         (
             "LSTM forget-gate bias at initialisation",
             format!("{} (and {} for the comparison)", r.forget_bias, r.other_forget_bias),

@@ -16,7 +16,9 @@ mod rnn;
 pub use embedding::Embedding;
 pub use loss::sequence_cross_entropy;
 pub use lstm::{Lstm, LstmCell, LstmState, lstm_cell, lstm_cell_fused, lstm_layer};
-pub use recall::{RECALL_INPUT, RecallModel, Recurrence, SYMBOLS, Unrolled, recall_batch};
+pub use recall::{
+    RECALL_BATCH, RECALL_INPUT, RECALL_LR, RecallModel, Recurrence, SYMBOLS, Unrolled, recall_batch,
+};
 pub use rnn::{Rnn, RnnCell, rnn_cell, rnn_layer};
 
 use autograd::Tensor;

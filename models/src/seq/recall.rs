@@ -10,6 +10,10 @@ use crate::linear::Linear;
 use crate::metrics::argmax_rows;
 use crate::module::Module;
 
+/// The recall task's Adam learning rate.
+pub const RECALL_LR: f32 = 3e-3;
+/// Sequences in each fresh training batch of the recall task.
+pub const RECALL_BATCH: usize = 32;
 /// Symbols to remember (chance is 1 / SYMBOLS).
 pub const SYMBOLS: usize = 4;
 /// Input width: one channel per symbol and one that marks the first step.
@@ -161,11 +165,12 @@ impl RecallModel {
     }
     // ANCHOR_END: hidden_gradients
 
-    /// Adam (lr 3e-3) on `iterations` fresh batches of 32 sequences of `steps`.
+    /// Adam ([`RECALL_LR`]) on `iterations` fresh batches of [`RECALL_BATCH`] sequences
+    /// of `steps`.
     pub fn train(&mut self, steps: usize, iterations: usize, rng: &mut Rng) {
-        let mut adam = Adam::new(3e-3);
+        let mut adam = Adam::new(RECALL_LR);
         for _ in 0..iterations {
-            let (x, labels) = recall_batch(32, steps, rng);
+            let (x, labels) = recall_batch(RECALL_BATCH, steps, rng);
             let grads = self.loss(&x, &labels).backward();
             adam.step(&mut self.parameters_mut(), &grads);
         }
