@@ -89,14 +89,6 @@ pub(crate) fn settings(cfg: &crate::Config) -> (crate::Settings, crate::Settings
     (rbm, dbn)
 }
 
-fn settings_table(anchor: &str, rows: &[(String, String)]) -> String {
-    let mut t = Table::new(&["setting", "value"]);
-    for (k, v) in rows {
-        t.row(&[k.clone(), v.clone()]);
-    }
-    format!("<!-- ANCHOR: {anchor} -->\n{}<!-- ANCHOR_END: {anchor} -->\n\n", t.to_markdown())
-}
-
 /// The markdown tables `results.md` holds (the page includes it).
 pub fn results_markdown(r: &Report) -> String {
     let mut runs = Table::new(&[
@@ -136,8 +128,8 @@ pub fn results_markdown(r: &Report) -> String {
          recon. is the reconstruction error and LL the log-likelihood; the last two columns describe the samples \
          after the longest chain: the digit the pixel classifier names most often (with its share), and the median \
          Hamming distance to the nearest training image.\n<!-- ANCHOR_END: runs -->\n\n{}",
-        settings_table("settings", &r.settings.0),
-        settings_table("dbn_settings", &r.settings.1),
+        kit::report::settings_table("settings", &r.settings.0),
+        kit::report::settings_table("dbn_settings", &r.settings.1),
         crate::clip_outputs::markdown(&r.clipart),
         layers.to_markdown(),
         r.multimodal.seeds.len(),

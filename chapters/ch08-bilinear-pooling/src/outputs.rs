@@ -53,46 +53,20 @@ fn cell_text(c: Option<&Cell>) -> String {
 /// The training settings of every model, as the page's table shows them.
 pub(crate) fn settings(cfg: &crate::Config) -> Vec<(String, String)> {
     let t = &cfg.train;
-    [
-        (
-            "seeds (each generates a dataset and initialises the models; comparisons are paired by seed)",
-            format!("{} ({} to {})", cfg.seeds, cfg.seed, cfg.seed + cfg.seeds as u64 - 1),
-        ),
-        (
-            "each modality's encoder",
-            format!(
-                "input → {} → {}, ReLU, dropout after the ReLU",
-                models::fusion::ENCODER_HIDDEN,
-                models::fusion::PROJECTION
-            ),
-        ),
-        ("loss", "mean absolute error".to_string()),
-        ("optimiser", format!("Adam, learning rate {}, weight decay {}", t.lr, t.weight_decay)),
-        ("batch size", t.batch_size.to_string()),
-        ("dropout", t.dropout.to_string()),
-        (
-            "epochs",
-            format!(
-                "at most {}, stopping after {} without a validation-MAE improvement of {}; the best weights are kept",
-                t.max_epochs, t.patience, t.min_delta
-            ),
-        ),
-        (
+    let mut rows = models::fusion::summary_settings(t, cfg.seed, cfg.seeds);
+    rows.extend(
+        [(
             "interaction strength λ_int of the data",
-            format!("{} (the default), and {} in the ablation", cfg.knobs.lambda_int, cfg.lambdas.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
-}
-
-fn settings_table(r: &Report) -> String {
-    let mut t = Table::new(&["setting", "value"]);
-    for (k, v) in &r.settings {
-        t.row(&[k.clone(), v.clone()]);
-    }
-    format!("<!-- ANCHOR: settings -->\n{}<!-- ANCHOR_END: settings -->\n\n", t.to_markdown())
+            format!(
+                "{} (the default), and {} in the ablation",
+                cfg.knobs.lambda_int,
+                cfg.lambdas.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
+            ),
+        )]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v)),
+    );
+    rows
 }
 
 /// The markdown tables `results.md` holds.
@@ -169,7 +143,7 @@ pub fn results_markdown(r: &Report) -> String {
          <!-- ANCHOR: world -->\n{}<!-- ANCHOR_END: world -->\n\n\
          <!-- ANCHOR: sizes -->\n{}<!-- ANCHOR_END: sizes -->\n\n\
          <!-- ANCHOR: example -->\nThe utterance drawn has label {:.2}; the text-and-video TFN predicts {:.2}.\n<!-- ANCHOR_END: example -->\n\n{}",
-        settings_table(r),
+        kit::report::settings_table("settings", &r.settings),
         grid.to_markdown(),
         r.seeds.len(),
         params.to_markdown(),

@@ -88,14 +88,6 @@ pub(crate) fn settings(cfg: &Config) -> (crate::Settings, crate::Settings) {
     (recall, mosi)
 }
 
-fn settings_table(anchor: &str, rows: &[(String, String)]) -> String {
-    let mut t = Table::new(&["setting", "value"]);
-    for (k, v) in rows {
-        t.row(&[k.clone(), v.clone()]);
-    }
-    format!("<!-- ANCHOR: {anchor} -->\n{}<!-- ANCHOR_END: {anchor} -->\n\n", t.to_markdown())
-}
-
 /// The markdown tables `results.md` holds.
 pub fn results_markdown(r: &Report) -> String {
     let mut recall = Table::new(&[
@@ -160,8 +152,8 @@ pub fn results_markdown(r: &Report) -> String {
          <!-- ANCHOR: sarcasm -->\n{}<!-- ANCHOR_END: sarcasm -->\n\n\
          <!-- ANCHOR: negation -->\n{}\nMeans ± standard deviations over the seeds, on the test utterances that \
          contain a negator ({} of them, seed by seed).\n<!-- ANCHOR_END: negation -->\n\n{}",
-        settings_table("recall_settings", &r.settings.0),
-        settings_table("settings", &r.settings.1),
+        kit::report::settings_table("recall_settings", &r.settings.0),
+        kit::report::settings_table("settings", &r.settings.1),
         recall.to_markdown(),
         r.recall_steps,
         r.recall.first().map_or(0, |run| run.accuracy_seeds.len()),

@@ -52,6 +52,16 @@ impl Output {
     }
 }
 
+/// A chapter's training settings as the page shows them: a two-column table of
+/// (setting, value) rows inside the anchor `anchor` of `results.md`.
+pub fn settings_table(anchor: &str, rows: &[(String, String)]) -> String {
+    let mut t = Table::new(&["setting", "value"]);
+    for (k, v) in rows {
+        t.row(&[k.clone(), v.clone()]);
+    }
+    format!("<!-- ANCHOR: {anchor} -->\n{}<!-- ANCHOR_END: {anchor} -->\n\n", t.to_markdown())
+}
+
 /// Panic naming the first of `files` (relative to `dir`) that is missing or nearly
 /// empty (100 bytes or fewer): what a chapter's output test checks after writing.
 #[track_caller]

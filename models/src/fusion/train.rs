@@ -29,6 +29,37 @@ pub struct TrainConfig {
     pub dropout: f32,
 }
 
+/// The settings of the toy MOSI protocol for the models on utterance summaries
+/// (chapters 7 to 9), in words, as (setting, value) rows for a page's settings table:
+/// the seeds, the per-modality encoder, the loss, the optimiser, the batch, dropout and
+/// early stopping.
+pub fn summary_settings(t: &TrainConfig, seed: u64, seeds: usize) -> Vec<(String, String)> {
+    [
+        (
+            "seeds (each generates a dataset and initialises the models; comparisons are paired by seed)",
+            format!("{} ({} to {})", seeds, seed, seed + seeds as u64 - 1),
+        ),
+        (
+            "each modality's encoder",
+            format!("input → {} → {}, ReLU, dropout after the ReLU", super::ENCODER_HIDDEN, super::PROJECTION),
+        ),
+        ("loss", "mean absolute error".to_string()),
+        ("optimiser", format!("Adam, learning rate {}, weight decay {}", t.lr, t.weight_decay)),
+        ("batch size", t.batch_size.to_string()),
+        ("dropout", t.dropout.to_string()),
+        (
+            "epochs",
+            format!(
+                "at most {}, stopping after {} without a validation-MAE improvement of {}; the best weights are kept",
+                t.max_epochs, t.patience, t.min_delta
+            ),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
 impl Default for TrainConfig {
     fn default() -> TrainConfig {
         TrainConfig {
