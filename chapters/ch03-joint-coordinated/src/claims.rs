@@ -79,7 +79,7 @@ pub fn claims(r: &Report) -> Vec<Claim> {
     let mut out = data_claims(r);
     out.extend(joint_claims(r));
     out.extend(crate::coordination_claims::sweep_claims(r));
-    out.extend(crate::coordination_claims::cca_claims(r));
+    out.extend(crate::cca_claims::cca_claims(r));
     out.extend(fill_in_claims(r));
     out.extend(side_claims(r));
     out

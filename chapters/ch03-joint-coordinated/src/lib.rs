@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 mod baselines;
+mod cca_claims;
 mod claims;
 mod coordinated;
 mod coordination_claims;

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Table;
 use crate::lecture;
+pub use crate::numbers::{num, times};
 
 /// What kind of sentence a claim is, and so how it is marked.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,36 +236,6 @@ impl Claim {
     }
 }
 
-/// A number as pages print it: three decimals below 10, fewer above, and scientific
-/// notation when it is too small or too large for that to show it (so 3e-5 never
-/// prints as 0.000).
-pub fn num(v: f64) -> String {
-    if v == 0.0 {
-        "0".into()
-    } else if !v.is_finite() {
-        format!("{v}")
-    } else if v.abs() < 1e-2 || v.abs() >= 1e5 {
-        format!("{v:.1e}")
-    } else if v.fract() == 0.0 || v.abs() >= 100.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.3}")
-    }
-}
-
-/// A ratio as pages print it: "5.9×", "1609×", "1.2e38×".
-pub fn times(v: f64) -> String {
-    if v.is_finite() && v < 10.0 {
-        format!("{v:.1}×")
-    } else if v.is_finite() && v < 1e5 {
-        format!("{v:.0}×")
-    } else {
-        format!("{v:.1e}×")
-    }
-}
-
 /// Every claim's paragraph in its own anchor, then (anchor `claims`) the chapter's
 /// summary: one table of its lecture verdicts and bars, and, folded under it, every
 /// claim with the numbers it rests on. The part of `results.md` that pages include.
@@ -374,22 +345,6 @@ pub fn summary_lines(claims: &[Claim]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_never_round_to_zero() {
-        assert_eq!(num(3e-5), "3.0e-5");
-        assert_eq!(num(0.0), "0");
-        assert_eq!(num(0.98765), "0.988");
-        assert_eq!(num(16.0), "16");
-        assert_eq!(num(1.8e-2), "0.018");
-        assert_eq!(num(2.5e6), "2.5e6");
-        assert_eq!(num(1608.581), "1609");
-        assert_eq!(num(16.75), "16.8");
-        assert_eq!(
-            (times(5.888), times(1608.6), times(1.2e38)),
-            ("5.9×".into(), "1609×".into(), "1.2e38×".into())
-        );
-    }
 
     fn one_of_each(bar_met: bool, verdict: Verdict) -> Vec<Claim> {
         vec![

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod compare;
 pub mod graph;
 pub mod lecture;
+pub mod numbers;
 pub mod parallel;
 pub mod plot;
 pub mod progress;
