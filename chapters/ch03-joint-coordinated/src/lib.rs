@@ -15,6 +15,7 @@ mod cca_claims;
 mod claims;
 mod coordinated;
 mod coordination_claims;
+mod desiderata_claims;
 mod fill_in;
 mod joint;
 mod losses;
@@ -183,6 +184,16 @@ pub struct SeedRun {
     pub coordinated: Vec<CoordinatedRow>,
 }
 
+/// The row of `rows` trained with `alignment`, `lambda` and `pairing`, if any.
+fn find_coordinated(
+    rows: &[CoordinatedRow],
+    alignment: Alignment,
+    lambda: f32,
+    pairing: Pairing,
+) -> Option<&CoordinatedRow> {
+    rows.iter().find(|r| r.alignment == alignment && r.lambda == lambda && r.pairing == pairing)
+}
+
 impl SeedRun {
     /// The coordinated model trained with `alignment`, `lambda` and `pairing`, if run.
     pub fn coordinated(
@@ -191,9 +202,7 @@ impl SeedRun {
         lambda: f32,
         pairing: Pairing,
     ) -> Option<&CoordinatedRow> {
-        self.coordinated
-            .iter()
-            .find(|r| r.alignment == alignment && r.lambda == lambda && r.pairing == pairing)
+        find_coordinated(&self.coordinated, alignment, lambda, pairing)
     }
 }
 
@@ -225,9 +234,7 @@ impl Report {
         lambda: f32,
         pairing: Pairing,
     ) -> Option<&CoordinatedRow> {
-        self.coordinated
-            .iter()
-            .find(|r| r.alignment == alignment && r.lambda == lambda && r.pairing == pairing)
+        find_coordinated(&self.coordinated, alignment, lambda, pairing)
     }
 }
 

@@ -62,29 +62,21 @@ pub(crate) fn settings(cfg: &Config) -> (crate::Settings, crate::Settings) {
         ),
         ("seeds (initial weights and batches)", r.seeds.to_string()),
     ]);
-    let mosi = pairs(vec![
-        (
-            "seeds (each generates a dataset and initialises the models; comparisons are paired by seed)",
-            format!("{} ({} to {})", cfg.seeds, cfg.seed, cfg.seed + cfg.seeds as u64 - 1),
+    let mut mosi = vec![models::fusion::seeds_setting(cfg.seed, cfg.seeds)];
+    mosi.push(("hidden units per modality".to_string(), cfg.hidden.to_string()));
+    mosi.extend(models::fusion::protocol_settings(t));
+    mosi.push((
+        "epochs".to_string(),
+        format!(
+            "at most {}, stopping after {} without a validation-MAE improvement of {}; the best weights are kept \
+             (toy MOSI's own protocol: at most {}, patience {})",
+            t.max_epochs,
+            t.patience,
+            t.min_delta,
+            crate::TrainConfig::default().max_epochs,
+            crate::TrainConfig::default().patience
         ),
-        ("hidden units per modality", cfg.hidden.to_string()),
-        ("loss", "mean absolute error".to_string()),
-        ("optimiser", format!("Adam, learning rate {}, weight decay {}", t.lr, t.weight_decay)),
-        ("batch size", t.batch_size.to_string()),
-        ("dropout", t.dropout.to_string()),
-        (
-            "epochs",
-            format!(
-                "at most {}, stopping after {} without a validation-MAE improvement of {}; the best weights are kept \
-                 (toy MOSI's own protocol: at most {}, patience {})",
-                t.max_epochs,
-                t.patience,
-                t.min_delta,
-                crate::TrainConfig::default().max_epochs,
-                crate::TrainConfig::default().patience
-            ),
-        ),
-    ]);
+    ));
     (recall, mosi)
 }
 

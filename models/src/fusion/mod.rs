@@ -18,7 +18,9 @@ pub use lowrank::LowRank;
 pub use sequence::{SeqFusion, SeqNet};
 pub use sequence_train::{SeqPart, Sequences, predict_sequences, train_sequences};
 pub use tensor::{entry_orders, order_mask, tensor_fusion};
-pub use train::{Standardised, TrainConfig, Trained, predict, summary_settings, train};
+pub use train::{
+    Standardised, TrainConfig, Trained, predict, protocol_settings, seeds_setting, summary_settings, train,
+};
 
 /// How the modalities are joined.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

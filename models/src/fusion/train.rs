@@ -29,35 +29,53 @@ pub struct TrainConfig {
     pub dropout: f32,
 }
 
-/// The settings of the toy MOSI protocol for the models on utterance summaries
-/// (chapters 7 to 9), in words, as (setting, value) rows for a page's settings table:
-/// the seeds, the per-modality encoder, the loss, the optimiser, the batch, dropout and
-/// early stopping.
-pub fn summary_settings(t: &TrainConfig, seed: u64, seeds: usize) -> Vec<(String, String)> {
+/// The seeds row of a toy MOSI chapter's settings table.
+pub fn seeds_setting(seed: u64, seeds: usize) -> (String, String) {
+    (
+        "seeds (each generates a dataset and initialises the models; comparisons are paired by seed)"
+            .to_string(),
+        format!("{} ({} to {})", seeds, seed, seed + seeds as u64 - 1),
+    )
+}
+
+/// The toy MOSI protocol's loss, optimiser, batch and dropout, in words, as (setting,
+/// value) rows for a page's settings table.
+pub fn protocol_settings(t: &TrainConfig) -> Vec<(String, String)> {
     [
-        (
-            "seeds (each generates a dataset and initialises the models; comparisons are paired by seed)",
-            format!("{} ({} to {})", seeds, seed, seed + seeds as u64 - 1),
-        ),
-        (
-            "each modality's encoder",
-            format!("input → {} → {}, ReLU, dropout after the ReLU", super::ENCODER_HIDDEN, super::PROJECTION),
-        ),
         ("loss", "mean absolute error".to_string()),
         ("optimiser", format!("Adam, learning rate {}, weight decay {}", t.lr, t.weight_decay)),
         ("batch size", t.batch_size.to_string()),
         ("dropout", t.dropout.to_string()),
-        (
-            "epochs",
-            format!(
-                "at most {}, stopping after {} without a validation-MAE improvement of {}; the best weights are kept",
-                t.max_epochs, t.patience, t.min_delta
-            ),
-        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect()
+}
+
+/// The settings of the toy MOSI protocol for the models on utterance summaries
+/// (chapters 7 to 9): the seeds, the per-modality encoder, [`protocol_settings`] and
+/// early stopping.
+pub fn summary_settings(t: &TrainConfig, seed: u64, seeds: usize) -> Vec<(String, String)> {
+    let mut rows = vec![
+        seeds_setting(seed, seeds),
+        (
+            "each modality's encoder".to_string(),
+            format!(
+                "input → {} → {}, ReLU, dropout after the ReLU",
+                super::ENCODER_HIDDEN,
+                super::PROJECTION
+            ),
+        ),
+    ];
+    rows.extend(protocol_settings(t));
+    rows.push((
+        "epochs".to_string(),
+        format!(
+            "at most {}, stopping after {} without a validation-MAE improvement of {}; the best weights are kept",
+            t.max_epochs, t.patience, t.min_delta
+        ),
+    ));
+    rows
 }
 
 impl Default for TrainConfig {
