@@ -17,6 +17,7 @@ pub use lines::{
     Drawn, LineOptions, Reference, Series, YScale, line_chart, line_chart_categories,
     line_chart_categories_log, line_chart_categories_with, line_chart_with,
 };
+use lines::{reference_line, reference_swatch};
 pub use pictures::{Picture, colour_pictures};
 pub use scatter::{Scatter, ScatterOptions, scatter, scatter_with};
 
@@ -105,6 +106,35 @@ fn legend(
         area.draw(&Text::new(name.clone(), (36, y), ("sans-serif", TICKS))).map_err(|e| anyhow!("{e}"))?;
     }
     Ok(())
+}
+
+/// `area` under a title, with room between the title and the plot so the top tick's
+/// label never touches the title's letters.
+fn titled<'a>(
+    area: &DrawingArea<SVGBackend<'a>, plotters::coord::Shift>,
+    title: &str,
+) -> anyhow::Result<DrawingArea<SVGBackend<'a>, plotters::coord::Shift>> {
+    let below = area.titled(title, ("sans-serif", TITLE)).map_err(|e| anyhow!("{e}"))?;
+    let (_, rest) = below.split_vertically(10);
+    Ok(rest)
+}
+
+/// A tick label on a log axis, given the exponent `v`: the plain number ("30", "0.003",
+/// "1000") from 1e-4 to 1e6, and a power ("1e7") beyond, where digits get hard to count.
+fn log_tick(v: f64) -> String {
+    let value = 10f64.powf(v);
+    if (-4.0..=6.0).contains(&v) {
+        let digits = (-v.floor()).max(0.0) as usize;
+        let text = format!("{value:.digits$}");
+        // One significant figure, which is what a log axis's ticks carry.
+        let rounded: f64 = format!("{value:.0e}").parse().unwrap_or(value);
+        let plain = format!("{rounded:.digits$}");
+        if plain.len() <= text.len() + 1 { plain } else { text }
+    } else if (v - v.round()).abs() < 1e-9 {
+        format!("1e{}", v.round())
+    } else {
+        format!("{value:.0e}")
+    }
 }
 
 /// A tick label: the shortest decimal of the value rounded to 6 places ("0.2", not
@@ -232,18 +262,37 @@ pub fn bar_chart(
     y_label: &str,
     bars: &[(String, f64)],
 ) -> anyhow::Result<()> {
-    bar_chart_with(path, title, y_label, bars, &[])
+    bar_chart_with(path, title, y_label, bars, &BarOptions::default())
 }
 
-/// [`bar_chart`] with horizontal reference levels (chance, a baseline): dashed grey
-/// lines across the bars, each named at its right end, above the line.
+/// Opt-in extras of a bar chart, for [`bar_chart_with`].
+#[derive(Debug, Clone, Default)]
+pub struct BarOptions {
+    /// Horizontal reference levels (chance, a baseline), drawn dotted grey across the
+    /// bars and named at their right end.
+    pub references: Vec<Reference>,
+    /// A palette index per bar, so bars of one kind share a colour (say baselines grey
+    /// and the recipes under test blue). Empty gives each bar its own colour.
+    pub colours: Vec<usize>,
+}
+
+/// [`bar_chart`] with opt-in extras: reference levels (dotted grey lines across the
+/// bars, each named at its right end, above the line) and colours by kind.
 pub fn bar_chart_with(
     path: &std::path::Path,
     title: &str,
     y_label: &str,
     bars: &[(String, f64)],
-    references: &[Reference],
+    options: &BarOptions,
 ) -> anyhow::Result<()> {
+    if !options.colours.is_empty() && options.colours.len() != bars.len() {
+        return Err(anyhow!(
+            "bar_chart_with: {} colours for {} bars; give one per bar, or none",
+            options.colours.len(),
+            bars.len()
+        ));
+    }
+    let references = &options.references;
     use plotters::style::text_anchor::{HPos, Pos, VPos};
     let width = (110 * bars.len() as u32 + 120).clamp(480, 900);
     svg(path, (width, 400), |root| {
@@ -251,8 +300,8 @@ pub fn bar_chart_with(
             references.iter().map(|r| r.y).filter(|y| y.is_finite()).chain(bars.iter().map(|b| b.1));
         let top = highest.fold(0.0f64, f64::max) * 1.15 + 1e-9;
         let n = bars.len() as f64;
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", TITLE))
+        let plot = titled(root, title)?;
+        let mut chart = ChartBuilder::on(&plot)
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(64)
@@ -275,11 +324,13 @@ pub fn bar_chart_with(
             .y_label_formatter(&tick)
             .axis_desc_style(("sans-serif", AXIS))
             .label_style(("sans-serif", TICKS))
+            .light_line_style(WHITE)
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
         for (i, (_, v)) in bars.iter().enumerate() {
             let x = i as f64;
-            let rect = Rectangle::new([(x - 0.4, 0.0), (x + 0.4, *v)], colour(i).filled());
+            let c = options.colours.get(i).copied().unwrap_or(i);
+            let rect = Rectangle::new([(x - 0.4, 0.0), (x + 0.4, *v)], colour(c).filled());
             chart.draw_series(std::iter::once(rect)).map_err(|e| anyhow!("{e}"))?;
             let style =
                 ("sans-serif", SMALL).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Bottom));
@@ -287,9 +338,7 @@ pub fn bar_chart_with(
             chart.draw_series(std::iter::once(label)).map_err(|e| anyhow!("{e}"))?;
         }
         for r in references.iter().filter(|r| r.y.is_finite()) {
-            let ends = [(-0.5, r.y), (n - 0.5, r.y)];
-            let line = DashedLineSeries::new(ends, 8, 5, lines::REFERENCE.stroke_width(2));
-            chart.draw_series(line).map_err(|e| anyhow!("{e}"))?;
+            reference_line(&mut chart, (-0.5, r.y), (n - 0.5, r.y))?;
             let style = ("sans-serif", SMALL)
                 .into_font()
                 .color(&lines::REFERENCE)
@@ -360,18 +409,48 @@ mod tests {
         assert!(text.contains(GREY) && text.contains("equal weight"));
 
         let bars = [("a".to_string(), 0.3), ("b".to_string(), 0.6)];
-        bar_chart_with(&d.join("bars.svg"), "t", "y", &bars, &[Reference::new("chance", 0.1)]).unwrap();
+        let options = BarOptions { references: vec![Reference::new("chance", 0.1)], ..BarOptions::default() };
+        bar_chart_with(&d.join("bars.svg"), "t", "y", &bars, &options).unwrap();
+        let wrong = BarOptions { colours: vec![0], ..BarOptions::default() };
+        let err = bar_chart_with(&d.join("x.svg"), "t", "y", &bars, &wrong).unwrap_err().to_string();
+        assert!(err.contains("1 colours for 2 bars"), "{err}");
         let text = read(&d.join("bars.svg"));
         assert!(text.contains(GREY) && text.contains("chance"));
         // Without references the functions draw what the plain ones draw, byte for byte.
         bar_chart(&d.join("b1.svg"), "t", "y", &bars).unwrap();
-        bar_chart_with(&d.join("b2.svg"), "t", "y", &bars, &[]).unwrap();
+        bar_chart_with(&d.join("b2.svg"), "t", "y", &bars, &BarOptions::default()).unwrap();
         assert_eq!(read(&d.join("b1.svg")), read(&d.join("b2.svg")));
         scatter(&d.join("s1.svg"), &s).unwrap();
         scatter_with(&d.join("s2.svg"), &s, &ScatterOptions::default()).unwrap();
         assert_eq!(read(&d.join("s1.svg")), read(&d.join("s2.svg")));
         line_chart_with(&d.join("l2.svg"), "t", "x", "y", &series, &LineOptions::default()).unwrap();
         assert_eq!(plain, read(&d.join("l2.svg")));
+    }
+
+    #[test]
+    fn log_axis_ticks_are_plain_numbers_within_reach() {
+        let at = |x: f64| log_tick(x.log10());
+        assert_eq!(at(30.0), "30");
+        assert_eq!(at(1000.0), "1000");
+        assert_eq!(at(0.03), "0.03");
+        assert_eq!(at(0.0001), "0.0001");
+        assert_eq!(at(3e5), "300000");
+        assert_eq!(at(1e7), "1e7");
+        assert_eq!(at(3e-6), "3e-6");
+    }
+
+    #[test]
+    fn a_fixed_y_range_is_the_axis_and_a_level_can_go_without_dots() {
+        let d = dir("range");
+        let level = Series::new("level", 1, vec![(1.0, 0.9), (16.0, 0.9)]).without_markers();
+        let dotted = Series::new("measured", 0, vec![(1.0, 0.2), (16.0, 0.4)]);
+        let options =
+            LineOptions { y_scale: YScale::Linear, y_range: Some((0.0, 1.05)), ..LineOptions::default() };
+        line_chart_with(&d.join("r.svg"), "t", "x", "y", &[level, dotted], &options).unwrap();
+        let svg = read(&d.join("r.svg"));
+        assert!(has_label(&svg, "0") && has_label(&svg, "1"), "the axis runs from 0 to 1.05");
+        // Two dots, both on the measured line; none on the level.
+        assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use anyhow::anyhow;
 use plotters::prelude::*;
 
-use super::{AXIS, LEGEND_W, TICKS, TITLE, colour, legend, padded, svg, tick};
+use super::{AXIS, LEGEND_W, TICKS, colour, legend, log_tick, padded, svg, tick, titled};
 
 /// One named line of a line chart: a colour from the palette, solid or dashed.
 pub struct Series {
@@ -19,12 +19,15 @@ pub struct Series {
     /// A shaded band around the line: (low, high) at each point, in the points' order
     /// (say the smallest and largest value over seeds). None draws no band.
     pub band: Option<Vec<(f64, f64)>>,
+    /// Whether each measured point gets a dot (when the line has 20 points or fewer and
+    /// is solid). Off for a level that is one number drawn across the axis.
+    pub markers: bool,
 }
 
 impl Series {
     /// A solid line in palette colour `colour`.
     pub fn new(name: impl Into<String>, colour: usize, points: Vec<(f64, f64)>) -> Series {
-        Series { name: name.into(), points, colour, dashed: false, band: None }
+        Series { name: name.into(), points, colour, dashed: false, band: None, markers: true }
     }
 
     /// The same line over a shaded band, (low, high) at each of its points: a min-max
@@ -39,11 +42,18 @@ impl Series {
         self.dashed = true;
         self
     }
+
+    /// The same line without a dot on each point: for one number drawn as a level
+    /// across the axis, which dots would make look like separate measurements.
+    pub fn without_markers(mut self) -> Series {
+        self.markers = false;
+        self
+    }
 }
 
 /// A horizontal reference level (chance, an equal weight, a full-rank baseline): a
-/// dashed grey line across the whole plot, named in the legend (or, on a bar chart,
-/// beside the line).
+/// dotted grey line across the whole plot, named in the legend (or, on a bar chart,
+/// beside the line). Dotted, so it is never mistaken for a dashed data series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     /// The legend's text.
@@ -61,6 +71,28 @@ impl Reference {
 
 /// The grey of reference lines.
 pub(super) const REFERENCE: RGBColor = RGBColor(90, 90, 90);
+
+/// A reference level from `from` to `to` in a chart's coordinates: grey dots.
+pub(super) fn reference_line<C: plotters::coord::CoordTranslate<From = (f64, f64)>>(
+    chart: &mut ChartContext<SVGBackend, C>,
+    from: (f64, f64),
+    to: (f64, f64),
+) -> anyhow::Result<()> {
+    let style = REFERENCE.stroke_width(2);
+    chart.draw_series(DashedLineSeries::new([from, to], 2, 5, style)).map_err(|e| anyhow!("{e}"))?;
+    Ok(())
+}
+
+/// The legend's sample of a reference level: four grey dots.
+pub(super) fn reference_swatch(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    (x, y): (i32, i32),
+) -> anyhow::Result<()> {
+    for a in [0, 7, 14, 21] {
+        area.draw(&Circle::new((x + a, y), 1, REFERENCE.filled())).map_err(|e| anyhow!("{e}"))?;
+    }
+    Ok(())
+}
 
 /// How a line chart chooses its y axis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -81,8 +113,12 @@ pub enum YScale {
 pub struct LineOptions {
     /// How the y axis is chosen.
     pub y_scale: YScale,
-    /// Horizontal reference levels, drawn dashed grey under the data and named in the legend.
+    /// Horizontal reference levels, drawn dotted grey under the data and named in the legend.
     pub references: Vec<Reference>,
+    /// The y axis's range, (low, high) in the data's units, instead of one fitted to
+    /// the data: to put two figures on one scale, or to keep a level near 1 off the
+    /// frame. Points outside it are clipped by the frame.
+    pub y_range: Option<(f64, f64)>,
 }
 
 /// What `line_chart` decided: whether the y axis is logarithmic, and how many points
@@ -222,21 +258,18 @@ fn lines(
             None => padded(lines.iter().flatten().map(|p| p.0)),
         };
         let extra = bands.iter().flatten().flat_map(|b| [b.1, b.2]).chain(references.iter().map(|r| r.1));
-        let ys = padded(lines.iter().flatten().map(|p| p.1).chain(extra));
+        let ys = match options.y_range {
+            Some((lo, hi)) => shown(lo)..shown(hi),
+            None => padded(lines.iter().flatten().map(|p| p.1).chain(extra)),
+        };
+        let plot = titled(&plot, title)?;
         let mut chart = ChartBuilder::on(&plot)
-            .caption(title, ("sans-serif", TITLE))
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(if log_y { 72 } else { 64 })
             .build_cartesian_2d(xs, ys)
             .map_err(|e| anyhow!("{e}"))?;
-        let power = |v: &f64| {
-            if (v - v.round()).abs() < 1e-9 {
-                format!("1e{}", v.round())
-            } else {
-                format!("{:.0e}", 10f64.powf(*v))
-            }
-        };
+        let power = |v: &f64| log_tick(*v);
         let category = |v: &f64| {
             let i = v.round();
             let names = categories.unwrap_or(&[]);
@@ -273,9 +306,7 @@ fn lines(
         }
         let x_range = chart.x_range();
         for &(_, y) in &references {
-            let ends = [(x_range.start, y), (x_range.end, y)];
-            let style = REFERENCE.stroke_width(2);
-            chart.draw_series(DashedLineSeries::new(ends, 8, 5, style)).map_err(|e| anyhow!("{e}"))?;
+            reference_line(&mut chart, (x_range.start, y), (x_range.end, y))?;
         }
         for (s, points) in series.iter().zip(&lines) {
             let style = colour(s.colour).stroke_width(2);
@@ -286,7 +317,7 @@ fn lines(
             }
             .map_err(|e| anyhow!("{e}"))?;
             // A line through few measurements marks each one.
-            if points.len() <= 20 && !s.dashed {
+            if s.markers && points.len() <= 20 && !s.dashed {
                 let dots = points.iter().map(|&p| Circle::new(p, 3, colour(s.colour).filled()));
                 chart.draw_series(dots).map_err(|e| anyhow!("{e}"))?;
             }
@@ -295,7 +326,10 @@ fn lines(
             series.iter().map(|s| (s.name.clone(), colour(s.colour), s.dashed)).collect();
         entries.extend(references.iter().map(|r| (r.0.to_string(), REFERENCE, true)));
         legend(&side, 48, &entries, |area, (x, y), c, dashed| {
-            let style = c.stroke_width(2);
+            if c == REFERENCE {
+                return reference_swatch(area, (x, y));
+            }
+            let style = c.stroke_width(3);
             let dashes: &[(i32, i32)] = if dashed { &[(0, 8), (13, 22)] } else { &[(0, 22)] };
             for &(a, b) in dashes {
                 area.draw(&PathElement::new(vec![(x + a, y), (x + b, y)], style))

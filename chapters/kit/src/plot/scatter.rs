@@ -5,8 +5,10 @@ use anyhow::anyhow;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::lines::{REFERENCE, Reference};
-use super::{AXIS, LEGEND_W, SMALL, TICKS, TITLE, colour, legend, padded, svg, tick};
+use super::lines::Reference;
+use super::{
+    AXIS, LEGEND_W, SMALL, TICKS, colour, legend, padded, reference_line, reference_swatch, svg, tick, titled,
+};
 
 /// A scatter plot of points coloured by class.
 pub struct Scatter<'a> {
@@ -82,8 +84,8 @@ fn plot_pixels() -> anyhow::Result<(f64, f64)> {
     let mut scratch = String::new();
     let root = SVGBackend::with_string(&mut scratch, (740, 520)).into_drawing_area();
     let (plot, _) = root.split_horizontally(740 - LEGEND_W);
+    let plot = titled(&plot, "x")?;
     let chart = ChartBuilder::on(&plot)
-        .caption("x", ("sans-serif", TITLE))
         .margin(12)
         .x_label_area_size(48)
         .y_label_area_size(60)
@@ -123,8 +125,8 @@ pub fn scatter_with(path: &std::path::Path, s: &Scatter, options: &ScatterOption
     let clipped = s.points.iter().filter(|p| outside(p)).count();
     svg(path, (740, 520), |root| {
         let (plot, side) = root.split_horizontally(740 - LEGEND_W);
+        let plot = titled(&plot, s.title)?;
         let mut chart = ChartBuilder::on(&plot)
-            .caption(s.title, ("sans-serif", TITLE))
             .margin(12)
             .x_label_area_size(48)
             .y_label_area_size(60)
@@ -142,9 +144,7 @@ pub fn scatter_with(path: &std::path::Path, s: &Scatter, options: &ScatterOption
             .draw()
             .map_err(|e| anyhow!("{e}"))?;
         for r in options.references.iter().filter(|r| r.y.is_finite()) {
-            let ends = [(xs.start, r.y), (xs.end, r.y)];
-            let line = DashedLineSeries::new(ends, 8, 5, REFERENCE.stroke_width(2));
-            chart.draw_series(line).map_err(|e| anyhow!("{e}"))?;
+            reference_line(&mut chart, (xs.start, r.y), (xs.end, r.y))?;
         }
         for c in 0..s.class_names.len() {
             let members = s
@@ -220,11 +220,7 @@ pub fn scatter_with(path: &std::path::Path, s: &Scatter, options: &ScatterOption
         if !references.is_empty() {
             y -= 12;
             for r in references {
-                let style = REFERENCE.stroke_width(2);
-                for (a, b) in [(0, 8), (13, 22)] {
-                    side.draw(&PathElement::new(vec![(8 + a, y + 8), (8 + b, y + 8)], style))
-                        .map_err(|e| anyhow!("{e}"))?;
-                }
+                reference_swatch(&side, (8, y + 8))?;
                 side.draw(&Text::new(r.name.clone(), (36, y), ("sans-serif", TICKS)))
                     .map_err(|e| anyhow!("{e}"))?;
                 y += 24;
