@@ -2,8 +2,9 @@
 //!
 //! What every chapter shares, so a chapter's own code is only its model and its
 //! experiment: command-line flags (`cli`), progress bars (`progress`), the guard that
-//! stops training on a NaN loss (`train`), SVG figures (`plot`, `graph`), the
-//! report files the book includes (`report`) and the claims a page draws (`claims`).
+//! stops training on a NaN loss (`train`), SVG figures (`plot`, `graph`), diagrams of
+//! the models drawn from their definitions (`diagram`), the report files the book
+//! includes (`report`) and the claims a page draws (`claims`).
 
 #![warn(missing_docs)]
 
@@ -11,6 +12,7 @@ pub mod checkpoint;
 pub mod claims;
 pub mod cli;
 pub mod compare;
+pub mod diagram;
 pub mod graph;
 pub mod lecture;
 pub mod numbers;
