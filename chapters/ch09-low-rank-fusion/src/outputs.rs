@@ -1,6 +1,6 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::{Series, line_chart_categories, line_chart_categories_log};
+use kit::plot::{LineOptions, Series, YScale, line_chart_categories_with};
 use kit::{Options, Output, Table};
 use models::fusion::Method;
 use models::toymosi::export_seed;
@@ -105,28 +105,27 @@ pub fn results_markdown(r: &Report) -> String {
         format!("{:.1e}", s.lmf_vs_tfn),
     ]);
     let t = &r.timing;
-    let mut timing = Table::new(&["what is timed (ms)", "ours", "PyTorch", "ours / PyTorch"]);
-    let mut rows: Vec<(String, &str, String)> = vec![
-        ("fusion layer, TFN linear head, training step".into(), LAYER, "tfn_linear_train_step".into()),
-        ("fusion layer, TFN MLP head (32), training step".into(), LAYER, "tfn_mlp_train_step".into()),
+    let mut timing = Table::new(&["what is timed", "model", "ours (ms)", "PyTorch (ms)", "ours / PyTorch"]);
+    // Each model named as the sweep table names it (`Method::name`), the MLP head said.
+    let (tfn, linear) = (format!("{}, MLP head", Method::Tfn.name()), Method::TfnLinear.name().to_string());
+    let (layer_step, layer_inference) = ("fusion layer, training step", "fusion layer, inference");
+    let mut rows: Vec<(&str, String, &str, String)> = vec![
+        (layer_step, linear.clone(), LAYER, "tfn_linear_train_step".into()),
+        (layer_step, tfn.clone(), LAYER, "tfn_mlp_train_step".into()),
     ];
     for rank in [1, 2, 4, 8, 16] {
-        rows.push((
-            format!("fusion layer, LMF r={rank}, training step"),
-            LAYER,
-            format!("lmf_rank{rank}_train_step"),
-        ));
+        rows.push((layer_step, format!("LMF r={rank}"), LAYER, format!("lmf_rank{rank}_train_step")));
     }
-    rows.push(("fusion layer, TFN linear head, inference".into(), LAYER, "tfn_linear_inference".into()));
-    rows.push(("fusion layer, LMF r=4, inference".into(), LAYER, "lmf_rank4_inference".into()));
-    for (name, bench) in [("TFN", "tfn"), ("TFN linear head", "tfn_linear"), ("LMF r=4", "lmf_rank4")] {
-        rows.push((format!("toy MOSI model, {name}, training step"), MODEL, format!("{bench}_train_step")));
-        rows.push((format!("toy MOSI model, {name}, inference"), MODEL, format!("{bench}_inference")));
+    rows.push((layer_inference, linear.clone(), LAYER, "tfn_linear_inference".into()));
+    rows.push((layer_inference, "LMF r=4".into(), LAYER, "lmf_rank4_inference".into()));
+    for (name, bench) in [(tfn, "tfn"), (linear, "tfn_linear"), ("LMF r=4".into(), "lmf_rank4")] {
+        rows.push(("toy MOSI model, training step", name.clone(), MODEL, format!("{bench}_train_step")));
+        rows.push(("toy MOSI model, inference", name, MODEL, format!("{bench}_inference")));
     }
-    for (what, group, bench) in &rows {
+    for (what, model, group, bench) in &rows {
         let (ours, torch) = (t.get("ours", group, bench), t.get("torch", group, bench));
         let ratio = ours.zip(torch).map_or("-".into(), |(a, b)| format!("{:.2}×", a / b));
-        timing.row(&[what.clone(), ms(ours), ms(torch), ratio]);
+        timing.row(&[what.to_string(), model.clone(), ms(ours), ms(torch), ratio]);
     }
     format!(
         "<!-- Written by `cargo run --release -p ch09-low-rank-fusion`; do not edit. -->\n\n{}\
@@ -157,10 +156,38 @@ pub fn results_markdown(r: &Report) -> String {
     )
 }
 
-/// A horizontal dashed line across the rank categories.
+/// A level across the rank categories: one number, drawn dashed (so without a dot per
+/// rank, which would make it look like a measurement at each rank).
 fn level(name: &str, colour: usize, value: f64, ranks: usize) -> Series {
     Series::new(name, colour, vec![(0.0, value), ((ranks.max(2) - 1) as f64, value)]).dashed()
 }
+
+/// A solid level without markers, for the one measurement of a model that has no rank.
+fn solid_level(name: &str, colour: usize, value: f64, ranks: usize) -> Series {
+    Series::new(name, colour, vec![(0.0, value), ((ranks.max(2) - 1) as f64, value)]).without_markers()
+}
+
+/// A log axis from the decade at or below the smallest value to the decade above the
+/// largest one's double, so no line lies on the frame.
+fn decades(series: &[Series]) -> Option<(f64, f64)> {
+    let values = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| *v > 0.0);
+    let (lo, hi) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    lo.is_finite().then(|| (10f64.powf(lo.log10().floor()), 10f64.powf((2.0 * hi).log10().ceil())))
+}
+
+/// A linear axis from the multiple of `step` below the lowest value (bands included) to
+/// the one above the highest.
+fn rounded(series: &[Series], step: f64) -> Option<(f64, f64)> {
+    let values = series.iter().flat_map(|s| {
+        let band = s.band.iter().flatten().flat_map(|b| [b.0, b.1]);
+        s.points.iter().map(|p| p.1).chain(band)
+    });
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    lo.is_finite().then(|| ((lo / step).floor() * step, (hi / step).ceil() * step))
+}
+
+/// The x axis's label: ranks double from one category to the next.
+const RANK_AXIS: &str = "rank r (doubling: a log scale)";
 
 /// Write `results.md`, `results.json` and the three figures.
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
@@ -179,22 +206,31 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
             })
             .collect()
     };
-    let mut accuracy = vec![
-        Series::new("LMF, all test", 0, along(&|c| c.acc2())).band(spread(&|r| 100.0 * r.test.acc2)),
-        Series::new("LMF, sarcasm subset", 1, along(&|c| c.sarcasm_acc2()))
-            .band(spread(&|r| 100.0 * r.sarcasm.0.acc2)),
-    ];
-    if let Some(lin) = r.cell(Method::TfnLinear) {
-        accuracy.push(level("TFN, linear head, all test", 2, lin.acc2(), n));
-        accuracy.push(level("TFN, linear head, sarcasm subset", 3, lin.sarcasm_acc2(), n));
+    // Colour by split (blue the whole test split, orange the sarcasm subset); LMF solid,
+    // TFN with a linear head (the full-rank model LMF approximates) its dashed level.
+    let linear = r.cell(Method::TfnLinear);
+    let mut accuracy =
+        vec![Series::new("all test: LMF", 0, along(&|c| c.acc2())).band(spread(&|r| 100.0 * r.test.acc2))];
+    if let Some(lin) = linear {
+        accuracy.push(level(&format!("all test: {}", lin.name()), 0, lin.acc2(), n));
     }
-    line_chart_categories(
+    accuracy.push(
+        Series::new("sarcasm: LMF", 1, along(&|c| c.sarcasm_acc2()))
+            .band(spread(&|r| 100.0 * r.sarcasm.0.acc2)),
+    );
+    if let Some(lin) = linear {
+        accuracy.push(level(&format!("sarcasm: {}", lin.name()), 1, lin.sarcasm_acc2(), n));
+    }
+    let options =
+        LineOptions { y_scale: YScale::Linear, y_range: rounded(&accuracy, 5.0), ..LineOptions::default() };
+    line_chart_categories_with(
         &out.figure("rank.svg"),
         "Acc-2 by rank (T+A+V)",
-        "rank r",
+        RANK_AXIS,
         &categories,
         "Acc-2 (%)",
         &accuracy,
+        &options,
     )?;
     let mut parameters = vec![Series::new("LMF (28r + 1)", 0, along(&|c| c.fusion_parameters as f64))];
     for (method, colour) in [(Method::Tfn, 1), (Method::TfnLinear, 2)] {
@@ -202,21 +238,28 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
             parameters.push(level(&c.name(), colour, c.fusion_parameters as f64, n));
         }
     }
-    line_chart_categories_log(
+    let options =
+        LineOptions { y_scale: YScale::Log, y_range: decades(&parameters), ..LineOptions::default() };
+    line_chart_categories_with(
         &out.figure("parameters.svg"),
         "Parameters after the encoders",
-        "rank r",
+        RANK_AXIS,
         &categories,
         "parameters",
         &parameters,
+        &options,
     )?;
     let t = &r.timing;
     let sweep = [1usize, 2, 4, 8, 16];
     let names: Vec<String> = sweep.iter().map(usize::to_string).collect();
-    // Colour by model, solid for our engine and dashed for PyTorch.
+    // Colour by model, solid for our engine and dashed for PyTorch; TFN has no rank, so
+    // its one measurement is a level without markers.
     let mut speed = Vec::new();
+    let heads = [
+        ("tfn_linear_train_step", Method::TfnLinear.name().to_string(), 1),
+        ("tfn_mlp_train_step", format!("{}, MLP head", Method::Tfn.name()), 2),
+    ];
     for (side, label) in [("ours", "ours"), ("torch", "PyTorch")] {
-        let dashed = |s: Series| if side == "torch" { s.dashed() } else { s };
         let points: Vec<(f64, f64)> = sweep
             .iter()
             .enumerate()
@@ -224,27 +267,28 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
                 Some((i as f64, t.get(side, LAYER, &format!("lmf_rank{rank}_train_step"))?))
             })
             .collect();
-        speed.push(dashed(Series::new(format!("LMF, {label}"), 0, points)));
-        for (bench, name, colour) in
-            [("tfn_linear_train_step", "TFN, linear head", 1), ("tfn_mlp_train_step", "TFN, MLP head", 2)]
-        {
+        let lmf = Series::new(format!("LMF, {label}"), 0, points);
+        speed.push(if side == "torch" { lmf.dashed() } else { lmf });
+        for (bench, name, colour) in &heads {
             if let Some(v) = t.get(side, LAYER, bench) {
-                let last = (sweep.len() - 1) as f64;
-                speed.push(dashed(Series::new(
-                    format!("{name}, {label}"),
-                    colour,
-                    vec![(0.0, v), (last, v)],
-                )));
+                let name = format!("{name}, {label}");
+                speed.push(if side == "torch" {
+                    level(&name, *colour, v, sweep.len())
+                } else {
+                    solid_level(&name, *colour, v, sweep.len())
+                });
             }
         }
     }
-    line_chart_categories_log(
+    let options = LineOptions { y_scale: YScale::Log, y_range: decades(&speed), ..LineOptions::default() };
+    line_chart_categories_with(
         &out.figure("speed.svg"),
         "One training step of the fusion layer (32/32/64, batch 32)",
-        "LMF rank r",
+        "LMF rank r (doubling: a log scale)",
         &names,
         "milliseconds",
         &speed,
+        &options,
     )?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 use kit::claims::num;
 use kit::compare::Metric;
 use kit::{Claim, Verdict, compare};
+use models::scenes::{COLOURS, RELATIONS, SHAPES, SIZES};
 
 use crate::{CurvePoint, Report, Scores};
 
@@ -209,9 +210,14 @@ fn beam(r: &Report) -> Claim {
     .with("mean top probability", c.mean_top)
 }
 
-/// Chance accuracy of each attribute: a guess among 5 colours, 2 sizes, 4 shapes, 4
-/// relations.
-pub const CHANCE: [(&str, f64); 4] = [("colour", 0.2), ("size", 0.5), ("relation", 0.25), ("shape", 0.25)];
+/// Chance accuracy of each attribute: a uniform guess among its values (the colours,
+/// sizes, relations and shapes of `models::scenes`).
+pub const CHANCE: [(&str, f64); 4] = [
+    ("colour", 1.0 / COLOURS.len() as f64),
+    ("size", 1.0 / SIZES.len() as f64),
+    ("relation", 1.0 / RELATIONS.len() as f64),
+    ("shape", 1.0 / SHAPES.len() as f64),
+];
 
 /// The first step of the curve at which `f` has covered 90% of the way from chance to
 /// its final value.
@@ -299,7 +305,8 @@ fn probes(r: &Report) -> Option<Claim> {
     let (low_cv, high_cv) = cv.iter().fold((1.0f64, 0.0f64), |(l, h), &v| (l.min(v), h.max(v)));
     let list =
         |f: &dyn Fn(&crate::ProbeRow) -> f64| stages.iter().map(|p| pct(f(p))).collect::<Vec<_>>().join(", ");
-    let seen_only = if high_held < 0.25 {
+    let shape_chance = 1.0 / SHAPES.len() as f64;
+    let seen_only = if high_held < shape_chance {
         "below chance at every stage"
     } else if high_held < 0.4 {
         "near chance"
@@ -337,10 +344,11 @@ fn probes(r: &Report) -> Option<Claim> {
         format!(
             "A linear probe for the shape trained on one-shape training images scores {} on the codes of one-shape \
              test images at the three stages (CNN output, MLP layer, initial state) and {} on held-out ones, {} \
-             (chance 25%); the decoder's shape word is right for {} of test and {} of held-out images.{}",
+             (chance {:.0}%); the decoder's shape word is right for {} of test and {} of held-out images.{}",
             list(&|p| p.test),
             list(&|p| p.heldout),
             seen_only,
+            100.0 * shape_chance,
             pct(word.test),
             pct(word.heldout),
             reading.replace(" :", ":"),

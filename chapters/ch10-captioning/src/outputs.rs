@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use kit::plot::{Picture, Series, colour_pictures, line_chart};
+use kit::plot::{LineOptions, Picture, Reference, Series, YScale, colour_pictures, line_chart_with};
 use kit::{Options, Output, Table};
-use models::scenes::{DATASET_SEED, ShapeScenes, Split, W, references};
+use models::scenes::{COLOURS, DATASET_SEED, RELATIONS, SHAPES, SIZES, ShapeScenes, Split, W, references};
 
 use crate::{Config, Report, Scores};
 
@@ -125,6 +125,13 @@ fn settings_table(r: &Report) -> String {
 
 /// The markdown tables `results.md` holds.
 pub fn results_markdown(r: &Report) -> String {
+    let chance = format!(
+        "a uniform guess among {} colours, {} sizes, {} shapes and {} relations",
+        COLOURS.len(),
+        SIZES.len(),
+        SHAPES.len(),
+        RELATIONS.len()
+    );
     let headers =
         ["captioned by", "BLEU-4", "object", "colour", "size", "shape", "relation", "count", "exact"];
     let (m, b) = (&r.model, &r.blind);
@@ -166,14 +173,17 @@ pub fn results_markdown(r: &Report) -> String {
          references. \"No image\" is the same decoder trained and tested with every image replaced by zeros; \
          the most frequent training caption is \"{}\".\n\
          <!-- ANCHOR_END: test -->\n\n\
-         <!-- ANCHOR: heldout -->\n{}\nThe 500 held-out images, whose object 0 (the first in the canonical caption) is one of \
-         the four unseen pairs; the last three columns score that object: its colour, its shape, and both.\n\
+         <!-- ANCHOR: heldout -->\n{}\nThe {} held-out images, each with one object (named first or second in the \
+         canonical caption) of one of the four unseen pairs; the last three columns score that object: its colour, its \
+         shape, and both.\n\
          <!-- ANCHOR_END: heldout -->\n\n\
+         <!-- ANCHOR: curve_points -->\n{}\n<!-- ANCHOR_END: curve_points -->\n\n\
+         <!-- ANCHOR: chance -->\n{}\n<!-- ANCHOR_END: chance -->\n\n\
          <!-- ANCHOR: unseen -->\n{}<!-- ANCHOR_END: unseen -->\n\n\
          <!-- ANCHOR: probes -->\n{}\nShape accuracy on one-shape images; each probe is softmax regression on \
          standardised codes of the one-shape training images; in the last column, each fifth of the one-shape \
          held-out images is scored by a probe trained on the training images and the other four fifths. Chance is \
-         0.25.\n<!-- ANCHOR_END: probes -->\n\n\
+         {}.\n<!-- ANCHOR_END: probes -->\n\n\
          <!-- ANCHOR: timing -->\n{}\nBest medians over the rounds of `{}`, measured {} on {} cores ({}), PyTorch {} \
          with one thread, our engine with one kernel thread.\n<!-- ANCHOR_END: timing -->\n\n{}",
         settings_table(r),
@@ -184,8 +194,12 @@ pub fn results_markdown(r: &Report) -> String {
         r.parameters,
         r.most_frequent.0,
         held.to_markdown(),
+        Split::Heldout.images(),
+        curve_points(r),
+        chance,
         unseen.to_markdown(),
         probes.to_markdown(),
+        1.0 / SHAPES.len() as f64,
         timing_table(r).to_markdown(),
         r.timing.command,
         r.timing.date,
@@ -211,78 +225,141 @@ fn timing_table(r: &Report) -> Table {
     table
 }
 
-/// Write `results.md`, `results.json` and the two figures.
+/// Where the learning curve was measured, as the captions of its figures say it: "every
+/// 100 steps on the first 500 test images".
+fn curve_points(r: &Report) -> String {
+    let every = r.model.curve.first().map_or(0, |p| p.step);
+    let test = Split::Test.images();
+    let which =
+        if r.curve_images == test { format!("all {test}") } else { format!("the first {}", r.curve_images) };
+    format!("every {every} steps on {which} test images")
+}
+
+/// Write `results.md`, `results.json` and the four figures.
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
     let curve = &r.model.curve;
     let along = |f: &dyn Fn(&Scores) -> f64| curve.iter().map(|p| (p.step as f64, f(&p.scores))).collect();
-    // A chance level across the curve's steps, dashed in its attribute's colour.
-    let span = (curve.first().map_or(0.0, |p| p.step as f64), curve.last().map_or(1.0, |p| p.step as f64));
-    let chance = |name: &str, colour: usize, v: f64| {
-        Series::new(name, colour, vec![(span.0, v), (span.1, v)]).dashed()
-    };
-    line_chart(
-        &out.figure("curve.svg"),
-        "What the captioner gets right, by training step (test, greedy)",
+    // BLEU-4 on its own axis, with the same decoder trained without images as a level
+    // when both were scored on the same images.
+    let mut baselines = Vec::new();
+    if r.curve_images == Split::Test.images() {
+        baselines.push(Reference::new("decoder without images", r.blind.test_greedy.bleu4()));
+    }
+    let unit = LineOptions { y_scale: YScale::Linear, y_range: Some((0.0, 1.0)), references: baselines };
+    line_chart_with(
+        &out.figure("curve-bleu.svg"),
+        "Test BLEU-4 of greedy captions, by training step",
         "training step",
-        "accuracy / BLEU-4",
+        "BLEU-4",
+        &[Series::new("captioner", 0, along(&|s| s.bleu4()))],
+        &unit,
+    )?;
+    // Each attribute's accuracy, chance (a uniform guess among its values) as a dotted
+    // level; colour and relation end level, so they get colours far apart.
+    let chance = |what: &str, values: usize| Reference::new(format!("chance: {what}"), 1.0 / values as f64);
+    let mut levels = vec![chance("size", SIZES.len())];
+    if SHAPES.len() == RELATIONS.len() {
+        levels.push(chance("shape, relation", SHAPES.len()));
+    } else {
+        levels.push(chance("shape", SHAPES.len()));
+        levels.push(chance("relation", RELATIONS.len()));
+    }
+    levels.push(chance("colour", COLOURS.len()));
+    let accuracy = LineOptions { y_scale: YScale::Linear, y_range: Some((0.0, 1.05)), references: levels };
+    line_chart_with(
+        &out.figure("curve.svg"),
+        "Attributes named right, by training step (test, greedy)",
+        "training step",
+        "accuracy",
         &[
-            Series::new("BLEU-4", 0, along(&|s| s.bleu4())),
             Series::new("colour", 1, along(&|s| s.attributes.colour)),
+            Series::new("relation", 0, along(&|s| s.attributes.rel)),
             Series::new("size", 2, along(&|s| s.attributes.size)),
-            Series::new("relation", 3, along(&|s| s.attributes.rel)),
             Series::new("shape", 4, along(&|s| s.attributes.shape)),
-            chance("chance: colour", 1, 0.2),
-            chance("chance: size", 2, 0.5),
-            chance("chance: shape, relation", 4, 0.25),
         ],
+        &accuracy,
     )?;
     let splits = [
         ShapeScenes::generate(DATASET_SEED, Split::Test),
         ShapeScenes::generate(DATASET_SEED, Split::Heldout),
     ];
-    let pixels: Vec<Vec<f32>> = r
-        .examples
-        .iter()
-        .map(|e| {
-            let data = &splits[(e.split != "test") as usize];
-            data.image(e.index).iter().map(|&v| v as f32 / 255.0).collect()
-        })
-        .collect();
-    let pictures: Vec<Picture> = r
-        .examples
-        .iter()
-        .zip(&pixels)
-        .map(|(e, rgb)| Picture { rgb, size: (W as usize, W as usize), lines: caption_lines(e) })
-        .collect();
-    colour_pictures(
-        &out.figure("examples.svg"),
-        "Greedy captions: 4 test images (row 1), 4 with an unseen pair (row 2)",
-        &pictures,
-        4,
-        215,
-    )
+    for (k, (split, file, title)) in [
+        ("test", "examples-test.svg", "Greedy captions of the first test images"),
+        ("held-out", "examples-heldout.svg", "Greedy captions of the first held-out images"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let data = &splits[k];
+        let examples: Vec<&crate::Example> = r.examples.iter().filter(|e| e.split == split).collect();
+        let pixels: Vec<Vec<f32>> = examples
+            .iter()
+            .map(|e| data.image(e.index).iter().map(|&v| v as f32 / 255.0).collect())
+            .collect();
+        let pictures: Vec<Picture> = examples
+            .iter()
+            .zip(&pixels)
+            .map(|(e, rgb)| {
+                let mut lines = caption_lines(e);
+                // On the held-out split, object 0 is the unseen pair: name it.
+                if k == 1 {
+                    let o = &data.scenes[e.index].objects[0];
+                    lines.insert(0, format!("unseen: {} {}", COLOURS[o.colour], SHAPES[o.shape]));
+                }
+                Picture { rgb, size: (W as usize, W as usize), lines }
+            })
+            .collect();
+        colour_pictures(&out.figure(file), title, &pictures, 4, 180)?;
+    }
+    Ok(())
 }
 
-/// A caption in short lines: a mark and the first object phrase, the rest; for a wrong
-/// caption the truth the same way.
+/// The widest caption line that fits under a picture of the grid, in characters.
+const LINE: usize = 27;
+
+/// A caption in short lines, broken between its phrases (the objects and the relation),
+/// after a mark; for a wrong caption the truth the same way, after "is:".
 fn caption_lines(e: &crate::Example) -> Vec<String> {
-    let split = |caption: &str| -> (String, String) {
-        let words: Vec<&str> = caption.split(' ').collect();
-        let cut = words.len().min(4);
-        (words[..cut].join(" "), words[cut..].join(" "))
-    };
-    let (first, rest) = split(&e.caption);
-    let mut lines = vec![format!("{} {first}", if e.right { "✓" } else { "✗" })];
-    if !rest.is_empty() {
-        lines.push(format!("   {rest}"));
-    }
-    if !e.right {
-        let (first, rest) = split(&e.truth);
-        lines.push(format!("is: {first}"));
-        if !rest.is_empty() {
-            lines.push(format!("   {rest}"));
+    let wrap = |lead: &str, caption: &str| -> Vec<String> {
+        // Phrases: an object is "a" and the three words after it; the words between two
+        // objects are the relation.
+        let mut phrases: Vec<String> = Vec::new();
+        let (mut left, mut in_relation) = (0usize, false);
+        for w in caption.split(' ') {
+            match phrases.last_mut() {
+                Some(last) if w != "a" && (left > 0 || in_relation) => {
+                    last.push(' ');
+                    last.push_str(w);
+                }
+                _ => phrases.push(w.to_string()),
+            }
+            if w == "a" {
+                (left, in_relation) = (3, false);
+            } else if left > 0 {
+                left -= 1;
+            } else {
+                in_relation = true;
+            }
         }
+        // The lead and the first object on one line; a relation starts a line, and the
+        // object after it joins that line when it fits.
+        let mut lines = vec![lead.to_string()];
+        for (k, phrase) in phrases.into_iter().enumerate() {
+            let relation = !phrase.starts_with("a ");
+            let last = lines.last_mut().expect("a line");
+            if k == 0 || (!relation && last.chars().count() + 1 + phrase.chars().count() <= LINE) {
+                last.push(' ');
+                last.push_str(&phrase);
+            } else {
+                lines.push(phrase);
+            }
+        }
+        lines
+    };
+    let mut lines = wrap(if e.right { "✓" } else { "✗" }, &e.caption);
+    if !e.right {
+        lines.extend(wrap("is:", &e.truth));
     }
     lines
 }

@@ -26,9 +26,19 @@ fn quick_report_snapshot_and_same_seed_same_report() {
 fn outputs_are_written() {
     let dir = std::env::temp_dir().join(format!("ch10-out-{}", std::process::id()));
     ch10_captioning::write_outputs(quick(), &kit::Output::new(&dir)).unwrap();
-    kit::assert_written(&dir, &["results.md", "results.json", "figures/curve.svg", "figures/examples.svg"]);
+    kit::assert_written(
+        &dir,
+        &[
+            "results.md",
+            "results.json",
+            "figures/curve.svg",
+            "figures/curve-bleu.svg",
+            "figures/examples-test.svg",
+            "figures/examples-heldout.svg",
+        ],
+    );
     let md = std::fs::read_to_string(dir.join("results.md")).unwrap();
-    for anchor in ["test", "heldout", "unseen", "probes", "claims"] {
+    for anchor in ["test", "heldout", "curve_points", "chance", "unseen", "probes", "claims"] {
         assert!(md.contains(&format!("<!-- ANCHOR: {anchor} -->")), "results.md lacks {anchor}");
     }
     std::fs::remove_dir_all(dir).unwrap();

@@ -1,6 +1,6 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::{LineOptions, Reference, Series, YScale, line_chart, line_chart_with};
+use kit::plot::{LineOptions, Reference, Series, YScale, line_chart_categories_with};
 use kit::{Options, Output, Table};
 use models::seq::Recurrence;
 use models::toymosi::{SentimentScores, export_seed, mean_sd};
@@ -158,10 +158,18 @@ pub fn results_markdown(r: &Report) -> String {
     )
 }
 
-/// Write `results.md`, `results.json` and the two figures.
+/// The x axis of a figure over the steps of a sequence: one category per step, from
+/// step 1 (not 0), labelled at step 1 and every tenth step.
+fn steps_axis(steps: usize) -> Vec<String> {
+    (1..=steps).map(|t| if t == 1 || t % 10 == 0 { t.to_string() } else { String::new() }).collect()
+}
+
+/// Write `results.md`, `results.json` and the three figures.
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
-    let along = |v: &[f64]| v.iter().enumerate().map(|(t, &g)| ((t + 1) as f64, g)).collect();
+    // Step t is category t - 1.
+    let along = |v: &[f64]| v.iter().enumerate().map(|(i, &g)| (i as f64, g)).collect();
+    let steps = steps_axis(r.recall_steps);
     let mut series = Vec::new();
     for (colour, run) in r.recall.iter().enumerate() {
         let name = match run.forget_bias {
@@ -171,24 +179,31 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
         series.push(Series::new(format!("{name}, trained"), colour, along(&run.gradient_trained)));
         series.push(Series::new(format!("{name}, untrained"), colour, along(&run.gradient_at_init)).dashed());
     }
-    line_chart(
+    line_chart_categories_with(
         &out.figure("gradient.svg"),
         "How much gradient reaches each step's hidden state",
         "step t (the symbol to recall is at step 1)",
+        &steps,
         "mean ‖d loss / d h_t‖",
         &series,
+        &LineOptions::default(),
     )?;
     let g = &r.gates;
-    line_chart(
+    // Gates lie in [0, 1]; the axis ends a little above 1 so the forget gate, near 1,
+    // is not drawn on the frame.
+    let gates = LineOptions { y_scale: YScale::Linear, y_range: Some((0.0, 1.05)), ..LineOptions::default() };
+    line_chart_categories_with(
         &out.figure("gates.svg"),
-        &format!("The trained LSTM's gates, unit {}, one sequence (symbol {})", g.unit, g.symbol),
+        &format!("Unit {}'s gates over one sequence starting with symbol {}", g.unit, g.symbol),
         "step t",
+        &steps,
         "gate activation",
         &[
             Series::new("input gate i", 0, along(&g.input)),
             Series::new("forget gate f", 1, along(&g.forget)),
             Series::new("output gate o", 2, along(&g.output)),
         ],
+        &gates,
     )?;
     // One line per first symbol: the unit's mean cell over the sequences that start with
     // it. The lines cross zero, so the y axis is kept linear.
@@ -198,11 +213,16 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
         .enumerate()
         .map(|(k, c)| Series::new(format!("first symbol {k}"), k, along(c)))
         .collect();
-    let linear = LineOptions { y_scale: YScale::Linear, references: vec![Reference::new("c = 0", 0.0)] };
-    line_chart_with(
+    let linear = LineOptions {
+        y_scale: YScale::Linear,
+        references: vec![Reference::new("c = 0", 0.0)],
+        ..LineOptions::default()
+    };
+    line_chart_categories_with(
         &out.figure("cell.svg"),
         &format!("The trained LSTM's cell, unit {}, by first symbol", g.unit),
         "step t",
+        &steps,
         "mean cell state c_t",
         &per_symbol,
         &linear,
