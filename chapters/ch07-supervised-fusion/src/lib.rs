@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod claims;
+mod dotplot;
 mod grid;
 mod outputs;
 
@@ -146,6 +147,16 @@ impl Report {
     /// The best cell (by mean Acc-2) among subsets of `size` modalities.
     pub fn best_of_size(&self, size: usize) -> Option<&Cell> {
         self.cells.iter().filter(|c| c.modalities.len() == size).max_by(|a, b| a.acc2().total_cmp(&b.acc2()))
+    }
+
+    /// The mean over seeds of the generator statistic `name` (say "fraction y < 0").
+    pub fn stat_mean(&self, name: &str) -> Option<f64> {
+        let values: Vec<f64> = self
+            .stats
+            .iter()
+            .filter_map(|s| s.rows.iter().find(|(n, _)| n == name).map(|(_, v)| *v))
+            .collect();
+        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
     }
 
     /// The mean of each generator statistic over seeds, in `REFERENCE` order.

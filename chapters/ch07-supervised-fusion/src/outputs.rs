@@ -1,12 +1,13 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::{Scatter, Series, line_chart_categories, scatter};
+use kit::plot::{Scatter, scatter};
 use kit::{Options, Output, Table};
 use models::fusion::Method;
 use models::toymosi::{REFERENCE, export_seed, within_tolerance};
 
-use crate::claims::{REFERENCE_MEANS, REFERENCE_SARCASM};
-use crate::{Config, Report, subset_name, subsets};
+use crate::claims::{REFERENCE_MEANS, REFERENCE_SARCASM, SUBSET_NEGATIVE};
+use crate::dotplot::{DotPlot, Level, Panel, Shape, dot_plot};
+use crate::{Config, Report, Run, subset_name, subsets};
 
 /// The chapter as the `zoo` runner and `main.rs` see it.
 pub fn chapter() -> kit::Chapter {
@@ -156,32 +157,8 @@ pub fn results_markdown(r: &Report) -> String {
 /// Write `results.md`, `results.json` and the figures.
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
-    let names: Vec<String> = subsets().iter().map(|m| subset_name(m)).collect();
-    let series: Vec<Series> = COLUMNS
-        .iter()
-        .enumerate()
-        .map(|(k, &m)| {
-            let points = names
-                .iter()
-                .enumerate()
-                .map(|(i, name)| {
-                    // With one modality the product is the sum.
-                    let method = if name.len() == 1 && m == Method::Product { Method::Sum } else { m };
-                    (i as f64, r.cell(name, method).map_or(f64::NAN, |c| c.acc2()))
-                })
-                .collect();
-            let s = Series::new(m.name(), k, points);
-            if m == Method::ConcatLinear || m == Method::Sum { s.dashed() } else { s }
-        })
-        .collect();
-    line_chart_categories(
-        &out.figure("acc2_by_subset.svg"),
-        "Test Acc-2 by modality subset and fusion method",
-        "modalities",
-        &names,
-        "Acc-2 (%, mean of the seeds)",
-        &series,
-    )?;
+    dot_plot(&out.figure("by_subset.svg"), &by_subset(r))?;
+    dot_plot(&out.figure("sarcasm.svg"), &sarcasm_figure(r))?;
     let points: Vec<(f64, f64)> = r.points.iter().map(|p| (p.polarity, p.label)).collect();
     let classes: Vec<usize> = r.points.iter().map(|p| usize::from(p.eye_roll)).collect();
     let class_names = ["no eye-roll".to_string(), "eye-roll".to_string()];
@@ -203,4 +180,112 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
         },
     )?;
     Ok(())
+}
+
+/// The four methods as the figures draw them: the palette's first four colours, one
+/// marker shape each.
+fn figure_methods() -> Vec<crate::dotplot::Method> {
+    let shapes = [Shape::Circle, Shape::Square, Shape::Diamond, Shape::Triangle];
+    COLUMNS
+        .iter()
+        .zip(shapes)
+        .enumerate()
+        .map(|(k, (m, shape))| crate::dotplot::Method { name: m.name().to_string(), colour: k, shape })
+        .collect()
+}
+
+/// Figure 7.2: Acc-2 and MAE of every (subset, method) cell, every seed. With one
+/// modality the product of projections is the sum, so its slot stays empty.
+fn by_subset(r: &Report) -> DotPlot {
+    let names: Vec<String> = subsets().iter().map(|m| subset_name(m)).collect();
+    let values = |f: fn(&Run) -> f64| -> Vec<Vec<Vec<f64>>> {
+        names
+            .iter()
+            .map(|name| {
+                COLUMNS
+                    .iter()
+                    .map(|&m| r.cell(name, m).map_or(vec![], |c| c.runs.iter().map(f).collect()))
+                    .collect()
+            })
+            .collect()
+    };
+    let levels = r
+        .stat_mean("fraction y < 0")
+        .map(|negative| Level {
+            name: "always answering non-negative".to_string(),
+            y: 100.0 * (1.0 - negative),
+            groups: 0..names.len(),
+        })
+        .into_iter()
+        .collect();
+    DotPlot {
+        title: "Test scores by modality subset and fusion method".to_string(),
+        groups: names.clone(),
+        x_label: "modalities".to_string(),
+        methods: figure_methods(),
+        panels: vec![
+            Panel {
+                y_label: "Acc-2 (%, higher is better)".to_string(),
+                values: values(|x| 100.0 * x.test.acc2),
+                levels,
+            },
+            Panel {
+                y_label: "MAE (lower is better)".to_string(),
+                values: values(|x| x.test.mae),
+                levels: vec![],
+            },
+        ],
+    }
+}
+
+/// Figure 7.3: the trimodal models on the sarcasm subset and on the rest of the test
+/// split, every seed.
+fn sarcasm_figure(r: &Report) -> DotPlot {
+    let values = |f: fn(&Run) -> Option<(f64, f64)>| -> Vec<Vec<Vec<f64>>> {
+        let per_method = |part: usize| -> Vec<Vec<f64>> {
+            COLUMNS
+                .iter()
+                .map(|&m| {
+                    r.cell("T+A+V", m).map_or(vec![], |c| {
+                        c.runs
+                            .iter()
+                            .filter_map(f)
+                            .map(|(inside, rest)| if part == 0 { inside } else { rest })
+                            .collect()
+                    })
+                })
+                .collect()
+        };
+        vec![per_method(0), per_method(1)]
+    };
+    let levels = r
+        .stat_mean(SUBSET_NEGATIVE)
+        .map(|negative| Level {
+            name: "always answering negative".to_string(),
+            y: 100.0 * negative,
+            groups: 0..1,
+        })
+        .into_iter()
+        .collect();
+    DotPlot {
+        title: "Trimodal models where the label multiplies the modalities".to_string(),
+        groups: vec![
+            "eye-roll on positive words\n(the sarcasm subset)".to_string(),
+            "the rest of\nthe test split".to_string(),
+        ],
+        x_label: "test utterances".to_string(),
+        methods: figure_methods(),
+        panels: vec![
+            Panel {
+                y_label: "Acc-2 (%, higher is better)".to_string(),
+                values: values(|x| x.sarcasm.map(|s| (100.0 * s.0.acc2, 100.0 * s.1.acc2))),
+                levels,
+            },
+            Panel {
+                y_label: "MAE (lower is better)".to_string(),
+                values: values(|x| x.sarcasm.map(|s| (s.0.mae, s.1.mae))),
+                levels: vec![],
+            },
+        ],
+    }
 }

@@ -19,7 +19,7 @@ fn outputs_are_written() {
     ch07_supervised_fusion::write_outputs(&report, &kit::Output::new(&dir)).unwrap();
     kit::assert_written(
         &dir,
-        &["results.md", "results.json", "figures/acc2_by_subset.svg", "figures/data.svg"],
+        &["results.md", "results.json", "figures/by_subset.svg", "figures/sarcasm.svg", "figures/data.svg"],
     );
     std::fs::remove_dir_all(dir).unwrap();
 }

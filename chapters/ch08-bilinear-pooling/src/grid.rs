@@ -1,12 +1,12 @@
 //! The runs: tensor fusion against chapter 7's methods on every pair and the triple,
 //! the block ablation, and the interaction-strength ablation, over the seeds.
 
-use autograd::{no_grad, seeded_rng};
+use autograd::{Tensor, no_grad, seeded_rng};
 use models::Module;
 use models::fusion::{FusionNet, Method, PROJECTION, Standardised, predict, tensor_fusion, train};
-use models::toymosi::{Knobs, Modality, ToyMosi, generate, sarcasm_split, sentiment_scores};
+use models::toymosi::{Knobs, Modality, ToyMosi, generate, pearson, sarcasm_split, sentiment_scores};
 
-use crate::{Cell, Config, Report, Run, SizeRow};
+use crate::{Cell, Config, Report, Run, SizeRow, Tracks};
 
 use Modality::{Audio as A, Text as T, Video as V};
 
@@ -58,21 +58,54 @@ pub fn size_rows() -> Vec<SizeRow> {
 }
 
 /// The tensor of one sarcastic test utterance under a TFN of `modalities` trained on
-/// seed `data.seed` (9 x 9 for two modalities, 9 x 9 x 9 for three), its label, and
-/// the model's prediction for it.
-fn example(data: &ToyMosi, modalities: Vec<Modality>, cfg: &Config) -> anyhow::Result<(Vec<f64>, f64, f64)> {
+/// seed `data.seed` (9 x 9 for two modalities, 9 x 9 x 9 for three), its label, the
+/// model's prediction for it, and which projection entries follow the text polarity
+/// (first modality) and the eye-roll (last modality) over the test split.
+fn example(
+    data: &ToyMosi,
+    modalities: Vec<Modality>,
+    cfg: &Config,
+) -> anyhow::Result<(Vec<f64>, f64, f64, Tracks)> {
     let job = Job { lambda: 1.0, seed_index: 0, modalities, method: Method::Tfn, max_order: None };
     let (model, s) = train_one(data, &job, cfg)?;
-    let row = s.test.ids.iter().position(|&id| data.utterances[id].sarcastic()).unwrap_or(0);
-    let x = s.test.batch(&[row], &model.widths);
-    let z = no_grad(|| {
-        let hs: Vec<_> =
-            model.encoders.iter().zip(&x).map(|(e, x)| e.out.forward(&e.hidden.forward(x).relu())).collect();
-        tensor_fusion(&hs)
+    let rows: Vec<usize> = (0..s.test.ids.len()).collect();
+    let x = s.test.batch(&rows, &model.widths);
+    let hs: Vec<Vec<f32>> = no_grad(|| {
+        model
+            .encoders
+            .iter()
+            .zip(&x)
+            .map(|(e, x)| e.out.forward(&e.hidden.forward(x).relu()).data().to_vec())
+            .collect()
     });
+    let row = s.test.ids.iter().position(|&id| data.utterances[id].sarcastic()).unwrap_or(0);
+    // The utterance's tensor, from its row of each projection.
+    let mine: Vec<Tensor> = hs
+        .iter()
+        .map(|h| Tensor::from_vec(h[row * PROJECTION..(row + 1) * PROJECTION].to_vec(), &[1, PROJECTION]))
+        .collect();
+    let z = no_grad(|| tensor_fusion(&mine));
     debug_assert_eq!(z.numel(), (PROJECTION + 1).pow(job.modalities.len() as u32));
     let prediction = predict(&model, &s.test)[row];
-    Ok((z.data().iter().map(|&v| f64::from(v)).collect(), s.test.labels[row], prediction))
+    let utterances: Vec<&models::toymosi::Utterance> =
+        s.test.ids.iter().map(|&id| &data.utterances[id]).collect();
+    let polarity: Vec<f64> = utterances.iter().map(|u| u.polarity).collect();
+    let roll: Vec<f64> = utterances.iter().map(|u| f64::from(u8::from(u.eye_roll))).collect();
+    let follows = |h: &[f32], factor: &[f64]| -> (usize, f64) {
+        (0..PROJECTION)
+            .map(|j| {
+                let column: Vec<f64> = h.iter().skip(j).step_by(PROJECTION).map(|&v| f64::from(v)).collect();
+                (j, pearson(&column, factor))
+            })
+            .filter(|(_, r)| r.is_finite())
+            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+            .unwrap_or((0, f64::NAN))
+    };
+    let tracks = Tracks {
+        text: follows(&hs[0], &polarity),
+        video: follows(hs.last().map_or(&[][..], Vec::as_slice), &roll),
+    };
+    Ok((z.data().iter().map(|&v| f64::from(v)).collect(), s.test.labels[row], prediction, tracks))
 }
 
 /// Generate the datasets and run everything.
@@ -129,13 +162,16 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         }
     }
     let first = data(1.0, 0);
-    let (tensor, label, prediction) = example(first, vec![T, V], cfg)?;
+    let (tensor, label, prediction, tracks) = example(first, vec![T, V], cfg)?;
     let mut report = Report {
         seeds,
         cells,
         sizes: size_rows(),
         example: (tensor, label),
         example_prediction: prediction,
+        tracks,
+        terms: crate::term_rows(first, &[PROJECTION; 3]),
+        term_utterances: first.utterances.len(),
         example3: example(first, vec![T, A, V], cfg)?.0,
         training: first.ids(models::toymosi::Split::Train).len(),
         settings: crate::outputs::settings(cfg),

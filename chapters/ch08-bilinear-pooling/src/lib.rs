@@ -8,8 +8,10 @@
 #![warn(missing_docs)]
 
 mod claims;
+mod figures;
 mod grid;
 mod outputs;
+mod terms;
 
 use models::fusion::{Method, TrainConfig};
 use models::toymosi::{Knobs, Modality, SentimentScores};
@@ -18,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use claims::claims;
 pub use grid::{run, size_rows};
 pub use outputs::{chapter, write_outputs};
+pub use terms::{LabelTerm, TermRow, entry_blocks, expansion_is_exact, label_terms, term_rows};
 
 /// Everything the chapter's run is parameterised by.
 #[derive(Clone, Debug)]
@@ -124,6 +127,16 @@ pub struct SizeRow {
     pub concat: usize,
 }
 
+/// The entries of a trained T+V TFN's projections that follow the label's hidden
+/// factors most closely over the test split: (0-based index, Pearson r).
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default)]
+pub struct Tracks {
+    /// The entry of h_T most correlated (in absolute value) with the text polarity P.
+    pub text: (usize, f64),
+    /// The entry of h_V most correlated (in absolute value) with the eye-roll r.
+    pub video: (usize, f64),
+}
+
 /// The numbers the page shows, and the claims computed from them.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct Report {
@@ -138,6 +151,15 @@ pub struct Report {
     pub example: (Vec<f64>, f64),
     /// The T+V TFN's prediction for that utterance.
     pub example_prediction: f64,
+    /// Which entries of that TFN's projections follow the label's hidden factors.
+    #[serde(default)]
+    pub tracks: Tracks,
+    /// The label's terms, the tensor block each needs, and their spread (first seed).
+    #[serde(default)]
+    pub terms: Vec<TermRow>,
+    /// The utterances the terms' spread is measured over.
+    #[serde(default)]
+    pub term_utterances: usize,
     /// The same utterance's 9 x 9 x 9 tensor [h_T; 1] (x) [h_A; 1] (x) [h_V; 1] from a
     /// trained T+A+V TFN, row-major (text index slowest).
     pub example3: Vec<f64>,

@@ -1,9 +1,8 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::{Picture, colour_pictures, heatmap};
 use kit::{Options, Output, Table};
 use models::fusion::{Method, PROJECTION};
-use models::toymosi::export_seed;
+use models::toymosi::{Modality, export_seed};
 
 use crate::{Cell, Config, Report};
 
@@ -69,6 +68,41 @@ pub(crate) fn settings(cfg: &crate::Config) -> Vec<(String, String)> {
     rows
 }
 
+/// A sentence naming the tensor's blocks that no term of the label needs.
+fn unused_blocks(r: &Report) -> String {
+    if r.terms.is_empty() {
+        return String::new();
+    }
+    let mut unused = Vec::new();
+    for size in 0..=3usize {
+        for mask in 0..8usize {
+            let modalities: Vec<Modality> = Modality::ALL
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| mask >> k & 1 == 1)
+                .map(|(_, &m)| m)
+                .collect();
+            if modalities.len() != size {
+                continue;
+            }
+            let used =
+                r.terms.iter().any(|t| t.modalities == modalities && t.coefficient.is_some_and(|c| c != 0.0));
+            if !used {
+                unused.push(if size == 0 {
+                    "the constant".to_string()
+                } else {
+                    crate::terms::block_name(&modalities)
+                });
+            }
+        }
+    }
+    let list = match unused.len() {
+        0 => "none".to_string(),
+        _ => unused.join(", "),
+    };
+    format!("Blocks that no term of the label needs: {list}. ")
+}
+
 /// The markdown tables `results.md` holds.
 pub fn results_markdown(r: &Report) -> String {
     let methods = [Method::ConcatLinear, Method::ConcatMlp, Method::Product, Method::TfnLinear, Method::Tfn];
@@ -105,6 +139,27 @@ pub fn results_markdown(r: &Report) -> String {
         let inside = c.map_or(f64::NAN, |c| c.stat(|x| 100.0 * x.sarcasm.map_or(f64::NAN, |s| s.0.acc2)).0);
         blocks.row(&[what.to_string(), entries.to_string(), cell_text(c), format!("{inside:.1}")]);
     }
+    let mut terms = Table::new(&[
+        "term of y*",
+        "coefficient",
+        "made of the knobs",
+        "the tensor block it needs",
+        "entries in the block",
+        "sd over the utterances",
+    ]);
+    for t in &r.terms {
+        let block = match t.modalities.len() {
+            0 => "none (no modality shows it)".to_string(),
+            k => format!(
+                "{} ({})",
+                crate::terms::block_name(&t.modalities),
+                ["unimodal", "bimodal", "trimodal"][k - 1]
+            ),
+        };
+        let coefficient = t.coefficient.map_or("-".into(), |c| format!("{c:.2}"));
+        let entries = if t.modalities.is_empty() { "-".to_string() } else { t.entries.to_string() };
+        terms.row(&[t.term.clone(), coefficient, t.from.clone(), block, entries, format!("{:.2}", t.sd)]);
+    }
     let mut world = Table::new(&["lambda_int", "concat + linear", "concat + MLP", "TFN"]);
     let mut lambdas: Vec<f64> = r.cells.iter().map(|c| c.lambda_int).collect();
     lambdas.sort_by(f64::total_cmp);
@@ -139,75 +194,45 @@ pub fn results_markdown(r: &Report) -> String {
          <!-- ANCHOR: grid -->\n{}\nCells are test Acc-2 in percent (mean ± standard deviation over {} seeds) / MAE.\n\
          <!-- ANCHOR_END: grid -->\n\n\
          <!-- ANCHOR: parameters -->\n{}<!-- ANCHOR_END: parameters -->\n\n\
+         <!-- ANCHOR: terms -->\n{}\n{}The sd column is over the {} utterances of seed {}, each term with its coefficient. \
+         The factors: P the text polarity, a the arousal and tone the voice tone (audio), face the facial valence \
+         and r the eye-roll (video); P+ = max(P, 0).\n<!-- ANCHOR_END: terms -->\n\n\
          <!-- ANCHOR: blocks -->\n{}<!-- ANCHOR_END: blocks -->\n\n\
          <!-- ANCHOR: world -->\n{}<!-- ANCHOR_END: world -->\n\n\
          <!-- ANCHOR: sizes -->\n{}<!-- ANCHOR_END: sizes -->\n\n\
-         <!-- ANCHOR: example -->\nThe utterance drawn has label {:.2}; the text-and-video TFN predicts {:.2}.\n<!-- ANCHOR_END: example -->\n\n{}",
+{}",
         kit::report::settings_table("settings", &r.settings),
         grid.to_markdown(),
         r.seeds.len(),
         params.to_markdown(),
+        terms.to_markdown(),
+        unused_blocks(r),
+        r.term_utterances,
+        r.seeds.first().copied().unwrap_or(0),
         blocks.to_markdown(),
         world.to_markdown(),
         sizes.to_markdown(),
-        r.example.1,
-        r.example_prediction,
         kit::claims::markdown(&r.claims)
     )
 }
 
-/// Write `results.md`, `results.json` and the block heatmap.
+/// Write `results.md`, `results.json` and the two pictures of the tensor.
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
-    let side = (r.example.0.len() as f64).sqrt().round() as usize;
-    let matrix: Vec<Vec<f64>> = r.example.0.chunks(side.max(1)).map(<[f64]>::to_vec).collect();
-    let names = |m: &str| -> Vec<String> {
-        (0..side).map(|i| if i + 1 == side { "1".to_string() } else { format!("{m}{}", i + 1) }).collect()
-    };
-    heatmap(
-        &out.figure("blocks.svg"),
-        "[h_T; 1] (x) [h_V; 1] for one test utterance",
-        &matrix,
-        &names("hT"),
-        &names("hV"),
-        ("text", "video"),
-    )?;
-    unfolded(&r.example3, &out.figure("unfolded.svg"))
-}
-
-/// The three-modality tensor unfolded along the text: 9 rows (h_T and its 1) by 81
-/// columns (every audio index, and within it every video index), blue positive, red
-/// negative, each entry's shade by its magnitude.
-fn unfolded(tensor: &[f64], path: &std::path::Path) -> anyhow::Result<()> {
     let side = PROJECTION + 1;
     anyhow::ensure!(
-        tensor.len() == side * side * side,
-        "unfolded: expected {} entries, got {}",
-        side.pow(3),
-        tensor.len()
+        r.example.0.len() == side * side && r.example3.len() == side * side * side,
+        "the example tensors have {} and {} entries; expected {} and {}",
+        r.example.0.len(),
+        r.example3.len(),
+        side * side,
+        side.pow(3)
     );
-    let max = tensor.iter().fold(1e-12f64, |m, v| m.max(v.abs()));
-    let rgb: Vec<f32> = tensor
-        .iter()
-        .flat_map(|&v| {
-            let shade = (1.0 - (v.abs() / max).sqrt() * 0.85) as f32;
-            if v < 0.0 { [1.0, shade, shade] } else { [shade, shade, 1.0] }
-        })
-        .collect();
-    let picture = Picture {
-        rgb: &rgb,
-        size: (side, side * side),
-        lines: vec![
-            "rows: h_T1 .. h_T8, then the text's 1 (bottom row)".into(),
-            "columns: 9 groups, one per audio entry (h_A1 .. h_A8, then 1),".into(),
-            "each of 9 video entries (h_V1 .. h_V8, then 1)".into(),
-        ],
-    };
-    colour_pictures(
-        path,
-        "The T+A+V tensor of the same utterance, unfolded along the text",
-        &[picture],
-        1,
-        760,
+    let matrix: Vec<Vec<f64>> = r.example.0.chunks(side).map(<[f64]>::to_vec).collect();
+    let blocks = crate::figures::blocks_svg(&matrix, (r.example.1, r.example_prediction), &r.tracks);
+    kit::report::write_atomic(&out.figure("blocks.svg"), blocks.as_bytes())?;
+    kit::report::write_atomic(
+        &out.figure("slices.svg"),
+        crate::figures::slices_svg(&r.example3, side).as_bytes(),
     )
 }
