@@ -100,16 +100,20 @@ pub(super) fn svg(d: &Diagram) -> anyhow::Result<String> {
             Some((mid.0, mid.1, text_width(label, SMALL_PX) / 2.0 + 4.0))
         })
         .collect();
+    let bends: Vec<(f64, f64)> =
+        d.edges.iter().flat_map(|e| e.via.iter().map(|v| (v.0 * d.column, v.1 * d.row))).collect();
     let xs = placed
         .values()
         .flat_map(|p| [p.centre.0 - p.half.0, p.centre.0 + p.half.0])
         .chain(frames.iter().flat_map(|f| [f.0, f.2]))
-        .chain(note_boxes.iter().chain(&label_boxes).flat_map(|n| [n.0 - n.2, n.0 + n.2]));
+        .chain(note_boxes.iter().chain(&label_boxes).flat_map(|n| [n.0 - n.2, n.0 + n.2]))
+        .chain(bends.iter().flat_map(|b| [b.0 - 2.0, b.0 + 2.0]));
     let ys = placed
         .values()
         .flat_map(|p| [p.centre.1 - p.half.1, p.centre.1 + p.half.1])
         .chain(frames.iter().flat_map(|f| [f.1, f.3]))
-        .chain(note_boxes.iter().flat_map(|n| [n.1 - 10.0, n.1 + 10.0]));
+        .chain(note_boxes.iter().flat_map(|n| [n.1 - 10.0, n.1 + 10.0]))
+        .chain(bends.iter().flat_map(|b| [b.1 - 2.0, b.1 + 2.0]));
     let (x_min, x_max) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     let (y_min, y_max) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     let (x_min, x_max) = if x_min.is_finite() { (x_min, x_max) } else { (0.0, 0.0) };

@@ -88,3 +88,16 @@ fn links_start_and_end_on_the_outlines() {
     // a spans x 10..70 and b 310..370 (columns 150 px apart), both centred at y 30.
     assert!(svg.contains(r#"points="70.0,30.0 310.0,30.0""#), "{svg}");
 }
+
+#[test]
+fn a_bend_outside_every_box_widens_the_drawing() {
+    let mut d = Diagram::new("");
+    d.add(Node::new("a", Kind::Other, (0.0, 0.0), "a").sized(60.0, 40.0));
+    d.add(Node::new("b", Kind::Other, (0.0, 1.0), "b").sized(60.0, 40.0));
+    d.link_via("a", "b", Link::Flow, &[(-1.0, 0.0), (-1.0, 1.0)]);
+    let svg = d.svg().unwrap();
+    // The bend at column -1, 150 px left of the boxes' centres, sits 2 px inside the
+    // margin: the drawing is 10 + 2 + 150 + 30 + 10 px wide.
+    assert!(svg.starts_with(r#"<svg width="202""#), "{svg}");
+    assert!(svg.contains(r#"points="132.0,30.0 12.0,30.0 12.0,110.0"#), "{svg}");
+}
