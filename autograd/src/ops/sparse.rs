@@ -74,6 +74,7 @@ impl Tensor {
     }
 }
 
+// ANCHOR: spmm_backward
 /// Y = A X: dX = A^T G.
 pub(crate) fn spmm_backward(a: &Csr, x: &Tensor, g: &[f32], sink: &mut GradSink) {
     if !x.requires_grad() {
@@ -83,3 +84,4 @@ pub(crate) fn spmm_backward(a: &Csr, x: &Tensor, g: &[f32], sink: &mut GradSink)
     let grad = sink.slot(x);
     spmm_into(a.transpose(), g, d, grad);
 }
+// ANCHOR_END: spmm_backward

@@ -1,6 +1,6 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::{Series, heatmap, image_grid, line_chart};
+use kit::plot::{LineOptions, Series, YScale, heatmap, image_grid, line_chart, line_chart_with};
 use kit::{Options, Output, Table};
 
 use crate::{Config, Report};
@@ -129,12 +129,15 @@ pub fn write_outputs(report: &Report, out: &Output) -> anyhow::Result<()> {
     kit::report::write_atomic(&out.figure("neuron_graph.svg"), report.neuron.svg.as_bytes())?;
     let m = &report.mlp;
     let points = |f: fn(&crate::EpochRow) -> f64| m.curve.iter().map(|r| (r.epoch as f64, f(r))).collect();
-    line_chart(
+    // A log axis: the loss falls by factors, and on a linear axis the late epochs
+    // would lie flat against zero.
+    line_chart_with(
         &out.figure("loss.svg"),
         "Training loss (mean cross-entropy per epoch)",
         "epoch",
         "mean cross-entropy (nats)",
         &[Series::new("training loss", 0, points(|r| r.train_loss as f64))],
+        &LineOptions { y_scale: YScale::Log, ..LineOptions::default() },
     )?;
     line_chart(
         &out.figure("accuracy.svg"),

@@ -42,10 +42,11 @@ pub fn train_classifier(
     let targets: Vec<usize> = train.iter().map(|&i| labels[i]).collect();
     for step in 0..epochs {
         let logits = gcn.forward(adj, x); // (nodes, classes): every node
-        let loss = logits.index_select(0, train).cross_entropy(&targets); // labelled ones only
-        kit::check_finite(step, loss.item())?;
+        // The loss sees the labelled nodes only.
+        let loss = logits.index_select(0, train).cross_entropy(&targets);
+        kit::check_finite(step, loss.item())?; // NaN: stop, naming the step
         let grads = loss.backward();
-        drop(loss);
+        drop(loss); // free the graph, so Adam can update the weights in place
         adam.step(&mut gcn.parameters_mut(), &grads);
     }
     Ok(())

@@ -250,7 +250,7 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<(DepthStudy, 
         let x = Tensor::from_vec(features.clone(), &[graph.n, features.len() / graph.n]);
         let mut rng = seeded_rng(cfg.seed * 1000 + 600 + job.graph as u64);
         let mut gcn = Gcn::new(
-            (x.shape()[1], PLANTED_HIDDEN, 4),
+            (x.shape()[1], PLANTED_HIDDEN, crate::supervised::PLANTED_CLASSES),
             job.depth,
             job.shared,
             job.residual,
@@ -272,7 +272,7 @@ pub fn depth_study(cfg: &Config, progress: bool) -> anyhow::Result<(DepthStudy, 
                 Residual::None => None,
             };
             let spec = Spec {
-                dims: (x.shape()[1], PLANTED_HIDDEN, 4),
+                dims: (x.shape()[1], PLANTED_HIDDEN, crate::supervised::PLANTED_CLASSES),
                 depth: job.depth,
                 shared: false,
                 residual_alpha,

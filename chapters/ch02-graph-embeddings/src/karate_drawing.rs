@@ -55,8 +55,10 @@ fn layout(graph: &Graph) -> Vec<(f64, f64)> {
 /// The karate club as an SVG: edges, members numbered and coloured by faction, the
 /// leaders (0 and 33) ringed and named.
 pub fn karate_svg(graph: &Graph, leaders: [usize; 2]) -> String {
-    let (w, h, pad) = (640.0, 480.0, 40.0);
-    let at = |q: (f64, f64)| (pad + q.0 * (w - 2.0 * pad), 50.0 + q.1 * (h - 50.0 - pad));
+    let (w, h, pad) = (700.0, 450.0, 30.0);
+    // Below the title and the legend (which end at y = 48), clear of a node's radius.
+    let top = 66.0;
+    let at = |q: (f64, f64)| (pad + q.0 * (w - 2.0 * pad), top + q.1 * (h - top - pad));
     let p: Vec<(f64, f64)> = layout(graph).into_iter().map(at).collect();
     let labels = graph.labels.clone().unwrap_or_else(|| vec![0; graph.n]);
     let colours = ["#1f77b4", "#ff7f0e"];
@@ -75,7 +77,7 @@ pub fn karate_svg(graph: &Graph, leaders: [usize; 2]) -> String {
         let _ = writeln!(
             body,
             "<circle cx=\"{x:.1}\" cy=\"{:.1}\" r=\"6\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\" \
-             font-size=\"12\">{name}</text>",
+             font-size=\"13\">{name}</text>",
             y - 4.0,
             colours[k],
             x + 10.0,
@@ -94,14 +96,14 @@ pub fn karate_svg(graph: &Graph, leaders: [usize; 2]) -> String {
         let _ = writeln!(
             body,
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\" fill=\"{}\" stroke=\"#111\" stroke-width=\"{}\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"10\" fill=\"white\">{i}</text>",
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"white\">{i}</text>",
             q.0,
             q.1,
-            if leader { 13 } else { 10 },
+            if leader { 15 } else { 12 },
             colours[labels[i].min(1)],
             if leader { 3 } else { 1 },
             q.0,
-            q.1 + 3.5
+            q.1 + 4.3
         );
     }
     format!(

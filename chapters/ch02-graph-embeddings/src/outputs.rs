@@ -187,8 +187,9 @@ pub fn results_markdown(r: &Report) -> String {
          <!-- ANCHOR: karate -->\n{}<!-- ANCHOR_END: karate -->\n\n\
          <!-- ANCHOR: untrained -->\n{}<!-- ANCHOR_END: untrained -->\n\n\
          <!-- ANCHOR: links -->\n{}<!-- ANCHOR_END: links -->\n\n\
-         <!-- ANCHOR: planted -->\nPlanted partition: {} nodes, {} edges, 4 classes, 20 labelled nodes per class. \
-         An MLP on the node features alone reaches {:.3} on the unlabelled nodes.\n<!-- ANCHOR_END: planted -->\n\n\
+         <!-- ANCHOR: planted -->\nPlanted partition: {} nodes, {} edges, {} classes, an edge inside a class with \
+         probability {}, {} labelled nodes per class. An MLP on the node features alone reaches {:.3} on the \
+         unlabelled nodes.\n<!-- ANCHOR_END: planted -->\n\n\
          <!-- ANCHOR: depth -->\n{}<!-- ANCHOR_END: depth -->\n\n\
          <!-- ANCHOR: plain_layers -->\n{}<!-- ANCHOR_END: plain_layers -->\n\n\
          <!-- ANCHOR: residual_layers -->\n{}<!-- ANCHOR_END: residual_layers -->\n\n\
@@ -199,6 +200,9 @@ pub fn results_markdown(r: &Report) -> String {
         links.to_markdown(),
         d.nodes,
         d.edges,
+        crate::supervised::PLANTED_CLASSES,
+        crate::supervised::PLANTED_HOMOPHILY,
+        crate::supervised::LABELLED_PER_CLASS,
         d.mlp_accuracy,
         depth.to_markdown(),
         diagnostics_table(&d.plain_layers),

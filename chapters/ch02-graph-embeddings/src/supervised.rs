@@ -136,13 +136,20 @@ pub fn untrained_separation(karate: &Graph, cfg: &Config) -> anyhow::Result<Untr
     })
 }
 
+/// The planted graphs' number of classes.
+pub const PLANTED_CLASSES: usize = 4;
+/// The probability that a planted graph's edge stays inside a class.
+pub const PLANTED_HOMOPHILY: f64 = 0.8;
+/// Labelled nodes per class in the planted graphs (as in Kipf & Welling's Cora split).
+pub const LABELLED_PER_CLASS: usize = 20;
+
 /// The planted-partition graphs used for node classification and for the depth study.
 pub fn planted(cfg: &Config, seed: u64) -> (Graph, Tensor) {
     let p = PlantedPartition {
         nodes: cfg.planted_nodes,
-        classes: 4,
+        classes: PLANTED_CLASSES,
         average_degree: 10.0,
-        homophily: 0.8,
+        homophily: PLANTED_HOMOPHILY,
         features: 32,
         signal: cfg.planted_signal,
     };
@@ -151,7 +158,7 @@ pub fn planted(cfg: &Config, seed: u64) -> (Graph, Tensor) {
     (graph, x)
 }
 
-/// 20 labelled nodes per class (as in Kipf & Welling's Cora split); the rest are test.
+/// `LABELLED_PER_CLASS` labelled nodes per class; the rest are test.
 pub fn twenty_per_class(graph: &Graph, seed: u64) -> (Vec<usize>, Vec<usize>) {
     let labels = graph.labels.as_ref().expect("planted graphs have classes");
     let classes = labels.iter().max().map_or(0, |m| m + 1);
@@ -160,7 +167,7 @@ pub fn twenty_per_class(graph: &Graph, seed: u64) -> (Vec<usize>, Vec<usize>) {
     for c in 0..classes {
         let mut members: Vec<usize> = (0..graph.n).filter(|&i| labels[i] == c).collect();
         rand::seq::SliceRandom::shuffle(members.as_mut_slice(), &mut rng);
-        train.extend_from_slice(&members[..20]);
+        train.extend_from_slice(&members[..LABELLED_PER_CLASS]);
     }
     train.sort_unstable();
     let test = (0..graph.n).filter(|i| train.binary_search(i).is_err()).collect();
@@ -178,7 +185,7 @@ pub fn mlp_on_features(
 ) -> anyhow::Result<f64> {
     let labels = graph.labels.as_ref().expect("planted graphs have classes");
     let mut rng = seeded_rng(seed);
-    let mut mlp = Mlp::new(&[x.shape()[1], PLANTED_HIDDEN, 4], Activation::Relu, &mut rng);
+    let mut mlp = Mlp::new(&[x.shape()[1], PLANTED_HIDDEN, PLANTED_CLASSES], Activation::Relu, &mut rng);
     let mut adam = Adam::new(LEARNING_RATE).with_weight_decay(WEIGHT_DECAY);
     let xt = x.index_select(0, train);
     let targets: Vec<usize> = train.iter().map(|&i| labels[i]).collect();

@@ -28,9 +28,12 @@ fn leaves(t: &TreeNode) -> usize {
     if t.children.is_empty() { 1 } else { t.children.iter().map(leaves).sum() }
 }
 
+/// Vertical distance between a tree's levels, in pixels.
+const LEVEL: f64 = 72.0;
+
 /// Lay the tree out: leaves evenly spaced, parents centred over their children.
 fn draw(t: &TreeNode, depth: usize, x0: f64, spacing: f64, top: f64, out: &mut String) -> f64 {
-    let y = top + depth as f64 * 90.0;
+    let y = top + depth as f64 * LEVEL;
     let x = if t.children.is_empty() {
         x0 + spacing / 2.0
     } else {
@@ -46,7 +49,7 @@ fn draw(t: &TreeNode, depth: usize, x0: f64, spacing: f64, top: f64, out: &mut S
                 out,
                 "<line x1=\"{centre:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{:.1}\" stroke=\"#888\"/>",
                 y + 12.0,
-                y + 89.0
+                y + LEVEL - 1.0
             );
         }
         centre
@@ -109,7 +112,7 @@ pub fn two_computation_trees(graph: &Graph, (a, b): (usize, usize)) -> String {
     let widths: Vec<f64> = trees.iter().map(|t| leaves(t) as f64 * spacing).collect();
     let margin = 100.0; // the level labels on the left
     let width = widths.iter().copied().fold(0.0, f64::max) + 40.0 + margin;
-    let band = 250.0;
+    let band = 44.0 + 2.0 * LEVEL + 40.0;
     let height = band * trees.len() as f64;
     let mut body = String::new();
     for (k, (t, w)) in trees.iter().zip(&widths).enumerate() {
@@ -134,7 +137,7 @@ pub fn two_computation_trees(graph: &Graph, (a, b): (usize, usize)) -> String {
             let _ = writeln!(
                 body,
                 "<text x=\"8\" y=\"{:.1}\" font-size=\"12\" fill=\"#374151\">{name}</text>",
-                top + 44.0 + level as f64 * 90.0 + 16.5
+                top + 44.0 + level as f64 * LEVEL + 16.5
             );
         }
     }

@@ -24,7 +24,6 @@ fn encoder(n: usize, dim: usize, rng: &mut Rng) -> Gcn {
     Gcn::new((n, 32, dim), 2, false, Residual::None, Activation::Relu, rng)
 }
 
-// ANCHOR: train_autoencoder
 /// Connected nodes should score high, random pairs low: binary cross-entropy on the
 /// graph's edges (target 1) and as many freshly sampled non-edges (target 0) per epoch.
 fn train_autoencoder(
@@ -35,23 +34,26 @@ fn train_autoencoder(
     epochs: usize,
     rng: &mut Rng,
 ) -> anyhow::Result<()> {
+    // ANCHOR: train_autoencoder
     let mut adam = Adam::new(0.01);
     // The targets never change: 1 for every edge, then 0 for as many non-edges.
     let m = graph.edges.len();
-    let targets = Tensor::from_vec((0..2 * m).map(|i| if i < m { 1.0 } else { 0.0 }).collect(), &[2 * m]);
+    let targets: Vec<f32> = (0..2 * m).map(|i| if i < m { 1.0 } else { 0.0 }).collect();
+    let targets = Tensor::from_vec(targets, &[2 * m]);
     for step in 0..epochs {
         let negatives = graph.sample_non_edges(m, &[], rng);
         let z = gcn.forward(adj, x);
-        let scores = Tensor::concat(&[edge_scores(&z, &graph.edges), edge_scores(&z, &negatives)], 0);
+        let (pos, neg) = (edge_scores(&z, &graph.edges), edge_scores(&z, &negatives));
+        let scores = Tensor::concat(&[pos, neg], 0);
         let loss = scores.bce_with_logits(&targets);
         kit::check_finite(step, loss.item())?;
         let grads = loss.backward();
         drop(loss);
         adam.step(&mut gcn.parameters_mut(), &grads);
     }
+    // ANCHOR_END: train_autoencoder
     Ok(())
 }
-// ANCHOR_END: train_autoencoder
 
 /// Link prediction on one graph: AUC of each scorer over the held-out edges against
 /// as many non-edges.

@@ -1,16 +1,20 @@
 //! Draw a computation graph as SVG with a small layered layout, no Graphviz needed:
 //! each node sits in the column of its longest path from a leaf, so every edge
 //! points right, from inputs to the op that consumed them. Boxes show the op (or the
-//! variable's name), the shape, and for one-element tensors the value and gradient.
+//! variable's name), the shape, and for one-element tensors the value and gradient,
+//! and each node's id: its place in creation order within this graph, counted from 0
+//! (the engine's own counter, renumbered so the picture does not depend on what else
+//! the program built). With gradients, each box also says when `backward()` visited
+//! it: by id, largest first, so every node before any of its inputs.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use autograd::{Gradients, Tensor};
 
-const BOX_W: usize = 140;
-const BOX_H: usize = 64;
-const GAP_X: usize = 40;
+const BOX_W: usize = 146;
+const BOX_H: usize = 82;
+const GAP_X: usize = 28;
 const GAP_Y: usize = 22;
 
 fn escape(s: &str) -> String {
@@ -36,14 +40,67 @@ pub fn graph_svg(root: &Tensor, names: &[(&Tensor, &str)], grads: Option<&Gradie
         column.insert(*id, c);
     }
     let columns = column.values().max().map_or(1, |m| m + 1);
-    let mut rows_in_column = vec![0usize; columns];
-    let mut position: HashMap<usize, (usize, usize)> = HashMap::new();
-    for id in nodes.keys() {
-        let c = column[id];
-        position.insert(*id, (20 + c * (BOX_W + GAP_X), 20 + rows_in_column[c] * (BOX_H + GAP_Y)));
-        rows_in_column[c] += 1;
+    // Rows: the last column in id order; every other column, right to left, ordered by
+    // where its nodes' consumers sit (nearest column first, then the consumers' mean
+    // row, then id), so inputs sit beside the op they feed and edges rarely cross.
+    let mut consumers: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (id, t) in &nodes {
+        for input in t.inputs() {
+            consumers.entry(input.id()).or_default().push(*id);
+        }
     }
-    let height = 40 + rows_in_column.iter().max().unwrap_or(&1) * (BOX_H + GAP_Y);
+    let mut row: HashMap<usize, usize> = HashMap::new();
+    for c in (0..columns).rev() {
+        let mut in_column: Vec<(usize, f64, usize)> = nodes
+            .keys()
+            .filter(|id| column[id] == c)
+            .map(|&id| {
+                let users = consumers.get(&id).map_or(&[][..], Vec::as_slice);
+                let nearest = users.iter().map(|u| column[u]).min().unwrap_or(0);
+                let mean_row = if users.is_empty() {
+                    0.0
+                } else {
+                    users.iter().map(|u| row[u] as f64).sum::<f64>() / users.len() as f64
+                };
+                (nearest, mean_row, id)
+            })
+            .collect();
+        in_column.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+        for (r, &(_, _, id)) in in_column.iter().enumerate() {
+            row.insert(id, r);
+        }
+    }
+    // Heights: the first column stacked; every later column, left to right, puts each
+    // node level with the middle of its inputs, pushed down if it would overlap the
+    // node above it. The graph reads as a tree narrowing towards the output.
+    let mut position: HashMap<usize, (usize, usize)> = HashMap::new();
+    for c in 0..columns {
+        let mut in_column: Vec<usize> = nodes.keys().copied().filter(|id| column[id] == c).collect();
+        in_column.sort_by_key(|id| row[id]);
+        let mut next_free = 20;
+        for id in in_column {
+            let inputs = nodes[&id].inputs();
+            let wanted = if inputs.is_empty() {
+                next_free
+            } else {
+                inputs.iter().map(|i| position[&i.id()].1).sum::<usize>() / inputs.len()
+            };
+            let y = wanted.max(next_free);
+            position.insert(id, (20 + c * (BOX_W + GAP_X), y));
+            next_free = y + BOX_H + GAP_Y;
+        }
+    }
+    // Ids within this graph (0 = the first node created), and the step at which the
+    // backward pass visits each node that gets a gradient: descending id.
+    let local_id: HashMap<usize, usize> = nodes.keys().enumerate().map(|(k, id)| (*id, k)).collect();
+    let visit: HashMap<usize, usize> = nodes
+        .iter()
+        .rev()
+        .filter(|(_, t)| grads.is_some_and(|g| g.get(t).is_some()))
+        .enumerate()
+        .map(|(k, (id, _))| (*id, k + 1))
+        .collect();
+    let height = 20 + position.values().map(|p| p.1 + BOX_H).max().unwrap_or(BOX_H);
     let width = 40 + columns * (BOX_W + GAP_X) - GAP_X;
 
     let mut svg = String::new();
@@ -88,12 +145,21 @@ pub fn graph_svg(root: &Tensor, names: &[(&Tensor, &str)], grads: Option<&Gradie
         } else {
             lines.push(format!("shape {:?}", t.shape()));
         }
+        lines.push(match visit.get(id) {
+            Some(step) => format!("id {} · visited {}", local_id[id], ordinal(*step)),
+            None => format!("id {}", local_id[id]),
+        });
+        let footer = lines.len() - 1;
         let _ = writeln!(
             svg,
             "<rect x=\"{x}\" y=\"{y}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"8\" fill=\"{fill}\" stroke=\"#374151\"/>"
         );
         for (k, line) in lines.iter().enumerate() {
-            let weight = if k == 0 { " font-weight=\"bold\"" } else { "" };
+            let weight = match k {
+                0 => " font-weight=\"bold\"",
+                k if k == footer => " fill=\"#4b5563\"",
+                _ => "",
+            };
             let _ = writeln!(
                 svg,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{weight}>{}</text>",
@@ -105,6 +171,18 @@ pub fn graph_svg(root: &Tensor, names: &[(&Tensor, &str)], grads: Option<&Gradie
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+/// 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, ..., 21st.
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 #[cfg(test)]
@@ -122,6 +200,11 @@ mod tests {
         assert_eq!(svg.matches("<line").count(), 3);
         assert!(svg.contains(">y = tanh<") && svg.contains(">x<") && svg.contains(">mul<"));
         assert!(svg.contains("grad "), "gradients are shown");
+        // x and w are ids 0 and 1, mul 2, tanh 3; backward visits tanh first.
+        assert!(svg.contains(">id 3 · visited 1st<") && svg.contains(">id 2 · visited 2nd<"));
+        assert!(svg.contains(">id 0 · visited 4th<") && svg.contains(">id 1 · visited 3rd<"));
+        assert_eq!(ordinal(11), "11th");
+        assert_eq!(ordinal(22), "22nd");
         assert_eq!(svg, graph_svg(&y, &[(&x, "x"), (&w, "w"), (&y, "y")], Some(&grads)), "deterministic");
     }
 }
