@@ -1,6 +1,9 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::{Scatter, Series, image_grid_sized, line_chart, line_chart_categories, scatter};
+use kit::plot::{
+    LineOptions, Reference, Scatter, Series, YScale, image_grid_sized, line_chart,
+    line_chart_categories_with, scatter,
+};
 use kit::{Options, Output, Table};
 use models::Pca;
 use models::data::AvDigits;
@@ -203,7 +206,7 @@ fn side_by_side(r: &Report) -> String {
 pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
     pairs_figure(av, out)?;
-    sweep_figures(r, out)?;
+    sweep_figures(r, av, out)?;
     let margin: Vec<&CoordinatedRow> = r
         .coordinated
         .iter()
@@ -265,55 +268,64 @@ fn pairs_figure(av: &Av, out: &Output) -> anyhow::Result<()> {
     )
 }
 
-fn sweep_figures(r: &Report, out: &Output) -> anyhow::Result<()> {
+fn sweep_figures(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
     let mut lambdas: Vec<f32> = r.coordinated.iter().map(|c| c.lambda).collect();
     lambdas.sort_by(f32::total_cmp);
     lambdas.dedup();
+    // One category per λ, evenly spaced: λ = 0 is a setting of its own, not a point
+    // of a log axis.
     let names: Vec<String> = lambdas.iter().map(|&l| lambda(l)).collect();
     let x = |l: f32| lambdas.iter().position(|&m| m == l).unwrap_or(0) as f64;
     let flat = |v: f64| vec![(0.0, v), ((lambdas.len() - 1) as f64, v)];
-    let series = |f: fn(&CoordinatedRow) -> f64, cca: f64| {
-        let mut out = Vec::new();
-        for (k, (alignment, pairing)) in [
-            (Alignment::Margin, Pairing::Fresh),
-            (Alignment::InfoNce, Pairing::Fresh),
-            (Alignment::Margin, Pairing::Fixed),
-            (Alignment::InfoNce, Pairing::Fixed),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let points: Vec<(f64, f64)> = r
-                .coordinated
-                .iter()
-                .filter(|c| c.alignment == alignment && c.pairing == pairing)
-                .map(|c| (x(c.lambda), f(c)))
-                .collect();
-            if points.is_empty() {
-                continue;
-            }
-            let name = format!(
-                "{}, {}",
-                alignment.name(),
-                if pairing == Pairing::Fresh { "fresh" } else { "fixed pairs" }
-            );
-            let s = Series::new(name, k % 2, points);
-            out.push(if pairing == Pairing::Fixed { s.dashed() } else { s });
+    // Fresh partners solid with a dot per λ; fixed pairs dashed in a companion colour
+    // (blue / cyan for the margin loss, orange / red for InfoNCE), drawn on top, so a
+    // fixed-pair line lying on its fresh one still shows as a second line.
+    let mut p10 = Vec::new();
+    for (alignment, pairing, colour) in [
+        (Alignment::Margin, Pairing::Fresh, 0),
+        (Alignment::InfoNce, Pairing::Fresh, 1),
+        (Alignment::Margin, Pairing::Fixed, 9),
+        (Alignment::InfoNce, Pairing::Fixed, 3),
+    ] {
+        let points: Vec<(f64, f64)> = r
+            .coordinated
+            .iter()
+            .filter(|c| c.alignment == alignment && c.pairing == pairing)
+            .map(|c| (x(c.lambda), c.measured.p10))
+            .collect();
+        if points.is_empty() {
+            continue;
         }
-        out.push(Series::new("CCA", 2, flat(cca)).dashed());
-        out
+        let which = if pairing == Pairing::Fresh { "fresh partners" } else { "fixed pairs" };
+        let s = Series::new(format!("{}, {which}", alignment.name()), colour, points);
+        p10.push(if pairing == Pairing::Fixed { s.dashed() } else { s });
+    }
+    // CCA has no λ: one level across the axis, solid and without dots.
+    p10.push(Series::new("CCA (no λ)", 2, flat(r.cca.measured.p10)).without_markers());
+    let options = LineOptions {
+        y_scale: YScale::Linear,
+        references: vec![Reference::new("chance", chance_p10(av))],
+        ..LineOptions::default()
     };
-    let mut p10 = series(|c| c.measured.p10, r.cca.measured.p10);
-    p10.push(Series::new("chance", 7, flat(0.1)).dashed());
-    line_chart_categories(
+    line_chart_categories_with(
         &out.figure("p10_vs_lambda.svg"),
         "Cross-modal retrieval against coordination strength",
         "coordination strength λ",
         &names,
         "precision@10 (same digit)",
         &p10,
+        &options,
     )?;
     Ok(())
+}
+
+/// Precision@10 of a random ranking: the chance that a random test item shows the
+/// query's digit, averaged over the test queries (the sum of the digits' squared shares).
+fn chance_p10(av: &Av) -> f64 {
+    let labels = av.labels(&av.raw.test);
+    let n = labels.len().max(1) as f64;
+    let classes = labels.iter().max().map_or(0, |m| m + 1);
+    (0..classes).map(|d| (labels.iter().filter(|&&l| l == d).count() as f64 / n).powi(2)).sum()
 }
 
 /// Both modalities' test codes, projected together onto their first two principal

@@ -185,10 +185,7 @@ fn late(r: &Report) -> Vec<Claim> {
             LATE,
             format!(
                 "Multiplying the probabilities with equal weights already gets {} (first seed): over the seeds, {}, \
-                 while {}.{} {}the image's mean top probability is {} on the cleanest third of \
-                 images and {} on the noisiest, the audio's {} on the highest-SNR third and {} on the lowest. One \
-                 explanation, not tested here, is that a product lets a near-zero probability from either classifier \
-                 veto a digit, where an average only adds votes (exercise 1 tests it).",
+                 while {}.{}",
                 num(l.product),
                 c_prod.sentence(),
                 c_gate.sentence(),
@@ -197,6 +194,20 @@ fn late(r: &Report) -> Vec<Claim> {
                 } else {
                     ""
                 },
+            ),
+        )
+        .with("product", l.product)
+        .with("weighted product", l.weighted)
+        .with_comparison(&c_prod)
+        .with_comparison(&c_gate),
+        Claim::finding(
+            "confidence_follows_noise",
+            LATE,
+            format!(
+                "{}the image's mean top probability is {} on the cleanest third of images and {} on the noisiest, \
+                 the audio's {} on the highest-SNR third and {} on the lowest. One explanation of the product's \
+                 gain, not tested here, is that a product lets a near-zero probability from either classifier veto \
+                 a digit, where an average only adds votes (exercise 1 tests it).",
                 if i0 > i2 && a0 > a2 { "Each classifier is less sure on its noisier pairs: " } else { "Confidence: " },
                 num(i0),
                 num(i2),
@@ -204,14 +215,10 @@ fn late(r: &Report) -> Vec<Claim> {
                 num(a2)
             ),
         )
-        .with("product", l.product)
-        .with("weighted product", l.weighted)
         .with("image confidence, cleanest third", i0)
         .with("image confidence, noisiest third", i2)
         .with("audio confidence, highest-SNR third", a0)
-        .with("audio confidence, lowest-SNR third", a2)
-        .with_comparison(&c_prod)
-        .with_comparison(&c_gate),
+        .with("audio confidence, lowest-SNR third", a2),
         Claim::finding(
             "gate_follows_noise",
             LATE,

@@ -112,8 +112,9 @@ pub fn results_markdown(r: &Report) -> String {
          <!-- ANCHOR: settings -->\n{}<!-- ANCHOR_END: settings -->\n\n\
          <!-- ANCHOR: early -->\n{}<!-- ANCHOR_END: early -->\n\n\
          <!-- ANCHOR: pca -->\n{}<!-- ANCHOR_END: pca -->\n\n\
-         <!-- ANCHOR: late -->\n{}\nThe learned gate: w = sigmoid({} σ′ {} {:.3} snr′ {} {:.3}), with σ′ and snr′ the noise \
-         level and SNR standardised on the training pairs.\n<!-- ANCHOR_END: late -->\n\n\
+         <!-- ANCHOR: late -->\n{}<!-- ANCHOR_END: late -->\n\n\
+         <!-- ANCHOR: gate -->\nThe learned gate: w = sigmoid({} σ′ {} {:.3} snr′ {} {:.3}), with σ′ and snr′ the \
+         noise level and SNR standardised on the training pairs.\n<!-- ANCHOR_END: gate -->\n\n\
          <!-- ANCHOR: xor -->\n{}\n{}\n<!-- ANCHOR_END: xor -->\n\n{}",
         settings.to_markdown(),
         early.to_markdown(),

@@ -128,6 +128,13 @@ pub struct Report {
     pub baselines: Baselines,
     /// Filling in the image: what a prediction without the audio scores.
     pub fill_in: FillInBaselines,
+    /// The number of classes (digits): chance accuracy is one over it.
+    pub classes: usize,
+    /// |Pearson r| over the test pairs between the audio's first principal component
+    /// (fitted on the training pairs) and each utterance's SNR: how much of the
+    /// spectrogram's largest direction of variation is its noise level. None when the
+    /// SNR is constant (the clean variant).
+    pub audio_pc1_snr: Option<f64>,
     /// The further seeds (`seed + 1`, ...): what the comparisons are paired with. The
     /// tables and figures show the first seed.
     pub repeats: Vec<Repeat>,
@@ -223,6 +230,23 @@ fn settings(cfg: &Config, audio: usize) -> Vec<(String, String)> {
     .collect()
 }
 
+/// |Pearson r| between the audio's first principal component and the utterances' SNR,
+/// on the test pairs, with the component fitted on the training pairs.
+fn audio_pc1_snr(av: &Av) -> anyhow::Result<Option<f64>> {
+    let width = av.audio_width();
+    let rows = |pairs: &[usize]| {
+        let values: Vec<f32> =
+            pairs.iter().flat_map(|&p| av.audio[p * width..][..width].iter().copied()).collect();
+        models::linalg::Matrix::from_f32(pairs.len(), width, &values)
+    };
+    let pca = models::Pca::fit(&rows(&av.raw.train), 1).map_err(anyhow::Error::msg)?;
+    let first = pca.transform(&rows(&av.raw.test));
+    let pc1: Vec<f64> = (0..av.raw.test.len()).map(|i| first.at(i, 0)).collect();
+    let snr: Vec<f64> = av.raw.test.iter().map(|&p| f64::from(av.raw.audio_snr_db[p])).collect();
+    let r = models::toymosi::pearson(&pc1, &snr).abs();
+    Ok(r.is_finite().then_some(r))
+}
+
 enum Task {
     Unimodal(Modality, usize, bool, u64),
     Bimodal(Recipe, u64),
@@ -300,6 +324,8 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
         bimodal,
         baselines,
         fill_in,
+        classes: av.raw.labels.iter().max().map_or(0, |m| m + 1),
+        audio_pc1_snr: audio_pc1_snr(&av)?,
         repeats: runs.collect(),
         settings: settings(cfg, av.audio_width()),
         claims: vec![],

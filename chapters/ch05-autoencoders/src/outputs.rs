@@ -1,6 +1,6 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
-use kit::plot::{Series, bar_chart, image_grid_sized, line_chart_categories};
+use kit::plot::{BarOptions, Reference, Series, bar_chart_with, image_grid_sized, line_chart_categories};
 use kit::{Options, Output, Table};
 use models::data::{Av, AvDigits};
 
@@ -133,20 +133,25 @@ pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
             _ => "B, fresh".into(),
         }
     };
+    // The recipes under test first, in one colour; then the baselines, in grey.
     let mut bars: Vec<(String, f64)> = r
         .bimodal
         .iter()
         .map(|b| (short(&b.recipe.name), (b.audio_to_image + b.image_to_audio) / 2.0))
         .collect();
+    let mut colours = vec![0; bars.len()];
     for b in &r.baselines.rows {
         let name = if b.name.contains("CCA") { "CCA" } else { "two AEs" };
         bars.push((name.into(), (b.audio_to_image + b.image_to_audio) / 2.0));
+        colours.push(7);
     }
-    bar_chart(
+    let chance = Reference::new("chance", 1.0 / r.classes.max(1) as f64);
+    bar_chart_with(
         &out.figure("transfer.svg"),
         "Train on one modality's codes, test on the other's",
         "accuracy, mean of both directions",
         &bars,
+        &BarOptions { references: vec![chance], colours },
     )?;
     fill_in_figure(r, av, out)
 }
