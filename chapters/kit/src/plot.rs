@@ -294,7 +294,8 @@ pub fn bar_chart_with(
     }
     let references = &options.references;
     use plotters::style::text_anchor::{HPos, Pos, VPos};
-    let width = (110 * bars.len() as u32 + 120).clamp(480, 900);
+    // No wider than the book's column, so the text is never scaled below 12 px.
+    let width = (90 * bars.len() as u32 + 120).clamp(480, 740);
     svg(path, (width, 400), |root| {
         let highest =
             references.iter().map(|r| r.y).filter(|y| y.is_finite()).chain(bars.iter().map(|b| b.1));
@@ -343,6 +344,13 @@ pub fn bar_chart_with(
                 .into_font()
                 .color(&lines::REFERENCE)
                 .pos(Pos::new(HPos::Right, VPos::Bottom));
+            // On a white patch, so the name reads over a bar too.
+            let at = chart.backend_coord(&(n - 0.55, r.y + top * 0.01));
+            let (w, h) = root.estimate_text_size(&r.name, &style).map_err(|e| anyhow!("{e}"))?;
+            // plotters writes text at 1/1.24 of the size it measures (see TITLE).
+            let (w, h) = ((f64::from(w) / 1.24) as i32, (f64::from(h) / 1.24) as i32);
+            let patch = Rectangle::new([(at.0 - w - 3, at.1 - h - 1), (at.0 + 3, at.1 + 1)], WHITE.filled());
+            root.draw(&patch).map_err(|e| anyhow!("{e}"))?;
             let name = Text::new(r.name.clone(), (n - 0.55, r.y + top * 0.01), style);
             chart.draw_series(std::iter::once(name)).map_err(|e| anyhow!("{e}"))?;
         }
@@ -502,6 +510,10 @@ mod tests {
         // The y axis, 0..1 when free, spans about as many units as x (0..10) when equal.
         assert!(!has_label(&read(&d.join("plain.svg")), "-2"));
         assert!(has_label(&read(&d.join("equal.svg")), "-2"));
+        // A given frame is the frame; points outside it (x = 5 to 10) are counted.
+        let framed = ScatterOptions { frame: Some((0.0..5.0, -10.0..10.0)), ..ScatterOptions::default() };
+        assert_eq!(scatter_with(&d.join("framed.svg"), &s, &framed).unwrap(), 6);
+        assert!(has_label(&read(&d.join("framed.svg")), "-10"));
         // One point beyond a robust frame is "1 point", not "1 point(s)".
         let mut outlier = vec![(0.0, 0.0); 20];
         for (i, p) in outlier.iter_mut().enumerate() {

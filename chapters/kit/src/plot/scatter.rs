@@ -45,9 +45,13 @@ pub struct ScatterOptions {
     /// distances mean something, such as embeddings): the shorter range is widened
     /// about its centre.
     pub equal_aspect: bool,
-    /// Horizontal reference levels, drawn dashed grey under the points and named in
+    /// Horizontal reference levels, drawn dotted grey under the points and named in
     /// the legend.
     pub references: Vec<Reference>,
+    /// The frame, (x range, y range) in the data's units, instead of one fitted to the
+    /// points: to put two scatter plots on one scale (compute it from both). Points
+    /// outside are drawn clamped to the edge and counted, as with a robust frame.
+    pub frame: Option<(std::ops::Range<f64>, std::ops::Range<f64>)>,
 }
 
 /// A label's extent in pixels: (left, top, right, bottom).
@@ -100,8 +104,11 @@ pub fn scatter_with(path: &std::path::Path, s: &Scatter, options: &ScatterOption
     let frame = |f: fn(&(f64, f64)) -> f64| {
         if s.robust { robust_range(s.points.iter().map(f)) } else { padded(s.points.iter().map(f)) }
     };
-    let (mut xs, mut ys) = (frame(|p| p.0), frame(|p| p.1));
-    if !options.references.is_empty() {
+    let (mut xs, mut ys) = match &options.frame {
+        Some((x, y)) => (x.clone(), y.clone()),
+        None => (frame(|p| p.0), frame(|p| p.1)),
+    };
+    if !options.references.is_empty() && options.frame.is_none() {
         let levels = options.references.iter().map(|r| r.y).filter(|y| y.is_finite());
         let (lo, hi) = levels.fold((ys.start, ys.end), |(lo, hi), y| (lo.min(y), hi.max(y)));
         if lo < ys.start || hi > ys.end {
