@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 mod claims;
+pub mod diagram;
 mod evaluate;
 mod outputs;
 mod run;
@@ -21,7 +22,7 @@ use models::scenes::{Attributes, Bleu};
 use serde::{Deserialize, Serialize};
 
 pub use claims::claims;
-pub use outputs::{chapter, write_outputs};
+pub use outputs::{chapter, diagram_caption, write_outputs};
 pub use run::run;
 pub use timing::{GROUP, Timing, measured};
 

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use kit::plot::{LineOptions, Picture, Reference, Series, YScale, colour_pictures, line_chart_with};
 use kit::{Options, Output, Table};
+use models::captioner::Captioner;
 use models::scenes::{COLOURS, DATASET_SEED, RELATIONS, SHAPES, SIZES, ShapeScenes, Split, W, references};
 
 use crate::{Config, Report, Scores};
@@ -235,9 +236,21 @@ fn curve_points(r: &Report) -> String {
     format!("every {every} steps on {which} test images")
 }
 
-/// Write `results.md`, `results.json` and the four figures.
+/// The caption the diagram unrolls the decoder over: the canonical caption of the
+/// first one-shape training image.
+pub fn diagram_caption() -> Vec<&'static str> {
+    let train = ShapeScenes::generate(DATASET_SEED, Split::Train);
+    let scene = train.scenes.iter().find(|s| s.objects.len() == 1).expect("a one-shape training image");
+    references(scene).swap_remove(0)
+}
+
+/// Write `results.md`, `results.json`, the model's diagram and the four figures.
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
+    // The diagram needs the model's shapes only, which every initialisation has.
+    let model = Captioner::init(&mut autograd::seeded_rng(r.seed));
+    crate::diagram::captioner(&model, (W as usize, W as usize), &diagram_caption())
+        .write(&out.figure("diagram-captioner.svg"))?;
     let curve = &r.model.curve;
     let along = |f: &dyn Fn(&Scores) -> f64| curve.iter().map(|p| (p.step as f64, f(&p.scores))).collect();
     // BLEU-4 on its own axis, with the same decoder trained without images as a level

@@ -35,6 +35,7 @@ fn outputs_are_written() {
             "figures/curve-bleu.svg",
             "figures/examples-test.svg",
             "figures/examples-heldout.svg",
+            "figures/diagram-captioner.svg",
         ],
     );
     let md = std::fs::read_to_string(dir.join("results.md")).unwrap();
