@@ -37,10 +37,46 @@ fn logsumexp(xs: &[f64]) -> f64 {
     m + xs.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
 }
 
+/// The mean squared difference between two tensors' entries.
+fn mean_squared_difference(x: &Tensor, y: &Tensor) -> f64 {
+    let (x, y) = (x.data(), y.data());
+    x.iter().zip(y.iter()).map(|(a, b)| ((a - b) as f64).powi(2)).sum::<f64>() / x.len().max(1) as f64
+}
+
 /// Each entry 1 with its probability in `p`, else 0. torch: `torch.bernoulli(p)`
 pub fn sample(p: &Tensor, rng: &mut Rng) -> Tensor {
     let s: Vec<f32> = p.data().iter().map(|&q| f32::from(u8::from(rng.random::<f32>() < q))).collect();
     Tensor::from_vec(s, p.shape())
+}
+
+/// log Z estimated by annealed importance sampling, with its uncertainty.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AisEstimate {
+    /// log Z_base + log mean(w) over the runs' importance weights w.
+    pub log_z: f64,
+    /// The standard error of `log_z`, by the delta method: se(log mean w) ≈ sd(w) /
+    /// (√R · mean(w)) over the R runs (sample standard deviation; NaN for one run).
+    /// It measures only how much the weights scatter: when a few runs carry most of the
+    /// weight, or none has reached the model's main modes, it understates the error,
+    /// and log Z from AIS tends to fall below the truth (its mean over repeats is a
+    /// lower bound, by Jensen's inequality).
+    pub std_error: f64,
+    /// R, the independent runs.
+    pub runs: usize,
+}
+
+impl AisEstimate {
+    /// The estimate from log Z_base and each run's log importance weight. With the
+    /// weights normalised to u_i = w_i / Σ w, sd(w) / (√R · mean(w)) is
+    /// √((R Σ u_i² - 1) / (R - 1)), computed without overflow.
+    pub fn from_log_weights(log_z_base: f64, log_w: &[f64]) -> AisEstimate {
+        let runs = log_w.len();
+        let total = logsumexp(log_w);
+        let squares: f64 = log_w.iter().map(|&l| (2.0 * (l - total)).exp()).sum();
+        let r = runs as f64;
+        let std_error = if runs > 1 { ((r * squares - 1.0).max(0.0) / (r - 1.0)).sqrt() } else { f64::NAN };
+        AisEstimate { log_z: log_z_base + total - r.ln(), std_error, runs }
+    }
 }
 
 impl Rbm {
@@ -142,8 +178,9 @@ impl Rbm {
     /// log Z by annealed importance sampling (Salakhutdinov & Murray 2008): anneal from
     /// a base model with no weights and visible biases `base` (whose Z is known) to
     /// this one, through `steps` inverse temperatures β evenly spaced in [0, 1], with
-    /// `runs` independent chains; log Z = log Z_base + log mean of the importance weights.
-    pub fn log_partition_ais(&self, base: &[f32], steps: usize, runs: usize, rng: &mut Rng) -> f64 {
+    /// `runs` independent chains; log Z = log Z_base + log mean of the importance weights,
+    /// returned with its standard error over the runs (see [`AisEstimate`]).
+    pub fn log_partition_ais(&self, base: &[f32], steps: usize, runs: usize, rng: &mut Rng) -> AisEstimate {
         assert!(!self.gaussian, "log_partition_ais: written for binary visible units");
         let (nv, nh) = (self.visible(), self.hidden());
         let base_t = Tensor::from_vec(base.to_vec(), &[nv]);
@@ -188,7 +225,7 @@ impl Rbm {
         }
         let log_z_base: f64 =
             base.iter().map(|&c| softplus(c as f64)).sum::<f64>() + nh as f64 * std::f64::consts::LN_2;
-        log_z_base + logsumexp(&log_w) - (runs as f64).ln()
+        AisEstimate::from_log_weights(log_z_base, &log_w)
     }
     // ANCHOR_END: ais
 }
@@ -232,18 +269,16 @@ impl Cd {
     }
 
     // ANCHOR: cd_step
-    /// One update from the batch `v0` (rows of binary visible states):
-    ///   ΔW ∝ ⟨v h⟩_data - ⟨v h⟩_model, Δa ∝ ⟨v⟩_data - ⟨v⟩_model, Δb ∝ ⟨h⟩_data - ⟨h⟩_model,
-    /// with the model's statistics from k Gibbs steps started at the data (CD-k) or at
-    /// the persistent chains (PCD). Returns the batch's reconstruction error after one
-    /// step (mean squared difference between v0 and p(v | h ~ p(h | v0))).
+    /// One update from the batch `v0`: ΔW ∝ ⟨v h⟩_data - ⟨v h⟩_model, and likewise for
+    /// the biases, the model's side from k Gibbs steps started at the data (CD-k) or
+    /// at the persistent chains (PCD). Returns the batch's reconstruction error: the
+    /// mean squared difference between v0 and p(v | h ~ p(h | v0)).
     pub fn step(&mut self, rbm: &mut Rbm, v0: &Tensor, lr: f32, rng: &mut Rng) -> f64 {
         let ph0 = rbm.hidden_probs(v0); // data statistics use probabilities
         let recon = rbm.visible_probs(&sample(&ph0, rng));
-        let start = self.chains.clone().unwrap_or_else(|| v0.clone());
-        let mut vk = start;
+        let mut vk = self.chains.clone().unwrap_or_else(|| v0.clone());
         for _ in 0..self.config.k {
-            // Gaussian visible units reconstruct to their mean (Hinton's practical guide).
+            // Gaussian visible units reconstruct to their mean (Hinton's guide).
             vk = if rbm.gaussian {
                 rbm.visible_probs(&sample(&rbm.hidden_probs(&vk), rng))
             } else {
@@ -252,14 +287,26 @@ impl Cd {
         }
         let phk = rbm.hidden_probs(&vk);
         let (n, m) = (v0.shape()[0] as f32, vk.shape()[0] as f32);
-        let (dw, da, db) = no_grad(|| {
+        let deltas = no_grad(|| {
             let positive = v0.t().matmul(&ph0).scale(1.0 / n);
             let negative = vk.t().matmul(&phk).scale(1.0 / m);
-            let dw = positive.sub(&negative).sub(&rbm.weight.scale(self.config.weight_decay));
+            let decay = rbm.weight.scale(self.config.weight_decay);
+            let dw = positive.sub(&negative).sub(&decay);
             let da = v0.mean(0, false).sub(&vk.mean(0, false));
             let db = ph0.mean(0, false).sub(&phk.mean(0, false));
-            (dw.to_vec(), da.to_vec(), db.to_vec())
+            [dw.to_vec(), da.to_vec(), db.to_vec()]
         });
+        self.apply(rbm, deltas, lr);
+        if self.chains.is_some() {
+            self.chains = Some(vk);
+        }
+        mean_squared_difference(v0, &recon)
+    }
+    // ANCHOR_END: cd_step
+
+    /// Momentum: each parameter's velocity ← μ · velocity + lr · Δ, then the parameter
+    /// moves by its velocity; `deltas` are ΔW, Δa, Δb.
+    fn apply(&mut self, rbm: &mut Rbm, [dw, da, db]: [Vec<f32>; 3], lr: f32) {
         let mu = self.config.momentum;
         let update = |param: &Tensor, velocity: &mut Vec<f32>, grad: &[f32]| {
             for (v, g) in velocity.iter_mut().zip(grad) {
@@ -271,13 +318,7 @@ impl Cd {
         rbm.weight = update(&rbm.weight, &mut self.velocity.0, &dw);
         rbm.visible_bias = update(&rbm.visible_bias, &mut self.velocity.1, &da);
         rbm.hidden_bias = update(&rbm.hidden_bias, &mut self.velocity.2, &db);
-        if self.chains.is_some() {
-            self.chains = Some(vk);
-        }
-        let (x, r) = (v0.data(), recon.data());
-        x.iter().zip(r.iter()).map(|(a, b)| ((a - b) as f64).powi(2)).sum::<f64>() / x.len().max(1) as f64
     }
-    // ANCHOR_END: cd_step
 }
 
 #[cfg(test)]
@@ -356,7 +397,46 @@ mod tests {
             hidden_bias: Tensor::randn(&[12], 0.0, 0.5, &mut rng),
         };
         let exact = r.log_partition_exact().unwrap();
-        let ais = r.log_partition_ais(&[0.0; 20], 1000, 200, &mut rng);
+        let ais = r.log_partition_ais(&[0.0; 20], 1000, 200, &mut rng).log_z;
         assert!((ais - exact).abs() < 0.2, "AIS {ais} vs exact {exact}");
+    }
+
+    #[test]
+    fn ais_standard_error_covers_the_exact_value_and_shrinks_with_more_runs() {
+        let mut rng = autograd::seeded_rng(7);
+        let r = Rbm {
+            gaussian: false,
+            weight: Tensor::randn(&[20, 10], 0.0, 0.6, &mut rng),
+            visible_bias: Tensor::randn(&[20], 0.0, 0.5, &mut rng),
+            hidden_bias: Tensor::randn(&[10], 0.0, 0.5, &mut rng),
+        };
+        let exact = r.log_partition_exact().unwrap();
+        // Few temperatures, so the weights scatter and the error is easy to see.
+        let few = r.log_partition_ais(&[0.0; 20], 30, 50, &mut rng);
+        let many = r.log_partition_ais(&[0.0; 20], 30, 800, &mut rng);
+        for e in [few, many] {
+            assert!(e.std_error > 0.0 && e.std_error.is_finite(), "{e:?}");
+            assert!((e.log_z - exact).abs() < 3.0 * e.std_error, "{e:?} vs exact {exact}");
+        }
+        // 16 times the runs: about a quarter of the error.
+        let ratio = many.std_error / few.std_error;
+        assert!(
+            (0.15..0.4).contains(&ratio),
+            "se {} with 50 runs, {} with 800",
+            few.std_error,
+            many.std_error
+        );
+    }
+
+    #[test]
+    fn ais_standard_error_by_hand() {
+        // Weights 1, 1, 2, 4 (log-weights 0, 0, ln 2, ln 4): mean 2, sample sd √2,
+        // se(log mean) = √2 / (√4 · 2) = √2 / 4.
+        let l = [0.0, 0.0, 2f64.ln(), 4f64.ln()];
+        let e = AisEstimate::from_log_weights(1.5, &l);
+        assert!((e.log_z - (1.5 + 2f64.ln())).abs() < 1e-12);
+        assert!((e.std_error - 2f64.sqrt() / 4.0).abs() < 1e-12, "{e:?}");
+        assert_eq!(e.runs, 4);
+        assert!(AisEstimate::from_log_weights(0.0, &[0.3]).std_error.is_nan());
     }
 }

@@ -4,7 +4,9 @@ use kit::claims::num;
 use kit::compare::{Metric, Outcome, compare};
 use kit::{Claim, Verdict};
 
-use crate::clipart::{ClipArtReport, IMAGE_LAYERS, JOINT, JOINT_NO_TEXT, LAYERS, TEXT_LAYERS};
+use crate::clipart::{
+    ClipArtReport, IMAGE_LAYERS, JOINT, JOINT_NO_IMAGE, JOINT_NO_TEXT, LAYERS, TEXT_LAYERS,
+};
 
 const LAYERS_SECTION: &str = "which-layer-knows-the-class-best";
 const TAGGING: &str = "tagging-words-for-a-picture";
@@ -90,6 +92,36 @@ pub fn claims(c: &ClipArtReport) -> Vec<Claim> {
         .with_comparison(&image_step)
         .with_comparison(&text_step),
     );
+    // What the joint layer keeps of the title pathway's top layer, and what the picture adds to it.
+    let joint_acc = c.accuracies(JOINT);
+    let from_text =
+        compare(TEXT_LAYERS[2], &c.accuracies(TEXT_LAYERS[2]), "the joint layer", &joint_acc, ACC);
+    let picture = compare(
+        "the joint layer",
+        &joint_acc,
+        "the joint layer without the picture",
+        &c.accuracies(JOINT_NO_IMAGE),
+        ACC,
+    );
+    out.push(
+        Claim::finding(
+            "joint_against_its_text_input",
+            LAYERS_SECTION,
+            format!(
+                "The joint layer against what its two inputs bring: {}; {}{}",
+                from_text.sentence(),
+                picture.sentence(),
+                if from_text.outcome == Outcome::AAhead && picture.outcome != Outcome::AAhead {
+                    ". The joint layer keeps less of the class than the title pathway hands it, and on these seeds \
+                     the picture does not make up for it."
+                } else {
+                    "."
+                }
+            ),
+        )
+        .with_comparison(&from_text)
+        .with_comparison(&picture),
+    );
     let per = |f: fn(&crate::Tagging) -> f64| -> Vec<f64> { c.seeds.iter().map(|s| f(&s.tagging)).collect() };
     let (model, frequency, neighbours) = (per(|x| x.model), per(|x| x.frequency), per(|x| x.neighbours));
     let vs_freq = compare("the model", &model, "word frequency", &frequency, P5);
@@ -99,7 +131,7 @@ pub fn claims(c: &ClipArtReport) -> Vec<Claim> {
             "tagging_against_baselines",
             TAGGING,
             format!(
-                "Against always suggesting the five commonest title words, {}. {}.",
+                "Against always suggesting the five commonest title words, {}. {}. {}",
                 vs_freq.sentence(),
                 {
                     let s = vs_near.sentence();
@@ -107,9 +139,31 @@ pub fn claims(c: &ClipArtReport) -> Vec<Claim> {
                     chars
                         .next()
                         .map_or(String::new(), |f| f.to_uppercase().collect::<String>() + chars.as_str())
+                },
+                {
+                    let range = |f: fn(&crate::Tagging) -> usize| {
+                        let v: Vec<usize> = c.seeds.iter().map(|s| f(&s.tagging)).collect();
+                        let (lo, hi) = (v.iter().min().copied().unwrap_or(0), v.iter().max().copied().unwrap_or(0));
+                        (lo, hi, if lo == hi { lo.to_string() } else { format!("{lo} to {hi}") })
+                    };
+                    let (_, _, model) = range(|t| t.model_distinct);
+                    let (_, _, near) = range(|t| t.neighbours_distinct);
+                    let fewer = c.seeds.iter().all(|s| s.tagging.model_distinct < s.tagging.neighbours_distinct);
+                    format!(
+                        "Between them, the model's three best words for a seed's scored pictures are {model} distinct \
+                         words, the nearest pictures' {near}{}",
+                        if fewer {
+                            ": fewer on every seed, so the model repeats the same words from picture to picture \
+                             more than the neighbours do (Figure 6.4)."
+                        } else {
+                            "."
+                        }
+                    )
                 }
             ),
         )
+        .with("distinct words in the model's lists, first seed", c.seeds[0].tagging.model_distinct as f64)
+        .with("distinct words in the nearest pictures' lists, first seed", c.seeds[0].tagging.neighbours_distinct as f64)
         .with_comparison(&vs_freq)
         .with_comparison(&vs_near),
     );

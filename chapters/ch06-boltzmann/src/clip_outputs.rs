@@ -3,7 +3,7 @@
 use kit::plot::{Picture, colour_pictures};
 use kit::{Output, Table};
 
-use crate::clipart::{ClipArtReport, ClipSeed, LAYERS};
+use crate::clipart::{ClipArtReport, ClipSeed, LAYERS, TagExample};
 
 /// "mean (min to max)" over seeds.
 pub(crate) fn spread(values: &[f64]) -> String {
@@ -78,36 +78,94 @@ pub fn markdown(c: &ClipArtReport) -> String {
     )
 }
 
+/// `text` broken at spaces into lines of at most `width` characters (a longer word
+/// gets a line of its own, whole): nothing is cut.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// One example as the figure draws it: the picture at half its resolution (left) and,
+/// at the same size, the block averages the model is given (right), a blank column
+/// between. Returns the (height, width, 3) pixels and their size.
+fn as_drawn(e: &TagExample, block: usize) -> (Vec<f32>, (usize, usize)) {
+    let (h, w) = e.size;
+    let (dh, dw) = (h / 2, w / 2);
+    let (ih, iw) = (h / block.max(1), w / block.max(1));
+    let width = 2 * dw + 1;
+    let mut out = vec![1.0f32; dh * width * 3];
+    for y in 0..dh {
+        for x in 0..dw {
+            for c in 0..3 {
+                let at = |yy: usize, xx: usize| e.pixels[(yy * w + xx) * 3 + c];
+                let mean = (at(2 * y, 2 * x)
+                    + at(2 * y + 1, 2 * x)
+                    + at(2 * y, 2 * x + 1)
+                    + at(2 * y + 1, 2 * x + 1))
+                    / 4.0;
+                out[(y * width + x) * 3 + c] = mean;
+                // Nearest block average, scaled up to the same size.
+                out[(y * width + dw + 1 + x) * 3 + c] = e.input[((y * ih / dh) * iw + x * iw / dw) * 3 + c];
+            }
+        }
+    }
+    (out, (dh, width))
+}
+
 /// The tagging examples.
 pub fn figures(c: &ClipArtReport, out: &Output) -> anyhow::Result<()> {
     let Some(first) = c.seeds.first() else { return Ok(()) };
-    let clip = |s: &str, n: usize| -> String {
-        if s.chars().count() <= n {
-            s.to_string()
-        } else {
-            format!("{}…", s.chars().take(n - 1).collect::<String>())
-        }
-    };
-    let pictures: Vec<Picture> = first
-        .examples
+    // Every third class: six pictures, two rows of three.
+    let shown: Vec<&TagExample> = first.examples.iter().step_by(3).collect();
+    let drawn: Vec<(Vec<f32>, (usize, usize))> = shown.iter().map(|e| as_drawn(e, c.block)).collect();
+    let pictures: Vec<Picture> = shown
         .iter()
-        // Every other class: eight pictures, two rows.
-        .step_by(2)
-        .map(|e| Picture {
-            rgb: &e.pixels,
-            size: e.size,
-            lines: vec![
-                clip(&e.title, 24),
-                clip(&format!("model: {}", e.model.join(" ")), 24),
-                clip(&format!("near: {}", e.neighbours.join(" ")), 24),
-            ],
+        .zip(&drawn)
+        .map(|(e, (rgb, size))| {
+            let mut lines = vec![format!("class: {}", e.class)];
+            lines.extend(wrap(&format!("\u{201c}{}\u{201d}", e.title), 30));
+            lines.extend(wrap(&format!("model: {}", e.model.join(" ")), 30));
+            lines.extend(wrap(&format!("near: {}", e.neighbours.join(" ")), 30));
+            Picture { rgb, size: *size, lines }
         })
         .collect();
     colour_pictures(
         &out.figure("clip_tagging.svg"),
-        &format!("A test picture of every other class, its title, and suggested words (seed {})", first.seed),
+        &format!("Test pictures, as drawn and as the model sees them (seed {})", first.seed),
         &pictures,
-        4,
-        170,
+        3,
+        240,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_every_word() {
+        assert_eq!(wrap("model: clipart homes buculei", 14), vec!["model: clipart", "homes buculei"]);
+        assert_eq!(wrap("a verylongwordindeed b", 5), vec!["a", "verylongwordindeed", "b"]);
+    }
+
+    #[test]
+    fn the_drawn_example_is_the_picture_halved_beside_the_model_input() {
+        // A 4 x 4 picture, its red channel 0..16, averaged over 2 x 2 blocks for the model.
+        let pixels: Vec<f32> = (0..16).flat_map(|k| [k as f32, 0.0, 0.0]).collect();
+        let input: Vec<f32> = [2.5f32, 4.5, 10.5, 12.5].iter().flat_map(|&r| [r, 0.0, 0.0]).collect();
+        let e = TagExample { pixels, size: (4, 4), input, ..TagExample::default() };
+        let (rgb, size) = as_drawn(&e, 2);
+        assert_eq!(size, (2, 5));
+        let red: Vec<f32> = rgb.chunks_exact(3).map(|p| p[0]).collect();
+        assert_eq!(red, vec![2.5, 4.5, 1.0, 2.5, 4.5, 10.5, 12.5, 1.0, 10.5, 12.5]);
+    }
 }

@@ -4,7 +4,7 @@
 use autograd::{Rng, Tensor, no_grad};
 use models::rbm::{Rbm, sample};
 
-use crate::ClipConfig;
+use crate::Config;
 use crate::clipart::{Prepared, TagExample};
 use crate::multimodal::{Pathway, joint_with_missing};
 
@@ -25,26 +25,22 @@ pub(crate) fn rank_words(scores: &[f32]) -> Vec<usize> {
     order
 }
 
+// The signature on three lines, so that the book's listing fits the page.
+#[rustfmt::skip]
 // ANCHOR: tagging
-/// Tagging: the probability of each title word given only pictures' top layers
-/// `image_top`. The picture side of the joint RBM is clamped and Gibbs sampling fills
-/// in the text side; each sample is carried down the text pathway (h1 sampled, then
-/// word probabilities), and the word probabilities are averaged over the samples.
+/// The probability of each title word given only the pictures' top layers `top`:
+/// the picture side of the joint RBM is clamped and Gibbs sampling fills in the text
+/// side; each sample goes down the text pathway to word probabilities, averaged.
 pub(crate) fn suggest_words(
-    joint: &Rbm,
-    text: &Pathway,
-    image_top: &Tensor,
-    c: &ClipConfig,
-    mean_field_steps: usize,
-    rng: &mut Rng,
+    joint: &Rbm, text: &Pathway, top: &Tensor, cfg: &Config, rng: &mut Rng,
 ) -> Tensor {
-    let known = image_top.shape()[1];
+    let (c, known) = (&cfg.clip, top.shape()[1]);
     let width = joint.visible() - known;
     // Start the chains where mean-field puts the text side.
-    let mut missing = joint_with_missing(joint, image_top, true, mean_field_steps).1;
-    let mut sum = Tensor::zeros(&[image_top.shape()[0], text.first.visible()]);
+    let mut missing = joint_with_missing(joint, top, true, cfg.mean_field_steps).1;
+    let mut sum = Tensor::zeros(&[top.shape()[0], text.first.visible()]);
     for step in 0..c.burn_in + c.samples {
-        let visible = Tensor::concat(&[image_top.clone(), sample(&missing, rng)], 1);
+        let visible = Tensor::concat(&[top.clone(), sample(&missing, rng)], 1);
         let h = sample(&joint.hidden_probs(&visible), rng);
         missing = no_grad(|| joint.visible_probs(&h).narrow(1, known, width));
         if step >= c.burn_in {
@@ -55,6 +51,14 @@ pub(crate) fn suggest_words(
     no_grad(|| sum.scale(1.0 / c.samples.max(1) as f32))
 }
 // ANCHOR_END: tagging
+
+/// How many distinct words the first `k` of every ranked list use between them.
+pub(crate) fn distinct_top_words(ranked: &[Vec<usize>], k: usize) -> usize {
+    let mut words: Vec<usize> = ranked.iter().flat_map(|r| r.iter().take(k).copied()).collect();
+    words.sort_unstable();
+    words.dedup();
+    words.len()
+}
 
 /// The first scored test picture of each class, with both methods' three best words.
 pub(crate) fn examples(
@@ -67,6 +71,7 @@ pub(crate) fn examples(
     let mut seen = Vec::new();
     let mut out = Vec::new();
     let side = data.original.len() / data.classes.len();
+    let (h, w) = data.original_size;
     for (k, &i) in scored.iter().enumerate() {
         if seen.contains(&data.classes[i]) {
             continue;
@@ -74,8 +79,10 @@ pub(crate) fn examples(
         seen.push(data.classes[i]);
         let words = |r: &[usize]| r.iter().take(3).map(|&w| vocabulary[w].to_string()).collect();
         out.push(TagExample {
+            class: data.class_names.get(data.classes[i]).cloned().unwrap_or_default(),
             pixels: data.original[i * side..][..side].to_vec(),
-            size: data.original_size,
+            size: (h, w),
+            input: data.pixels[i * data.width..][..data.width].to_vec(),
             title: data.titles[i].clone(),
             model: words(&model[k]),
             neighbours: words(&neighbours[k]),
@@ -93,5 +100,6 @@ mod tests {
         // Ranked [3, 1, 4, 0, 2, 5] against {1, 2}: two of the top five are right.
         assert_eq!(precision_at_5(&[vec![3, 1, 4, 0, 2, 5]], &[vec![1, 2]]), 0.4);
         assert_eq!(rank_words(&[0.1, 0.9, 0.5]), vec![1, 2, 0]);
+        assert_eq!(distinct_top_words(&[vec![3, 1, 4], vec![1, 3, 5], vec![2, 0, 9]], 2), 4);
     }
 }

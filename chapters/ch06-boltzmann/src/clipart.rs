@@ -17,7 +17,7 @@ use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::clip_tagging::{examples, precision_at_5, rank_words, suggest_words};
+use crate::clip_tagging::{distinct_top_words, examples, precision_at_5, rank_words, suggest_words};
 use crate::multimodal::{LayerRow, Pathway, PathwayPlan, joint_with_missing, train_layer};
 
 /// The layers the probe reads, in the paper's order: image input up to joint, and
@@ -41,6 +41,8 @@ pub const TEXT_LAYERS: [&str; 3] = [LAYERS[8], LAYERS[7], LAYERS[6]];
 pub const JOINT: &str = LAYERS[3];
 /// The joint layer with the text missing (filled in by mean-field).
 pub const JOINT_NO_TEXT: &str = LAYERS[4];
+/// The joint layer with the picture missing.
+pub const JOINT_NO_IMAGE: &str = LAYERS[5];
 
 /// Words suggested for the test pictures: precision@5 against their titles.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy)]
@@ -53,6 +55,12 @@ pub struct Tagging {
     pub neighbours: f64,
     /// Test pictures scored (those whose title has a word of the vocabulary).
     pub scored: usize,
+    /// Distinct words among the model's three best words for the scored pictures.
+    #[serde(default)]
+    pub model_distinct: usize,
+    /// The same for the nearest-pictures baseline.
+    #[serde(default)]
+    pub neighbours_distinct: usize,
 }
 
 /// Cross-media retrieval over the test set: mean average precision by class.
@@ -93,10 +101,15 @@ pub struct ClipSeed {
 /// One picture of the tagging figure.
 #[derive(Debug, Clone, Default)]
 pub struct TagExample {
+    /// Its class.
+    pub class: String,
     /// (height, width, 3) pixels in [0, 1].
     pub pixels: Vec<f32>,
     /// Height and width.
     pub size: (usize, usize),
+    /// The block-averaged pixels the model is given (before standardising), (height /
+    /// block, width / block, 3).
+    pub input: Vec<f32>,
     /// Its title.
     pub title: String,
     /// The model's three best words.
@@ -153,6 +166,8 @@ pub struct Prepared {
     pub original_size: (usize, usize),
     /// Each picture's class.
     pub classes: Vec<usize>,
+    /// The classes' names.
+    pub class_names: Vec<String>,
     /// Each picture's title.
     pub titles: Vec<String>,
     /// Each title's distinct words.
@@ -195,6 +210,7 @@ pub fn prepare(art: &ClipArt, block: usize) -> Prepared {
         original: art.pixels.clone(),
         original_size: (h, w),
         classes: art.classes.clone(),
+        class_names: art.class_names.clone(),
         titles: art.titles.clone(),
         words,
     }
@@ -279,7 +295,7 @@ pub fn run_seed(data: &Prepared, seed: u64, cfg: &Config) -> anyhow::Result<Clip
 
     let scored: Vec<usize> = test.iter().copied().filter(|&i| !title_ids[i].is_empty()).collect();
     let top = image.up(&gather_rows(&pixels, data.width, &scored)).1;
-    let word_probs = suggest_words(&joint, &words, &top, c, steps, &mut rng).to_vec();
+    let word_probs = suggest_words(&joint, &words, &top, cfg, &mut rng).to_vec();
     let model_words: Vec<Vec<usize>> = word_probs.chunks_exact(v).map(rank_words).collect();
     let truth: Vec<Vec<usize>> = scored.iter().map(|&i| title_ids[i].clone()).collect();
     let frequency: Vec<f32> = (0..v).map(|k| counts[vocabulary[k]] as f32).collect();
@@ -315,6 +331,8 @@ pub fn run_seed(data: &Prepared, seed: u64, cfg: &Config) -> anyhow::Result<Clip
         frequency: precision_at_5(&vec![frequent.clone(); truth.len()], &truth),
         neighbours: precision_at_5(&neighbour_words, &truth),
         scored: scored.len(),
+        model_distinct: distinct_top_words(&model_words, 3),
+        neighbours_distinct: distinct_top_words(&neighbour_words, 3),
     };
 
     // Retrieval among the test pairs. The gallery is shuffled: ties (titles without a

@@ -185,6 +185,9 @@ pub struct SmallCheck {
     pub exact: f64,
     /// log Z by AIS.
     pub ais: f64,
+    /// The standard error of AIS's log Z over its runs (delta method).
+    #[serde(default)]
+    pub ais_se: f64,
     /// Test log-likelihood with the exact log Z.
     pub test_ll: f64,
 }
@@ -197,6 +200,9 @@ pub type Settings = Vec<(String, String)>;
 pub struct Report {
     /// Hidden units of the RBMs.
     pub hidden: usize,
+    /// AIS's inverse temperatures and independent runs.
+    #[serde(default)]
+    pub ais: (usize, usize),
     /// Softmax regression on the binary pixels themselves.
     pub pixel_probe: f64,
     /// CD-1 after the short run.
@@ -286,7 +292,13 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
                 let exact = rbm.log_partition_exact().map_err(anyhow::Error::msg)?;
                 let ais = rbm.log_partition_ais(&data.base_rates(), cfg.ais_steps, cfg.ais_runs, &mut rng);
                 let test_ll = Rbm::log_likelihood(&rbm, &data.rows(&data.test), exact);
-                Done::Small(SmallCheck { hidden: cfg.small_hidden, exact, ais, test_ll })
+                Done::Small(SmallCheck {
+                    hidden: cfg.small_hidden,
+                    exact,
+                    ais: ais.log_z,
+                    ais_se: ais.std_error,
+                    test_ll,
+                })
             }
         })
     })?;
@@ -302,6 +314,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
     let short = runs.remove(0);
     let mut report = Report {
         hidden: cfg.hidden,
+        ais: (cfg.ais_steps, cfg.ais_runs),
         pixel_probe: pixel_accuracy,
         short,
         runs,

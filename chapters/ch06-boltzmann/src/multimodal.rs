@@ -111,21 +111,31 @@ pub(crate) struct Pathway {
     pub second: Rbm,
 }
 
+/// Binary inputs start with visible biases at the log-odds of their rates in `rows`
+/// (Hinton's practical guide): sparse words would otherwise be a long way from where
+/// they belong.
+fn start_at_base_rates(rbm: &mut Rbm, rows: &Tensor) {
+    let rates = rows.mean(0, false).to_vec();
+    let odds = rates.iter().map(|&p| (p.clamp(1e-3, 1.0 - 1e-3) / (1.0 - p.clamp(1e-3, 1.0 - 1e-3))).ln());
+    rbm.visible_bias = Tensor::from_vec(odds.collect(), &[rbm.visible()]);
+}
+
 impl Pathway {
-    /// Train on `table` (n, width) rows `train`, greedily.
-    pub fn train(table: &[f32], width: usize, train: &[usize], plan: &PathwayPlan, rng: &mut Rng) -> Pathway {
+    // The signature on three lines, so that the book's listing fits the page.
+    #[rustfmt::skip]
+    // ANCHOR: pathway
+    /// Train on `table` (n, width) rows `train`, greedily: the first RBM on the
+    /// inputs, then the second on binary states sampled from the first's hidden units.
+    pub fn train(
+        table: &[f32], width: usize, train: &[usize],
+        plan: &PathwayPlan, rng: &mut Rng,
+    ) -> Pathway {
         let (w1, w2) = plan.widths;
+        let rows = |r: &[usize]| models::data::gather_rows(table, width, r);
         let mut first = Rbm::new(width, w1, rng);
         first.gaussian = plan.gaussian;
-        let rows = |r: &[usize]| models::data::gather_rows(table, width, r);
         if !plan.gaussian {
-            // Binary inputs start with visible biases at the log-odds of their training
-            // rates (Hinton's practical guide): sparse words would otherwise be a long
-            // way from where they belong.
-            let rates = rows(train).mean(0, false).to_vec();
-            let odds =
-                rates.iter().map(|&p| (p.clamp(1e-3, 1.0 - 1e-3) / (1.0 - p.clamp(1e-3, 1.0 - 1e-3))).ln());
-            first.visible_bias = Tensor::from_vec(odds.collect(), &[width]);
+            start_at_base_rates(&mut first, &rows(train));
         }
         train_layer(&mut first, train.len(), plan.epochs, plan.lrs.0, rng, |b, _| {
             rows(&b.iter().map(|&i| train[i]).collect::<Vec<_>>())
@@ -133,11 +143,11 @@ impl Pathway {
         let probs = first.hidden_probs(&rows(train)).to_vec();
         let mut second = Rbm::new(w1, w2, rng);
         train_layer(&mut second, train.len(), plan.epochs, plan.lrs.1, rng, |b, rng| {
-            // The upper layer learns from binary states sampled from the layer below.
             sample(&models::data::gather_rows(&probs, w1, b), rng)
         });
         Pathway { first, second }
     }
+    // ANCHOR_END: pathway
 
     /// (h1, h2) probabilities of the rows of `v`.
     pub fn up(&self, v: &Tensor) -> (Tensor, Tensor) {
@@ -147,16 +157,15 @@ impl Pathway {
     }
 }
 
+// The signature on three lines, so that the book's listing fits the page.
+#[rustfmt::skip]
 // ANCHOR: fill_in
 /// The joint layer's probabilities when only one pathway's top layer `known` is
 /// observed: start the missing one at ½ and alternate mean-field updates,
 ///   joint ← σ(b + [known, missing] W),  missing ← σ(a_missing + joint W_missingᵀ).
 /// Returns (joint, missing).
 pub(crate) fn joint_with_missing(
-    joint: &Rbm,
-    known: &Tensor,
-    known_first: bool,
-    iterations: usize,
+    joint: &Rbm, known: &Tensor, known_first: bool, iterations: usize,
 ) -> (Tensor, Tensor) {
     let (n, k) = (known.shape()[0], known.shape()[1]);
     let m = joint.visible() - k;
@@ -170,7 +179,7 @@ pub(crate) fn joint_with_missing(
         };
         top = joint.hidden_probs(&visible);
         let down = joint.visible_probs(&top); // σ(a + top Wᵀ) for every visible unit
-        missing = no_grad(|| if known_first { down.narrow(1, k, m) } else { down.narrow(1, 0, m) });
+        missing = no_grad(|| down.narrow(1, if known_first { k } else { 0 }, m));
     }
     (top, missing)
 }

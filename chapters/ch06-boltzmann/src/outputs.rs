@@ -41,6 +41,15 @@ fn f(v: f64, d: usize) -> String {
     format!("{v:.d$}")
 }
 
+/// A standard error to two significant figures (never "0.00").
+pub(crate) fn se(v: f64) -> String {
+    if !v.is_finite() || v <= 0.0 {
+        return kit::claims::num(v);
+    }
+    let decimals = (1 - v.log10().floor() as i32).max(0) as usize;
+    format!("{v:.decimals$}")
+}
+
 /// The training settings of the RBMs and of the multimodal model on the AV digits, as
 /// the page's tables show them.
 pub(crate) fn settings(cfg: &crate::Config) -> (crate::Settings, crate::Settings) {
@@ -52,14 +61,14 @@ pub(crate) fn settings(cfg: &crate::Config) -> (crate::Settings, crate::Settings
     ];
     for m in cfg.methods() {
         let chains = if m.chains == 0 {
-            "chains restarted at the data".to_string()
+            "from the data".to_string()
         } else {
-            format!("{} persistent chains", m.chains)
+            format!("on {} persistent chains", m.chains)
         };
         rbm.push((
             m.name.clone(),
             format!(
-                "{} Gibbs step{} per update, {chains}, learning rate {}{}, momentum {}",
+                "{} Gibbs step{} {chains} per update; learning rate {}{}, momentum {}",
                 m.k,
                 if m.k == 1 { "" } else { "s" },
                 m.lr,
@@ -91,22 +100,19 @@ pub(crate) fn settings(cfg: &crate::Config) -> (crate::Settings, crate::Settings
 
 /// The markdown tables `results.md` holds (the page includes it).
 pub fn results_markdown(r: &Report) -> String {
-    let mut runs = Table::new(&[
-        "method",
-        "rate, momentum",
-        "recon.",
-        "test (train) LL",
-        "probe",
-        "top digit",
-        "distance",
-    ]);
+    let mut runs =
+        Table::new(&["method", "recon.", "test LL ± se", "train LL", "probe", "top digit", "distance"]);
     for x in std::iter::once(&r.short).chain(&r.runs) {
         let m = &x.method;
         runs.row(&[
-            format!("{}, {} epochs", m.name, x.epochs),
-            format!("{}{}, {}", m.lr, if m.decay { " decaying" } else { "" }, m.momentum),
+            if x.epochs == r.short.epochs && x.epochs != r.runs.first().map_or(0, |l| l.epochs) {
+                format!("{} ({} epochs)", m.name, x.epochs)
+            } else {
+                m.name.clone()
+            },
             f(x.reconstruction, 4),
-            format!("{} ({})", f(x.test_ll, 2), f(x.train_ll, 2)),
+            format!("{} ± {}", f(x.test_ll, 2), se(x.log_z_se)),
+            f(x.train_ll, 2),
             f(x.probe, 3),
             format!("{} ({})", x.commonest_digit, f(x.commonest_share, 2)),
             f(x.median_hamming, 0),
@@ -123,9 +129,11 @@ pub fn results_markdown(r: &Report) -> String {
     format!(
         "<!-- Written by `cargo run --release -p ch06-boltzmann`; do not edit. -->\n\n{}{}{}\
          <!-- ANCHOR: layers -->\n{}\nOver {} seeds (each its own model; the split is the data set's).\n<!-- ANCHOR_END: layers -->\n\n\
-         <!-- ANCHOR: runs -->\n{}\nAll RBMs have {} hidden units; log-likelihoods are nats per image, with log Z from \
-         AIS; the probe is softmax regression on the hidden probabilities (on the binary pixels it scores {}); \
-         recon. is the reconstruction error and LL the log-likelihood; the last two columns describe the samples \
+         <!-- ANCHOR: runs -->\n{}\nAfter {} epochs (the first row: {}); all RBMs have {} hidden units; log-likelihoods are nats per image, with log Z from \
+         AIS ({} inverse temperatures, {} runs) and ± its standard error over the runs (the same for test and \
+         train); the probe is softmax regression on the hidden probabilities (on the binary pixels it scores {}); \
+         recon. is the reconstruction error and LL the log-likelihood; learning rates and \
+         momenta are in the settings above; the last two columns describe the samples \
          after the longest chain: the digit the pixel classifier names most often (with its share), and the median \
          Hamming distance to the nearest training image.\n<!-- ANCHOR_END: runs -->\n\n{}",
         kit::report::settings_table("settings", &r.settings.0),
@@ -134,7 +142,11 @@ pub fn results_markdown(r: &Report) -> String {
         layers.to_markdown(),
         r.multimodal.seeds.len(),
         runs.to_markdown(),
+        r.runs.first().map_or(0, |l| l.epochs),
+        r.short.epochs,
         r.hidden,
+        r.ais.0,
+        r.ais.1,
         f(r.pixel_probe, 3),
         kit::claims::markdown(&r.claims)
     )

@@ -104,6 +104,10 @@ pub struct RunRow {
     pub reconstruction: f64,
     /// log Z by annealed importance sampling.
     pub log_z: f64,
+    /// Its standard error over the AIS runs (delta method); the log-likelihoods, which
+    /// are -F(v) - log Z, carry the same one.
+    #[serde(default)]
+    pub log_z_se: f64,
     /// Mean test log-likelihood, nats per image.
     pub test_ll: f64,
     /// Mean training log-likelihood.
@@ -190,7 +194,8 @@ pub fn run(
     let mut rng = seeded_rng(cfg.seed);
     let (rbm, reconstruction) = train(data, method, epochs, cfg, &mut rng);
     let base = data.base_rates();
-    let log_z = rbm.log_partition_ais(&base, cfg.ais_steps, cfg.ais_runs, &mut rng);
+    let ais = rbm.log_partition_ais(&base, cfg.ais_steps, cfg.ais_runs, &mut rng);
+    let log_z = ais.log_z;
     let (train, test) = (data.rows(&data.train), data.rows(&data.test));
     let labels = |rows: &[usize]| -> Vec<usize> { rows.iter().map(|&i| data.labels[i]).collect() };
     let probe = Probe::fit(
@@ -225,6 +230,7 @@ pub fn run(
         epochs,
         reconstruction,
         log_z,
+        log_z_se: ais.std_error,
         test_ll: rbm.log_likelihood(&test, log_z),
         train_ll: rbm.log_likelihood(&train, log_z),
         probe,
