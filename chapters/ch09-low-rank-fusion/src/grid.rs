@@ -10,7 +10,7 @@ use models::toymosi::{Modality, ToyMosi, generate, sarcasm_split, sentiment_scor
 use crate::{Cell, Config, Report, Run, StepsCheck};
 
 /// The modalities every model reads.
-const TAV: [Modality; 3] = [Modality::Text, Modality::Audio, Modality::Video];
+pub(crate) const TAV: [Modality; 3] = [Modality::Text, Modality::Audio, Modality::Video];
 
 fn train_one(data: &ToyMosi, method: Method, cfg: &Config) -> anyhow::Result<(FusionNet, Standardised)> {
     let s = Standardised::new(data, &TAV);
@@ -87,6 +87,12 @@ fn steps_check(data: &ToyMosi, rank: usize, cfg: &Config) -> anyhow::Result<Step
     })
 }
 
+/// The rank of the LMF whose three steps are checked: 4 if the sweep has it, else the
+/// sweep's first rank.
+pub fn checked_rank(cfg: &Config) -> usize {
+    if cfg.ranks.contains(&4) { 4 } else { cfg.ranks[0] }
+}
+
 /// Generate the datasets and run everything.
 pub fn run(cfg: &Config) -> anyhow::Result<Report> {
     anyhow::ensure!(
@@ -108,7 +114,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
             None => cells.push(Cell { method, parameters, fusion_parameters, runs: vec![run] }),
         }
     }
-    let check_rank = if cfg.ranks.contains(&4) { 4 } else { cfg.ranks[0] };
+    let check_rank = checked_rank(cfg);
     let mut report = Report {
         seeds,
         cells,

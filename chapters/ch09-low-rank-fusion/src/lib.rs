@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 mod claims;
+pub mod diagram;
 mod grid;
 mod outputs;
 mod timing;
@@ -19,7 +20,7 @@ use models::toymosi::{Knobs, SentimentScores};
 use serde::{Deserialize, Serialize};
 
 pub use claims::claims;
-pub use grid::run;
+pub use grid::{checked_rank, run};
 pub use outputs::{chapter, write_outputs};
 pub use timing::{Timing, measured};
 

@@ -189,9 +189,13 @@ fn rounded(series: &[Series], step: f64) -> Option<(f64, f64)> {
 /// The x axis's label: ranks double from one category to the next.
 const RANK_AXIS: &str = "rank r (doubling: a log scale)";
 
-/// Write `results.md`, `results.json` and the three figures.
+/// Write `results.md`, `results.json`, the diagram of the model the steps check, and the
+/// three figures.
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
+    let modalities = crate::diagram::MODALITIES;
+    crate::diagram::low_rank(&crate::diagram::lmf(r.steps.rank), &modalities)
+        .write(&out.figure("diagram-low-rank.svg"))?;
     let ranks = r.ranks();
     let categories: Vec<String> = ranks.iter().map(|c| rank_of(c.method).to_string()).collect();
     let along = |f: &dyn Fn(&Cell) -> f64| ranks.iter().enumerate().map(|(i, c)| (i as f64, f(c))).collect();

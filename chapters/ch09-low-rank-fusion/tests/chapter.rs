@@ -18,7 +18,14 @@ fn outputs_are_written() {
     ch09_low_rank_fusion::write_outputs(&report, &kit::Output::new(&dir)).unwrap();
     kit::assert_written(
         &dir,
-        &["results.md", "results.json", "figures/rank.svg", "figures/parameters.svg", "figures/speed.svg"],
+        &[
+            "results.md",
+            "results.json",
+            "figures/diagram-low-rank.svg",
+            "figures/rank.svg",
+            "figures/parameters.svg",
+            "figures/speed.svg",
+        ],
     );
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -180,7 +180,7 @@ fn gates(r: &Report) -> Claim {
             "In the unit that carries the answer (unit {}), the input gate is {} at step 1 and {} on average after \
              it, and the forget gate {} on average after step 1, which alone would keep {} of the step-1 cell over \
              the remaining {} steps. The unit's cell, averaged over the sequences that start with each symbol, \
-             spreads over {} between the four symbols after step 1 and over {} at step {} (Figure 11.3), where the \
+             spreads over {} between the four symbols after step 1 and over {} at step {} (Figure 11.4), where the \
              forget gate alone would have left about {}: {}.",
             g.unit,
             num(input_first),

@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 mod claims;
+pub mod diagram;
 mod gates;
 mod multimodal;
 mod outputs;

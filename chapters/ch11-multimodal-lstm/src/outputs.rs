@@ -32,7 +32,9 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
         cfg.train.max_epochs = epochs;
     }
     let report = crate::run(&cfg)?;
-    write_outputs(&report, &Output::new(&options.out))?;
+    let out = Output::new(&options.out);
+    write_outputs(&report, &out)?;
+    crate::diagram::write(&cfg, &out)?;
     let acc = |kind| report.recall_run(kind).map_or(f64::NAN, |r| r.accuracy);
     let headline = format!(
         "recall over {} steps: LSTM {:.2}, RNN {:.2}; {} models on toy MOSI",
