@@ -10,6 +10,7 @@
 pub mod captioner;
 mod cca;
 pub mod data;
+pub mod dbm;
 pub mod fusion;
 mod gcn;
 pub mod graph;
