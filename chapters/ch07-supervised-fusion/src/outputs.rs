@@ -157,6 +157,11 @@ pub fn results_markdown(r: &Report) -> String {
 /// Write `results.md`, `results.json` and the figures.
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
+    // The diagram needs the models' shapes only, which every initialisation has.
+    let modalities = models::toymosi::Modality::ALL;
+    let widths: Vec<usize> = modalities.iter().map(|m| m.width()).collect();
+    crate::diagram::fusion_heads(&crate::diagram::untrained(&widths), &modalities)
+        .write(&out.figure("diagram-fusion-heads.svg"))?;
     dot_plot(&out.figure("by_subset.svg"), &by_subset(r))?;
     dot_plot(&out.figure("sarcasm.svg"), &sarcasm_figure(r))?;
     let points: Vec<(f64, f64)> = r.points.iter().map(|p| (p.polarity, p.label)).collect();
@@ -194,7 +199,7 @@ fn figure_methods() -> Vec<crate::dotplot::Method> {
         .collect()
 }
 
-/// Figure 7.2: Acc-2 and MAE of every (subset, method) cell, every seed. With one
+/// Figure 7.3: Acc-2 and MAE of every (subset, method) cell, every seed. With one
 /// modality the product of projections is the sum, so its slot stays empty.
 fn by_subset(r: &Report) -> DotPlot {
     let names: Vec<String> = subsets().iter().map(|m| subset_name(m)).collect();
@@ -238,7 +243,7 @@ fn by_subset(r: &Report) -> DotPlot {
     }
 }
 
-/// Figure 7.3: the trimodal models on the sarcasm subset and on the rest of the test
+/// Figure 7.4: the trimodal models on the sarcasm subset and on the rest of the test
 /// split, every seed.
 fn sarcasm_figure(r: &Report) -> DotPlot {
     let values = |f: fn(&Run) -> Option<(f64, f64)>| -> Vec<Vec<Vec<f64>>> {

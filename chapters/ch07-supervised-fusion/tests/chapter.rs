@@ -19,7 +19,14 @@ fn outputs_are_written() {
     ch07_supervised_fusion::write_outputs(&report, &kit::Output::new(&dir)).unwrap();
     kit::assert_written(
         &dir,
-        &["results.md", "results.json", "figures/by_subset.svg", "figures/sarcasm.svg", "figures/data.svg"],
+        &[
+            "results.md",
+            "results.json",
+            "figures/by_subset.svg",
+            "figures/sarcasm.svg",
+            "figures/data.svg",
+            "figures/diagram-fusion-heads.svg",
+        ],
     );
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -1,7 +1,7 @@
 //! The chapter's two pictures of the tensor, as SVG written by hand (the book's font,
 //! every text at least 12 px): the two-modality tensor as a matrix of values with its
-//! blocks split off and named (Figure 8.1), and the three-modality tensor as nine 9 x 9
-//! slices, one per audio entry, with a key naming each slice's blocks (Figure 8.2).
+//! blocks split off and named (Figure 8.2), and the three-modality tensor as nine 9 x 9
+//! slices, one per audio entry, with a key naming each slice's blocks (Figure 8.3).
 //! Blue is positive, red negative, the shade grows with the magnitude (square root),
 //! and a colour bar gives the scale.
 
@@ -154,7 +154,7 @@ fn block_key(svg: &mut String, (x, y): (f64, f64), size: f64, names: [&str; 4]) 
     text(svg, (x + size + 6.0, y + size - 2.0), TEXT, "start", names[3]);
 }
 
-/// Figure 8.1: the 9 x 9 tensor [h_T; 1] ⊗ [h_V; 1] of one utterance, values in the
+/// Figure 8.2: the 9 x 9 tensor [h_T; 1] ⊗ [h_V; 1] of one utterance, values in the
 /// cells, the appended 1s' row and column split off by thick lines, the entries of
 /// h_T and h_V that follow the polarity and the eye-roll framed by dashes.
 pub fn blocks_svg(matrix: &[Vec<f64>], (label, prediction): (f64, f64), tracks: &crate::Tracks) -> String {
@@ -252,7 +252,7 @@ pub fn blocks_svg(matrix: &[Vec<f64>], (label, prediction): (f64, f64), tracks: 
     document(y0 + side + 24.0, &s)
 }
 
-/// Figure 8.2: the 9 x 9 x 9 tensor [h_T; 1] ⊗ [h_A; 1] ⊗ [h_V; 1] (text index
+/// Figure 8.3: the 9 x 9 x 9 tensor [h_T; 1] ⊗ [h_A; 1] ⊗ [h_V; 1] (text index
 /// slowest) as nine slices, one per audio entry: text down, video across.
 pub fn slices_svg(tensor: &[f64], side: usize) -> String {
     let d = side - 1;

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod claims;
+pub mod diagram;
 mod figures;
 mod grid;
 mod outputs;

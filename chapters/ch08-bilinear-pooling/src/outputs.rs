@@ -216,9 +216,15 @@ pub fn results_markdown(r: &Report) -> String {
     )
 }
 
-/// Write `results.md`, `results.json` and the two pictures of the tensor.
+/// Write `results.md`, `results.json`, the model's diagram and the two pictures of the
+/// tensor.
 pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
+    // The diagram needs the models' shapes only, which every initialisation has.
+    use crate::diagram::{tensor_fusion, tfn};
+    use Modality::{Audio as A, Text as T, Video as V};
+    tensor_fusion(&tfn(&[T, V]), [T, V], &tfn(&[T, A, V]), [T, A, V])
+        .write(&out.figure("diagram-tensor-fusion.svg"))?;
     let side = PROJECTION + 1;
     anyhow::ensure!(
         r.example.0.len() == side * side && r.example3.len() == side * side * side,

@@ -16,7 +16,16 @@ fn outputs_are_written() {
     let dir = std::env::temp_dir().join(format!("ch08-out-{}", std::process::id()));
     let report = run(&Config::quick()).unwrap();
     ch08_bilinear_pooling::write_outputs(&report, &kit::Output::new(&dir)).unwrap();
-    kit::assert_written(&dir, &["results.md", "results.json", "figures/blocks.svg", "figures/slices.svg"]);
+    kit::assert_written(
+        &dir,
+        &[
+            "results.md",
+            "results.json",
+            "figures/blocks.svg",
+            "figures/slices.svg",
+            "figures/diagram-tensor-fusion.svg",
+        ],
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
