@@ -375,7 +375,7 @@ fn sample_claims(r: &Report, cd1: &RunRow, pcd: &RunRow) -> Vec<Claim> {
                     num(naive.median_hamming),
                     num(pcd.median_hamming),
                     if further {
-                        ", and in Figure 6.3 most are strokes that do not make a digit (the classifier names a digit \
+                        ", and in Figure 6.4 most are strokes that do not make a digit (the classifier names a digit \
                          for any input)"
                     } else {
                         ""

@@ -154,7 +154,7 @@ pub fn claims(c: &ClipArtReport) -> Vec<Claim> {
                          words, the nearest pictures' {near}{}",
                         if fewer {
                             ": fewer on every seed, so the model repeats the same words from picture to picture \
-                             more than the neighbours do (Figure 6.4)."
+                             more than the neighbours do (Figure 6.6)."
                         } else {
                             "."
                         }

@@ -12,6 +12,7 @@ mod clip_claims;
 mod clip_outputs;
 mod clip_tagging;
 pub mod clipart;
+pub mod diagram;
 mod multimodal;
 mod outputs;
 mod rbm_runs;

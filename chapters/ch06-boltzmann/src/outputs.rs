@@ -2,6 +2,7 @@
 
 use kit::plot::image_grid;
 use kit::{Options, Output, Table};
+use models::rbm::Rbm;
 
 use crate::{Binary, Config, Report};
 
@@ -152,6 +153,26 @@ pub fn results_markdown(r: &Report) -> String {
     )
 }
 
+/// The two diagrams, drawn from RBMs of the shapes the run trained (the report keeps
+/// the widths; the weights' values do not enter a diagram).
+fn diagrams(r: &Report, out: &Output) -> anyhow::Result<()> {
+    let mut rng = autograd::seeded_rng(0);
+    crate::diagram::rbm(&Rbm::new(64, r.hidden, &mut rng)).write(&out.figure("diagram-rbm.svg"))?;
+    let width = |name: &str| r.multimodal.layers().into_iter().find(|l| l.0 == name).map_or(0, |l| l.1);
+    let [i1, i2, a1, a2, j] = r.multimodal.widths;
+    let rbms = [
+        Rbm::new(width(crate::multimodal::IMAGE_LAYERS[0]), i1, &mut rng),
+        Rbm::new(i1, i2, &mut rng),
+        Rbm::new(width(crate::multimodal::AUDIO_LAYERS[0]), a1, &mut rng),
+        Rbm::new(a1, a2, &mut rng),
+        Rbm::new(i2 + a2, j, &mut rng),
+    ];
+    let stack =
+        crate::diagram::Stack { image: [&rbms[0], &rbms[1]], other: [&rbms[2], &rbms[3]], joint: &rbms[4] };
+    crate::diagram::multimodal(&stack, ("audio", kit::diagram::Kind::Audio))
+        .write(&out.figure("diagram-dbn.svg"))
+}
+
 /// Write `results.md`, `results.json` and the figures.
 pub fn write_outputs(r: &Report, _data: &Binary, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
@@ -176,6 +197,7 @@ pub fn write_outputs(r: &Report, _data: &Binary, out: &Output) -> anyhow::Result
         )?;
     }
     crate::clip_outputs::figures(&r.clipart, out)?;
+    diagrams(r, out)?;
     for (file, name) in
         [("samples_pcd.svg", crate::claims::PCD), ("samples_pcd_constant.svg", crate::claims::PCD_CONSTANT)]
     {
