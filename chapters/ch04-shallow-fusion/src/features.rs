@@ -6,6 +6,9 @@ use models::data::{Av, AvDigits, shuffled_batches};
 use models::metrics::{accuracy, argmax_rows};
 use models::{Activation, Mlp, Module};
 
+/// The digits: how many classes every classifier here scores.
+pub const CLASSES: usize = 10;
+
 /// Which inputs a model reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Inputs {

@@ -9,7 +9,7 @@ use models::{Module, Pca, Probe};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::features::{Inputs, mlp, mlp_accuracy, rows, train_mlp};
+use crate::features::{CLASSES, Inputs, mlp, mlp_accuracy, rows, train_mlp};
 
 /// Test accuracy of one model.
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -78,7 +78,7 @@ pub fn softmax_accuracy(
     cfg: &Config,
     seed: u64,
 ) -> anyhow::Result<f64> {
-    let probe = Probe::fit(train, width, train_labels, 10, &cfg.probe, &mut seeded_rng(seed))
+    let probe = Probe::fit(train, width, train_labels, CLASSES, &cfg.probe, &mut seeded_rng(seed))
         .map_err(anyhow::Error::msg)?;
     Ok(probe.accuracy(test, test_labels))
 }

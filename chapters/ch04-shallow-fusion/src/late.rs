@@ -9,7 +9,7 @@ use models::{Linear, Module, Probe};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::features::{Inputs, rows};
+use crate::features::{CLASSES, Inputs, rows};
 
 /// What late fusion measured.
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -56,7 +56,7 @@ fn probabilities(
         &rows(av, inputs, fit, fit),
         width,
         &av.labels(fit),
-        10,
+        CLASSES,
         &cfg.probe,
         &mut seeded_rng(seed),
     )
@@ -98,6 +98,15 @@ fn reliability(av: &Av, rows_: &[usize], train: &[usize]) -> Vec<f32> {
     rows_.iter().flat_map(|&p| [(sigma(p) - ms) / ss, (snr(p) - mn) / sn]).collect()
 }
 
+/// The reliability features the gate reads per pair: σ′ and snr′.
+pub const RELIABILITY: usize = 2;
+
+/// The gate before training: a weight per reliability feature (a, b) and a bias (c),
+/// all zero, so w = ½ everywhere (the plain product) until it is fitted.
+pub fn gate() -> Linear {
+    Linear::new(Tensor::zeros(&[RELIABILITY, 1]), Tensor::zeros(&[1]))
+}
+
 // ANCHOR: gate
 /// The image's weight for each pair, w = sigmoid(a σ + b snr + c), and the fused
 /// scores w log p_image + (1 - w) log p_audio (a weighted product of the two
@@ -130,10 +139,10 @@ pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<LateReport> {
     let (train_labels, test_labels) = (av.labels(train), av.labels(test));
     let (oof_image, oof_audio) = (out_of_fold(av, Inputs::Image, cfg)?, out_of_fold(av, Inputs::Audio, cfg)?);
     let n = train.len();
-    let features = Tensor::from_vec(reliability(av, train, train), &[n, 2]);
+    let features = Tensor::from_vec(reliability(av, train, train), &[n, RELIABILITY]);
     let log = |p: &[f32]| p.iter().map(|v| v.max(1e-12).ln()).collect::<Vec<f32>>();
     let (li, la) = (Tensor::from_vec(log(&oof_image), &[n, 10]), Tensor::from_vec(log(&oof_audio), &[n, 10]));
-    let mut gate = Linear::new(Tensor::zeros(&[2, 1]), Tensor::zeros(&[1]));
+    let mut gate = gate();
     let mut adam = Adam::new(0.05);
     for step in 0..cfg.gate_steps {
         let loss = fuse(&gate, &features, &li, &la).0.cross_entropy(&train_labels);
@@ -151,7 +160,7 @@ pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<LateReport> {
         Tensor::from_vec(test_image.iter().zip(&test_audio).map(|(a, b)| a + b).collect(), &[m, 10]);
     let (ti, ta) =
         (Tensor::from_vec(log(&test_image), &[m, 10]), Tensor::from_vec(log(&test_audio), &[m, 10]));
-    let test_features = Tensor::from_vec(reliability(av, test, train), &[m, 2]);
+    let test_features = Tensor::from_vec(reliability(av, test, train), &[m, RELIABILITY]);
     let (weighted, w) = no_grad(|| fuse(&gate, &test_features, &ti, &ta));
     let product = ti.add(&ta);
     let w = w.to_vec();

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 mod claims;
+pub mod diagram;
 mod features;
 mod fusion;
 mod late;

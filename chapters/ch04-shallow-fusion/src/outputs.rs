@@ -139,9 +139,10 @@ pub fn results_markdown(r: &Report) -> String {
     )
 }
 
-/// Write `results.md`, `results.json` and the figures.
+/// Write `results.md`, `results.json`, the diagram of early and late fusion, and the figures.
 pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
+    crate::diagram::fusion(&crate::diagram::Fusion::for_data(av)).write(&out.figure("diagram-fusion.svg"))?;
     let f = &r.fusion;
     let mut ks: Vec<usize> = f.pca.iter().map(|p| p.k).collect();
     ks.sort_unstable();

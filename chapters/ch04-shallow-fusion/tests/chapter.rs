@@ -22,6 +22,7 @@ fn outputs_are_written() {
         &[
             "results.md",
             "results.json",
+            "figures/diagram-fusion.svg",
             "figures/pca_accuracy.svg",
             "figures/projection_pca.svg",
             "figures/projection_deep.svg",

@@ -78,7 +78,8 @@ fn loss(model: &Bimodal, image: &Tensor, audio: &Tensor, keep: (&Tensor, &Tensor
 // ANCHOR_END: bimodal
 
 impl Bimodal {
-    fn new(audio_width: usize, cfg: &Config, rng: &mut Rng) -> Bimodal {
+    /// A fresh model for audio rows of `audio_width` numbers, with the widths of `cfg`.
+    pub fn new(audio_width: usize, cfg: &Config, rng: &mut Rng) -> Bimodal {
         let (h, m, c) = (cfg.hidden, cfg.hidden / 2, cfg.code);
         Bimodal {
             image_encoder: Mlp::new(&[AvDigits::IMAGE, h, m], Activation::Relu, rng),
@@ -88,6 +89,36 @@ impl Bimodal {
             image_decoder: Mlp::new(&[m, h, AvDigits::IMAGE], Activation::Relu, rng),
             audio_decoder: Mlp::new(&[m, h, audio_width], Activation::Relu, rng),
         }
+    }
+
+    /// The image's encoder (its last layer's output is the image's half of the shared layer's input).
+    pub fn image_encoder(&self) -> &Mlp {
+        &self.image_encoder
+    }
+
+    /// The audio's encoder.
+    pub fn audio_encoder(&self) -> &Mlp {
+        &self.audio_encoder
+    }
+
+    /// The shared layer: both encoders' outputs, concatenated, to the code.
+    pub fn shared(&self) -> &Linear {
+        &self.shared
+    }
+
+    /// The layer from the code back to two halves, one per decoder.
+    pub fn unshared(&self) -> &Linear {
+        &self.unshared
+    }
+
+    /// The image's decoder.
+    pub fn image_decoder(&self) -> &Mlp {
+        &self.image_decoder
+    }
+
+    /// The audio's decoder.
+    pub fn audio_decoder(&self) -> &Mlp {
+        &self.audio_decoder
     }
 
     fn parameters_mut(&mut self) -> Vec<&mut autograd::Parameter> {

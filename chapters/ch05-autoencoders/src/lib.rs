@@ -12,6 +12,7 @@
 mod baselines;
 mod bimodal;
 mod claims;
+pub mod diagram;
 mod outputs;
 mod unimodal;
 
@@ -22,7 +23,7 @@ use models::data::{Av, AvVariant, Pairing};
 use serde::{Deserialize, Serialize};
 
 pub use baselines::{Baselines, FillInBaselines};
-pub use bimodal::{BimodalRow, Recipe};
+pub use bimodal::{Bimodal, BimodalRow, Present, Recipe};
 pub use claims::claims;
 pub use outputs::{chapter, write_outputs};
 pub use unimodal::{AeRow, Autoencoder, Modality, mask};

@@ -30,7 +30,7 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
         cfg.epochs = epochs;
     }
     let (report, av) = crate::run(&cfg)?;
-    write_outputs(&report, &av, &Output::new(&options.out))?;
+    write_outputs(&report, &av, &cfg, &Output::new(&options.out))?;
     let headline = report.recipe(B).map_or(String::new(), |b| {
         format!(
             "bimodal AE (Ngiam): fusion {:.3}, image only {:.3}, audio only {:.3}, hearing to see {:.3} / {:.3}",
@@ -118,9 +118,12 @@ pub fn results_markdown(r: &Report) -> String {
     )
 }
 
-/// Write `results.md`, `results.json` and the figures.
-pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
+/// Write `results.md`, `results.json`, the bimodal autoencoder's diagram (of `cfg`'s
+/// widths) and the figures.
+pub fn write_outputs(r: &Report, av: &Av, cfg: &Config, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
+    crate::diagram::bimodal(&crate::diagram::untrained(av.audio_width(), cfg))
+        .write(&out.figure("diagram-bimodal.svg"))?;
     code_width_figure(r, out)?;
     reconstructions_figure(r, av, out)?;
     let short = |name: &str| -> String {

@@ -15,13 +15,15 @@ fn quick_report_snapshot_and_same_seed_same_report() {
 #[test]
 fn outputs_are_written() {
     let dir = std::env::temp_dir().join(format!("ch05-out-{}", std::process::id()));
-    let (report, av) = run(&Config::quick()).unwrap();
-    ch05_autoencoders::write_outputs(&report, &av, &kit::Output::new(&dir)).unwrap();
+    let cfg = Config::quick();
+    let (report, av) = run(&cfg).unwrap();
+    ch05_autoencoders::write_outputs(&report, &av, &cfg, &kit::Output::new(&dir)).unwrap();
     kit::assert_written(
         &dir,
         &[
             "results.md",
             "results.json",
+            "figures/diagram-bimodal.svg",
             "figures/code_width.svg",
             "figures/reconstructions.svg",
             "figures/transfer.svg",
