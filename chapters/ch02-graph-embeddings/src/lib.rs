@@ -14,6 +14,7 @@ mod claims;
 mod common;
 mod depth;
 mod depth_claims;
+pub mod diagram;
 mod karate_drawing;
 mod outputs;
 mod supervised;
@@ -28,7 +29,9 @@ pub use claims::claims;
 pub use common::{Spread, auc, spearman};
 pub use depth::{DepthRow, DepthStudy, LayerDiagnostics, SharingRow, depth_study};
 pub use outputs::{chapter, write_outputs};
-pub use supervised::{KarateSupervised, UntrainedSeparation, karate_supervised, untrained_separation};
+pub use supervised::{
+    KarateSupervised, UntrainedSeparation, karate_model, karate_supervised, untrained_separation,
+};
 pub use trees::{TreeReach, tree_reach};
 pub use unsupervised::{LinkPrediction, link_prediction};
 
@@ -156,6 +159,8 @@ pub struct Figures {
     pub trees_svg: String,
     /// The karate club drawn as a network.
     pub karate_svg: String,
+    /// The karate club's GCN, drawn from the trained model (first seed).
+    pub gcn_diagram: Option<kit::diagram::Diagram>,
     /// The models `--save` writes, packaged with how to rebuild and check them.
     pub checkpoints: Vec<checkpoint::SavedModel>,
 }
@@ -184,6 +189,7 @@ pub fn run(cfg: &Config, progress: bool) -> anyhow::Result<Report> {
         lesmis_names: lesmis.names.clone(),
         trees_svg: trees::two_computation_trees(&karate, TREE_NODES),
         karate_svg: karate_drawing::karate_svg(&karate, supervised::LEADERS),
+        gcn_diagram: Some(diagram::gcn(&karate_gcn, &karate.normalized_adjacency())),
         checkpoints: vec![],
     };
     let n = figures.lesmis_embedding.len() as f64;

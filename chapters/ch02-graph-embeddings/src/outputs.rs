@@ -299,6 +299,9 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     lesmis("lesmis_gae_core.svg", "The same, zoomed on the bulk", true)?;
     kit::report::write_atomic(&out.figure("computation_trees.svg"), f.trees_svg.as_bytes())?;
     kit::report::write_atomic(&out.figure("karate_graph.svg"), f.karate_svg.as_bytes())?;
+    if let Some(diagram) = &f.gcn_diagram {
+        diagram.write(&out.figure("diagram-gcn.svg"))?;
+    }
     let d = &r.depth;
     let curve =
         |f: fn(&crate::DepthRow) -> f64| d.rows.iter().map(|row| (row.depth as f64, f(row))).collect();

@@ -27,6 +27,12 @@ pub struct KarateSupervised {
 /// The two labelled members of the leaders-only experiment: Mr. Hi and the Officer.
 pub(crate) const LEADERS: [usize; 2] = [0, 33];
 
+/// The karate club's GCN, untrained: `nodes` one-hot features in, Kipf and Welling's
+/// hidden width, one logit per faction, `cfg.karate_depth` layers.
+pub fn karate_model(nodes: usize, cfg: &Config, rng: &mut autograd::Rng) -> Gcn {
+    Gcn::new((nodes, KARATE_HIDDEN, 2), cfg.karate_depth, false, Residual::None, Activation::Relu, rng)
+}
+
 /// Train a 2-layer GCN on the karate club from two labelled members, over many seeds;
 /// returns the results and the first seed's leaders-only model (for `--save`).
 pub fn karate_supervised(karate: &Graph, cfg: &Config) -> anyhow::Result<(KarateSupervised, Gcn)> {
@@ -36,14 +42,7 @@ pub fn karate_supervised(karate: &Graph, cfg: &Config) -> anyhow::Result<(Karate
     let mut model_name = String::new();
     let mut run = |train: &[usize], seed: u64| -> anyhow::Result<(f64, Gcn)> {
         let mut rng = seeded_rng(seed);
-        let mut gcn = Gcn::new(
-            (karate.n, KARATE_HIDDEN, 2),
-            cfg.karate_depth,
-            false,
-            Residual::None,
-            Activation::Relu,
-            &mut rng,
-        );
+        let mut gcn = karate_model(karate.n, cfg, &mut rng);
         model_name = gcn.to_string();
         train_classifier(&mut gcn, &adj, &x, labels, train, cfg.epochs, LEARNING_RATE, WEIGHT_DECAY)?;
         let rest: Vec<usize> = (0..karate.n).filter(|i| !train.contains(i)).collect();

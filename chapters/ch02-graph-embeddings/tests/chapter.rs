@@ -27,6 +27,7 @@ fn outputs_are_written() {
             "figures/lesmis_gae_core.svg",
             "figures/computation_trees.svg",
             "figures/karate_graph.svg",
+            "figures/diagram-gcn.svg",
             "figures/depth_accuracy.svg",
             "figures/grad_norms.svg",
             "figures/signal_norms.svg",

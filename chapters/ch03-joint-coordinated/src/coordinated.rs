@@ -89,7 +89,9 @@ pub struct CoordinatedRow {
 }
 
 impl Coordinated {
-    fn new(audio_width: usize, cfg: &Config, rng: &mut autograd::Rng) -> Coordinated {
+    /// Untrained: image (its pixels) and audio (`audio_width` cells) -> hidden -> code,
+    /// and a digit classifier on each code.
+    pub fn new(audio_width: usize, cfg: &Config, rng: &mut autograd::Rng) -> Coordinated {
         Coordinated {
             image: Mlp::new(&[models::data::AvDigits::IMAGE, cfg.hidden, cfg.code], Activation::Relu, rng),
             audio: Mlp::new(&[audio_width, cfg.hidden, cfg.code], Activation::Relu, rng),

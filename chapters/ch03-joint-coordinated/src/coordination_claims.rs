@@ -174,7 +174,7 @@ pub(crate) fn sweep_claims(r: &Report) -> Vec<Claim> {
                     lambda(strong.lambda),
                     if split {
                         ": a small share of the variance is enough to split the codes into two regions (Figure \
-                         3.3), and strong coordination merges them (Figure 3.4)."
+                         3.4), and strong coordination merges them (Figure 3.5)."
                     } else {
                         "."
                     }

@@ -58,11 +58,17 @@ fn encode(model: &Mlp, x: &Tensor) -> Tensor {
 }
 // ANCHOR_END: joint
 
+/// The joint model, untrained: [image | audio] (the image's pixels and `audio_width`
+/// spectrogram cells) -> hidden -> code -> 10 digit logits, ReLU between.
+pub fn model(audio_width: usize, cfg: &Config, rng: &mut autograd::Rng) -> Mlp {
+    let width = models::data::AvDigits::IMAGE + audio_width;
+    Mlp::new(&[width, cfg.hidden, cfg.code, 10], Activation::Relu, rng)
+}
+
 /// Train the joint model with fresh same-digit partners, then measure it.
 pub fn train(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<JointReport> {
     let mut rng = seeded_rng(seed);
-    let width = models::data::AvDigits::IMAGE + av.audio_width();
-    let mut model = Mlp::new(&[width, cfg.hidden, cfg.code, 10], Activation::Relu, &mut rng);
+    let mut model = model(av.audio_width(), cfg, &mut rng);
     let mut adam = Adam::new(cfg.lr);
     let train = &av.raw.train;
     let mut step = 0;

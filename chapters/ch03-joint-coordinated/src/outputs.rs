@@ -1,8 +1,10 @@
 //! Writing the chapter's figures and result tables into its book folder.
 
+use std::ops::Range;
+
 use kit::plot::{
-    LineOptions, Reference, Scatter, Series, YScale, image_grid_sized, line_chart,
-    line_chart_categories_with, scatter,
+    LineOptions, Reference, Scatter, ScatterOptions, Series, YScale, image_grid_sized, line_chart,
+    line_chart_categories_with, scatter_with,
 };
 use kit::{Options, Output, Table};
 use models::Pca;
@@ -205,6 +207,11 @@ fn side_by_side(r: &Report) -> String {
 /// Write `results.md`, `results.json` and the figures.
 pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
     out.write_results(&results_markdown(r), r)?;
+    // The diagram needs the models' shapes only: the run's widths, any initialisation.
+    let cfg = Config { hidden: r.settings.hidden, code: r.settings.code, ..Config::default() };
+    let (joint, coordinated) = crate::diagram::untrained(av.audio_width(), &cfg);
+    crate::diagram::joint_and_coordinated(&joint, &coordinated)
+        .write(&out.figure("diagram-joint-coordinated.svg"))?;
     pairs_figure(av, out)?;
     sweep_figures(r, av, out)?;
     let margin: Vec<&CoordinatedRow> = r
@@ -213,8 +220,13 @@ pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
         .filter(|c| c.alignment == Alignment::Margin && c.pairing == Pairing::Fresh)
         .collect();
     if let (Some(weak), Some(strong)) = (margin.first(), margin.last()) {
-        space_figure(r, av, weak, &out.figure("space_weak.svg"))?;
-        space_figure(r, av, strong, &out.figure("space_strong.svg"))?;
+        // Figures 3.4 and 3.5 are read against each other: one frame for both, the
+        // union of each one's padded range, so a spread or a gap means the same on both.
+        let (weak_points, strong_points) = (space_points(r, weak)?, space_points(r, strong)?);
+        let both = || weak_points.iter().chain(&strong_points);
+        let frame = (padded(both().map(|p| p.0)), padded(both().map(|p| p.1)));
+        space_figure(av, weak, &weak_points, &frame, &out.figure("space_weak.svg"))?;
+        space_figure(av, strong, &strong_points, &frame, &out.figure("space_strong.svg"))?;
     }
     if let Some(row) = margin.iter().find(|c| c.lambda == 1.0).or(margin.last()) {
         retrieval_figure(av, row, out)?;
@@ -328,33 +340,57 @@ fn chance_p10(av: &Av) -> f64 {
     (0..classes).map(|d| (labels.iter().filter(|&&l| l == d).count() as f64 / n).powi(2)).sum()
 }
 
-/// Both modalities' test codes, projected together onto their first two principal
-/// components: discs are images, rings utterances, coloured by digit.
-fn space_figure(r: &Report, av: &Av, row: &CoordinatedRow, path: &std::path::Path) -> anyhow::Result<()> {
+/// Both modalities' test codes of `row`, projected together onto their first two
+/// principal components: the images' points, then the utterances'.
+fn space_points(r: &Report, row: &CoordinatedRow) -> anyhow::Result<Vec<(f64, f64)>> {
     let d = r.settings.code;
     let (image, audio) = &row.test_codes;
     let n = image.len() / d;
     let both = Matrix::from_f32(2 * n, d, &[image.as_slice(), audio.as_slice()].concat());
     let projected = Pca::fit(&both, 2).map_err(anyhow::Error::msg)?.transform(&both);
-    let points: Vec<(f64, f64)> = (0..2 * n).map(|i| (projected.at(i, 0), projected.at(i, 1))).collect();
+    Ok((0..2 * n).map(|i| (projected.at(i, 0), projected.at(i, 1))).collect())
+}
+
+/// The range of `values`, widened by 5% of its length on each side.
+fn padded(values: impl Iterator<Item = f64>) -> Range<f64> {
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if !lo.is_finite() {
+        return 0.0..1.0;
+    }
+    let pad = ((hi - lo) * 0.05).max(1e-6);
+    lo - pad..hi + pad
+}
+
+/// The projected codes `points` of `row` in `frame`: discs are images, rings
+/// utterances, coloured by digit.
+fn space_figure(
+    av: &Av,
+    row: &CoordinatedRow,
+    points: &[(f64, f64)],
+    frame: &(Range<f64>, Range<f64>),
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    let n = points.len() / 2;
     let labels = av.labels(&av.raw.test);
     let classes: Vec<usize> = labels.iter().chain(&labels).copied().collect();
     let hollow: Vec<bool> = (0..2 * n).map(|i| i >= n).collect();
     let names: Vec<String> = (0..10).map(|k| format!("digit {k}")).collect();
     let title = format!("Test codes at λ = {} ({} loss)", lambda(row.lambda), row.alignment.name());
-    scatter(
+    let options = ScatterOptions { frame: Some(frame.clone()), ..ScatterOptions::default() };
+    scatter_with(
         path,
         &Scatter {
             title: &title,
             x_label: "principal component 1",
             y_label: "principal component 2",
-            points: &points,
+            points,
             classes: &classes,
             class_names: &names,
             labels: &[],
             robust: false,
             kinds: Some((&hollow, ["image", "audio"])),
         },
+        &options,
     )?;
     Ok(())
 }

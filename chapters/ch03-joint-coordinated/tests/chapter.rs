@@ -38,6 +38,7 @@ fn outputs_are_written() {
         &[
             "results.md",
             "results.json",
+            "figures/diagram-joint-coordinated.svg",
             "figures/pairs.svg",
             "figures/p10_vs_lambda.svg",
             "figures/space_weak.svg",
