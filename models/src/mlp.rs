@@ -113,17 +113,19 @@ impl Mlp {
 }
 
 impl Module for Mlp {
+    // ANCHOR: mlp_forward
     #[track_caller]
     fn forward(&self, x: &Tensor) -> Tensor {
         let mut h = x.clone();
         for (i, layer) in self.layers.iter().enumerate() {
-            h = layer.forward(&h);
+            h = layer.forward(&h); // x W + b
             if i + 1 < self.layers.len() {
                 h = self.activation.apply(&h);
             }
         }
         h
     }
+    // ANCHOR_END: mlp_forward
 
     fn parameters(&self) -> Vec<&Parameter> {
         self.layers.iter().flat_map(Module::parameters).collect()
