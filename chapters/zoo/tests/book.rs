@@ -369,3 +369,29 @@ fn every_claim_is_shown_once_on_its_page() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn every_model_chapter_shows_a_diagram_drawn_by_its_run() {
+    // Chapters 2 to 11 each introduce a model; its diagram is written by the chapter's
+    // run (kit::diagram, from the model's own sizes) as figures/diagram-<name>.svg.
+    let mut problems = Vec::new();
+    for (number, page) in chapter_pages().into_iter().filter(|(n, _)| *n >= 2) {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let shown: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("![") || l.starts_with("<img"))
+            .filter_map(|l| l.split("figures/diagram-").nth(1))
+            .collect();
+        if shown.is_empty() {
+            problems.push(format!("chapter {number}: {} shows no figures/diagram-*.svg", page.display()));
+        }
+        for rest in shown {
+            let name = rest.split(['"', ')']).next().unwrap_or("");
+            let file = page.parent().unwrap().join("figures").join(format!("diagram-{name}"));
+            if !file.exists() {
+                problems.push(format!("chapter {number}: {} is shown but not written", file.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
