@@ -24,7 +24,7 @@ pub struct Fusion {
 
 impl Fusion {
     /// Untrained models for inputs of `image` and `audio` numbers and `classes` classes:
-    /// the affine maps `Probe::fit` starts from, and [`crate::late::gate`]. The diagram
+    /// the affine maps `Probe::fit` starts from, and `late::gate`. The diagram
     /// needs only their shapes, which every initialisation has.
     pub fn untrained(image: usize, audio: usize, classes: usize) -> Fusion {
         let rng = &mut seeded_rng(0);
