@@ -38,11 +38,7 @@ fn check(d: &Diagram, gcn: &Gcn, adj: &Csr) {
     if gcn.output.is_some() {
         expected.push((format!("layer_{}", 1 + drawn_hidden), last.clone()));
     }
-    let mut drawn: Vec<(String, Vec<usize>)> =
-        d.all_dims().into_iter().map(|(id, dims)| (id.to_string(), dims.to_vec())).collect();
-    drawn.sort();
-    expected.sort();
-    assert_eq!(drawn, expected);
+    d.check_dims(&expected).unwrap();
     d.svg().expect("the diagram draws, within the book's column");
 }
 

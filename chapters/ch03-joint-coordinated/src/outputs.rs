@@ -224,7 +224,7 @@ pub fn write_outputs(r: &Report, av: &Av, out: &Output) -> anyhow::Result<()> {
         // union of each one's padded range, so a spread or a gap means the same on both.
         let (weak_points, strong_points) = (space_points(r, weak)?, space_points(r, strong)?);
         let both = || weak_points.iter().chain(&strong_points);
-        let frame = (padded(both().map(|p| p.0)), padded(both().map(|p| p.1)));
+        let frame = (kit::plot::padded(both().map(|p| p.0)), kit::plot::padded(both().map(|p| p.1)));
         space_figure(av, weak, &weak_points, &frame, &out.figure("space_weak.svg"))?;
         space_figure(av, strong, &strong_points, &frame, &out.figure("space_strong.svg"))?;
     }
@@ -349,16 +349,6 @@ fn space_points(r: &Report, row: &CoordinatedRow) -> anyhow::Result<Vec<(f64, f6
     let both = Matrix::from_f32(2 * n, d, &[image.as_slice(), audio.as_slice()].concat());
     let projected = Pca::fit(&both, 2).map_err(anyhow::Error::msg)?.transform(&both);
     Ok((0..2 * n).map(|i| (projected.at(i, 0), projected.at(i, 1))).collect())
-}
-
-/// The range of `values`, widened by 5% of its length on each side.
-fn padded(values: impl Iterator<Item = f64>) -> Range<f64> {
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    if !lo.is_finite() {
-        return 0.0..1.0;
-    }
-    let pad = ((hi - lo) * 0.05).max(1e-6);
-    lo - pad..hi + pad
 }
 
 /// The projected codes `points` of `row` in `frame`: discs are images, rings

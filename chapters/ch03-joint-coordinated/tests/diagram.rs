@@ -36,11 +36,7 @@ fn check(d: &Diagram, joint: &Mlp, coordinated: &Coordinated) {
     expected.push(("joint_code".into(), vec![layers[1][1]]));
     expected.push(("joint_head".into(), vec![layers[2][1]]));
 
-    let mut drawn: Vec<(String, Vec<usize>)> =
-        d.all_dims().into_iter().map(|(id, dims)| (id.to_string(), dims.to_vec())).collect();
-    drawn.sort();
-    expected.sort();
-    assert_eq!(drawn, expected);
+    d.check_dims(&expected).unwrap();
     d.svg().expect("the diagram draws, within the book's column");
 }
 

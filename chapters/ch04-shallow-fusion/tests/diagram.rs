@@ -17,7 +17,7 @@ fn check(d: &Diagram, m: &Fusion, name: &str) {
     assert_eq!((early[1], image[1]), (audio[1], audio[1]), "every classifier scores the same classes");
     assert_eq!(gate[1], 1, "the gate gives one weight per pair");
     assert_eq!(m.gate.bias.shape(), [1]);
-    let mut expected: Vec<(String, Vec<usize>)> = vec![
+    let expected: Vec<(String, Vec<usize>)> = vec![
         ("e_image".into(), vec![image[0]]),
         ("e_audio".into(), vec![audio[0]]),
         ("concat".into(), vec![early[0]]),
@@ -34,11 +34,7 @@ fn check(d: &Diagram, m: &Fusion, name: &str) {
         ("w".into(), vec![gate[1]]),
         ("s".into(), vec![image[1]]),
     ];
-    let mut drawn: Vec<(String, Vec<usize>)> =
-        d.all_dims().into_iter().map(|(id, dims)| (id.to_string(), dims.to_vec())).collect();
-    drawn.sort();
-    expected.sort();
-    assert_eq!(drawn, expected);
+    d.check_dims(&expected).unwrap();
     d.write(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name))
         .expect("the diagram draws, within the book's column");
 }

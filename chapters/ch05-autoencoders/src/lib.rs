@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+mod autoencoder_claims;
 mod baselines;
 mod bimodal;
 mod claims;

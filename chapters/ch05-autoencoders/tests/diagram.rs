@@ -46,11 +46,7 @@ fn check(d: &Diagram, model: &Bimodal, name: &str) {
             "{c:?}: the missing input is drawn zeroed"
         );
     }
-    let mut drawn: Vec<(String, Vec<usize>)> =
-        d.all_dims().into_iter().map(|(id, dims)| (id.to_string(), dims.to_vec())).collect();
-    drawn.sort();
-    expected.sort();
-    assert_eq!(drawn, expected);
+    d.check_dims(&expected).unwrap();
     d.write(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name))
         .expect("the diagram draws, within the book's column");
 }

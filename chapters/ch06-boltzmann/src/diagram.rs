@@ -43,8 +43,12 @@ pub struct Stack<'a> {
 /// first layer as not used, its top layer as inferred through the joint layer.
 fn panel(d: &mut Diagram, s: &Stack, other: (&str, Kind), at: f64, missing: bool, tag: &str) {
     let id = |name: &str| format!("{tag}{name}");
-    let given = Look::Clamped;
-    d.add(Node::new(id("iv"), Kind::Image, (at, 3.0), "image").dims(&[s.image[0].visible()]).look(given));
+    // The image is given in both panels.
+    d.add(
+        Node::new(id("iv"), Kind::Image, (at, 3.0), "image")
+            .dims(&[s.image[0].visible()])
+            .look(Look::Clamped),
+    );
     d.add(Node::new(id("i1"), Kind::Image, (at, 2.0), "h1").dims(&[s.image[0].hidden()]));
     d.add(Node::new(id("i2"), Kind::Image, (at, 1.0), "h2").dims(&[s.image[1].hidden()]));
     d.add(Node::new(id("j"), Kind::Joint, (at + 0.75, 0.0), "joint").dims(&[s.joint.hidden()]));

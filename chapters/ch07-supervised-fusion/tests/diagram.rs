@@ -38,11 +38,7 @@ fn check(d: &Diagram, models: &[FusionNet], modalities: &[Modality]) {
     expected.push(("y_sum".into(), vec![sum.head[0].weight.shape()[1]]));
     expected.push(("y_product".into(), vec![product.head[0].weight.shape()[1]]));
 
-    let mut drawn: Vec<(String, Vec<usize>)> =
-        d.all_dims().into_iter().map(|(id, dims)| (id.to_string(), dims.to_vec())).collect();
-    drawn.sort();
-    expected.sort();
-    assert_eq!(drawn, expected);
+    d.check_dims(&expected).unwrap();
     d.svg().expect("the diagram draws, within the book's column");
 }
 

@@ -51,11 +51,7 @@ fn check(d: &Diagram, pair: &FusionNet, pm: [Modality; 2], triple: &FusionNet, t
     expected.push(("relu".into(), vec![triple.head[0].weight.shape()[1]]));
     expected.push(("y".into(), vec![triple.head[1].weight.shape()[1]]));
 
-    let mut drawn: Vec<(String, Vec<usize>)> =
-        d.all_dims().into_iter().map(|(id, dims)| (id.to_string(), dims.to_vec())).collect();
-    drawn.sort();
-    expected.sort();
-    assert_eq!(drawn, expected);
+    d.check_dims(&expected).unwrap();
     d.svg().expect("the diagram draws, within the book's column");
 }
 

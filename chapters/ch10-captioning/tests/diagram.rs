@@ -48,11 +48,7 @@ fn check(d: &Diagram, model: &Captioner, side: usize, words: usize) {
     assert_eq!(model.lstm.cell.w_x.shape()[0], embedding[1]);
     assert_eq!(readout, &[w_h[0], embedding[0]]);
 
-    let mut drawn: Vec<(String, Vec<usize>)> =
-        d.all_dims().into_iter().map(|(id, dims)| (id.to_string(), dims.to_vec())).collect();
-    drawn.sort();
-    expected.sort();
-    assert_eq!(drawn, expected);
+    d.check_dims(&expected).unwrap();
     d.svg().expect("the diagram draws, within the book's column");
 }
 

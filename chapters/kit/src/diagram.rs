@@ -290,6 +290,33 @@ impl Diagram {
         self.nodes.iter().filter(|n| !n.dims.is_empty()).map(|n| (n.id.as_str(), n.dims.as_slice())).collect()
     }
 
+    /// Whether the sizes printed in the diagram are exactly `expected` (box id, sizes),
+    /// in any order: no box missing, none extra, none with other sizes. The error lists
+    /// each difference by box, for a test that ties a diagram to its model's shapes.
+    pub fn check_dims(&self, expected: &[(String, Vec<usize>)]) -> Result<(), String> {
+        let drawn = self.all_dims();
+        let mut problems = Vec::new();
+        for (id, dims) in expected {
+            match drawn.iter().find(|d| d.0 == id) {
+                None => problems.push(format!("box '{id}' ({dims:?}) is not drawn with sizes")),
+                Some((_, got)) if *got != dims.as_slice() => {
+                    problems.push(format!("box '{id}' prints {got:?}, the model has {dims:?}"))
+                }
+                Some(_) => {}
+            }
+        }
+        for (id, got) in &drawn {
+            if !expected.iter().any(|e| e.0 == *id) {
+                problems.push(format!("box '{id}' prints {got:?}, which the model does not have"));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("diagram '{}': {}", self.title, problems.join("; ")))
+        }
+    }
+
     /// The SVG text. Errors name what to fix: a link to a box that does not exist, a
     /// frame around one, or a diagram wider than the book's column.
     pub fn svg(&self) -> anyhow::Result<String> {

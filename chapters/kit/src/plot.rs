@@ -10,9 +10,13 @@ use plotters::style::{FontStyle, register_font};
 
 use crate::report::write_atomic;
 
+mod bars;
+mod grids;
 mod lines;
 mod pictures;
 mod scatter;
+pub use bars::{BarOptions, bar_chart, bar_chart_with};
+pub use grids::{heatmap, image_grid, image_grid_sized};
 pub use lines::{
     Drawn, LineOptions, Reference, Series, YScale, line_chart, line_chart_categories,
     line_chart_categories_log, line_chart_categories_with, line_chart_with,
@@ -67,8 +71,10 @@ fn svg(
     write_atomic(path, text.as_bytes())
 }
 
-/// Range of values padded by 5% (and never empty).
-fn padded(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
+/// Range of values padded by 5% (and never empty): the frame every plot fits to its
+/// data, public so a chapter can fit one frame to two figures' points
+/// ([`ScatterOptions::frame`]).
+pub fn padded(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if !lo.is_finite() {
         return 0.0..1.0;
@@ -142,220 +148,6 @@ fn log_tick(v: f64) -> String {
 fn tick(v: &f64) -> String {
     let r = (v * 1e6).round() / 1e6;
     if r == 0.0 { "0".to_string() } else { format!("{r}") }
-}
-
-/// A grid of small grey images (values in [0, 1], row-major `height x width`), each
-/// with a caption underneath.
-pub fn image_grid(
-    path: &std::path::Path,
-    title: &str,
-    images: &[&[f32]],
-    (height, width): (usize, usize),
-    cols: usize,
-    captions: &[String],
-) -> anyhow::Result<()> {
-    let sized: Vec<(&[f32], (usize, usize))> = images.iter().map(|&i| (i, (height, width))).collect();
-    image_grid_sized(path, title, &sized, cols, captions)
-}
-
-/// [`image_grid`] for images of different sizes (say 8x8 digits beside 20x20
-/// spectrograms): each `(values, (height, width))` is scaled to fill its cell.
-pub fn image_grid_sized(
-    path: &std::path::Path,
-    title: &str,
-    images: &[(&[f32], (usize, usize))],
-    cols: usize,
-    captions: &[String],
-) -> anyhow::Result<()> {
-    let cell = 72u32;
-    let cols = cols.clamp(1, images.len().max(1));
-    let rows = images.len().div_ceil(cols) as u32;
-    // Wide enough for the title too (about 10 px a character at the title size).
-    let figure_width = (cell * cols as u32 + 20).max(10 * title.chars().count() as u32 + 20);
-    let size = (figure_width, (cell + 18) * rows + 40);
-    svg(path, size, |root| {
-        root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", TITLE)))
-            .map_err(|e| anyhow!("{e}"))?;
-        for (n, &(image, (height, width))) in images.iter().enumerate() {
-            let px = (cell - 12) as f64 / width.max(height) as f64;
-            let (r, c) = ((n / cols) as u32, (n % cols) as u32);
-            let (x0, y0) = (10 + c * cell, 36 + r * (cell + 18));
-            for y in 0..height {
-                for x in 0..width {
-                    let v = image[y * width + x].clamp(0.0, 1.0);
-                    let g = (255.0 * (1.0 - v)) as u8; // ink is dark
-                    let (a, b) = (x0 as f64 + x as f64 * px, y0 as f64 + y as f64 * px);
-                    let rect = Rectangle::new(
-                        [(a as i32, b as i32), ((a + px).ceil() as i32, (b + px).ceil() as i32)],
-                        RGBColor(g, g, g).filled(),
-                    );
-                    root.draw(&rect).map_err(|e| anyhow!("{e}"))?;
-                }
-            }
-            if let Some(caption) = captions.get(n) {
-                let at = (x0 as i32, (y0 + cell - 8) as i32);
-                root.draw(&Text::new(caption.clone(), at, ("sans-serif", SMALL)))
-                    .map_err(|e| anyhow!("{e}"))?;
-            }
-        }
-        Ok(())
-    })
-}
-
-/// A matrix as coloured cells (darker = larger in magnitude; blue positive, red
-/// negative), each annotated with its value: for confusion matrices and tensors. `rows` label the rows, `cols` the columns.
-pub fn heatmap(
-    path: &std::path::Path,
-    title: &str,
-    matrix: &[Vec<f64>],
-    rows: &[String],
-    cols: &[String],
-    axes: (&str, &str),
-) -> anyhow::Result<()> {
-    let cell = 40i32;
-    let (n_rows, n_cols) = (matrix.len() as i32, matrix.first().map_or(0, Vec::len) as i32);
-    let (x0, y0) = (80, 84);
-    let size = ((x0 + cell * n_cols + 20) as u32, (y0 + cell * n_rows + 20) as u32);
-    // Shade by magnitude: blue for positive values, red for negative ones.
-    let max = matrix.iter().flatten().fold(0.0f64, |m, &v| m.max(v.abs())).max(1e-12);
-    svg(path, size, |root| {
-        root.draw(&Text::new(title.to_string(), (10, 8), ("sans-serif", TITLE)))
-            .map_err(|e| anyhow!("{e}"))?;
-        let (cols_label, rows_label) = (format!("{} \u{2192}", axes.1), format!("{} \u{2193}", axes.0));
-        root.draw(&Text::new(cols_label, (x0, 36), ("sans-serif", AXIS))).map_err(|e| anyhow!("{e}"))?;
-        root.draw(&Text::new(rows_label, (8, y0 - 20), ("sans-serif", AXIS))).map_err(|e| anyhow!("{e}"))?;
-        for (j, label) in cols.iter().enumerate() {
-            let at = (x0 + j as i32 * cell + cell / 2 - 4, y0 - 18);
-            root.draw(&Text::new(label.clone(), at, ("sans-serif", SMALL))).map_err(|e| anyhow!("{e}"))?;
-        }
-        for (i, row) in matrix.iter().enumerate() {
-            let y = y0 + i as i32 * cell;
-            root.draw(&Text::new(rows[i].clone(), (x0 - 24, y + cell / 2 - 7), ("sans-serif", SMALL)))
-                .map_err(|e| anyhow!("{e}"))?;
-            for (j, &v) in row.iter().enumerate() {
-                let x = x0 + j as i32 * cell;
-                let shade = 1.0 - (v.abs() / max).sqrt() * 0.85;
-                let light = (255.0 * shade) as u8;
-                let fill = if v < 0.0 { RGBColor(255, light, light) } else { RGBColor(light, light, 255) };
-                root.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], fill.filled()))
-                    .map_err(|e| anyhow!("{e}"))?;
-                root.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], RGBColor(200, 200, 200)))
-                    .map_err(|e| anyhow!("{e}"))?;
-                if v != 0.0 {
-                    let ink = if shade < 0.5 { WHITE } else { BLACK };
-                    let text = if v.fract() == 0.0 { format!("{v}") } else { format!("{v:.2}") };
-                    let style = ("sans-serif", SMALL).into_font().color(&ink);
-                    root.draw(&Text::new(text, (x + 6, y + cell / 2 - 7), style))
-                        .map_err(|e| anyhow!("{e}"))?;
-                }
-            }
-        }
-        Ok(())
-    })
-}
-
-/// Vertical bars with their values written on top, names underneath (keep them short:
-/// each gets the width of its bar).
-pub fn bar_chart(
-    path: &std::path::Path,
-    title: &str,
-    y_label: &str,
-    bars: &[(String, f64)],
-) -> anyhow::Result<()> {
-    bar_chart_with(path, title, y_label, bars, &BarOptions::default())
-}
-
-/// Opt-in extras of a bar chart, for [`bar_chart_with`].
-#[derive(Debug, Clone, Default)]
-pub struct BarOptions {
-    /// Horizontal reference levels (chance, a baseline), drawn dotted grey across the
-    /// bars and named at their right end.
-    pub references: Vec<Reference>,
-    /// A palette index per bar, so bars of one kind share a colour (say baselines grey
-    /// and the recipes under test blue). Empty gives each bar its own colour.
-    pub colours: Vec<usize>,
-}
-
-/// [`bar_chart`] with opt-in extras: reference levels (dotted grey lines across the
-/// bars, each named at its right end, above the line) and colours by kind.
-pub fn bar_chart_with(
-    path: &std::path::Path,
-    title: &str,
-    y_label: &str,
-    bars: &[(String, f64)],
-    options: &BarOptions,
-) -> anyhow::Result<()> {
-    if !options.colours.is_empty() && options.colours.len() != bars.len() {
-        return Err(anyhow!(
-            "bar_chart_with: {} colours for {} bars; give one per bar, or none",
-            options.colours.len(),
-            bars.len()
-        ));
-    }
-    let references = &options.references;
-    use plotters::style::text_anchor::{HPos, Pos, VPos};
-    // No wider than the book's column, so the text is never scaled below 12 px.
-    let width = (90 * bars.len() as u32 + 120).clamp(480, 740);
-    svg(path, (width, 400), |root| {
-        let highest =
-            references.iter().map(|r| r.y).filter(|y| y.is_finite()).chain(bars.iter().map(|b| b.1));
-        let top = highest.fold(0.0f64, f64::max) * 1.15 + 1e-9;
-        let n = bars.len() as f64;
-        let plot = titled(root, title)?;
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
-            .map_err(|e| anyhow!("{e}"))?;
-        let name = |v: &f64| {
-            let i = v.round();
-            if (v - i).abs() < 1e-6 && i >= 0.0 {
-                bars.get(i as usize).map_or(String::new(), |b| b.0.clone())
-            } else {
-                String::new()
-            }
-        };
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(bars.len().max(2))
-            .x_label_formatter(&name)
-            .y_desc(y_label)
-            .y_label_formatter(&tick)
-            .axis_desc_style(("sans-serif", AXIS))
-            .label_style(("sans-serif", TICKS))
-            .light_line_style(WHITE)
-            .draw()
-            .map_err(|e| anyhow!("{e}"))?;
-        for (i, (_, v)) in bars.iter().enumerate() {
-            let x = i as f64;
-            let c = options.colours.get(i).copied().unwrap_or(i);
-            let rect = Rectangle::new([(x - 0.4, 0.0), (x + 0.4, *v)], colour(c).filled());
-            chart.draw_series(std::iter::once(rect)).map_err(|e| anyhow!("{e}"))?;
-            let style =
-                ("sans-serif", SMALL).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Bottom));
-            let label = Text::new(format!("{v:.3}"), (x, *v + top * 0.01), style);
-            chart.draw_series(std::iter::once(label)).map_err(|e| anyhow!("{e}"))?;
-        }
-        for r in references.iter().filter(|r| r.y.is_finite()) {
-            reference_line(&mut chart, (-0.5, r.y), (n - 0.5, r.y))?;
-            let style = ("sans-serif", SMALL)
-                .into_font()
-                .color(&lines::REFERENCE)
-                .pos(Pos::new(HPos::Right, VPos::Bottom));
-            // On a white patch, so the name reads over a bar too.
-            let at = chart.backend_coord(&(n - 0.55, r.y + top * 0.01));
-            let (w, h) = root.estimate_text_size(&r.name, &style).map_err(|e| anyhow!("{e}"))?;
-            // plotters writes text at 1/1.24 of the size it measures (see TITLE).
-            let (w, h) = ((f64::from(w) / 1.24) as i32, (f64::from(h) / 1.24) as i32);
-            let patch = Rectangle::new([(at.0 - w - 3, at.1 - h - 1), (at.0 + 3, at.1 + 1)], WHITE.filled());
-            root.draw(&patch).map_err(|e| anyhow!("{e}"))?;
-            let name = Text::new(r.name.clone(), (n - 0.55, r.y + top * 0.01), style);
-            chart.draw_series(std::iter::once(name)).map_err(|e| anyhow!("{e}"))?;
-        }
-        Ok(())
-    })
 }
 
 #[cfg(test)]

@@ -101,3 +101,16 @@ fn a_bend_outside_every_box_widens_the_drawing() {
     assert!(svg.starts_with(r#"<svg width="202""#), "{svg}");
     assert!(svg.contains(r#"points="132.0,30.0 12.0,30.0 12.0,110.0"#), "{svg}");
 }
+
+#[test]
+fn check_dims_names_each_difference() {
+    let d = small();
+    let own = |id: &str, dims: &[usize]| (id.to_string(), dims.to_vec());
+    let right = [own("img", &[784]), own("aud", &[100]), own("f", &[32]), own("g", &[32])];
+    assert_eq!(d.check_dims(&right), Ok(()));
+    let wrong = [own("img", &[784]), own("aud", &[99]), own("f", &[32]), own("h", &[8])];
+    let err = d.check_dims(&wrong).unwrap_err();
+    assert!(err.contains("box 'aud' prints [100], the model has [99]"), "{err}");
+    assert!(err.contains("box 'h' ([8]) is not drawn"), "{err}");
+    assert!(err.contains("box 'g' prints [32], which the model does not have"), "{err}");
+}
