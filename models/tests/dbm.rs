@@ -224,6 +224,7 @@ fn learning_raises_the_lower_bound_on_the_training_data() {
     let before = bound(&dbm);
     let pcd = PcdConfig {
         lr: 0.05,
+        gaussian_lr: 0.05,
         decay: 500.0,
         momentum: 0.5,
         weight_decay: 1e-4,
@@ -252,4 +253,50 @@ fn an_odd_cycle_is_refused() {
 fn data_of_the_wrong_width_is_named() {
     let dbm = chain(&[4, 3], 1.0, 9);
     dbm.mean_field(&[Some(&Tensor::zeros(&[2, 3])), None], &MeanFieldConfig::default());
+}
+
+#[test]
+fn each_example_is_swept_until_it_converges_and_no_further() {
+    // Strong weights: examples need different numbers of sweeps. Reading them together
+    // or one at a time gives the same means (to the tolerance) and every row converges.
+    let dbm = chain(&[6, 5, 4, 3], 1.5, 11);
+    let v = Tensor::from_vec(
+        (0..8 * 6).map(|i| f32::from(u8::from((i * 7 + i / 6) % 3 == 0))).collect(),
+        &[8, 6],
+    );
+    let config = MeanFieldConfig { tolerance: 1e-6, max_sweeps: 2000 };
+    let together = dbm.mean_field(&[Some(&v), None, None, None], &config);
+    assert!(together.converged(&config));
+    assert_eq!(together.unconverged, 0);
+    for r in 0..8 {
+        let row = Tensor::from_vec(v.data()[r * 6..][..6].to_vec(), &[1, 6]);
+        let alone = dbm.mean_field(&[Some(&row), None, None, None], &config);
+        assert!(alone.sweeps <= together.sweeps);
+        for l in 1..4 {
+            let n = dbm.layers[l].size();
+            for (a, b) in alone.means[l].data().iter().zip(&together.means[l].data()[r * n..][..n]) {
+                assert!((a - b).abs() < 1e-4, "row {r}, layer {l}: {a} vs {b}");
+            }
+        }
+    }
+    // A start already at the fixed point needs one sweep to see that it is one.
+    let again = dbm.mean_field_from(&[Some(&v), None, None, None], Some(&together.means), &config);
+    assert_eq!(again.sweeps, 1);
+}
+
+#[test]
+#[should_panic(expected = "layer 'layer 1' has 5 units, its chains have shape [4, 3]")]
+fn persistent_chains_of_the_wrong_width_are_named() {
+    let dbm = chain(&[6, 5, 4], 0.1, 13);
+    let pcd = PcdConfig {
+        lr: 0.01,
+        gaussian_lr: 0.01,
+        decay: 100.0,
+        momentum: 0.5,
+        weight_decay: 0.0,
+        gibbs_sweeps: 1,
+        mean_field: MeanFieldConfig::default(),
+    };
+    let chains = vec![Tensor::zeros(&[4, 6]), Tensor::zeros(&[4, 3]), Tensor::zeros(&[4, 4])];
+    let _ = Pcd::from_chains(pcd, &dbm, chains);
 }

@@ -16,6 +16,9 @@ use crate::rbm::sample;
 pub struct PcdConfig {
     /// The learning rate at the first update; the t-th uses lr / (1 + t / decay).
     pub lr: f32,
+    /// The same for the weights and biases of Gaussian layers (real-valued inputs,
+    /// whose statistics are larger and noisier than binary units').
+    pub gaussian_lr: f32,
     /// Updates over which the learning rate halves.
     pub decay: f32,
     /// Momentum of the updates.
@@ -56,9 +59,28 @@ impl Pcd {
             })
             .collect();
         dbm.gibbs(&mut states, &vec![false; dbm.layers.len()], rng);
+        Pcd::from_chains(config, dbm, states)
+    }
+
+    /// A trainer whose persistent chains start at `chains` (one tensor per layer, the
+    /// same number of rows each): for instance training examples with their hidden
+    /// layers sampled from mean-field, so the chains start where the data is rather than
+    /// where the biases alone put them. Panics naming a layer whose width is wrong.
+    #[track_caller]
+    pub fn from_chains(config: PcdConfig, dbm: &Dbm, chains: Vec<Tensor>) -> Pcd {
+        assert_eq!(chains.len(), dbm.layers.len(), "Pcd::from_chains: one state per layer");
+        for (layer, c) in dbm.layers.iter().zip(&chains) {
+            assert!(
+                c.shape().len() == 2 && c.shape()[1] == layer.size() && c.shape()[0] == chains[0].shape()[0],
+                "Pcd::from_chains: layer '{}' has {} units, its chains have shape {:?}",
+                layer.name,
+                layer.size(),
+                c.shape()
+            );
+        }
         Pcd {
             config,
-            chains: states,
+            chains,
             updates: 0,
             weight_velocity: dbm.edges.iter().map(|e| Tensor::zeros(e.weight.shape())).collect(),
             bias_velocity: dbm.layers.iter().map(|l| Tensor::zeros(l.bias.shape())).collect(),
@@ -75,10 +97,13 @@ impl Pcd {
             dbm.gibbs(&mut self.chains, &vec![false; dbm.layers.len()], rng);
         }
         let (n, m) = (q.means[0].shape()[0] as f32, self.chains[0].shape()[0] as f32);
-        let lr = self.config.lr / (1.0 + self.updates as f32 / self.config.decay);
+        let schedule = 1.0 / (1.0 + self.updates as f32 / self.config.decay);
+        let gaussian: Vec<bool> = dbm.layers.iter().map(|l| l.units == Units::Gaussian).collect();
+        let rate = |g: bool| if g { self.config.gaussian_lr } else { self.config.lr } * schedule;
         let mo = self.config.momentum;
         for (e, velocity) in dbm.edges.iter_mut().zip(&mut self.weight_velocity) {
             let (a, b) = (e.a, e.b);
+            let lr = rate(gaussian[a] || gaussian[b]);
             let gradient = no_grad(|| {
                 let data_term = q.means[a].t().matmul(&q.means[b]).scale(1.0 / n);
                 let model_term = self.chains[a].t().matmul(&self.chains[b]).scale(1.0 / m);
@@ -88,6 +113,7 @@ impl Pcd {
             e.weight = no_grad(|| e.weight.add(velocity));
         }
         for (l, velocity) in self.bias_velocity.iter_mut().enumerate() {
+            let lr = rate(gaussian[l]);
             let gradient = no_grad(|| q.means[l].mean(0, false).sub(&self.chains[l].mean(0, false)));
             *velocity = no_grad(|| velocity.scale(mo).add(&gradient.scale(lr)));
             dbm.layers[l].bias = no_grad(|| dbm.layers[l].bias.add(velocity));

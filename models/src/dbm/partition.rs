@@ -30,26 +30,37 @@ impl Dbm {
     /// log p*_β(S) of each row of the states (only side S's entries are read): the other
     /// side summed out, with every weight and bias scaled by β.
     fn log_unnormalised(&self, states: &[Tensor], s: bool, beta: f64) -> Vec<f64> {
+        self.log_unnormalised_at(states, s, &[beta]).swap_remove(0)
+    }
+
+    /// [`Dbm::log_unnormalised`] at several β from one computation of the fields
+    /// (a field does not depend on β; only how it is weighed does).
+    fn log_unnormalised_at(&self, states: &[Tensor], s: bool, betas: &[f64]) -> Vec<Vec<f64>> {
         let rows = states[0].shape()[0];
-        let mut out = vec![0f64; rows];
+        let mut out = vec![vec![0f64; rows]; betas.len()];
         for (l, layer) in self.layers.iter().enumerate() {
             let n = layer.size();
             if self.parity[l] == s {
                 let b = layer.bias.data();
                 for (r, row) in states[l].data().chunks_exact(n).enumerate() {
-                    out[r] += beta
-                        * row.iter().zip(b.iter()).map(|(&x, &b)| f64::from(x) * f64::from(b)).sum::<f64>();
+                    let lin =
+                        row.iter().zip(b.iter()).map(|(&x, &b)| f64::from(x) * f64::from(b)).sum::<f64>();
+                    for (o, &beta) in out.iter_mut().zip(betas) {
+                        o[r] += beta * lin;
+                    }
                 }
             } else {
                 let field = self.field(l, states);
                 for (r, row) in field.data().chunks_exact(n).enumerate() {
-                    out[r] += match layer.units {
-                        Units::Binary => row.iter().map(|&f| softplus(beta * f64::from(f))).sum::<f64>(),
-                        Units::Gaussian => {
-                            row.iter().map(|&f| (beta * f64::from(f)).powi(2) / 2.0).sum::<f64>()
-                                + n as f64 / 2.0 * (2.0 * std::f64::consts::PI).ln()
-                        }
-                    };
+                    for (o, &beta) in out.iter_mut().zip(betas) {
+                        o[r] += match layer.units {
+                            Units::Binary => row.iter().map(|&f| softplus(beta * f64::from(f))).sum::<f64>(),
+                            Units::Gaussian => {
+                                row.iter().map(|&f| (beta * f64::from(f)).powi(2) / 2.0).sum::<f64>()
+                                    + n as f64 / 2.0 * (2.0 * std::f64::consts::PI).ln()
+                            }
+                        };
+                    }
                 }
             }
         }
@@ -101,8 +112,8 @@ impl Dbm {
         let mut log_w = vec![0f64; runs];
         for k in 1..=steps {
             let (prev, beta) = ((k - 1) as f64 / steps as f64, k as f64 / steps as f64);
-            let now = self.log_unnormalised(&states, s, beta);
-            let before = self.log_unnormalised(&states, s, prev);
+            let [now, before]: [Vec<f64>; 2] =
+                self.log_unnormalised_at(&states, s, &[beta, prev]).try_into().expect("two temperatures");
             for ((w, a), b) in log_w.iter_mut().zip(now).zip(before) {
                 *w += a - b;
             }
