@@ -24,46 +24,55 @@ pub fn methods_for(modalities: &[Modality]) -> Vec<Method> {
     }
 }
 
-struct Job {
-    seed_index: usize,
-    modalities: Vec<Modality>,
-    method: Method,
+pub(crate) struct Job {
+    pub(crate) seed_index: usize,
+    pub(crate) modalities: Vec<Modality>,
+    pub(crate) method: Method,
 }
 
-/// One model: standardise, train by the protocol, score on the test split (and on the
-/// sarcasm subset and the rest, for the trimodal models).
-fn run_one(data: &ToyMosi, job: &Job, cfg: &Config) -> anyhow::Result<(Run, usize)> {
-    let s = Standardised::new(data, &job.modalities);
-    let mut rng = seeded_rng(data.seed);
-    let mut model = FusionNet::new(job.method, &s.widths, &mut rng);
-    let trained = train(&mut model, &s, &cfg.train, &mut rng).map_err(|e| {
-        anyhow::anyhow!(
-            "{} on {}, seed {}: {e}",
-            job.method.name(),
-            crate::subset_name(&job.modalities),
-            data.seed
-        )
-    })?;
-    let p = predict(&model, &s.test);
-    let test = sentiment_scores(&p, &s.test.labels);
-    let sarcasm = (job.modalities.len() == 3).then(|| sarcasm_split(data, &s.test.ids, &p, &s.test.labels));
-    Ok((Run { seed: data.seed, test, sarcasm, best_epoch: trained.best_epoch }, model.num_parameters()))
-}
-
-/// Generate the datasets and run the whole grid.
-pub fn run(cfg: &Config) -> anyhow::Result<Report> {
-    let seeds: Vec<u64> = (0..cfg.seeds as u64).map(|k| cfg.seed + k).collect();
-    let datasets = kit::parallel::map(&seeds, |&s| Ok(generate(&cfg.knobs, s)?))?;
-    let stats: Vec<GeneratorStats> = datasets.iter().map(GeneratorStats::of).collect();
+/// Every (subset, method, seed) of the grid, `seeds` seeds each.
+pub(crate) fn jobs(seeds: usize) -> Vec<Job> {
     let mut jobs = Vec::new();
     for modalities in subsets() {
         for method in methods_for(&modalities) {
-            for seed_index in 0..seeds.len() {
+            for seed_index in 0..seeds {
                 jobs.push(Job { seed_index, modalities: modalities.clone(), method });
             }
         }
     }
-    let done = kit::parallel::map(&jobs, |job| run_one(&datasets[job.seed_index], job, cfg))?;
+    jobs
+}
+
+/// One model on the standardised summaries `s`: initialise it and order its batches
+/// from `seed`, train by the protocol, score on the test split. Also returns the test
+/// predictions and the model's parameter count.
+pub(crate) fn fit(
+    s: &Standardised,
+    seed: u64,
+    job: &Job,
+    cfg: &Config,
+) -> anyhow::Result<(Run, Vec<f64>, usize)> {
+    let mut rng = seeded_rng(seed);
+    let mut model = FusionNet::new(job.method, &s.widths, &mut rng);
+    let trained = train(&mut model, s, &cfg.train, &mut rng).map_err(|e| {
+        anyhow::anyhow!("{} on {}, seed {seed}: {e}", job.method.name(), crate::subset_name(&job.modalities))
+    })?;
+    let p = predict(&model, &s.test);
+    let test = sentiment_scores(&p, &s.test.labels);
+    Ok((Run { seed, test, sarcasm: None, best_epoch: trained.best_epoch }, p, model.num_parameters()))
+}
+
+/// One model on toy MOSI: standardise, [`fit`], and for the trimodal models score the
+/// sarcasm subset and the rest.
+fn run_one(data: &ToyMosi, job: &Job, cfg: &Config) -> anyhow::Result<(Run, usize)> {
+    let s = Standardised::new(data, &job.modalities);
+    let (mut run, p, parameters) = fit(&s, data.seed, job, cfg)?;
+    run.sarcasm = (job.modalities.len() == 3).then(|| sarcasm_split(data, &s.test.ids, &p, &s.test.labels));
+    Ok((run, parameters))
+}
+
+/// The runs of `jobs`, gathered into one cell per (subset, method), seeds in order.
+pub(crate) fn cells(jobs: &[Job], done: Vec<(Run, usize)>) -> Vec<Cell> {
     let mut cells: Vec<Cell> = Vec::new();
     for (job, (run, parameters)) in jobs.iter().zip(done) {
         match cells.iter_mut().find(|c| c.modalities == job.modalities && c.method == job.method) {
@@ -76,6 +85,17 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
             }),
         }
     }
+    cells
+}
+
+/// Generate the datasets and run the whole grid.
+pub fn run(cfg: &Config) -> anyhow::Result<Report> {
+    let seeds: Vec<u64> = (0..cfg.seeds as u64).map(|k| cfg.seed + k).collect();
+    let datasets = kit::parallel::map(&seeds, |&s| Ok(generate(&cfg.knobs, s)?))?;
+    let stats: Vec<GeneratorStats> = datasets.iter().map(GeneratorStats::of).collect();
+    let jobs = jobs(seeds.len());
+    let done = kit::parallel::map(&jobs, |job| run_one(&datasets[job.seed_index], job, cfg))?;
+    let cells = cells(&jobs, done);
     let first = &datasets[0];
     let points = first
         .ids(Split::Test)
@@ -99,6 +119,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         settings: crate::outputs::settings(cfg),
         claims: vec![],
         points,
+        data: None,
     };
     report.claims = crate::claims(&report);
     Ok(report)

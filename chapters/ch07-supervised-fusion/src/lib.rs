@@ -3,7 +3,8 @@
 //! Unimodal, bimodal and trimodal sentiment models on toy MOSI, joined by
 //! concatenation (with a linear or an MLP head), by adding or by multiplying
 //! per-modality projections. Every subset of the three modalities, every method,
-//! five seeds (each its own dataset and its own initialisation).
+//! five seeds (each its own dataset and its own initialisation). The same grid runs on
+//! CMU-MOSI's features converted by `convert_mosi.py` (`--data DIR`, [`run_on_mosi`]).
 
 #![warn(missing_docs)]
 
@@ -11,6 +12,7 @@ mod claims;
 pub mod diagram;
 mod dotplot;
 mod grid;
+mod mosi;
 mod outputs;
 
 use models::fusion::{Method, TrainConfig};
@@ -19,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use claims::claims;
 pub use grid::{methods_for, run, subsets};
+pub use mosi::{MOSI_CLAIMS, claims_on_mosi, mosi_markdown, run_on_mosi};
 pub use outputs::{chapter, write_outputs};
 
 /// Everything the chapter's run is parameterised by.
@@ -137,6 +140,9 @@ pub struct Report {
     /// The first seed's test utterances, for the data figure.
     #[serde(skip, default)]
     pub points: Vec<DataPoint>,
+    /// The data, when not toy MOSI: a converted CMU-MOSI folder (`--data DIR`), described.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 
 impl Report {

@@ -20,9 +20,17 @@ pub fn chapter() -> kit::Chapter {
     }
 }
 
-fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
-    let [a, b] = export_seed(options.seed, dir).map_err(anyhow::Error::msg)?;
-    println!("toy MOSI, seed {}: {} and {}", options.seed, a.display(), b.display());
+/// `--export DIR`: toy MOSI of `--seed` in the layout `--data DIR` reads, and as CSV.
+pub(crate) fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
+    let written = export_seed(options.seed, dir).map_err(anyhow::Error::msg)?;
+    println!(
+        "toy MOSI, seed {}: {} (read it back with --data {} --out DIR), {} and {}",
+        options.seed,
+        written.manifest.display(),
+        dir.display(),
+        written.csv[0].display(),
+        written.csv[1].display()
+    );
     Ok(())
 }
 
@@ -32,6 +40,9 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     cfg.seed = options.seed;
     if let Some(epochs) = options.epochs {
         cfg.train.max_epochs = epochs;
+    }
+    if let Some(dir) = &options.mosi {
+        return crate::mosi::run_and_write(dir, &cfg, options);
     }
     let report = crate::run(&cfg)?;
     let runs: usize = report.cells.iter().map(|c| c.runs.len()).sum();
@@ -53,17 +64,8 @@ pub(crate) fn settings(cfg: &crate::Config) -> Vec<(String, String)> {
     models::fusion::summary_settings(&cfg.train, cfg.seed, cfg.seeds)
 }
 
-/// The markdown tables `results.md` holds (the page includes them).
-pub fn results_markdown(r: &Report) -> String {
-    let ours = r.mean_stats();
-    let mut data =
-        Table::new(&["statistic", "ours (mean of the seeds)", "reference (mean ± sd)", "within 3 sd"]);
-    for ((name, mean, sd), v) in REFERENCE.iter().zip(&ours) {
-        let ok = if (v - mean).abs() <= 3.0 * sd { "✓" } else { "✗" };
-        // Print a tiny negative mean as 0.000, not -0.000.
-        let v = if format!("{v:.3}") == "-0.000" { 0.0 } else { *v };
-        data.row(&[name.to_string(), format!("{v:.3}"), format!("{mean:.3} ± {sd:.3}"), ok.to_string()]);
-    }
+/// The grid: Acc-2 (mean ± sd over the seeds) / MAE of every (subset, method) cell.
+pub(crate) fn grid_table(r: &Report) -> Table {
     let mut headers = vec!["modalities".to_string()];
     headers.extend(COLUMNS.iter().map(|m| m.name().to_string()));
     let mut grid = Table::new(&headers);
@@ -81,6 +83,21 @@ pub fn results_markdown(r: &Report) -> String {
         }
         grid.row(&row);
     }
+    grid
+}
+
+/// The markdown tables `results.md` holds (the page includes them).
+pub fn results_markdown(r: &Report) -> String {
+    let ours = r.mean_stats();
+    let mut data =
+        Table::new(&["statistic", "ours (mean of the seeds)", "reference (mean ± sd)", "within 3 sd"]);
+    for ((name, mean, sd), v) in REFERENCE.iter().zip(&ours) {
+        let ok = if (v - mean).abs() <= 3.0 * sd { "✓" } else { "✗" };
+        // Print a tiny negative mean as 0.000, not -0.000.
+        let v = if format!("{v:.3}") == "-0.000" { 0.0 } else { *v };
+        data.row(&[name.to_string(), format!("{v:.3}"), format!("{mean:.3} ± {sd:.3}"), ok.to_string()]);
+    }
+    let grid = grid_table(r);
     let mut reference =
         Table::new(&["modalities", "method", "ours: Acc-2 / MAE", "reference", "within tolerance"]);
     for (subset, method, acc2, sd, mae) in REFERENCE_MEANS {
@@ -201,7 +218,7 @@ fn figure_methods() -> Vec<crate::dotplot::Method> {
 
 /// Figure 7.3: Acc-2 and MAE of every (subset, method) cell, every seed. With one
 /// modality the product of projections is the sum, so its slot stays empty.
-fn by_subset(r: &Report) -> DotPlot {
+pub(crate) fn by_subset(r: &Report) -> DotPlot {
     let names: Vec<String> = subsets().iter().map(|m| subset_name(m)).collect();
     let values = |f: fn(&Run) -> f64| -> Vec<Vec<Vec<f64>>> {
         names

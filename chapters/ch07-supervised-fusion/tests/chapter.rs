@@ -34,12 +34,37 @@ fn outputs_are_written() {
 #[test]
 fn export_writes_the_dataset_instead_of_running() {
     let dir = std::env::temp_dir().join(format!("ch07-export-{}", std::process::id()));
-    let options = kit::Options { export: Some(dir.join("csv")), ..kit::Options::quick(dir.join("out")) };
+    let options = kit::Options { export: Some(dir.join("toymosi")), ..kit::Options::quick(dir.join("out")) };
     let outcome = ch07_supervised_fusion::chapter().run_checked(&options).unwrap();
     assert!(outcome.claims.is_empty());
-    let utterances = std::fs::read_to_string(dir.join("csv/toymosi_utterances.csv")).unwrap();
+    let utterances = std::fs::read_to_string(dir.join("toymosi/toymosi_utterances.csv")).unwrap();
     assert_eq!(utterances.lines().count(), 2201);
+    let layout = models::data::mosi::load_mosi(&dir.join("toymosi")).unwrap();
+    assert_eq!((layout.train.len(), layout.valid.len(), layout.test.len()), (1300, 225, 675));
     assert!(!dir.join("out").exists(), "--export must not run the chapter");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The two roads meet: toy MOSI exported in the layout `--data` reads, and read back,
+/// gives every model of the grid the numbers the run on toy MOSI gives it, seed by seed.
+#[test]
+fn export_then_data_gives_the_same_numbers() {
+    let cfg = Config { seeds: 1, seed: 3, ..Config::quick() };
+    let dir = std::env::temp_dir().join(format!("ch07-roads-{}", std::process::id()));
+    let data = models::toymosi::generate(&cfg.knobs, cfg.seed).unwrap();
+    models::toymosi::export_layout(&data, &dir).unwrap();
+    let on_layout =
+        ch07_supervised_fusion::run_on_mosi(&models::data::mosi::load_mosi(&dir).unwrap(), &cfg).unwrap();
+    let on_toy = run(&cfg).unwrap();
+    assert_eq!(on_layout.cells.len(), on_toy.cells.len());
+    for (a, b) in on_layout.cells.iter().zip(&on_toy.cells) {
+        assert_eq!((a.subset(), a.method, a.parameters), (b.subset(), b.method, b.parameters));
+        let scores = |c: &ch07_supervised_fusion::Cell| {
+            serde_json::to_string(&c.runs.iter().map(|r| (r.seed, &r.test, r.best_epoch)).collect::<Vec<_>>())
+                .unwrap()
+        };
+        assert_eq!(scores(a), scores(b), "{} {}", a.subset(), a.method.name());
+    }
     std::fs::remove_dir_all(dir).unwrap();
 }
 

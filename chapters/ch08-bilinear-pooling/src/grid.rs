@@ -11,32 +11,90 @@ use crate::{Cell, Config, Report, Run, SizeRow, Tracks};
 use Modality::{Audio as A, Text as T, Video as V};
 
 #[derive(Clone)]
-struct Job {
-    lambda: f64,
-    seed_index: usize,
-    modalities: Vec<Modality>,
-    method: Method,
-    max_order: Option<usize>,
+pub(crate) struct Job {
+    pub(crate) lambda: f64,
+    pub(crate) seed_index: usize,
+    pub(crate) modalities: Vec<Modality>,
+    pub(crate) method: Method,
+    pub(crate) max_order: Option<usize>,
 }
 
-fn train_one(data: &ToyMosi, job: &Job, cfg: &Config) -> anyhow::Result<(FusionNet, Standardised)> {
-    let s = Standardised::new(data, &job.modalities);
-    let mut rng = seeded_rng(data.seed);
+/// Train one model on the standardised summaries `s`, initialised and batched from `seed`.
+pub(crate) fn fit(s: &Standardised, seed: u64, job: &Job, cfg: &Config) -> anyhow::Result<FusionNet> {
+    let mut rng = seeded_rng(seed);
     let mut model = FusionNet::new(job.method, &s.widths, &mut rng);
     if let Some(order) = job.max_order {
         model = model.with_max_order(order);
     }
-    train(&mut model, &s, &cfg.train, &mut rng)
-        .map_err(|e| anyhow::anyhow!("{}, seed {}: {e}", job.method.name(), data.seed))?;
-    Ok((model, s))
+    train(&mut model, s, &cfg.train, &mut rng)
+        .map_err(|e| anyhow::anyhow!("{}, seed {seed}: {e}", job.method.name()))?;
+    Ok(model)
+}
+
+fn train_one(data: &ToyMosi, job: &Job, cfg: &Config) -> anyhow::Result<(FusionNet, Standardised)> {
+    let s = Standardised::new(data, &job.modalities);
+    Ok((fit(&s, data.seed, job, cfg)?, s))
+}
+
+/// A trained model's test scores, and its parameter count.
+pub(crate) fn scored(model: &FusionNet, s: &Standardised, seed: u64) -> (Run, Vec<f64>, usize) {
+    let p = predict(model, &s.test);
+    let test = sentiment_scores(&p, &s.test.labels);
+    (Run { seed, test, sarcasm: None }, p, model.num_parameters())
 }
 
 fn run_one(data: &ToyMosi, job: &Job, cfg: &Config) -> anyhow::Result<(Run, usize)> {
     let (model, s) = train_one(data, job, cfg)?;
-    let p = predict(&model, &s.test);
-    let sarcasm = (job.modalities.len() == 3).then(|| sarcasm_split(data, &s.test.ids, &p, &s.test.labels));
-    let test = sentiment_scores(&p, &s.test.labels);
-    Ok((Run { seed: data.seed, test, sarcasm }, model.num_parameters()))
+    let (mut run, p, parameters) = scored(&model, &s, data.seed);
+    run.sarcasm = (job.modalities.len() == 3).then(|| sarcasm_split(data, &s.test.ids, &p, &s.test.labels));
+    Ok((run, parameters))
+}
+
+/// The jobs every run has: chapter 7's methods and TFN (both heads) on every pair and
+/// the triple, and TFN with a linear head keeping the blocks up to order 1 and 2, at
+/// interaction strength `lambda`, `seeds` seeds each.
+pub(crate) fn main_jobs(lambda: f64, seeds: usize) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    let mut add = |modalities: Vec<Modality>, method, max_order| {
+        for seed_index in 0..seeds {
+            jobs.push(Job { lambda, seed_index, modalities: modalities.clone(), method, max_order });
+        }
+    };
+    let methods = [Method::ConcatLinear, Method::ConcatMlp, Method::Product, Method::Tfn, Method::TfnLinear];
+    for modalities in [vec![T, A], vec![T, V], vec![A, V], vec![T, A, V]] {
+        for method in methods {
+            add(modalities.clone(), method, None);
+        }
+    }
+    for order in [1, 2] {
+        add(vec![T, A, V], Method::TfnLinear, Some(order));
+    }
+    jobs
+}
+
+/// The runs of `jobs`, one cell per configuration, seeds in order.
+pub(crate) fn gather(jobs: &[Job], done: Vec<(Run, usize)>) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = Vec::new();
+    for (job, (run, parameters)) in jobs.iter().zip(done) {
+        let same = |c: &&mut Cell| {
+            c.modalities == job.modalities
+                && c.method == job.method
+                && c.max_order == job.max_order
+                && c.lambda_int == job.lambda
+        };
+        match cells.iter_mut().find(same) {
+            Some(c) => c.runs.push(run),
+            None => cells.push(Cell {
+                modalities: job.modalities.clone(),
+                method: job.method,
+                max_order: job.max_order,
+                lambda_int: job.lambda,
+                parameters,
+                runs: vec![run],
+            }),
+        }
+    }
+    cells
 }
 
 /// Tensor sizes for 2 to 4 modalities of projections 8 to 64 wide.
@@ -120,47 +178,16 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
     let data = |lambda: f64, k: usize| {
         &datasets[lambdas.iter().position(|&l| l == lambda).unwrap_or(0) * seeds.len() + k]
     };
-    let mut jobs = Vec::new();
-    let mut add = |lambda, modalities: Vec<Modality>, method, max_order| {
-        for seed_index in 0..seeds.len() {
-            jobs.push(Job { lambda, seed_index, modalities: modalities.clone(), method, max_order });
-        }
-    };
-    let methods = [Method::ConcatLinear, Method::ConcatMlp, Method::Product, Method::Tfn, Method::TfnLinear];
-    for modalities in [vec![T, A], vec![T, V], vec![A, V], vec![T, A, V]] {
-        for method in methods {
-            add(1.0, modalities.clone(), method, None);
-        }
-    }
-    for order in [1, 2] {
-        add(1.0, vec![T, A, V], Method::TfnLinear, Some(order));
-    }
+    let mut jobs = main_jobs(1.0, seeds.len());
     for &lambda in &lambdas[1..] {
         for method in [Method::ConcatLinear, Method::ConcatMlp, Method::Tfn] {
-            add(lambda, vec![T, A, V], method, None);
+            for seed_index in 0..seeds.len() {
+                jobs.push(Job { lambda, seed_index, modalities: vec![T, A, V], method, max_order: None });
+            }
         }
     }
     let done = kit::parallel::map(&jobs, |job| run_one(data(job.lambda, job.seed_index), job, cfg))?;
-    let mut cells: Vec<Cell> = Vec::new();
-    for (job, (run, parameters)) in jobs.iter().zip(done) {
-        let same = |c: &&mut Cell| {
-            c.modalities == job.modalities
-                && c.method == job.method
-                && c.max_order == job.max_order
-                && c.lambda_int == job.lambda
-        };
-        match cells.iter_mut().find(same) {
-            Some(c) => c.runs.push(run),
-            None => cells.push(Cell {
-                modalities: job.modalities.clone(),
-                method: job.method,
-                max_order: job.max_order,
-                lambda_int: job.lambda,
-                parameters,
-                runs: vec![run],
-            }),
-        }
-    }
+    let cells = gather(&jobs, done);
     let first = data(1.0, 0);
     let (tensor, label, prediction, tracks) = example(first, vec![T, V], cfg)?;
     let mut report = Report {
@@ -176,6 +203,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         training: first.ids(models::toymosi::Split::Train).len(),
         settings: crate::outputs::settings(cfg),
         claims: vec![],
+        data: None,
     };
     report.claims = crate::claims(&report);
     Ok(report)

@@ -3,7 +3,9 @@
 //! The outer product of two modalities' representations (bilinear pooling), with a 1
 //! appended to each so the unimodal parts survive beside the bimodal one; with three
 //! modalities, the Tensor Fusion Network. On toy MOSI against chapter 7's methods,
-//! with the tensor's blocks ablated and the label's interactions switched off.
+//! with the tensor's blocks ablated and the label's interactions switched off; the
+//! comparisons and the block ablation also run on CMU-MOSI's features converted by
+//! `convert_mosi.py` (`--data DIR`, [`run_on_mosi`]).
 
 #![warn(missing_docs)]
 
@@ -11,6 +13,7 @@ mod claims;
 pub mod diagram;
 mod figures;
 mod grid;
+mod mosi;
 mod outputs;
 mod terms;
 
@@ -20,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub use claims::claims;
 pub use grid::{run, size_rows};
+pub use mosi::{MOSI_CLAIMS, run_on_mosi};
 pub use outputs::{chapter, write_outputs};
 pub use terms::{LabelTerm, TermRow, entry_blocks, expansion_is_exact, label_terms, term_rows};
 
@@ -171,6 +175,9 @@ pub struct Report {
     pub settings: Vec<(String, String)>,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
+    /// The data, when not toy MOSI: a converted CMU-MOSI folder (`--data DIR`), described.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 
 impl Report {

@@ -18,8 +18,15 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
-    let [a, b] = export_seed(options.seed, dir).map_err(anyhow::Error::msg)?;
-    println!("toy MOSI, seed {}: {} and {}", options.seed, a.display(), b.display());
+    let written = export_seed(options.seed, dir).map_err(anyhow::Error::msg)?;
+    println!(
+        "toy MOSI, seed {}: {} (read it back with --data {} --out DIR), {} and {}",
+        options.seed,
+        written.manifest.display(),
+        dir.display(),
+        written.csv[0].display(),
+        written.csv[1].display()
+    );
     Ok(())
 }
 
@@ -29,6 +36,9 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     cfg.seed = options.seed;
     if let Some(epochs) = options.epochs {
         cfg.train.max_epochs = epochs;
+    }
+    if let Some(dir) = &options.mosi {
+        return crate::mosi::run_and_write(dir, &cfg, options);
     }
     let report = crate::run(&cfg)?;
     write_outputs(&report, &Output::new(&options.out))?;
@@ -42,7 +52,7 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     Ok(kit::Outcome { headline, claims: report.claims })
 }
 
-fn cell_text(c: Option<&Cell>) -> String {
+pub(crate) fn cell_text(c: Option<&Cell>) -> String {
     c.map_or("-".into(), |c| {
         let (a, sd) = c.stat(|x| 100.0 * x.test.acc2);
         format!("{a:.1} ± {sd:.1} / {:.3}", c.mae())
@@ -103,19 +113,28 @@ fn unused_blocks(r: &Report) -> String {
     format!("Blocks that no term of the label needs: {list}. ")
 }
 
-/// The markdown tables `results.md` holds.
-pub fn results_markdown(r: &Report) -> String {
-    let methods = [Method::ConcatLinear, Method::ConcatMlp, Method::Product, Method::TfnLinear, Method::Tfn];
+/// The methods of the grid, in its columns' order.
+pub(crate) const METHODS: [Method; 5] =
+    [Method::ConcatLinear, Method::ConcatMlp, Method::Product, Method::TfnLinear, Method::Tfn];
+
+/// Acc-2 (mean ± sd over the seeds) / MAE of every method on every pair and the triple.
+pub(crate) fn grid_table(r: &Report) -> Table {
     let mut headers = vec!["modalities".to_string()];
-    headers.extend(methods.iter().map(|m| m.name().to_string()));
+    headers.extend(METHODS.iter().map(|m| m.name().to_string()));
     let mut grid = Table::new(&headers);
     for subset in ["T+A", "T+V", "A+V", "T+A+V"] {
         let mut row = vec![subset.to_string()];
-        row.extend(methods.iter().map(|&m| cell_text(r.cell(subset, m, 1.0))));
+        row.extend(METHODS.iter().map(|&m| cell_text(r.cell(subset, m, 1.0))));
         grid.row(&row);
     }
+    grid
+}
+
+/// The markdown tables `results.md` holds.
+pub fn results_markdown(r: &Report) -> String {
+    let grid = grid_table(r);
     let mut params = Table::new(&["method (T+A+V)", "parameters", "Acc-2 / MAE on the sarcasm subset"]);
-    for m in methods {
+    for m in METHODS {
         if let Some(c) = r.cell("T+A+V", m, 1.0) {
             let (a, sd) = c.stat(|x| 100.0 * x.sarcasm.map_or(f64::NAN, |s| s.0.acc2));
             let (mae, _) = c.stat(|x| x.sarcasm.map_or(f64::NAN, |s| s.0.mae));

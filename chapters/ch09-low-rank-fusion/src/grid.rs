@@ -12,13 +12,18 @@ use crate::{Cell, Config, Report, Run, StepsCheck};
 /// The modalities every model reads.
 pub(crate) const TAV: [Modality; 3] = [Modality::Text, Modality::Audio, Modality::Video];
 
+/// Train one model on the standardised summaries `s`, initialised and batched from `seed`.
+pub(crate) fn fit(s: &Standardised, seed: u64, method: Method, cfg: &Config) -> anyhow::Result<FusionNet> {
+    let mut rng = seeded_rng(seed);
+    let mut model = FusionNet::new(method, &s.widths, &mut rng);
+    train(&mut model, s, &cfg.train, &mut rng)
+        .map_err(|e| anyhow::anyhow!("{}, seed {seed}: {e}", method.name()))?;
+    Ok(model)
+}
+
 fn train_one(data: &ToyMosi, method: Method, cfg: &Config) -> anyhow::Result<(FusionNet, Standardised)> {
     let s = Standardised::new(data, &TAV);
-    let mut rng = seeded_rng(data.seed);
-    let mut model = FusionNet::new(method, &s.widths, &mut rng);
-    train(&mut model, &s, &cfg.train, &mut rng)
-        .map_err(|e| anyhow::anyhow!("{}, seed {}: {e}", method.name(), data.seed))?;
-    Ok((model, s))
+    Ok((fit(&s, data.seed, method, cfg)?, s))
 }
 
 /// Parameters of the encoders: what every method but concatenation shares.
@@ -26,13 +31,20 @@ fn encoder_parameters(model: &FusionNet) -> usize {
     model.encoders.iter().map(|e| e.hidden.num_parameters() + e.out.num_parameters()).sum()
 }
 
-fn run_one(data: &ToyMosi, method: Method, cfg: &Config) -> anyhow::Result<(Run, usize, usize)> {
-    let (model, s) = train_one(data, method, cfg)?;
-    let p = predict(&model, &s.test);
-    let sarcasm = sarcasm_split(data, &s.test.ids, &p, &s.test.labels);
+/// A trained model's test scores and predictions, its parameters and those after its
+/// encoders.
+pub(crate) fn scored(model: &FusionNet, s: &Standardised, seed: u64) -> (Run, Vec<f64>, usize, usize) {
+    let p = predict(model, &s.test);
     let test = sentiment_scores(&p, &s.test.labels);
     let total = model.num_parameters();
-    Ok((Run { seed: data.seed, test, sarcasm }, total, total - encoder_parameters(&model)))
+    (Run { seed, test, sarcasm: None }, p, total, total - encoder_parameters(model))
+}
+
+fn run_one(data: &ToyMosi, method: Method, cfg: &Config) -> anyhow::Result<(Run, usize, usize)> {
+    let (model, s) = train_one(data, method, cfg)?;
+    let (mut run, p, total, fusion) = scored(&model, &s, data.seed);
+    run.sarcasm = Some(sarcasm_split(data, &s.test.ids, &p, &s.test.labels));
+    Ok((run, total, fusion))
 }
 
 fn largest_difference(a: &Tensor, b: &Tensor) -> f64 {
@@ -43,12 +55,17 @@ fn largest_difference(a: &Tensor, b: &Tensor) -> f64 {
 /// product) against steps 1 and 2 (W rebuilt from the factors, W . Z with Z formed),
 /// and the whole LMF model against a TFN-with-linear-head model that is given the
 /// LMF's encoders and the rebuilt W.
-fn steps_check(data: &ToyMosi, rank: usize, cfg: &Config) -> anyhow::Result<StepsCheck> {
-    let (lmf, s) = train_one(data, Method::Lmf(rank), cfg)?;
+pub(crate) fn steps_check(
+    s: &Standardised,
+    seed: u64,
+    rank: usize,
+    cfg: &Config,
+) -> anyhow::Result<StepsCheck> {
+    let lmf = fit(s, seed, Method::Lmf(rank), cfg)?;
     let layer = lmf.lowrank.as_ref().expect("an LMF model has its low-rank layer");
     let rows: Vec<usize> = (0..s.test.labels.len()).collect();
     let x = s.test.batch(&rows, &lmf.widths);
-    let mut rng = seeded_rng(data.seed);
+    let mut rng = seeded_rng(seed);
     let mut tfn = FusionNet::new(Method::TfnLinear, &lmf.widths, &mut rng);
     for (to, from) in tfn.encoders.iter_mut().zip(&lmf.encoders) {
         for (p, q) in to
@@ -93,20 +110,21 @@ pub fn checked_rank(cfg: &Config) -> usize {
     if cfg.ranks.contains(&4) { 4 } else { cfg.ranks[0] }
 }
 
-/// Generate the datasets and run everything.
-pub fn run(cfg: &Config) -> anyhow::Result<Report> {
+/// The methods of the run: concatenation, the product of projections, TFN (both heads)
+/// and LMF at every rank of the sweep; an error when a rank is 0 or there are none.
+pub(crate) fn methods(cfg: &Config) -> anyhow::Result<Vec<Method>> {
     anyhow::ensure!(
         !cfg.ranks.is_empty() && !cfg.ranks.contains(&0),
         "ranks must be at least 1: {:?}",
         cfg.ranks
     );
-    let seeds: Vec<u64> = (0..cfg.seeds as u64).map(|k| cfg.seed + k).collect();
-    let datasets = kit::parallel::map(&seeds, |&seed| Ok(generate(&cfg.knobs, seed)?))?;
     let mut methods = vec![Method::ConcatLinear, Method::Product, Method::TfnLinear, Method::Tfn];
     methods.extend(cfg.ranks.iter().map(|&r| Method::Lmf(r)));
-    let jobs: Vec<(Method, usize)> =
-        methods.iter().flat_map(|&m| (0..seeds.len()).map(move |k| (m, k))).collect();
-    let done = kit::parallel::map(&jobs, |&(method, k)| run_one(&datasets[k], method, cfg))?;
+    Ok(methods)
+}
+
+/// The runs of `jobs` ((method, seed index) pairs), one cell per method.
+pub(crate) fn gather(jobs: &[(Method, usize)], done: Vec<(Run, usize, usize)>) -> Vec<Cell> {
     let mut cells: Vec<Cell> = Vec::new();
     for (&(method, _), (run, parameters, fusion_parameters)) in jobs.iter().zip(done) {
         match cells.iter_mut().find(|c| c.method == method) {
@@ -114,15 +132,28 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
             None => cells.push(Cell { method, parameters, fusion_parameters, runs: vec![run] }),
         }
     }
+    cells
+}
+
+/// Generate the datasets and run everything.
+pub fn run(cfg: &Config) -> anyhow::Result<Report> {
+    let methods = methods(cfg)?;
+    let seeds: Vec<u64> = (0..cfg.seeds as u64).map(|k| cfg.seed + k).collect();
+    let datasets = kit::parallel::map(&seeds, |&seed| Ok(generate(&cfg.knobs, seed)?))?;
+    let jobs: Vec<(Method, usize)> =
+        methods.iter().flat_map(|&m| (0..seeds.len()).map(move |k| (m, k))).collect();
+    let done = kit::parallel::map(&jobs, |&(method, k)| run_one(&datasets[k], method, cfg))?;
+    let cells = gather(&jobs, done);
     let check_rank = checked_rank(cfg);
     let mut report = Report {
         seeds,
         cells,
-        steps: steps_check(&datasets[0], check_rank, cfg)?,
+        steps: steps_check(&Standardised::new(&datasets[0], &TAV), datasets[0].seed, check_rank, cfg)?,
         training: datasets[0].ids(models::toymosi::Split::Train).len(),
         timing: crate::measured()?,
         settings: crate::outputs::settings(cfg),
         claims: vec![],
+        data: None,
     };
     report.claims = crate::claims(&report);
     Ok(report)

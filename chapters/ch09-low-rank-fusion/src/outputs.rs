@@ -20,8 +20,15 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
-    let [a, b] = export_seed(options.seed, dir).map_err(anyhow::Error::msg)?;
-    println!("toy MOSI, seed {}: {} and {}", options.seed, a.display(), b.display());
+    let written = export_seed(options.seed, dir).map_err(anyhow::Error::msg)?;
+    println!(
+        "toy MOSI, seed {}: {} (read it back with --data {} --out DIR), {} and {}",
+        options.seed,
+        written.manifest.display(),
+        dir.display(),
+        written.csv[0].display(),
+        written.csv[1].display()
+    );
     Ok(())
 }
 
@@ -32,14 +39,18 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     if let Some(epochs) = options.epochs {
         cfg.train.max_epochs = epochs;
     }
+    if let Some(dir) = &options.mosi {
+        return crate::mosi::run_and_write(dir, &cfg, options);
+    }
     let report = crate::run(&cfg)?;
     write_outputs(&report, &Output::new(&options.out))?;
     let runs: usize = report.cells.iter().map(|c| c.runs.len()).sum();
-    let (lmf, tfn) = (report.cell(Method::Lmf(4)), report.cell(Method::Tfn));
+    // The headline names its cells; a sweep without them says so instead of printing NaN.
+    let acc2 = |c: Option<&Cell>| c.map_or("not run".to_string(), |c| format!("{:.1}", c.acc2()));
     let headline = format!(
-        "{runs} models; Acc-2 LMF r=4 {:.1}, TFN {:.1}",
-        lmf.map_or(f64::NAN, Cell::acc2),
-        tfn.map_or(f64::NAN, Cell::acc2)
+        "{runs} models; Acc-2 LMF r=4 {}, TFN {}",
+        acc2(report.cell(Method::Lmf(4))),
+        acc2(report.cell(Method::Tfn))
     );
     Ok(kit::Outcome { headline, claims: report.claims })
 }
@@ -60,8 +71,8 @@ pub(crate) fn settings(cfg: &crate::Config) -> Vec<(String, String)> {
     rows
 }
 
-/// The markdown tables `results.md` holds.
-pub fn results_markdown(r: &Report) -> String {
+/// Acc-2 and MAE (mean ± sd over the seeds) and the parameters of every method.
+pub(crate) fn sweep_table(r: &Report) -> Table {
     let mut sweep = Table::new(&["fusion (T+A+V)", "Acc-2", "MAE", "parameters", "after the encoders"]);
     for c in &r.cells {
         let pct = |f: fn(&models::toymosi::SentimentScores) -> f64| {
@@ -77,23 +88,11 @@ pub fn results_markdown(r: &Report) -> String {
             c.fusion_parameters.to_string(),
         ]);
     }
-    let mut subset = Table::new(&[
-        "fusion (T+A+V)",
-        "Acc-2, sarcasm subset",
-        "MAE, subset",
-        "Acc-2, the rest",
-        "MAE, the rest",
-    ]);
-    for c in &r.cells {
-        let (a, sd) = c.stat(|x| 100.0 * x.sarcasm.0.acc2);
-        subset.row(&[
-            c.name(),
-            format!("{a:.1} ± {sd:.1}"),
-            format!("{:.3}", c.stat(|x| x.sarcasm.0.mae).0),
-            format!("{:.1}", c.stat(|x| 100.0 * x.sarcasm.1.acc2).0),
-            format!("{:.3}", c.stat(|x| x.sarcasm.1.mae).0),
-        ]);
-    }
+    sweep
+}
+
+/// The lecture's three steps checked on a trained LMF.
+pub(crate) fn steps_table(r: &Report) -> Table {
     let s = &r.steps;
     let mut steps = Table::new(&["compared", "largest difference / largest prediction"]);
     steps.row(&[
@@ -104,6 +103,31 @@ pub fn results_markdown(r: &Report) -> String {
         "LMF model against TFN model with the LMF's encoders and W".into(),
         format!("{:.1e}", s.lmf_vs_tfn),
     ]);
+    steps
+}
+
+/// The markdown tables `results.md` holds.
+pub fn results_markdown(r: &Report) -> String {
+    let sweep = sweep_table(r);
+    let mut subset = Table::new(&[
+        "fusion (T+A+V)",
+        "Acc-2, sarcasm subset",
+        "MAE, subset",
+        "Acc-2, the rest",
+        "MAE, the rest",
+    ]);
+    for c in &r.cells {
+        let (a, sd) = c.stat(|x| x.sarcasm.map_or(f64::NAN, |s| 100.0 * s.0.acc2));
+        subset.row(&[
+            c.name(),
+            format!("{a:.1} ± {sd:.1}"),
+            format!("{:.3}", c.stat(|x| x.sarcasm.map_or(f64::NAN, |s| s.0.mae)).0),
+            format!("{:.1}", c.stat(|x| x.sarcasm.map_or(f64::NAN, |s| 100.0 * s.1.acc2)).0),
+            format!("{:.3}", c.stat(|x| x.sarcasm.map_or(f64::NAN, |s| s.1.mae)).0),
+        ]);
+    }
+    let steps = steps_table(r);
+    let s = &r.steps;
     let t = &r.timing;
     let mut timing = Table::new(&["what is timed", "model", "ours (ms)", "PyTorch (ms)", "ours / PyTorch"]);
     // Each model named as the sweep table names it (`Method::name`), the MLP head said.
@@ -220,7 +244,7 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     }
     accuracy.push(
         Series::new("sarcasm: LMF", 1, along(&|c| c.sarcasm_acc2()))
-            .band(spread(&|r| 100.0 * r.sarcasm.0.acc2)),
+            .band(spread(&|r| r.sarcasm.map_or(f64::NAN, |s| 100.0 * s.0.acc2))),
     );
     if let Some(lin) = linear {
         accuracy.push(level(&format!("sarcasm: {}", lin.name()), 1, lin.sarcasm_acc2(), n));

@@ -6,12 +6,15 @@
 //! at work on a task that needs memory. Then three multimodal LSTMs on toy MOSI's
 //! word-aligned sequences (early fusion, late fusion, a multi-view LSTM), against
 //! chapter 8's tensor fusion on utterance summaries, overall and on the sarcasm subset.
+//! Part 2 also runs on CMU-MOSI's features converted by `convert_mosi.py` (`--data DIR`,
+//! [`run_on_mosi`]).
 
 #![warn(missing_docs)]
 
 mod claims;
 pub mod diagram;
 mod gates;
+mod mosi;
 mod multimodal;
 mod outputs;
 
@@ -21,6 +24,7 @@ use models::toymosi::{Knobs, SentimentScores};
 use serde::{Deserialize, Serialize};
 
 pub use claims::claims;
+pub use mosi::{MOSI_CLAIMS, run_on_mosi};
 pub use outputs::{chapter, write_outputs};
 
 /// The long-dependency experiment of part 1.
@@ -139,7 +143,7 @@ fn ratio(g: &[f64]) -> f64 {
 }
 
 /// The trained LSTM's gates over one sequence, for its most used memory unit.
-#[derive(Serialize, Deserialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone, Default)]
 pub struct GateTrace {
     /// The symbol the sequence starts with.
     pub symbol: usize,
@@ -231,6 +235,9 @@ pub struct Report {
     pub settings: (Settings, Settings),
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
+    /// The data, when not toy MOSI: a converted CMU-MOSI folder (`--data DIR`), described.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 
 impl Report {
@@ -264,6 +271,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         cells,
         settings: outputs::settings(cfg),
         claims: Vec::new(),
+        data: None,
     };
     report.claims = claims(&report);
     Ok(report)

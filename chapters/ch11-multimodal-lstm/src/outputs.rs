@@ -19,8 +19,15 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
-    let [a, b] = export_seed(options.seed, dir).map_err(anyhow::Error::msg)?;
-    println!("toy MOSI, seed {}: {} and {}", options.seed, a.display(), b.display());
+    let written = export_seed(options.seed, dir).map_err(anyhow::Error::msg)?;
+    println!(
+        "toy MOSI, seed {}: {} (read it back with --data {} --out DIR), {} and {}",
+        options.seed,
+        written.manifest.display(),
+        dir.display(),
+        written.csv[0].display(),
+        written.csv[1].display()
+    );
     Ok(())
 }
 
@@ -30,6 +37,9 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     cfg.seed = options.seed;
     if let Some(epochs) = options.epochs {
         cfg.train.max_epochs = epochs;
+    }
+    if let Some(dir) = &options.mosi {
+        return crate::mosi::run_and_write(dir, &cfg, options);
     }
     let report = crate::run(&cfg)?;
     let out = Output::new(&options.out);
@@ -82,26 +92,8 @@ pub(crate) fn settings(cfg: &Config) -> (crate::Settings, crate::Settings) {
     (recall, mosi)
 }
 
-/// The markdown tables `results.md` holds.
-pub fn results_markdown(r: &Report) -> String {
-    let mut recall = Table::new(&[
-        "model",
-        "accuracy",
-        "step-1 / last-step gradient ratio, before training",
-        "the same, after training",
-    ]);
-    for run in &r.recall {
-        let name = match run.forget_bias {
-            Some(b) => format!("{}, forget-gate bias {b}", run.kind.name()),
-            None => run.kind.name().to_string(),
-        };
-        recall.row(&[
-            name,
-            format!("{:.3}", run.accuracy),
-            format!("{:.1e}", run.decay_at_init()),
-            format!("{:.1e}", run.decay_trained()),
-        ]);
-    }
+/// Every model's test scores (mean ± sd over the seeds), parameters and epochs.
+pub(crate) fn results_table(r: &Report) -> Table {
     let mut results =
         Table::new(&["model (T+A+V)", "Acc-2", "F1", "MAE", "Corr", "Acc-7", "parameters", "epochs (mean)"]);
     for c in &r.cells {
@@ -124,6 +116,30 @@ pub fn results_markdown(r: &Report) -> String {
             format!("{:.0}", c.epochs.iter().sum::<usize>() as f64 / c.epochs.len().max(1) as f64),
         ]);
     }
+    results
+}
+
+/// The markdown tables `results.md` holds.
+pub fn results_markdown(r: &Report) -> String {
+    let mut recall = Table::new(&[
+        "model",
+        "accuracy",
+        "step-1 / last-step gradient ratio, before training",
+        "the same, after training",
+    ]);
+    for run in &r.recall {
+        let name = match run.forget_bias {
+            Some(b) => format!("{}, forget-gate bias {b}", run.kind.name()),
+            None => run.kind.name().to_string(),
+        };
+        recall.row(&[
+            name,
+            format!("{:.3}", run.accuracy),
+            format!("{:.1e}", run.decay_at_init()),
+            format!("{:.1e}", run.decay_trained()),
+        ]);
+    }
+    let results = results_table(r);
     let subset = |title: &str, part: fn(&crate::Cell) -> &[SentimentScores]| {
         let mut t = Table::new(&["model (T+A+V)", &format!("Acc-2, {title}"), &format!("MAE, {title}")]);
         for c in &r.cells {

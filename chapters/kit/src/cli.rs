@@ -19,8 +19,11 @@ pub struct Args {
     /// Override the configuration's number of training epochs.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub epochs: Option<u64>,
-    /// Folder holding the shipped datasets [default: the repository's data/].
-    #[arg(long)]
+    /// Folder holding the shipped datasets [default: the repository's data/]. Chapters
+    /// on toy MOSI (7, 8, 9, 11): a folder holding a manifest.json, written by
+    /// convert_mosi.py (CMU-MOSI) or by --export, to run on instead of toy MOSI. Pair
+    /// it with --out; its claims are printed but not held to the bars.
+    #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
     /// Keep the trained models: write each as DIR/MODEL.safetensors (PyTorch
     /// state_dict names; architecture and configuration in the file's metadata).
@@ -35,8 +38,9 @@ pub struct Args {
     /// bars, which are set for the default data.
     #[arg(long)]
     pub clean: bool,
-    /// Chapters on generated data (toy MOSI): write the dataset of --seed into DIR as
-    /// CSV, one file of utterances and one of words, instead of running.
+    /// Chapters on generated data (toy MOSI): write the dataset of --seed into DIR
+    /// instead of running, in the layout --data DIR reads (.npy files and a
+    /// manifest.json) and as CSV, one file of utterances and one of words.
     #[arg(long, value_name = "DIR")]
     pub export: Option<PathBuf>,
 }
@@ -54,6 +58,9 @@ pub struct Options {
     pub epochs: Option<usize>,
     /// The folder holding the datasets.
     pub data: PathBuf,
+    /// The data folder again when it holds a converted MOSI layout (a `manifest.json`,
+    /// see `models::data::mosi`): chapters 7, 8, 9 and 11 run on it.
+    pub mosi: Option<PathBuf>,
     /// Draw progress bars (off in tests).
     pub progress: bool,
     /// Where to write checkpoints of the trained models, if anywhere.
@@ -72,6 +79,9 @@ pub fn repo_root() -> PathBuf {
     root.canonicalize().unwrap_or(root)
 }
 
+/// The file that marks a data folder as a converted MOSI layout.
+pub const MOSI_MANIFEST: &str = "manifest.json";
+
 impl Options {
     /// A quick run on the shipped data writing into `out`, without progress bars: what
     /// tests use (set `save` or `load` on the result to exercise checkpoints).
@@ -82,12 +92,34 @@ impl Options {
             out,
             epochs: None,
             data: repo_root().join("data"),
+            mosi: None,
             progress: false,
             save: None,
             load: None,
             clean: false,
             export: None,
         }
+    }
+
+    /// Whether the claims' bars are enforced: not for a `--quick` run, a `--clean` run or
+    /// a run on a converted MOSI folder, whose numbers the bars were not set for.
+    pub fn unenforced(&self) -> bool {
+        self.quick || self.clean || self.mosi.is_some()
+    }
+
+    /// For a run on a converted MOSI folder: an error when it would write into the
+    /// book's own outputs (`book/src/CHAPTER`, where `zoo` points every chapter).
+    pub fn check_out_for_mosi(&self, chapter: &str) -> anyhow::Result<()> {
+        let book = repo_root().join("book").join("src").join(chapter);
+        let same = |a: &std::path::Path| a.canonicalize().ok() == book.canonicalize().ok() || a == book;
+        anyhow::ensure!(
+            self.mosi.is_none() || !same(&self.out),
+            "{chapter}: --data {} is not the book's data: pass --out DIR so the run does not write over the \
+             book's outputs in {}",
+            self.data.display(),
+            book.display()
+        );
+        Ok(())
     }
 }
 
@@ -101,8 +133,22 @@ impl Args {
     pub fn resolve(self, chapter: &str) -> anyhow::Result<Options> {
         let data = self.data.unwrap_or_else(|| repo_root().join("data"));
         anyhow::ensure!(
+            !data.is_file(),
+            "--data {} is a file; it takes a folder (a pickle of CMU-MOSI features is converted first: \
+             python3 chapters/ch07-supervised-fusion/convert_mosi.py PICKLE DIR, then --data DIR)",
+            data.display()
+        );
+        anyhow::ensure!(
             data.is_dir(),
-            "data folder {} does not exist; pass --data DIR pointing at the repository's data/ folder",
+            "data folder {} does not exist; pass --data DIR pointing at the repository's data/ folder (or, for \
+             chapters 7, 8, 9 and 11, at a folder convert_mosi.py or --export wrote)",
+            data.display()
+        );
+        let mosi = data.join(MOSI_MANIFEST).is_file().then(|| data.clone());
+        anyhow::ensure!(
+            mosi.is_none() || self.out.is_some(),
+            "--data {} holds a converted MOSI layout: pass --out DIR too, so the run does not write over the \
+             book's outputs",
             data.display()
         );
         Ok(Options {
@@ -111,6 +157,7 @@ impl Args {
             out: self.out.unwrap_or_else(|| repo_root().join("book").join("src").join(chapter)),
             epochs: self.epochs.map(|e| e as usize),
             data,
+            mosi,
             progress: true,
             save: self.save,
             load: self.load,

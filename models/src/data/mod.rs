@@ -6,6 +6,7 @@ mod batch;
 mod clipart;
 mod csv;
 mod digits;
+pub mod mosi;
 mod npy;
 mod paired;
 

@@ -1,12 +1,17 @@
-//! Writing a generated dataset as CSV, for readers who want it in Python or a
-//! spreadsheet: one file of utterances (summaries, ratings, label, latents) and one of
-//! words (the three feature sequences, one row per word).
+//! Writing a generated dataset: in the folder layout the fusion chapters read with
+//! `--data DIR` (`crate::data::mosi`: `.npy` per split and modality, labels, lengths,
+//! ids, `manifest.json`), and as CSV, for readers who want it in a spreadsheet: one file
+//! of utterances (summaries, ratings, label, latents) and one of words (the three
+//! feature sequences, one row per word).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::VOCABULARY;
 use super::generate::{D_AUDIO, D_TEXT, D_VIDEO, Split, ToyMosi};
+use super::{Knobs, Modality, VOCABULARY};
+use crate::data::mosi::{
+    LAYOUT, Manifest, MosiSplit, SPLITS, SplitSize, Splits, VERSION, Widths, write_mosi,
+};
 
 fn split_name(s: Split) -> &'static str {
     match s {
@@ -91,9 +96,73 @@ pub fn export_csv(data: &ToyMosi, dir: &Path) -> std::io::Result<[std::path::Pat
     Ok(paths)
 }
 
-/// Generate the default dataset of `seed` and write it into `dir`: what the chapters'
-/// `--export DIR` does.
-pub fn export_seed(seed: u64, dir: &Path) -> Result<[std::path::PathBuf; 2], String> {
+/// One split of `data` in the layout: sequences padded with zero rows at the end to
+/// `steps`, and the generator's own summaries (the means over words, computed in f64
+/// before rounding to float32), so the chapters read exactly the inputs they generate.
+fn layout_split(data: &ToyMosi, split: Split, steps: usize) -> MosiSplit {
+    let ids = data.ids(split);
+    let utterances: Vec<&super::Utterance> = ids.iter().map(|&i| &data.utterances[i]).collect();
+    let per_modality = |f: &dyn Fn(&super::Utterance, Modality) -> Vec<f32>| -> [Vec<f32>; 3] {
+        Modality::ALL.map(|m| utterances.iter().flat_map(|u| f(u, m)).collect())
+    };
+    let padded = |u: &super::Utterance, m: Modality| {
+        let mut rows = m.sequence(u).to_vec();
+        rows.resize(steps * m.width(), 0.0);
+        rows
+    };
+    MosiSplit {
+        ids: ids.iter().map(usize::to_string).collect(),
+        labels: utterances.iter().map(|u| u.label).collect(),
+        lengths: utterances.iter().map(|u| u.tokens.len()).collect(),
+        steps,
+        widths: Widths { text: D_TEXT, audio: D_AUDIO, vision: D_VIDEO },
+        features: per_modality(&padded),
+        means: Some(per_modality(&|u, m| m.summary(u).to_vec())),
+    }
+}
+
+/// Write `data` into `dir` in the layout `--data DIR` reads. Returns the manifest's path.
+pub fn export_layout(data: &ToyMosi, dir: &Path) -> std::io::Result<std::path::PathBuf> {
+    let steps = data.utterances.iter().map(|u| u.tokens.len()).max().unwrap_or(1);
+    let splits = SPLITS.map(|(s, _)| layout_split(data, s, steps));
+    let size = |k: usize| SplitSize { utterances: splits[k].len(), steps };
+    let knobs =
+        if data.knobs == Knobs::default() { "default knobs" } else { "knobs other than the defaults" };
+    let manifest = Manifest {
+        layout: LAYOUT.to_string(),
+        version: VERSION,
+        source: format!("toy MOSI, seed {} ({knobs})", data.seed),
+        written_by: "toy MOSI's --export (models/src/toymosi/export.rs)".to_string(),
+        widths: Widths { text: D_TEXT, audio: D_AUDIO, vision: D_VIDEO },
+        splits: Splits { train: size(0), valid: size(1), test: size(2) },
+        notes: vec![
+            format!(
+                "Sequences of {} to {steps} words, padded with zero rows at the end to {steps} steps.",
+                data.knobs.len_min
+            ),
+            "Summaries: the generator's own (the means over words, computed before rounding to float32), \
+             stored as SPLIT_MODALITY_mean.npy."
+                .to_string(),
+        ],
+    };
+    write_mosi(dir, &manifest, [&splits[0], &splits[1], &splits[2]])
+}
+
+/// What `--export DIR` wrote.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    /// `manifest.json` of the layout `--data DIR` reads.
+    pub manifest: std::path::PathBuf,
+    /// The two CSV files.
+    pub csv: [std::path::PathBuf; 2],
+}
+
+/// Generate the default dataset of `seed` and write it into `dir`, in the layout
+/// `--data DIR` reads and as CSV: what the chapters' `--export DIR` does.
+pub fn export_seed(seed: u64, dir: &Path) -> Result<Exported, String> {
     let data = super::generate(&super::Knobs::default(), seed).map_err(|e| e.to_string())?;
-    export_csv(&data, dir).map_err(|e| format!("writing into {}: {e}", dir.display()))
+    let writing = |e: std::io::Error| format!("writing into {}: {e}", dir.display());
+    let manifest = export_layout(&data, dir).map_err(writing)?;
+    let csv = export_csv(&data, dir).map_err(writing)?;
+    Ok(Exported { manifest, csv })
 }

@@ -15,7 +15,7 @@ mod metrics;
 mod stats;
 mod vocabulary;
 
-pub use export::{export_csv, export_seed};
+pub use export::{Exported, export_csv, export_layout, export_seed};
 pub use generate::{D_AUDIO, D_TEXT, D_VIDEO, Split, ToyMosi, Utterance, generate};
 pub use metrics::{SentimentScores, mean_sd, sarcasm_split, sentiment_scores, within_tolerance};
 pub use stats::{GeneratorStats, REFERENCE, linear_r2, pearson};
