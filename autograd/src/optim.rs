@@ -4,9 +4,93 @@
 //! backward call and updates the parameter in place. The store is new each backward
 //! call, so there is no `zero_grad` to forget. State (momentum, moments) is kept per
 //! parameter position, so pass the same parameters in the same order every step.
+//!
+//! What `step` cannot see is a parameter left out of its list: the loss depends on it,
+//! the backward pass computes its gradient, and nothing ever updates it. Training
+//! still returns, quietly worse. [`check_parameters`] compares the list with the
+//! variables the loss actually depends on; a training loop calls it on its first step
+//! (`models::fusion`'s loops do).
+
+use std::collections::HashSet;
 
 use crate::backward::Gradients;
+use crate::op::Op;
 use crate::param::Parameter;
+use crate::tensor::Tensor;
+
+/// Check that `params`, the list an optimiser is about to step, is exactly the set of
+/// variables `loss` depends on. Two mistakes fail silently otherwise:
+/// - a variable the loss depends on but missing from the list (a parameter forgotten
+///   when the list was written by hand) gets a gradient every step and never moves;
+/// - a listed parameter the loss does not depend on (built but never used in the
+///   forward pass) never receives a gradient, so it never moves either.
+///
+/// The error names each: the forgotten variable by its shape and the op that reads it
+/// (the loss's graph knows no parameter names), the unused parameter by its name and
+/// position in the list. Call it once, on the first step, before `backward` (it walks
+/// the whole graph). An input that is a variable counts as one the list lacks, so a
+/// loop that differentiates with respect to its data on purpose does not call it.
+///
+/// ```
+/// use autograd::optim::check_parameters;
+/// use autograd::{Parameter, Tensor};
+/// let w = Parameter::new("weight", Tensor::ones(&[2, 1]));
+/// let b = Parameter::new("bias", Tensor::zeros(&[1]));
+/// let x = Tensor::from_vec(vec![1.0, 2.0], &[1, 2]);
+/// let loss = x.matmul(w.tensor()).add(b.tensor()).sum_all(false);
+/// assert!(check_parameters(&loss, [&w, &b]).is_ok());
+/// let err = check_parameters(&loss, [&b]).unwrap_err(); // the weight was forgotten
+/// assert!(err.contains("shape [2, 1], read by matmul"), "{err}");
+/// ```
+pub fn check_parameters<'a>(
+    loss: &Tensor,
+    params: impl IntoIterator<Item = &'a Parameter>,
+) -> Result<(), String> {
+    // Every variable the loss depends on, with the op that reads it: a walk over the
+    // nodes that need a gradient, as the backward pass makes (an explicit stack).
+    let mut variables: Vec<(&Tensor, &'static str)> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack = vec![(loss, "the loss itself")];
+    while let Some((t, read_by)) = stack.pop() {
+        if !t.requires_grad() || !seen.insert(t.id()) {
+            continue;
+        }
+        if matches!(t.0.op, Op::Leaf) {
+            variables.push((t, read_by));
+        }
+        t.0.op.for_each_input(|input| stack.push((input, t.op_name())));
+    }
+    let listed: Vec<&Parameter> = params.into_iter().collect();
+    let listed_ids: HashSet<usize> = listed.iter().map(|p| p.tensor().id()).collect();
+    let reached: HashSet<usize> = variables.iter().map(|(t, _)| t.id()).collect();
+    let mut problems = Vec::new();
+    for (t, read_by) in variables.iter().filter(|(t, _)| !listed_ids.contains(&t.id())) {
+        problems.push(format!(
+            "a variable of shape {:?}, read by {read_by}, gets a gradient but is not in the list, so it \
+             would never be updated: add it (a model's parameters_mut() lists every parameter it has)",
+            t.shape()
+        ));
+    }
+    for (position, p) in listed.iter().enumerate().filter(|(_, p)| !reached.contains(&p.tensor().id())) {
+        problems.push(format!(
+            "parameter `{}` (shape {:?}, position {position} in the list) is not used by the loss, so it \
+             would never receive a gradient: use it in the forward pass, or leave it out of the list",
+            p.name(),
+            p.shape()
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the optimiser's parameter list ({} parameters) does not match the {} variables the loss \
+             depends on:\n  {}",
+            listed.len(),
+            variables.len(),
+            problems.join("\n  ")
+        ))
+    }
+}
 
 /// Per-parameter state buffers, created on the first step.
 fn ensure_state(state: &mut Vec<Vec<f32>>, params: &[&mut Parameter], optimiser: &str) {
@@ -53,7 +137,9 @@ impl Sgd {
         self
     }
 
-    /// One update of every parameter that has a gradient in `grads`.
+    /// One update of every parameter that has a gradient in `grads`; a listed parameter
+    /// without one is skipped, and a parameter left out of the list is not seen at all:
+    /// [`check_parameters`] on the first step catches both.
     pub fn step(&mut self, params: &mut [&mut Parameter], grads: &Gradients) {
         ensure_state(&mut self.velocity, params, "Sgd");
         let (lr, momentum, decay) = (self.lr, self.momentum, self.weight_decay);
@@ -125,7 +211,9 @@ impl Adam {
         self
     }
 
-    /// One update of every parameter that has a gradient in `grads`.
+    /// One update of every parameter that has a gradient in `grads`; a listed parameter
+    /// without one is skipped, and a parameter left out of the list is not seen at all:
+    /// [`check_parameters`] on the first step catches both.
     pub fn step(&mut self, params: &mut [&mut Parameter], grads: &Gradients) {
         ensure_state(&mut self.m, params, "Adam");
         ensure_state(&mut self.v, params, "Adam");

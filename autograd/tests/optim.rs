@@ -124,3 +124,72 @@ fn clip_norm_refuses_a_zero_bound() {
     let a = Tensor::var(vec![1.0], &[1]);
     a.sum_all(false).backward().clip_norm(&[&a], 0.0);
 }
+
+mod parameter_list {
+    use autograd::optim::check_parameters;
+    use autograd::{Adam, Parameter, Tensor};
+
+    /// y = relu(x W1) W2 + b: three parameters, a (4, 3) batch of constant inputs.
+    fn model() -> (Tensor, [Parameter; 3]) {
+        let x = Tensor::from_vec((0..12).map(|v| v as f32 / 6.0 - 1.0).collect(), &[4, 3]);
+        let w1 =
+            Parameter::new("w1", Tensor::from_vec((0..6).map(|v| 0.1 * v as f32 - 0.2).collect(), &[3, 2]));
+        let w2 = Parameter::new("w2", Tensor::from_vec(vec![0.5, -0.3], &[2, 1]));
+        let b = Parameter::new("b", Tensor::from_vec(vec![0.1], &[1]));
+        (x, [w1, w2, b])
+    }
+
+    fn loss(x: &Tensor, [w1, w2, b]: &[Parameter; 3]) -> Tensor {
+        x.matmul(w1.tensor()).relu().matmul(w2.tensor()).add(b.tensor()).square().mean_all(false)
+    }
+
+    #[test]
+    fn the_full_list_passes() {
+        let (x, ps) = model();
+        assert_eq!(check_parameters(&loss(&x, &ps), &ps), Ok(()));
+    }
+
+    #[test]
+    fn a_forgotten_parameter_is_reported_by_its_shape_and_the_op_that_reads_it() {
+        // The silent failure: w2 left out of the list gets a gradient every step and
+        // never moves, and training still returns.
+        let (x, mut ps) = model();
+        let before = ps[1].tensor().to_vec();
+        let mut adam = Adam::new(0.1);
+        for _ in 0..3 {
+            let grads = loss(&x, &ps).backward();
+            assert!(grads.get(ps[1].tensor()).is_some(), "w2 receives a gradient");
+            let [w1, _, b] = &mut ps;
+            adam.step(&mut [w1, b], &grads);
+        }
+        assert_eq!(ps[1].tensor().to_vec(), before, "and is never updated");
+        // The check names it before the first step.
+        let err = check_parameters(&loss(&x, &ps), [&ps[0], &ps[2]]).unwrap_err();
+        assert!(
+            err.contains(
+                "a variable of shape [2, 1], read by matmul, gets a gradient but is not in the list"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("(2 parameters) does not match the 3 variables"), "{err}");
+    }
+
+    #[test]
+    fn a_listed_parameter_the_loss_never_uses_is_reported_by_name() {
+        let (x, ps) = model();
+        let unused = Parameter::new("gate", Tensor::zeros(&[2, 2]));
+        let err = check_parameters(&loss(&x, &ps), [&ps[0], &ps[1], &unused, &ps[2]]).unwrap_err();
+        assert!(
+            err.contains("parameter `gate` (shape [2, 2], position 2 in the list) is not used by the loss"),
+            "{err}"
+        );
+        assert!(!err.contains("a variable of shape"), "nothing else is wrong: {err}");
+    }
+
+    #[test]
+    fn an_input_that_is_a_variable_counts_as_one_the_list_lacks() {
+        let (x, ps) = model();
+        let err = check_parameters(&loss(&x.as_var(), &ps), &ps).unwrap_err();
+        assert!(err.contains("a variable of shape [4, 3], read by matmul"), "{err}");
+    }
+}

@@ -2,7 +2,7 @@
 //! chain rule three ways, the MLP's test accuracy) and findings worded from the data.
 
 use kit::Claim;
-use kit::claims::num;
+use kit::claims::{Missing, computed, need, num};
 
 use crate::Report;
 
@@ -44,26 +44,7 @@ pub fn claims(r: &Report) -> Vec<Claim> {
         .with("max |by hand - backward|", hand_vs_backward)
         .with("max |finite difference - backward|", fd_vs_backward),
     ];
-    let value = |name: &str| rows.iter().find(|c| c.node == name);
-    if let (Some(x2), Some(w2)) = (value("x2"), value("w2")) {
-        let zero = x2.value == 0.0 && w2.backward == 0.0;
-        let text = if zero {
-            "`w2`'s gradient is exactly 0 because its input `x2` is 0: nudging `w2` does not move the \
-             output, and all three methods agree."
-                .to_string()
-        } else {
-            format!(
-                "`w2`'s gradient is {} (its input `x2` is {}).",
-                num(w2.backward as f64),
-                num(x2.value as f64)
-            )
-        };
-        out.push(
-            Claim::finding("w2_gradient_zero", CHAIN, text)
-                .with("x2", x2.value as f64)
-                .with("d o / d w2", w2.backward as f64),
-        );
-    }
+    out.push(computed("w2_gradient_zero", CHAIN, w2_gradient(r)));
     let reuse = &r.neuron.reuse;
     out.push(
         Claim::finding(
@@ -101,23 +82,7 @@ pub fn claims(r: &Report) -> Vec<Claim> {
         .with("test accuracy", m.test_accuracy)
         .with("bar", ACCURACY_BAR),
     );
-    if let (Some(first), Some(last)) = (m.curve.first(), m.curve.last()) {
-        let gap = last.train_accuracy - last.test_accuracy;
-        let text = format!(
-            "Training accuracy climbs from {} after the first epoch to {}; test accuracy follows it to {}, \
-             a gap of {} at the end{}.",
-            num(first.train_accuracy),
-            num(last.train_accuracy),
-            num(last.test_accuracy),
-            num(gap),
-            if gap < 0.05 { ": the model generalises to digits it never saw" } else { ": it overfits" }
-        );
-        out.push(
-            Claim::finding("mlp_generalises", MLP, text)
-                .with("final training accuracy", last.train_accuracy)
-                .with("final test accuracy", last.test_accuracy),
-        );
-    }
+    out.push(computed("mlp_generalises", MLP, generalises(r)));
     // The most frequent confusion, counted both ways (a with b, b with a).
     let mut pair = (0, 0, 0);
     for a in 0..m.confusion.len() {
@@ -151,4 +116,62 @@ pub fn claims(r: &Report) -> Vec<Claim> {
 /// "a 1", "an 8".
 fn digit(d: usize) -> String {
     format!("{} {d}", if d == 8 { "an" } else { "a" })
+}
+
+/// What `w2`'s gradient is, and why.
+fn w2_gradient(r: &Report) -> Result<Claim, Missing> {
+    let value = |name: &str| {
+        need(r.neuron.rows.iter().find(|c| c.node == name), format!("the neuron's node `{name}`"))
+    };
+    let (x2, w2) = (value("x2")?, value("w2")?);
+    let zero = x2.value == 0.0 && w2.backward == 0.0;
+    let text = if zero {
+        "`w2`'s gradient is exactly 0 because its input `x2` is 0: nudging `w2` does not move the \
+         output, and all three methods agree."
+            .to_string()
+    } else {
+        format!(
+            "`w2`'s gradient is {} (its input `x2` is {}).",
+            num(w2.backward as f64),
+            num(x2.value as f64)
+        )
+    };
+    Ok(Claim::finding("w2_gradient_zero", CHAIN, text)
+        .with("x2", x2.value as f64)
+        .with("d o / d w2", w2.backward as f64))
+}
+
+/// How far training and test accuracy end apart.
+fn generalises(r: &Report) -> Result<Claim, Missing> {
+    let curve = "the MLP's training curve (train at least one epoch)";
+    let (first, last) = (need(r.mlp.curve.first(), curve)?, need(r.mlp.curve.last(), curve)?);
+    let gap = last.train_accuracy - last.test_accuracy;
+    let text = format!(
+        "Training accuracy climbs from {} after the first epoch to {}; test accuracy follows it to {}, \
+         a gap of {} at the end{}.",
+        num(first.train_accuracy),
+        num(last.train_accuracy),
+        num(last.test_accuracy),
+        num(gap),
+        if gap < 0.05 { ": the model generalises to digits it never saw" } else { ": it overfits" }
+    );
+    Ok(Claim::finding("mlp_generalises", MLP, text)
+        .with("final training accuracy", last.train_accuracy)
+        .with("final test accuracy", last.test_accuracy))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_without_a_training_curve_names_it_instead_of_dropping_the_claim() {
+        let mut r: Report =
+            serde_json::from_str(include_str!("../../../book/src/ch01-autodiff/results.json")).unwrap();
+        assert!(claims(&r).iter().all(|c| c.missing.is_none()));
+        r.mlp.curve.clear();
+        let after = claims(&r);
+        let c = after.iter().find(|c| c.id == "mlp_generalises").unwrap();
+        assert_eq!(c.missing.as_deref(), Some("the MLP's training curve (train at least one epoch)"));
+    }
 }

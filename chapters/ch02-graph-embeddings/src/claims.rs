@@ -3,7 +3,7 @@
 //! `kit::compare`), and findings worded from the data.
 
 use kit::Claim;
-use kit::claims::{Verdict, num};
+use kit::claims::{Missing, Verdict, all_computed, need, num};
 use kit::compare::{ACCURACY, Metric, compare};
 
 use crate::Report;
@@ -136,8 +136,22 @@ fn supervised_claims(r: &Report) -> Vec<Claim> {
 }
 
 fn link_claims(r: &Report) -> Vec<Claim> {
+    const STUDIES: [(&str, &str); 5] = [
+        ("gae_beats_untrained", LINKS),
+        ("gae_learns_links", LINKS),
+        ("heuristics_vs_gae", LINKS),
+        ("karate_links", LINKS),
+        ("untrained_links", LINKS),
+    ];
+    let mut out = all_computed(&STUDIES, link_studies(r));
+    out.extend(factions(r));
+    out
+}
+
+/// The two link-prediction studies: Les Misérables, then the karate club.
+fn link_studies(r: &Report) -> Result<Vec<Claim>, Missing> {
     let mut out = Vec::new();
-    let Some(lesmis) = r.links.first() else { return out };
+    let lesmis = need(r.links.first(), "the link-prediction study on Les Misérables (the run makes it)")?;
     let (gae, untrained) = (lesmis.trained_gae.mean, lesmis.untrained_gae.mean);
     out.push(
         Claim::bar(
@@ -205,60 +219,65 @@ fn link_claims(r: &Report) -> Vec<Claim> {
         .with_comparison(&cn)
         .with_comparison(&aa),
     );
-    if let Some(karate) = r.links.get(1) {
-        let trained = compare(
-            "the trained autoencoder",
-            &karate.trained_gae.values,
-            "the untrained one",
-            &karate.untrained_gae.values,
-            AUC,
-        );
-        let heuristic = compare(
-            "the trained autoencoder",
-            &karate.trained_gae.values,
-            "Adamic-Adar",
-            &karate.adamic_adar.values,
-            AUC,
-        );
-        out.push(
-            Claim::finding(
-                "karate_links",
-                LINKS,
-                format!(
-                    "On the karate club ({} held-out edges a split): {}; {}.",
-                    karate.held_out_edges,
-                    trained.sentence(),
-                    heuristic.sentence()
-                ),
-            )
-            .with_comparison(&trained)
-            .with_comparison(&heuristic),
-        );
-        let lowest = lesmis.untrained_gae.min.min(karate.untrained_gae.min);
-        let (lm, km) = (lesmis.untrained_gae.mean, karate.untrained_gae.mean);
-        out.push(
-            Claim::finding(
-                "untrained_links",
-                LINKS,
-                format!(
-                    "Untrained, the network averages AUC {} on Les Misérables and {} on the karate club{} \
-                     (its worst split: {}){}",
-                    num(lm),
-                    num(km),
-                    if lm.min(km) > 0.5 { ", above chance (0.5) on both" } else { "" },
-                    num(lowest),
-                    if lm.min(km) > 0.5 {
-                        ": what \"Before any training\" found for the factions holds, on average, for links too."
-                    } else {
-                        "."
-                    }
-                ),
-            )
-            .with("untrained AUC, Les Misérables", lm)
-            .with("untrained AUC, karate club", km)
-            .with("lowest untrained AUC", lowest),
-        );
-    }
+    let karate = need(r.links.get(1), "the link-prediction study on the karate club (the run makes it)")?;
+    let trained = compare(
+        "the trained autoencoder",
+        &karate.trained_gae.values,
+        "the untrained one",
+        &karate.untrained_gae.values,
+        AUC,
+    );
+    let heuristic = compare(
+        "the trained autoencoder",
+        &karate.trained_gae.values,
+        "Adamic-Adar",
+        &karate.adamic_adar.values,
+        AUC,
+    );
+    out.push(
+        Claim::finding(
+            "karate_links",
+            LINKS,
+            format!(
+                "On the karate club ({} held-out edges a split): {}; {}.",
+                karate.held_out_edges,
+                trained.sentence(),
+                heuristic.sentence()
+            ),
+        )
+        .with_comparison(&trained)
+        .with_comparison(&heuristic),
+    );
+    let lowest = lesmis.untrained_gae.min.min(karate.untrained_gae.min);
+    let (lm, km) = (lesmis.untrained_gae.mean, karate.untrained_gae.mean);
+    out.push(
+        Claim::finding(
+            "untrained_links",
+            LINKS,
+            format!(
+                "Untrained, the network averages AUC {} on Les Misérables and {} on the karate club{} \
+                 (its worst split: {}){}",
+                num(lm),
+                num(km),
+                if lm.min(km) > 0.5 { ", above chance (0.5) on both" } else { "" },
+                num(lowest),
+                if lm.min(km) > 0.5 {
+                    ": what \"Before any training\" found for the factions holds, on average, for links too."
+                } else {
+                    "."
+                }
+            ),
+        )
+        .with("untrained AUC, Les Misérables", lm)
+        .with("untrained AUC, karate club", km)
+        .with("lowest untrained AUC", lowest),
+    );
+    Ok(out)
+}
+
+/// What the unsupervised embeddings show without any label.
+fn factions(r: &Report) -> Vec<Claim> {
+    let mut out = Vec::new();
     let e = &r.embeddings;
     out.push(
         Claim::finding(

@@ -2,7 +2,7 @@
 //! against shared weights), computed from the depth study.
 
 use kit::Claim;
-use kit::claims::{num, times};
+use kit::claims::{Missing, all_computed, computed, need, num, times};
 use kit::compare::{ACCURACY, Metric, compare};
 
 use crate::claims::every_seed;
@@ -18,43 +18,74 @@ fn geometric_mean(values: impl Iterator<Item = f64>) -> f64 {
     (logs.iter().sum::<f64>() / logs.len().max(1) as f64).exp()
 }
 
+/// The row of the depth study at `depth` layers, or the error naming it.
+fn at(d: &crate::DepthStudy, depth: usize) -> Result<&crate::DepthRow, Missing> {
+    need(
+        d.rows.iter().find(|row| row.depth == depth),
+        format!("the depth study at {depth} layers (keep {depth} in its depths)"),
+    )
+}
+
 pub(crate) fn depth_claims(r: &Report) -> Vec<Claim> {
     let d = &r.depth;
-    let at = |depth: usize| d.rows.iter().find(|row| row.depth == depth);
-    let mut out = Vec::new();
-    if let Some(two) = at(2) {
-        out.push(
-            Claim::bar(
-                "depth_graph_helps",
-                DEPTH,
-                two.plain >= 0.95 && two.plain > d.mlp_accuracy + 0.2,
-                "the 2-layer GCN's mean test accuracy at least 0.95 and more than 0.2 above the MLP's, set by \
-                 this chapter",
-                format!(
-                    "Two layers of averaging over the graph lift mean test accuracy from {} (an MLP on the \
-                     features alone) to {}.",
-                    num(d.mlp_accuracy),
-                    num(two.plain)
-                ),
-            )
-            .with("MLP on features", d.mlp_accuracy)
-            .with("2-layer GCN", two.plain),
-        );
-        let c = compare("the 2-layer GCN", &two.plain_runs, "the MLP on the features", &d.mlp_runs, ACCURACY);
-        out.push(
-            Claim::lecture(
-                "aggregation_classifies",
-                DEPTH,
-                "gcn_aggregation",
-                "on each planted graph, trained on the same 20 labelled nodes per class, the 2-layer GCN \
-                 classifies the other nodes better than an MLP that sees only their features",
-                c.verdict_a_better(),
-                format!("Graph by graph, {}.", c.sentence()),
-            )
-            .with_comparison(&c),
-        );
+    let mut out =
+        all_computed(&[("depth_graph_helps", DEPTH), ("aggregation_classifies", DEPTH)], two_layers(d));
+    out.extend(all_computed(
+        &[("depth_plain_collapses", DEPTH), ("depth_residual_holds", DEPTH)],
+        deepest(d),
+    ));
+    if let (Some(p1), Some(pd), Some(r1), Some(rd)) =
+        (d.plain_layers.first(), d.plain_layers.last(), d.residual_layers.first(), d.residual_layers.last())
+    {
+        out.extend(init_claims(d, (p1, pd), (r1, rd)));
+        out.extend(vanishing_claims(d));
+        out.extend(trained_claims(d));
     }
-    let Some(deep) = at(d.deepest) else { return out };
+    out.extend(sharing_claims(r));
+    out
+}
+
+/// Two layers against an MLP on the features.
+fn two_layers(d: &crate::DepthStudy) -> Result<Vec<Claim>, Missing> {
+    let mut out = Vec::new();
+    let two = at(d, 2)?;
+    out.push(
+        Claim::bar(
+            "depth_graph_helps",
+            DEPTH,
+            two.plain >= 0.95 && two.plain > d.mlp_accuracy + 0.2,
+            "the 2-layer GCN's mean test accuracy at least 0.95 and more than 0.2 above the MLP's, set by \
+             this chapter",
+            format!(
+                "Two layers of averaging over the graph lift mean test accuracy from {} (an MLP on the \
+                 features alone) to {}.",
+                num(d.mlp_accuracy),
+                num(two.plain)
+            ),
+        )
+        .with("MLP on features", d.mlp_accuracy)
+        .with("2-layer GCN", two.plain),
+    );
+    let c = compare("the 2-layer GCN", &two.plain_runs, "the MLP on the features", &d.mlp_runs, ACCURACY);
+    out.push(
+        Claim::lecture(
+            "aggregation_classifies",
+            DEPTH,
+            "gcn_aggregation",
+            "on each planted graph, trained on the same 20 labelled nodes per class, the 2-layer GCN \
+             classifies the other nodes better than an MLP that sees only their features",
+            c.verdict_a_better(),
+            format!("Graph by graph, {}.", c.sentence()),
+        )
+        .with_comparison(&c),
+    );
+    Ok(out)
+}
+
+/// The plain and the residual stack at the deepest depth.
+fn deepest(d: &crate::DepthStudy) -> Result<Vec<Claim>, Missing> {
+    let mut out = Vec::new();
+    let deep = at(d, d.deepest)?;
     let collapse = d.rows.iter().find(|row| row.plain < 0.5);
     let before = collapse.and_then(|c| d.rows.iter().rev().find(|row| row.depth < c.depth));
     let onset = match (collapse, before) {
@@ -101,15 +132,7 @@ pub(crate) fn depth_claims(r: &Report) -> Vec<Claim> {
         .with("residual accuracy at the deepest", deep.residual)
         .with_comparison(&c),
     );
-    if let (Some(p1), Some(pd), Some(r1), Some(rd)) =
-        (d.plain_layers.first(), d.plain_layers.last(), d.residual_layers.first(), d.residual_layers.last())
-    {
-        out.extend(init_claims(d, (p1, pd), (r1, rd)));
-        out.extend(vanishing_claims(d));
-        out.extend(trained_claims(d));
-    }
-    out.extend(sharing_claims(r));
-    out
+    Ok(out)
 }
 
 type Ends<'a> = (&'a LayerDiagnostics, &'a LayerDiagnostics);
@@ -280,8 +303,9 @@ fn trained_claims(d: &crate::DepthStudy) -> Vec<Claim> {
 
 fn sharing_claims(r: &Report) -> Vec<Claim> {
     let rows = &r.depth.sharing;
-    if rows.is_empty() {
-        return vec![];
+    if let Err(missing) = need(rows.first(), "the sharing study (give it at least one depth)") {
+        let no_rescue = computed("sharing_no_rescue", SHARING, no_rescue(r));
+        return vec![Claim::not_computed("sharing_vs_per_layer", SHARING, &missing), no_rescue];
     }
     // Pool the settings in which per-layer weights train (the collapsed stack has
     // nothing to compare), paired by graph and setting.
@@ -317,36 +341,44 @@ fn sharing_claims(r: &Report) -> Vec<Claim> {
             .with_comparison(&c),
         );
     }
-    if let Some(deep_plain) = rows.iter().find(|s| s.depth == r.depth.deepest && !s.residual) {
-        out.push(
-            Claim::bar(
-                "sharing_no_rescue",
-                SHARING,
-                deep_plain.shared_accuracy <= 0.5,
-                "the deepest plain stack with one shared weight at most 0.5 in mean accuracy, set by this chapter",
-                if deep_plain.per_layer_accuracy <= 0.5 {
-                    format!(
-                        "Sharing does not rescue the deep plain stack: with one shared weight it scores {} at {} \
-                         layers (per-layer weights: {}). Its collapse is about depth, not about the number of \
-                         weights.",
-                        num(deep_plain.shared_accuracy),
-                        deep_plain.depth,
-                        num(deep_plain.per_layer_accuracy)
-                    )
-                } else {
-                    format!(
-                        "At {} layers the plain stack has not collapsed ({} with per-layer weights, {} with one \
-                         shared weight), so there is nothing for sharing to rescue.",
-                        deep_plain.depth,
-                        num(deep_plain.per_layer_accuracy),
-                        num(deep_plain.shared_accuracy)
-                    )
-                },
-            )
-            .with("shared, plain, deepest", deep_plain.shared_accuracy),
-        );
-    }
+    out.push(computed("sharing_no_rescue", SHARING, no_rescue(r)));
     out
+}
+
+/// The deepest plain stack with one shared weight.
+fn no_rescue(r: &Report) -> Result<Claim, Missing> {
+    let deepest = r.depth.deepest;
+    let deep_plain = need(
+        r.depth.sharing.iter().find(|s| s.depth == deepest && !s.residual),
+        format!(
+            "the sharing study's plain stack at the deepest depth, {deepest} (keep {deepest} in its depths)"
+        ),
+    )?;
+    Ok(Claim::bar(
+        "sharing_no_rescue",
+        SHARING,
+        deep_plain.shared_accuracy <= 0.5,
+        "the deepest plain stack with one shared weight at most 0.5 in mean accuracy, set by this chapter",
+        if deep_plain.per_layer_accuracy <= 0.5 {
+            format!(
+                "Sharing does not rescue the deep plain stack: with one shared weight it scores {} at {} \
+                 layers (per-layer weights: {}). Its collapse is about depth, not about the number of \
+                 weights.",
+                num(deep_plain.shared_accuracy),
+                deep_plain.depth,
+                num(deep_plain.per_layer_accuracy)
+            )
+        } else {
+            format!(
+                "At {} layers the plain stack has not collapsed ({} with per-layer weights, {} with one \
+                 shared weight), so there is nothing for sharing to rescue.",
+                deep_plain.depth,
+                num(deep_plain.per_layer_accuracy),
+                num(deep_plain.shared_accuracy)
+            )
+        },
+    )
+    .with("shared, plain, deepest", deep_plain.shared_accuracy))
 }
 
 /// The lecture's vanishing-gradient statement, tested where it would decide whether
@@ -425,4 +457,33 @@ fn vanishing_claims(d: &crate::DepthStudy) -> Vec<Claim> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_depth_removed_from_the_study_is_an_error_naming_it() {
+        let mut r: Report =
+            serde_json::from_str(include_str!("../../../book/src/ch02-graph-embeddings/results.json"))
+                .unwrap();
+        let all = crate::claims(&r);
+        assert!(all.iter().all(|c| c.missing.is_none()));
+        r.depth.rows.retain(|row| row.depth != 2);
+        r.depth.sharing.retain(|s| s.depth != r.depth.deepest);
+        let after = crate::claims(&r);
+        let ids = |cs: &[Claim]| cs.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&after), ids(&all), "no claim vanishes");
+        let missing: Vec<(&str, &str)> =
+            after.iter().filter_map(|c| Some((c.id.as_str(), c.missing.as_deref()?))).collect();
+        let two = "the depth study at 2 layers (keep 2 in its depths)";
+        assert_eq!(missing[..2], [("depth_graph_helps", two), ("aggregation_classifies", two)]);
+        assert_eq!(missing[2].0, "sharing_no_rescue");
+        assert!(
+            missing[2].1.starts_with("the sharing study's plain stack at the deepest depth"),
+            "{missing:?}"
+        );
+        assert_eq!(missing.len(), 3);
+    }
 }

@@ -2,7 +2,7 @@
 //! page draws about coordinated representations (CCA's are in `cca_claims.rs`).
 
 use kit::Claim;
-use kit::claims::num;
+use kit::claims::{Missing, need, num};
 use kit::compare::{Comparison, Metric, Outcome};
 
 use crate::claims::{FRESH, P10, SWEEP, lambda, over_seeds, row, sweep, top_lambda};
@@ -13,9 +13,11 @@ pub(crate) const TRANSFER: Metric = Metric::higher("transfer accuracy", "");
 pub(crate) fn sweep_claims(r: &Report) -> Vec<Claim> {
     let mut out = Vec::new();
     let margin = sweep(r, Alignment::Margin, Pairing::Fresh);
-    if let Some(m0) = at(&margin, 0.0) {
-        let m = &m0.measured;
-        out.push(
+    match at(&margin, 0.0) {
+        Err(missing) => out.push(Claim::not_computed("weak_is_separate", SWEEP, &missing)),
+        Ok(m0) => {
+            let m = &m0.measured;
+            out.push(
             Claim::bar(
                 "weak_is_separate",
                 SWEEP,
@@ -35,8 +37,10 @@ pub(crate) fn sweep_claims(r: &Report) -> Vec<Claim> {
             )
             .with("P@10", m.p10),
         );
+        }
     }
-    if let (Some(m0), Some(m01), Some(m1)) = (at(&margin, 0.0), at(&margin, 0.1), at(&margin, 1.0)) {
+    // Only when the sweep has λ = 0.1, as the full run's does (the quick run's does not).
+    if let (Ok(m0), Ok(m01), Ok(m1)) = (at(&margin, 0.0), at(&margin, 0.1), at(&margin, 1.0)) {
         let (a, b, c) = (m0.measured.p10, m01.measured.p10, m1.measured.p10);
         let rises = b - a >= 0.08 && c - b >= 0.08;
         let steps: Vec<Comparison> = margin
@@ -87,10 +91,12 @@ pub(crate) fn sweep_claims(r: &Report) -> Vec<Claim> {
         }
         out.push(claim);
     }
-    if let Some(m1) = at(&margin, 1.0) {
-        let m = &m1.measured;
-        let strong = m.p10 >= 0.5 && m.transfer_audio_to_image >= 0.4 && m.transfer_image_to_audio >= 0.4;
-        out.push(
+    match at(&margin, 1.0) {
+        Err(missing) => out.push(Claim::not_computed("margin_strong", SWEEP, &missing)),
+        Ok(m1) => {
+            let m = &m1.measured;
+            let strong = m.p10 >= 0.5 && m.transfer_audio_to_image >= 0.4 && m.transfer_image_to_audio >= 0.4;
+            out.push(
             Claim::bar(
                 "margin_strong",
                 SWEEP,
@@ -113,6 +119,7 @@ pub(crate) fn sweep_claims(r: &Report) -> Vec<Claim> {
             .with("transfer audio -> image", m.transfer_audio_to_image)
             .with("transfer image -> audio", m.transfer_image_to_audio),
         );
+        }
     }
     if !margin.is_empty() {
         let min_image = margin.iter().map(|c| c.measured.probe_image).fold(1.0, f64::min);
@@ -191,18 +198,32 @@ pub(crate) fn sweep_claims(r: &Report) -> Vec<Claim> {
     out
 }
 
-fn at<'a>(rows: &[&'a CoordinatedRow], l: f32) -> Option<&'a CoordinatedRow> {
-    rows.iter().find(|c| c.lambda == l).copied()
+/// The margin loss's row at `l` with fresh partners, or the error naming it.
+fn at<'a>(rows: &[&'a CoordinatedRow], l: f32) -> Result<&'a CoordinatedRow, Missing> {
+    let name =
+        format!("the margin loss at λ = {} with fresh partners (keep it in the sweep's λs)", lambda(l));
+    need(rows.iter().find(|c| c.lambda == l).copied(), name)
 }
 
 fn pairing_claims(r: &Report) -> Vec<Claim> {
     let mut out = Vec::new();
-    let Some(top) = top_lambda(r) else { return out };
-    let (Some(fx), Some(fr)) = (
-        r.coordinated(Alignment::InfoNce, top, Pairing::Fixed),
-        r.coordinated(Alignment::InfoNce, top, Pairing::Fresh),
-    ) else {
-        return out;
+    let runs = || -> Result<_, Missing> {
+        let top = need(top_lambda(r), "a coordinated model (the sweep's λs are empty)")?;
+        let infonce = |pairing| {
+            let pairs = if pairing == Pairing::Fixed { "the fixed pairs" } else { "fresh partners" };
+            let name = format!("InfoNCE at λ = {} on {pairs} (the run trains it)", lambda(top));
+            need(r.coordinated(Alignment::InfoNce, top, pairing), name)
+        };
+        Ok((top, infonce(Pairing::Fixed)?, infonce(Pairing::Fresh)?))
+    };
+    let (top, fx, fr) = match runs() {
+        Ok(runs) => runs,
+        Err(missing) => {
+            return ["fixed_pairs_memorised", "memorising_hurts"]
+                .iter()
+                .map(|id| Claim::not_computed(id, FRESH, &missing))
+                .collect();
+        }
     };
     let of = |pairing: Pairing, f: fn(&CoordinatedRow) -> f64| {
         move |s: &crate::SeedRun| Some(f(row(s, Alignment::InfoNce, top, pairing)?))
@@ -302,4 +323,30 @@ fn pairing_claims(r: &Report) -> Vec<Claim> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lambda_removed_from_the_sweep_is_an_error_naming_it() {
+        let mut r: Report =
+            serde_json::from_str(include_str!("../../../book/src/ch03-joint-coordinated/results.json"))
+                .unwrap();
+        let all = crate::claims(&r);
+        assert!(all.iter().all(|c| c.missing.is_none()));
+        r.coordinated.retain(|c| c.lambda != 1.0);
+        let after = crate::claims(&r);
+        let missing: Vec<(&str, &str)> =
+            after.iter().filter_map(|c| Some((c.id.as_str(), c.missing.as_deref()?))).collect();
+        assert_eq!(
+            missing,
+            [("margin_strong", "the margin loss at λ = 1 with fresh partners (keep it in the sweep's λs)")]
+        );
+        // margin_rises needs λ = 0.1 and 1: conditional on the sweep, as in the quick run.
+        assert!(!after.iter().any(|c| c.id == "margin_rises"));
+        let err = kit::claims::print_and_check("ch03", true, &after).unwrap_err().to_string();
+        assert!(err.contains("margin_strong: needs the margin loss at λ = 1"), "{err}");
+    }
 }

@@ -2,7 +2,7 @@
 //! coordinated designs, with the lecture's verdict on coordinated retrieval.
 
 use kit::Claim;
-use kit::claims::num;
+use kit::claims::{Missing, need, num};
 use kit::compare::ACCURACY;
 
 use crate::claims::{P10, SIDE, lambda, over_seeds, row, top_lambda};
@@ -10,9 +10,16 @@ use crate::{Alignment, Pairing, Report, SeedRun};
 
 pub(crate) fn side_claims(r: &Report) -> Vec<Claim> {
     let mut out = Vec::new();
-    let Some(top) = top_lambda(r) else { return out };
+    let top = match need(top_lambda(r), "a coordinated model (the sweep's λs are empty)") {
+        Ok(top) => top,
+        Err(missing) => return not_computed(&missing),
+    };
     let strong = |s: &SeedRun| row(s, Alignment::Margin, top, Pairing::Fresh).cloned();
-    let Some(seed0) = r.seeds.first().and_then(strong) else { return out };
+    let name = format!("the margin loss at λ = {} on the first seed (the run trains it)", lambda(top));
+    let seed0 = match need(r.seeds.first().and_then(strong), name) {
+        Ok(seed0) => seed0,
+        Err(missing) => return not_computed(&missing),
+    };
     let j = &r.joint;
     if let Some(c) = over_seeds(
         r,
@@ -102,4 +109,12 @@ pub(crate) fn side_claims(r: &Report) -> Vec<Claim> {
         );
     }
     out
+}
+
+/// The side-by-side claims, each named as not computed for want of `missing`.
+fn not_computed(missing: &Missing) -> Vec<Claim> {
+    ["coordinated_retrieves", "joint_fuses_better", "missing_modality"]
+        .iter()
+        .map(|id| Claim::not_computed(id, SIDE, missing))
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! The conclusions the chapter's page draws, computed from its report.
 
-use kit::claims::num;
+use kit::claims::{Missing, computed, need, num};
 use kit::compare::{ACCURACY, Outcome};
 use kit::{Claim, Verdict, compare};
 
@@ -28,12 +28,38 @@ pub fn claims(r: &Report) -> Vec<Claim> {
     out
 }
 
+/// The accuracy of `model` on `inputs`. The models are the code's own lists
+/// (`fusion.rs`), so one missing is a programmer error: a panic naming it, never a 0.
+#[track_caller]
 fn acc(f: &FusionReport, inputs: Inputs, model: &str) -> f64 {
-    f.accuracy(inputs, model).unwrap_or(0.0)
+    f.accuracy(inputs, model)
+        .unwrap_or_else(|| panic!("ch04 claims: the report has no {model} on {inputs:?} (fusion.rs runs it)"))
 }
 
+/// The accuracy of `model` on the XOR task's `variant` (a panic naming it if missing, as [`acc`]).
+#[track_caller]
 fn xor_acc(x: &[XorReport], variant: &str, model: &str) -> f64 {
-    x.iter().find(|x| x.variant == variant).and_then(|x| x.accuracy(model)).unwrap_or(0.0)
+    let found = x.iter().find(|x| x.variant == variant).and_then(|x| x.accuracy(model));
+    found.unwrap_or_else(|| {
+        panic!("ch04 claims: the report has no {model} on the {variant} XOR pairs (xor.rs runs it)")
+    })
+}
+
+/// The accuracy of `model` on one variant of the XOR task (a panic naming it if missing).
+#[track_caller]
+fn model_acc(v: &XorReport, model: &str) -> f64 {
+    let variant = &v.variant;
+    v.accuracy(model).unwrap_or_else(|| {
+        panic!("ch04 claims: the report has no {model} on the {variant} XOR pairs (xor.rs runs it)")
+    })
+}
+
+/// The XOR task's `variant` ("clean", "noisy"), or the error naming it.
+fn xor_variant<'a>(r: &'a Report, variant: &str) -> Result<&'a XorReport, Missing> {
+    need(
+        r.xor.iter().find(|x| x.variant == variant),
+        format!("the XOR task's {variant} pairs (xor.rs runs them)"),
+    )
 }
 
 fn early(r: &Report) -> Vec<Claim> {
@@ -247,7 +273,7 @@ fn xor(r: &Report) -> Vec<Claim> {
         let mut worst = 0.0f64;
         for v in x {
             for name in LINEAR {
-                worst = worst.max((v.accuracy(name).unwrap_or(0.0) - 0.5).abs());
+                worst = worst.max((model_acc(v, name) - 0.5).abs());
             }
         }
         worst
@@ -334,52 +360,81 @@ fn xor(r: &Report) -> Vec<Claim> {
         .with_comparison(&c_one_clean)
         .with_comparison(&c_two_noisy),
     );
-    let deep = MLPS[1];
-    if let Some(clean) = r.xor.iter().find(|x| x.variant == "clean") {
-        let a = clean.accuracy(deep).unwrap_or(0.0);
-        out.push(
-            Claim::bar(
-                "xor_mlp_clean",
-                XOR,
-                a >= 0.90,
-                "the two-hidden-layer MLP at least 0.90 on the clean pairs, first seed, from the reference runs",
-                format!(
-                    "On the clean pairs, where an MLP tells even from odd digits with accuracy {} from the image and \
-                     {} from the audio, the two-hidden-layer MLP on the concatenation solves the XOR with accuracy {}.",
-                    num(clean.image_parity),
-                    num(clean.audio_parity),
-                    num(a)
-                ),
-            )
-            .with("image parity", clean.image_parity)
-            .with("audio parity", clean.audio_parity)
-            .with("MLP on XOR", a),
-        );
-    }
-    if let Some(noisy) = r.xor.iter().find(|x| x.variant == "noisy") {
-        let a = noisy.accuracy(deep).unwrap_or(0.0);
-        out.push(
-            Claim::bar(
-                "xor_mlp_noisy_ceiling",
-                XOR,
-                (a - noisy.ceiling).abs() <= 0.05,
-                "the two-hidden-layer MLP within 5 points of the ceiling on the noisy pairs, first seed, from the \
-                 ceiling's formula",
-                format!(
-                    "On the noisy pairs the parities are recognised with accuracy p1 = {} (image) and p2 = {} \
-                     (audio), so an XOR of the two recognitions is right with probability p1 p2 + (1 - p1)(1 - p2) \
-                     = {}; the two-hidden-layer MLP gets {}, {} points {} that ceiling.",
-                    num(noisy.image_parity),
-                    num(noisy.audio_parity),
-                    num(noisy.ceiling),
-                    num(a),
-                    points((a - noisy.ceiling).abs()),
-                    if a <= noisy.ceiling { "below" } else { "above" }
-                ),
-            )
-            .with("ceiling", noisy.ceiling)
-            .with("MLP on XOR", a),
-        );
-    }
+    out.push(computed("xor_mlp_clean", XOR, xor_mlp_clean(r)));
+    out.push(computed("xor_mlp_noisy_ceiling", XOR, xor_mlp_noisy(r)));
     out
+}
+
+/// The deeper MLP on the clean XOR pairs.
+fn xor_mlp_clean(r: &Report) -> Result<Claim, Missing> {
+    let clean = xor_variant(r, "clean")?;
+    let a = model_acc(clean, MLPS[1]);
+    Ok(
+        Claim::bar(
+            "xor_mlp_clean",
+            XOR,
+            a >= 0.90,
+            "the two-hidden-layer MLP at least 0.90 on the clean pairs, first seed, from the reference runs",
+            format!(
+                "On the clean pairs, where an MLP tells even from odd digits with accuracy {} from the image and \
+                 {} from the audio, the two-hidden-layer MLP on the concatenation solves the XOR with accuracy {}.",
+                num(clean.image_parity),
+                num(clean.audio_parity),
+                num(a)
+            ),
+        )
+        .with("image parity", clean.image_parity)
+        .with("audio parity", clean.audio_parity)
+        .with("MLP on XOR", a),
+    )
+}
+
+/// The deeper MLP on the noisy XOR pairs, against the ceiling.
+fn xor_mlp_noisy(r: &Report) -> Result<Claim, Missing> {
+    let noisy = xor_variant(r, "noisy")?;
+    let a = model_acc(noisy, MLPS[1]);
+    Ok(
+        Claim::bar(
+            "xor_mlp_noisy_ceiling",
+            XOR,
+            (a - noisy.ceiling).abs() <= 0.05,
+            "the two-hidden-layer MLP within 5 points of the ceiling on the noisy pairs, first seed, from the \
+             ceiling's formula",
+            format!(
+                "On the noisy pairs the parities are recognised with accuracy p1 = {} (image) and p2 = {} \
+                 (audio), so an XOR of the two recognitions is right with probability p1 p2 + (1 - p1)(1 - p2) \
+                 = {}; the two-hidden-layer MLP gets {}, {} points {} that ceiling.",
+                num(noisy.image_parity),
+                num(noisy.audio_parity),
+                num(noisy.ceiling),
+                num(a),
+                points((a - noisy.ceiling).abs()),
+                if a <= noisy.ceiling { "below" } else { "above" }
+            ),
+        )
+        .with("ceiling", noisy.ceiling)
+        .with("MLP on XOR", a),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_xor_variant_is_named_and_a_missing_model_panics_naming_it() {
+        let full = || -> Report {
+            serde_json::from_str(include_str!("../../../book/src/ch04-shallow-fusion/results.json")).unwrap()
+        };
+        assert!(claims(&full()).iter().all(|c| c.missing.is_none()));
+        let mut r = full();
+        r.xor.retain(|x| x.variant != "noisy");
+        let c = computed("xor_mlp_noisy_ceiling", XOR, xor_mlp_noisy(&r));
+        assert_eq!(c.missing.as_deref(), Some("the XOR task's noisy pairs (xor.rs runs them)"));
+        let mut r = full();
+        r.fusion.models.retain(|m| m.model != DEEP);
+        let panic = std::panic::catch_unwind(|| claims(&r)).unwrap_err();
+        let message = panic.downcast_ref::<String>().unwrap();
+        assert!(message.contains("the report has no MLP, three hidden layers on Both"), "{message}");
+    }
 }

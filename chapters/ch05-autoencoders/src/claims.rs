@@ -1,6 +1,6 @@
 //! The conclusions the chapter's page draws, computed from its report.
 
-use kit::claims::num;
+use kit::claims::{Missing, num};
 use kit::compare::{ACCURACY, Comparison, Metric};
 use kit::{Claim, Verdict, compare};
 
@@ -59,7 +59,23 @@ pub(crate) fn ok(v: &[f64]) -> bool {
 }
 
 fn bimodal(r: &Report) -> Vec<Claim> {
-    let (Some(a), Some(b)) = (r.recipe(A), r.recipe(B)) else { return vec![] };
+    let (Some(a), Some(b)) = (r.recipe(A), r.recipe(B)) else {
+        let missing = Missing::new(format!(
+            "the bimodal autoencoder's recipes \"{A}\" and \"{B}\" (the run trains both)"
+        ));
+        return [
+            ("hearing_to_see", BIMODAL),
+            ("zeroing_makes_it_shared", BIMODAL),
+            ("fusion_and_cross_modality", BIMODAL),
+            ("bimodal_transfer", BIMODAL),
+            ("weight_decay_and_pretraining", RECIPES),
+            ("fresh_partners", RECIPES),
+            ("image_from_audio", FILL),
+        ]
+        .iter()
+        .map(|(id, section)| Claim::not_computed(id, section, &missing))
+        .collect();
+    };
     let c_zero = compare("recipe B", &recipe(r, B, transfer), "recipe A", &recipe(r, A, transfer), ACCURACY);
     let f = &r.fill_in;
     let fill_b = recipe(r, B, |b| b.image_from_audio_mse);
@@ -178,6 +194,12 @@ fn bimodal(r: &Report) -> Vec<Claim> {
             .with_comparison(&c_df)
             .with_comparison(&c_pt),
         );
+    } else {
+        out.push(Claim::not_computed(
+            "weight_decay_and_pretraining",
+            RECIPES,
+            &Missing::new(format!("every seed's run of {} and {}", B_DECAY, B_PRETRAINED)),
+        ));
     }
     let (bf_ai, bf_ia) = (recipe(r, B_FRESH, |b| b.audio_to_image), recipe(r, B_FRESH, |b| b.image_to_audio));
     if ok(&bf_ai) && ok(&bf_ia) && ok(&recipe(r, A_FRESH, transfer)) {
@@ -218,6 +240,12 @@ fn bimodal(r: &Report) -> Vec<Claim> {
             .with_comparison(&c_ia)
             .with_comparison(&c_a),
         );
+    } else {
+        out.push(Claim::not_computed(
+            "fresh_partners",
+            RECIPES,
+            &Missing::new(format!("every seed's run of {} and {}", A_FRESH, B_FRESH)),
+        ));
     }
     let c_fill = compare("recipe B", &fill_b, "recipe A", &recipe(r, A, |b| b.image_from_audio_mse), ERROR);
     let gain = (f.global_mean - b.image_from_audio_mse) / (f.global_mean - f.class_mean_oracle).max(1e-12);
@@ -277,6 +305,12 @@ fn baselines(r: &Report) -> Vec<Claim> {
             )
             .with_comparison(&c),
         );
+    } else {
+        out.push(Claim::not_computed(
+            "cca_matches",
+            BASELINES,
+            &Missing::new(format!("every seed's run of {} and {}", B, CCA)),
+        ));
     }
     let sep: [Vec<f64>; 3] = [
         baseline(r, SEPARATE, |s| s.fusion),
@@ -312,6 +346,12 @@ fn baselines(r: &Report) -> Vec<Claim> {
             claim = claim.with_comparison(c);
         }
         out.push(claim);
+    } else {
+        out.push(Claim::not_computed(
+            "separate_codes_fuse_better",
+            BASELINES,
+            &Missing::new(format!("every seed's run of {} and {}", B, SEPARATE)),
+        ));
     }
     if let Some(s) = r.baselines.rows.iter().find(|row| row.name == SEPARATE) {
         out.push(
@@ -330,6 +370,12 @@ fn baselines(r: &Report) -> Vec<Claim> {
             .with("audio -> image", s.audio_to_image)
             .with("image -> audio", s.image_to_audio),
         );
+    } else {
+        out.push(Claim::not_computed(
+            "separate_codes_do_not_transfer",
+            BASELINES,
+            &Missing::new(format!("the first seed's run of {SEPARATE}")),
+        ));
     }
     out
 }

@@ -2,7 +2,7 @@
 //! results of toy MOSI SPEC sections 8 and 9 they are checked against.
 
 use kit::Claim;
-use kit::claims::{Verdict, num};
+use kit::claims::{Missing, Verdict, all_computed, computed, need, num};
 use kit::compare::{ACC2, Comparison, MAE, Metric, Outcome, compare};
 use models::fusion::Method;
 use models::toymosi::{REFERENCE, within_tolerance};
@@ -42,6 +42,19 @@ pub const REFERENCE_SARCASM: [(Method, f64, f64, f64, f64); 3] = [
     (Method::Sum, 63.2, 1.192, 87.0, 0.689),
     (Method::ConcatMlp, 78.0, 0.807, 85.8, 0.570),
 ];
+
+/// The cell of `subset` ("T+A+V") and `method`, or the error naming it.
+fn cell<'a>(r: &'a Report, subset: &str, method: Method) -> Result<&'a Cell, Missing> {
+    let name = format!("the cell {subset} {} (the grid trains every subset with its methods)", method.name());
+    need(r.cell(subset, method), name)
+}
+
+/// The best cell (by mean Acc-2) of `size` modalities, or the error naming what is missing.
+fn best(r: &Report, size: usize) -> Result<&Cell, Missing> {
+    let cells =
+        if size == 1 { "a cell of one modality".to_string() } else { format!("a cell of {size} modalities") };
+    need(r.best_of_size(size), format!("{cells} (the grid trains every subset)"))
+}
 
 /// Each run's value of `f`, in seed order.
 fn per_seed(c: &Cell, f: impl Fn(&Run) -> f64) -> Vec<f64> {
@@ -93,7 +106,9 @@ fn all_ahead(cs: &[&Comparison]) -> Verdict {
     }
 }
 
-/// Every conclusion the page draws.
+/// Every conclusion the page draws. A claim whose cell the report lacks is not dropped:
+/// it is a [`Claim::not_computed`] naming the cell, which fails the run. The sarcasm
+/// claims are conditional by design: only on data that has the subset.
 pub fn claims(r: &Report) -> Vec<Claim> {
     let mut out = Vec::new();
     // The generator against SPEC section 9.
@@ -141,9 +156,21 @@ fn reference_best(size: usize) -> (String, f64) {
 }
 
 fn grid_claims(r: &Report, out: &mut Vec<Claim>) {
-    let (Some(uni), Some(bi), Some(tri)) = (r.best_of_size(1), r.best_of_size(2), r.best_of_size(3)) else {
-        return;
-    };
+    const STEPS: [(&str, &str); 3] = [
+        ("text_is_the_strongest_single_modality", GRID),
+        ("each_step_two_points", GRID),
+        ("more_modalities_help", GRID),
+    ];
+    out.extend(all_computed(&STEPS, step_claims(r)));
+    out.push(computed("reference_means_reproduced", GRID, reference_means(r)));
+    out.push(computed("mlp_beats_linear_on_three", GRID, mlp_beats_linear(r)));
+    out.push(computed("audio_scales_the_text", GRID, audio_scales_the_text(r)));
+}
+
+/// The best single modality, and the steps from one modality to two and to three.
+fn step_claims(r: &Report) -> Result<Vec<Claim>, Missing> {
+    let (uni, bi, tri) = (best(r, 1)?, best(r, 2)?, best(r, 3)?);
+    let mut out = Vec::new();
     let text_ok = uni.subset() == "T" && (70.0..=80.0).contains(&uni.acc2());
     out.push(
         Claim::bar(
@@ -219,12 +246,16 @@ fn grid_claims(r: &Report, out: &mut Vec<Claim>) {
         .with_comparison(&tri_acc)
         .with_comparison(&tri_mae),
     );
-    // Each reference mean, within the tolerance.
+    Ok(out)
+}
+
+/// Each reference mean, within the tolerance.
+fn reference_means(r: &Report) -> Result<Claim, Missing> {
     let mut outside = Vec::new();
     let mut wide = Vec::new();
     let mut checked = 0;
     for (subset, method, acc2, _, mae) in REFERENCE_MEANS {
-        let Some(c) = r.cell(subset, method) else { continue };
+        let c = cell(r, subset, method)?;
         checked += 1;
         let (a, a_sd) = c.stat(|x| 100.0 * x.test.acc2);
         let (m, m_sd) = c.stat(|x| x.test.mae);
@@ -237,107 +268,116 @@ fn grid_claims(r: &Report, out: &mut Vec<Claim>) {
             ));
         }
     }
-    out.push(
-        Claim::bar(
-            "reference_means_reproduced",
-            GRID,
-            outside.is_empty() && checked == REFERENCE_MEANS.len(),
-            "every reference cell matched within 2.5 Acc-2 points and 0.04 MAE, or within two of our \
-             across-seed standard deviations, from the specification (sections 8.1 and 8.2)",
-            {
-                let strict = checked - wide.len() - outside.len();
-                let mut text = format!(
-                    "Of the {checked} reference cells this chapter's methods can be compared with, {strict} land \
-                     within 2.5 Acc-2 points and 0.04 MAE of the reference"
-                );
-                if !wide.is_empty() {
-                    text += &format!(
-                        "; {} more are within two of our own across-seed standard deviations: {}",
-                        wide.len(),
-                        wide.join("; ")
-                    );
-                }
-                if !outside.is_empty() {
-                    text += &format!("; {} are outside both: {}", outside.len(), outside.join("; "));
-                }
-                text + "."
-            },
-        )
-        .with("cells outside the tolerance", outside.len() as f64)
-        .with("cells within two sds only", wide.len() as f64),
-    );
-    let method_name = |c: &Cell| c.method.name().to_string();
-    if let (Some(lin), Some(mlp)) =
-        (r.cell("T+A+V", Method::ConcatLinear), r.cell("T+A+V", Method::ConcatMlp))
-    {
-        let (a, m) = acc_and_mae(mlp, lin, method_name);
-        let with_split = mlp.runs.iter().chain(&lin.runs).all(|x| x.sarcasm.is_some());
-        let split = with_split.then(|| (on_subset(mlp, lin, true, ACC2), on_subset(mlp, lin, false, ACC2)));
-        let mut text = format!("On T+A+V, {}; {}.", a.sentence(), m.sentence());
-        if let Some((inside, rest)) = &split {
-            let located = inside.outcome == Outcome::AAhead && rest.outcome != Outcome::AAhead;
-            text += &format!(
-                " {} on the utterances with an eye-roll on positive words, {}; on the rest, {}.",
-                if located { "The gain sits where the label multiplies the modalities:" } else { "Split," },
-                inside.sentence(),
-                rest.sentence()
+    Ok(Claim::bar(
+        "reference_means_reproduced",
+        GRID,
+        outside.is_empty() && checked == REFERENCE_MEANS.len(),
+        "every reference cell matched within 2.5 Acc-2 points and 0.04 MAE, or within two of our \
+         across-seed standard deviations, from the specification (sections 8.1 and 8.2)",
+        {
+            let strict = checked - wide.len() - outside.len();
+            let mut text = format!(
+                "Of the {checked} reference cells this chapter's methods can be compared with, {strict} land \
+                 within 2.5 Acc-2 points and 0.04 MAE of the reference"
             );
-        }
-        let mut claim = Claim::bar(
-            "mlp_beats_linear_on_three",
-            GRID,
-            a.mean_diff() > 0.0 && m.a_better == m.seeds(),
-            "concat + MLP's mean Acc-2 above concat + linear's on T+A+V and its MAE lower on every seed, as in \
-             the specification's reference results",
-            text,
-        )
-        .with_comparison(&a)
-        .with_comparison(&m);
-        if let Some((inside, rest)) = &split {
-            claim = claim.with_comparison(inside).with_comparison(rest);
-        }
-        out.push(claim);
-    }
-    if let (Some(t), Some(ta)) = (r.cell("T", Method::ConcatMlp), r.cell("T+A", Method::ConcatMlp)) {
-        let (a, m) = acc_and_mae(ta, t, |c| c.subset());
-        let magnitude = a.outcome == Outcome::Indistinguishable && m.outcome == Outcome::AAhead;
-        out.push(
-            Claim::finding(
-                "audio_scales_the_text",
-                GRID,
-                format!(
-                    "Adding audio to text (concat + MLP): {}; {}{}",
-                    a.sentence(),
-                    m.sentence(),
-                    if magnitude {
-                        ". Audio improves the size of the predicted sentiment, not its sign. That fits the label \
-                         equation, where prosody multiplies the text polarity by 1 + 0.6a, a factor positive for \
-                         every arousal a: it changes how strongly the words count, never which way they point."
-                    } else {
-                        "."
-                    }
-                ),
-            )
-            .with_comparison(&a)
-            .with_comparison(&m),
-        );
-    }
+            if !wide.is_empty() {
+                text += &format!(
+                    "; {} more are within two of our own across-seed standard deviations: {}",
+                    wide.len(),
+                    wide.join("; ")
+                );
+            }
+            if !outside.is_empty() {
+                text += &format!("; {} are outside both: {}", outside.len(), outside.join("; "));
+            }
+            text + "."
+        },
+    )
+    .with("cells outside the tolerance", outside.len() as f64)
+    .with("cells within two sds only", wide.len() as f64))
 }
 
+fn mlp_beats_linear(r: &Report) -> Result<Claim, Missing> {
+    let method_name = |c: &Cell| c.method.name().to_string();
+    let (lin, mlp) = (cell(r, "T+A+V", Method::ConcatLinear)?, cell(r, "T+A+V", Method::ConcatMlp)?);
+    let (a, m) = acc_and_mae(mlp, lin, method_name);
+    let with_split = mlp.runs.iter().chain(&lin.runs).all(|x| x.sarcasm.is_some());
+    let split = with_split.then(|| (on_subset(mlp, lin, true, ACC2), on_subset(mlp, lin, false, ACC2)));
+    let mut text = format!("On T+A+V, {}; {}.", a.sentence(), m.sentence());
+    if let Some((inside, rest)) = &split {
+        let located = inside.outcome == Outcome::AAhead && rest.outcome != Outcome::AAhead;
+        text += &format!(
+            " {} on the utterances with an eye-roll on positive words, {}; on the rest, {}.",
+            if located { "The gain sits where the label multiplies the modalities:" } else { "Split," },
+            inside.sentence(),
+            rest.sentence()
+        );
+    }
+    let mut claim = Claim::bar(
+        "mlp_beats_linear_on_three",
+        GRID,
+        a.mean_diff() > 0.0 && m.a_better == m.seeds(),
+        "concat + MLP's mean Acc-2 above concat + linear's on T+A+V and its MAE lower on every seed, as in \
+         the specification's reference results",
+        text,
+    )
+    .with_comparison(&a)
+    .with_comparison(&m);
+    if let Some((inside, rest)) = &split {
+        claim = claim.with_comparison(inside).with_comparison(rest);
+    }
+    Ok(claim)
+}
+
+fn audio_scales_the_text(r: &Report) -> Result<Claim, Missing> {
+    let (t, ta) = (cell(r, "T", Method::ConcatMlp)?, cell(r, "T+A", Method::ConcatMlp)?);
+    let (a, m) = acc_and_mae(ta, t, |c| c.subset());
+    let magnitude = a.outcome == Outcome::Indistinguishable && m.outcome == Outcome::AAhead;
+    Ok(Claim::finding(
+        "audio_scales_the_text",
+        GRID,
+        format!(
+            "Adding audio to text (concat + MLP): {}; {}{}",
+            a.sentence(),
+            m.sentence(),
+            if magnitude {
+                ". Audio improves the size of the predicted sentiment, not its sign. That fits the label \
+                 equation, where prosody multiplies the text polarity by 1 + 0.6a, a factor positive for \
+                 every arousal a: it changes how strongly the words count, never which way they point."
+            } else {
+                "."
+            }
+        ),
+    )
+    .with_comparison(&a)
+    .with_comparison(&m))
+}
+
+/// Only on data with the sarcasm subset (toy MOSI's hidden factors; not a converted
+/// CMU-MOSI folder).
 fn sarcasm_claims(r: &Report, out: &mut Vec<Claim>) {
-    let subset = |m: Method| r.cell("T+A+V", m).filter(|c| c.runs.iter().all(|x| x.sarcasm.is_some()));
-    let (Some(lin), Some(sum), Some(mlp), Some(prod)) = (
-        subset(Method::ConcatLinear),
-        subset(Method::Sum),
-        subset(Method::ConcatMlp),
-        subset(Method::Product),
-    ) else {
+    let trimodal = r.cells.iter().filter(|c| c.modalities.len() == 3);
+    if trimodal.flat_map(|c| &c.runs).any(|x| x.sarcasm.is_none()) {
         return;
-    };
+    }
+    const IDS: [(&str, &str); 3] = [
+        ("additive_fusion_fails_on_sarcasm", SARCASM),
+        ("the_rest_in_mae", SARCASM),
+        ("product_vs_mlp", SARCASM),
+    ];
+    out.extend(all_computed(&IDS, on_the_sarcasm_subset(r)));
+}
+
+fn on_the_sarcasm_subset(r: &Report) -> Result<Vec<Claim>, Missing> {
+    let tav = |m: Method| cell(r, "T+A+V", m);
+    let (lin, sum, mlp, prod) =
+        (tav(Method::ConcatLinear)?, tav(Method::Sum)?, tav(Method::ConcatMlp)?, tav(Method::Product)?);
+    let mut out = Vec::new();
     let inside = |c: &Cell| c.stat(|x| 100.0 * x.sarcasm.map_or(0.0, |s| s.0.acc2)).0;
     let rest = |c: &Cell| c.stat(|x| 100.0 * x.sarcasm.map_or(0.0, |s| s.1.acc2)).0;
     // Always answering "negative" scores the share of negative labels in the subset.
-    let negative_share = 100.0 * r.stat_mean(SUBSET_NEGATIVE).unwrap_or(0.0);
+    let negative_share =
+        100.0 * need(r.stat_mean(SUBSET_NEGATIVE), format!("the generator statistic \"{SUBSET_NEGATIVE}\""))?;
     let additive_fail = inside(lin) < negative_share && inside(sum) < negative_share;
     let multiplicative = inside(mlp).min(inside(prod)) >= inside(lin).max(inside(sum)) + 10.0;
     let rests = [rest(lin), rest(sum), rest(mlp), rest(prod)];
@@ -425,4 +465,9 @@ fn sarcasm_claims(r: &Report, out: &mut Vec<Claim>) {
         .with_comparison(&a)
         .with_comparison(&m),
     );
+    Ok(out)
 }
+
+#[cfg(test)]
+#[path = "claims_tests.rs"]
+mod tests;

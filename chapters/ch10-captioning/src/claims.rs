@@ -3,7 +3,7 @@
 //! results and acceptance bars, section 7a, for 1,500 steps); every bar is also stated
 //! in full where it is used.
 
-use kit::claims::num;
+use kit::claims::{Missing, computed, need, num};
 use kit::compare::Metric;
 use kit::{Claim, Verdict, compare};
 use models::scenes::{COLOURS, RELATIONS, SHAPES, SIZES};
@@ -226,7 +226,7 @@ fn learnt_at(curve: &[CurvePoint], chance: f64, f: impl Fn(&Scores) -> f64) -> O
     curve.iter().find(|p| f(&p.scores) - chance >= 0.9 * (last - chance)).map(|p| p.step)
 }
 
-fn order(r: &Report) -> Option<Claim> {
+fn order(r: &Report) -> Result<Claim, Missing> {
     let curve = &r.model.curve;
     let pick = |name: &str| -> fn(&Scores) -> f64 {
         match name {
@@ -237,8 +237,10 @@ fn order(r: &Report) -> Option<Claim> {
         }
     };
     let mut steps = Vec::new();
+    need(curve.last(), "the learning curve (its evaluation interval must be below the training steps)")?;
     for (name, chance) in CHANCE {
-        steps.push((name, learnt_at(curve, chance, pick(name))?));
+        let at = learnt_at(curve, chance, pick(name));
+        steps.push((name, need(at, format!("the step at which {name} covers 90% of the way from chance"))?));
     }
     let at = |name: &str| steps.iter().find(|s| s.0 == name).map_or(0, |s| s.1);
     let shape_last = steps.iter().all(|&(name, step)| name == "shape" || step < at("shape"));
@@ -261,7 +263,7 @@ fn order(r: &Report) -> Option<Claim> {
     for (name, step) in &steps {
         claim = claim.with(&format!("{name}, step"), *step as f64);
     }
-    Some(claim)
+    Ok(claim)
 }
 
 fn unseen(r: &Report) -> Claim {
@@ -296,9 +298,10 @@ fn unseen(r: &Report) -> Claim {
     .with("novel pair", a.novel_combo)
 }
 
-fn probes(r: &Report) -> Option<Claim> {
+fn probes(r: &Report) -> Result<Claim, Missing> {
     let stages: Vec<_> = r.probes.iter().filter(|p| p.dims > 0).collect();
-    let word = r.probes.iter().find(|p| p.dims == 0)?;
+    let word =
+        need(r.probes.iter().find(|p| p.dims == 0), "the probe of the word embedding (the run makes it)")?;
     let (low_test, high_held) =
         stages.iter().fold((1.0f64, 0.0f64), |(t, h), p| (t.min(p.test), h.max(p.heldout)));
     let cv: Vec<f64> = stages.iter().filter_map(|p| p.heldout_cv).collect();
@@ -359,17 +362,21 @@ fn probes(r: &Report) -> Option<Claim> {
     if !cv.is_empty() {
         claim = claim.with("lowest cross-validated held-out probe", low_cv).with("highest", high_cv);
     }
-    Some(claim)
+    Ok(claim)
 }
 
-fn speed(r: &Report) -> Option<Claim> {
+fn speed(r: &Report) -> Result<Claim, Missing> {
     let t = &r.timing;
-    let (ours, torch) =
-        (t.get("ours", crate::GROUP, "train_step")?, t.get("torch", crate::GROUP, "train_step")?);
+    let time = |side: &str| {
+        let name =
+            format!("the {side} time of {}/train_step (the committed bench measurement)", crate::GROUP);
+        need(t.get(side, crate::GROUP, "train_step"), name)
+    };
+    let (ours, torch) = (time("ours")?, time("torch")?);
     let ratio = ours / torch;
     let seconds = ours * r.train.steps as f64 / 1e3;
     let holds = seconds <= BUDGET_S && ratio <= FALLBACK_RATIO;
-    Some(
+    Ok(
         Claim::bar(
             "trains_within_a_minute",
             SPEED,
@@ -425,9 +432,13 @@ fn lecture(r: &Report) -> Claim {
 /// Every claim of the chapter, in page order.
 pub fn claims(r: &Report) -> Vec<Claim> {
     let mut out = vec![learns(r), lecture(r), all_bars(r), image(r), beam(r)];
-    out.extend(order(r));
+    out.push(computed("colour_first_shape_last", ORDER, order(r)));
     out.push(unseen(r));
-    out.extend(probes(r));
-    out.extend(speed(r));
+    out.push(computed("shape_probes", PROBES, probes(r)));
+    out.push(computed("trains_within_a_minute", SPEED, speed(r)));
     out
 }
+
+#[cfg(test)]
+#[path = "claims_tests.rs"]
+mod tests;

@@ -22,6 +22,12 @@
 //! `{{#include results.md:claim_<id>}}`; the anchor `claims` holds the chapter's
 //! summary (its lecture verdicts and bars in one table) and, folded, every claim with
 //! the numbers it rests on.
+//!
+//! A claim never vanishes because the report lacks what it rests on (a cell a
+//! configuration edited by hand left out of a sweep): claim code looks its inputs up
+//! with [`need`], and [`computed`] puts a [`Claim::not_computed`] in the place of a
+//! claim whose input is missing. That is a missed bar naming the missing input, and
+//! [`print_and_check`] fails the run on it even where bars are not enforced.
 
 use std::fmt::Write as _;
 
@@ -118,6 +124,59 @@ pub struct Claim {
     pub lecture: Option<LectureTest>,
     /// The measured quantities the claim rests on.
     pub evidence: Vec<Evidence>,
+    /// For a claim that could not be computed: the input the report lacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<String>,
+}
+
+/// An input a claim rests on that the report does not have: what [`need`] returns
+/// when a lookup finds nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// What is missing, as the error names it: "the cell LMF r=4 (...)".
+    pub input: String,
+}
+
+impl Missing {
+    /// The input named `input` is missing: for a check that is not a lookup (every seed
+    /// ran it, the sweep has two values).
+    pub fn new(input: impl Into<String>) -> Missing {
+        Missing { input: input.into() }
+    }
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.input)
+    }
+}
+
+/// `found`, or a [`Missing`] naming `input`: how claim code looks up a cell of its
+/// report, so that a missing cell becomes an error naming it (with `?`) instead of a
+/// claim that silently vanishes (`if let Some`) or a NaN.
+///
+/// ```
+/// use kit::claims::{Missing, need};
+/// let ranks = [1, 2, 8];
+/// let four: Result<&usize, Missing> = need(ranks.iter().find(|&&r| r == 4), "the cell LMF r=4");
+/// assert_eq!(four.unwrap_err().input, "the cell LMF r=4");
+/// ```
+pub fn need<T>(found: Option<T>, input: impl std::fmt::Display) -> Result<T, Missing> {
+    found.ok_or_else(|| Missing::new(input.to_string()))
+}
+
+/// The claim `made`, or, if one of its inputs was missing, [`Claim::not_computed`] in
+/// its place under the same id and section.
+pub fn computed(id: &str, section: &str, made: Result<Claim, Missing>) -> Claim {
+    made.unwrap_or_else(|missing| Claim::not_computed(id, section, &missing))
+}
+
+/// The claims `made` (each (id, section) of `ids`, from one computation), or, if an
+/// input was missing, one [`Claim::not_computed`] for each of `ids`.
+pub fn all_computed(ids: &[(&str, &str)], made: Result<Vec<Claim>, Missing>) -> Vec<Claim> {
+    made.unwrap_or_else(|missing| {
+        ids.iter().map(|(id, section)| Claim::not_computed(id, section, &missing)).collect()
+    })
 }
 
 impl Claim {
@@ -134,6 +193,7 @@ impl Claim {
             bar: Some(bar.into()),
             lecture: None,
             evidence: vec![],
+            missing: None,
         }
     }
 
@@ -163,6 +223,7 @@ impl Claim {
                 verdict,
             }),
             evidence: vec![],
+            missing: None,
         }
     }
 
@@ -177,7 +238,31 @@ impl Claim {
             bar: None,
             lecture: None,
             evidence: vec![],
+            missing: None,
         }
+    }
+
+    /// A claim that could not be computed, because the report lacks `missing`: a missed
+    /// bar whose sentence names the missing input, so the run fails on it (even a
+    /// `--quick` one: see [`print_and_check`]) and the page shows why, where the claim
+    /// would have been.
+    pub fn not_computed(id: &str, section: &str, missing: &Missing) -> Claim {
+        Claim {
+            missing: Some(missing.input.clone()),
+            ..Claim::bar(
+                id,
+                section,
+                false,
+                "every input the claim rests on present in the report",
+                format!("Not computed: this run's report lacks {missing}."),
+            )
+        }
+    }
+
+    /// The link to the claim's section from a page of its chapter: `#anchor`, or
+    /// `page.md#anchor` when the section names its page (a chapter of several pages).
+    pub fn link(&self) -> String {
+        if self.section.contains('#') { self.section.clone() } else { format!("#{}", self.section) }
     }
 
     /// Add a measured quantity the claim rests on.
@@ -255,13 +340,13 @@ pub fn markdown(claims: &[Claim]) -> String {
         let t = c.lecture.as_ref().expect("a lecture claim carries its test");
         let s = lecture::statement(&t.statement);
         summary.row(&[
-            format!("[lecture](#{})", c.section),
+            format!("[lecture]({})", c.link()),
             format!("{} ({})", s.english, s.korean),
             t.verdict.words(),
         ]);
     }
     for c in claims.iter().filter(|c| c.kind == Kind::Bar) {
-        summary.row(&[format!("[bar](#{})", c.section), c.bar.clone().unwrap_or_default(), c.verdict()]);
+        summary.row(&[format!("[bar]({})", c.link()), c.bar.clone().unwrap_or_default(), c.verdict()]);
     }
     let mut evidence = Table::new(&["claim", "what it rests on"]);
     for c in claims {
@@ -270,7 +355,7 @@ pub fn markdown(claims: &[Claim]) -> String {
             Kind::Lecture => "lecture",
             Kind::Finding => "finding",
         };
-        evidence.row(&[format!("[`{}`](#{}) ({kind})", c.id, c.section), c.evidence_text()]);
+        evidence.row(&[format!("[`{}`]({}) ({kind})", c.id, c.link()), c.evidence_text()]);
     }
     let _ = write!(
         out,
@@ -279,6 +364,23 @@ pub fn markdown(claims: &[Claim]) -> String {
         evidence.to_markdown()
     );
     out
+}
+
+/// Fail, naming each claim and the input its report lacks, when a claim could not be
+/// computed ([`Claim::not_computed`]); pass otherwise.
+pub fn check_computed(chapter: &str, claims: &[Claim]) -> anyhow::Result<()> {
+    let missing: Vec<String> = claims
+        .iter()
+        .filter_map(|c| c.missing.as_ref().map(|input| format!("  {}: needs {input}", c.id)))
+        .collect();
+    anyhow::ensure!(
+        missing.is_empty(),
+        "{chapter}: {} claim(s) could not be computed, because the report lacks what they rest on (a sweep \
+         or grid edited by hand?):\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+    Ok(())
 }
 
 /// Fail with every missed bar's text, or pass.
@@ -313,9 +415,11 @@ pub fn failing_required(claims: &[Claim]) -> Vec<String> {
 
 /// Print a chapter's claims, then hold a full run on the default data to its bars. A
 /// `--quick` or `--clean` run (`unenforced`) is too small or too easy for them: it
-/// prints them and says they are not enforced.
+/// prints them and says they are not enforced. Any run fails when a claim could not be
+/// computed ([`check_computed`]): that is a broken configuration, not a small run.
 pub fn print_and_check(chapter: &str, unenforced: bool, claims: &[Claim]) -> anyhow::Result<()> {
     println!("\n{chapter} claims:\n{}", summary_lines(claims));
+    check_computed(chapter, claims)?;
     if unenforced {
         if claims.iter().any(|c| c.kind == Kind::Bar) {
             println!(
@@ -343,73 +447,4 @@ pub fn summary_lines(claims: &[Claim]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn one_of_each(bar_met: bool, verdict: Verdict) -> Vec<Claim> {
-        vec![
-            Claim::bar("acc", "s", bar_met, "accuracy at least 0.95", "accuracy 0.91".into())
-                .with("accuracy", 0.91),
-            Claim::lecture(
-                "joint",
-                "s",
-                "dbm_joint_layer_best",
-                "the joint layer's probe ahead of every other layer's on every seed",
-                verdict,
-                "The joint layer is behind the image layer.".into(),
-            ),
-            Claim::finding("obs", "s", "A sentence chosen from the data.".into()),
-        ]
-    }
-
-    #[test]
-    fn a_missed_bar_fails_the_check_with_its_text() {
-        let claims = one_of_each(false, Verdict::DoesNotHold);
-        let err = check_required("chX", &claims).unwrap_err().to_string();
-        assert!(
-            err.contains("accuracy 0.91 (bar: accuracy at least 0.95)") && err.contains("1 bar(s)"),
-            "{err}"
-        );
-        assert!(!err.contains("joint") && !err.contains("obs"), "only bars are enforced: {err}");
-        assert!(check_required("chX", &one_of_each(true, Verdict::DoesNotHold)).is_ok());
-        assert_eq!(failing_required(&claims), vec!["acc".to_string()]);
-    }
-
-    #[test]
-    fn only_a_missed_bar_ever_renders_a_failing_mark() {
-        for verdict in [Verdict::Holds, Verdict::DoesNotHold, Verdict::NotDecided { seeds: 5 }] {
-            for met in [true, false] {
-                let claims = one_of_each(met, verdict);
-                let rendered = [markdown(&claims), summary_lines(&claims)];
-                for c in &claims {
-                    let marked = c.paragraph().contains('✗') || c.verdict().contains('✗');
-                    assert_eq!(marked, c.kind == Kind::Bar && !c.holds, "{c:?}");
-                }
-                let crosses = rendered.iter().map(|r| r.matches('✗').count()).sum::<usize>();
-                // A missed bar shows its ✗ in its paragraph, the summary table and the terminal.
-                assert_eq!(crosses, if met { 0 } else { 3 }, "{rendered:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn markdown_anchors_every_claim_and_folds_the_evidence() {
-        let md = markdown(&one_of_each(true, Verdict::NotDecided { seeds: 5 }));
-        assert!(md.contains(
-            "<!-- ANCHOR: claim_obs -->\nA sentence chosen from the data.\n<!-- ANCHOR_END: claim_obs -->"
-        ));
-        assert!(
-            md.contains("accuracy 0.91 <span class=\"claim-bar\">✓ bar met (accuracy at least 0.95)</span>"),
-            "{md}"
-        );
-        assert!(md.contains("**Verdict: not decided at 5 seeds.**"), "{md}");
-        assert!(md.contains("| [lecture](#s) |") && md.contains("| not decided at 5 seeds |"), "{md}");
-        assert!(md.contains("<details>") && md.contains("| [`acc`](#s) (bar) | accuracy = 0.910 |"), "{md}");
-    }
-
-    #[test]
-    #[should_panic(expected = "no lecture statement `not_in_the_lecture`")]
-    fn a_lecture_claim_names_a_real_statement() {
-        Claim::lecture("x", "s", "not_in_the_lecture", "c", Verdict::Holds, "t".into());
-    }
-}
+mod tests;

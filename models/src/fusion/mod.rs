@@ -9,6 +9,8 @@ mod sequence;
 mod sequence_train;
 mod tensor;
 mod train;
+#[cfg(test)]
+mod train_tests;
 
 use autograd::{Parameter, Rng, Tensor};
 

@@ -132,7 +132,8 @@ pub fn predict_sequences(model: &SeqNet, part: &SeqPart) -> Vec<f64> {
     out
 }
 
-/// Train `model` by the protocol; an error names the step whose loss was not finite.
+/// Train `model` by the protocol. An error, naming the learning rate and what to try,
+/// when training diverged or never moved the model (as [`super::train`]).
 pub fn train_sequences(
     model: &mut SeqNet,
     data: &Sequences,
@@ -157,5 +158,6 @@ pub fn train_sequences(
         Ok(())
     };
     let valid = |m: &SeqNet| mae(&predict_sequences(m, &data.valid), &data.valid.labels);
-    early_stopping(model, cfg, |m| m.parameters_mut(), epoch, valid)
+    let labels = (&data.train.labels[..], &data.valid.labels[..]);
+    early_stopping(model, cfg, labels, |m| m.parameters_mut(), epoch, valid)
 }

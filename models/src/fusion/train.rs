@@ -2,7 +2,27 @@
 //! decay 1e-4 added to the gradient, as PyTorch does), batches of 32 reshuffled every
 //! epoch, dropout 0.1, at most 150 epochs with early stopping on validation MAE
 //! (patience 20), and the best validation weights restored at the end.
+//!
+//! A run never fails silently. It is an error, naming the learning rate and what to
+//! try, when
+//! - the loss of a step, or the validation MAE after an epoch, is not finite;
+//! - the best validation MAE is worse than any predictor could score whose predictions
+//!   all lie within the training labels' range (for each utterance, the farther end of
+//!   the range): the model predicts far outside anything it was trained on, so its
+//!   training diverged. Adam's steps are bounded by the learning rate, so at a learning
+//!   rate of 1000 every loss stays finite while the validation MAE climbs into the
+//!   hundreds: this is the check that catches it;
+//! - no epoch moved the validation MAE by more than `min_delta` from the untrained
+//!   model's (its score before the first step, "epoch 0"): training left the model
+//!   where it started.
+//!
+//! The bar is deliberately not "better than the untrained model" or "better than
+//! predicting the mean": a model of a weak modality (audio alone, on the quick corpus)
+//! ends up no better than either, and that is a measurement, not a failure. On the
+//! first step, `autograd::optim::check_parameters` holds the optimiser's list to the
+//! variables the loss depends on.
 
+use autograd::optim::check_parameters;
 use autograd::{Adam, Parameter, Rng, Tensor, no_grad};
 
 use super::FusionNet;
@@ -76,6 +96,35 @@ pub fn summary_settings(t: &TrainConfig, seed: u64, seeds: usize) -> Vec<(String
         ),
     ));
     rows
+}
+
+impl TrainConfig {
+    /// An error naming the first setting that cannot train anything (a learning rate
+    /// that is not a positive number, no epochs, no patience, empty batches, a dropout
+    /// probability outside [0, 1)).
+    pub fn check(&self) -> Result<(), String> {
+        let bad = |what: &str| Err(format!("bad training settings: {what}"));
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            return bad(&format!("the learning rate must be a positive number, got {}", self.lr));
+        }
+        if self.max_epochs == 0 || self.patience == 0 || self.batch_size == 0 {
+            return bad(&format!(
+                "max_epochs ({}), patience ({}) and batch_size ({}) must be at least 1",
+                self.max_epochs, self.patience, self.batch_size
+            ));
+        }
+        let at_least_0 = |v: f64| (0.0..=f64::MAX).contains(&v);
+        if !(0.0..1.0).contains(&self.dropout)
+            || !at_least_0(f64::from(self.weight_decay))
+            || !at_least_0(self.min_delta)
+        {
+            return bad(&format!(
+                "dropout ({}) must be in [0, 1), weight_decay ({}) and min_delta ({}) at least 0",
+                self.dropout, self.weight_decay, self.min_delta
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for TrainConfig {
@@ -202,8 +251,9 @@ pub fn predict(model: &FusionNet, part: &Part) -> Vec<f64> {
 }
 
 /// One step of the protocol: the L1 loss of `prediction` against the labels of `rows`,
-/// its backward pass and an Adam update of `params`. An error names the step when the
-/// loss is not finite.
+/// its backward pass and an Adam update of `params`. An error names the step and the
+/// learning rate when the loss is not finite, and, on the first step, any mismatch
+/// between `params` and the variables the loss depends on.
 // ANCHOR: l1_step
 pub(crate) fn l1_step(
     prediction: &Tensor,
@@ -218,7 +268,11 @@ pub(crate) fn l1_step(
     let loss = prediction.sub(&target).abs().mean(0, false).mean(0, false); // L1
     let value = loss.item();
     if !value.is_finite() {
-        return Err(format!("training diverged at step {step}: the L1 loss is {value}"));
+        return Err(diverged(&format!("the L1 loss is {value} at step {step}"), adam.lr));
+    }
+    if *step == 0 {
+        // Every variable the loss depends on is in `params`, and every one in it is used.
+        check_parameters(&loss, params.iter().map(|p| &**p))?;
     }
     let grads = loss.backward();
     drop(loss);
@@ -230,25 +284,61 @@ pub(crate) fn l1_step(
 
 /// The protocol's outer loop for any model whose weights `weights` lists: `epoch` trains
 /// one epoch (counting steps in its second argument) and `valid` scores the model on the
-/// validation split; it stops after `max_epochs`, or `patience` epochs without an
-/// improvement of `min_delta`, and restores the best weights.
+/// validation split, whose labels are `labels.1` (`labels.0`: the training split's); it
+/// stops after `max_epochs`, or `patience` epochs without an improvement of
+/// `min_delta`, and restores the best weights. An error, naming the learning rate and
+/// what to try, when a run diverged or never moved (see the module's doc).
 pub(crate) fn early_stopping<M>(
     model: &mut M,
     cfg: &TrainConfig,
+    labels: (&[f64], &[f64]),
     weights: fn(&mut M) -> Vec<&mut Parameter>,
     mut epoch: impl FnMut(&mut M, &mut usize) -> Result<(), String>,
     valid: impl Fn(&M) -> f64,
 ) -> Result<Trained, String> {
+    cfg.check()?;
     let snapshot = |m: &mut M| -> Vec<Vec<f32>> { weights(m).iter().map(|p| p.tensor().to_vec()).collect() };
+    // The model as initialised: training must move it (evaluation draws no random
+    // numbers, so this changes nothing else about the run).
+    let start = valid(model);
+    if !start.is_finite() {
+        return Err(format!(
+            "the untrained model's validation MAE is {start}: check the inputs and labels for NaN or \
+             infinite values"
+        ));
+    }
     let mut best = (f64::INFINITY, 0, snapshot(model));
-    let (mut step, mut epochs) = (0usize, 0usize);
+    let (mut step, mut epochs, mut moved) = (0usize, 0usize, 0.0f64);
     while epochs < cfg.max_epochs && epochs - best.1 < cfg.patience {
         epochs += 1;
         epoch(model, &mut step)?;
         let score = valid(model);
+        if !score.is_finite() {
+            return Err(diverged(&format!("the validation MAE is {score} after epoch {epochs}"), cfg.lr));
+        }
+        moved = moved.max((score - start).abs());
         if score < best.0 - cfg.min_delta {
             best = (score, epochs, snapshot(model));
         }
+    }
+    let (ceiling, range) = worst_in_range(labels.0, labels.1);
+    if best.0 > ceiling {
+        let what = format!(
+            "the best validation MAE, {:.4} (epoch {}), is worse than any predictor within the training \
+             labels' range [{:.2}, {:.2}] could score ({ceiling:.4})",
+            best.0, best.1, range.0, range.1
+        );
+        return Err(diverged(&what, cfg.lr));
+    }
+    if moved <= cfg.min_delta {
+        return Err(format!(
+            "training left the model where it started: in {epochs} epochs the validation MAE never moved by \
+             more than {} from the untrained model's {start:.4}, at learning rate {}; try a learning rate 10 \
+             times larger ({}) or more epochs",
+            cfg.min_delta,
+            cfg.lr,
+            tenfold(cfg.lr, 1)
+        ));
     }
     for (param, saved) in weights(model).into_iter().zip(&best.2) {
         param.update(|w| w.copy_from_slice(saved));
@@ -256,13 +346,41 @@ pub(crate) fn early_stopping<M>(
     Ok(Trained { epochs, best_epoch: best.1, best_valid_mae: best.0 })
 }
 
+/// `lr` times 10^`power`, printed as a reader would type it (0.0002, not 0.00020000001).
+fn tenfold(lr: f32, power: i32) -> String {
+    let v = f64::from(lr) * 10f64.powi(power);
+    format!("{:.3e}", v).parse::<f64>().map_or(v.to_string(), |v| v.to_string())
+}
+
+/// The error of a run that diverged: `what` was not finite.
+fn diverged(what: &str, lr: f32) -> String {
+    format!(
+        "training diverged: {what} at learning rate {lr}; try a learning rate 10 times smaller ({}; the \
+         protocol's is {})",
+        tenfold(lr, -1),
+        TrainConfig::default().lr
+    )
+}
+
+/// The validation MAE of the worst predictor whose predictions all lie within the
+/// range of the training labels (for each validation label, the farther end of that
+/// range), and the range.
+fn worst_in_range(train: &[f64], valid: &[f64]) -> (f64, (f64, f64)) {
+    let lo = train.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = train.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let worst = valid.iter().map(|y| (y - lo).abs().max((y - hi).abs())).sum::<f64>();
+    (worst / valid.len().max(1) as f64, (lo, hi))
+}
+
 /// Mean absolute error.
 pub(crate) fn mae(p: &[f64], y: &[f64]) -> f64 {
     p.iter().zip(y).map(|(a, b)| (a - b).abs()).sum::<f64>() / y.len().max(1) as f64
 }
 
-/// Train `model` on `data` by the protocol; an error names the step whose loss was
-/// not finite.
+/// Train `model` on `data` by the protocol. An error, naming the learning rate and what
+/// to try, when training diverged (a loss or a validation MAE not finite, or
+/// predictions far outside the labels' range) or never moved the model (the module's
+/// doc says how each is decided).
 pub fn train(
     model: &mut FusionNet,
     data: &Standardised,
@@ -282,5 +400,6 @@ pub fn train(
         Ok(())
     };
     let valid = |m: &FusionNet| mae(&predict(m, &data.valid), &data.valid.labels);
-    early_stopping(model, cfg, |m| m.parameters_mut(), epoch, valid)
+    let labels = (&data.train.labels[..], &data.valid.labels[..]);
+    early_stopping(model, cfg, labels, |m| m.parameters_mut(), epoch, valid)
 }
