@@ -247,7 +247,6 @@ impl Dbm {
         rows.expect("Dbm: mean-field needs at least one layer given")
     }
 
-    // ANCHOR: mean_field
     /// Mean-field inference of the layers not `given`: start from one pass in layer
     /// order (each free layer from the neighbours set so far, the rest at zero), then
     /// sweep, setting each free layer's means to the mean of p(x_l | its neighbours'
@@ -303,6 +302,8 @@ impl Dbm {
             .map(|l| if clamped[l] { vec![] } else { self.field_from(l, &means, &clamped, true).to_vec() })
             .collect();
         let mut tables: Vec<Vec<f32>> = means.iter().map(|t| t.to_vec()).collect();
+        // ANCHOR: mean_field
+        // Sweep the rows still moving: each free layer's means from its neighbours'.
         let mut change = vec![f32::INFINITY; rows];
         let mut active: Vec<usize> = (0..rows).collect();
         let mut sweeps = 0;
@@ -337,6 +338,7 @@ impl Dbm {
             active.retain(|&r| change[r] >= config.tolerance);
             sweeps += 1;
         }
+        // ANCHOR_END: mean_field
         for &l in &free {
             means[l] = Tensor::from_vec(std::mem::take(&mut tables[l]), &[rows, self.layers[l].size()]);
         }
@@ -344,7 +346,6 @@ impl Dbm {
         let unconverged = change.iter().filter(|&&c| c >= config.tolerance).count();
         MeanField { means, sweeps, last_change, unconverged }
     }
-    // ANCHOR_END: mean_field
 
     /// E(x) of each row of a joint state (one tensor per layer).
     pub fn energy(&self, states: &[Tensor]) -> Vec<f64> {

@@ -7,10 +7,10 @@ use kit::compare::{Comparison, Metric, compare};
 use crate::outputs::se;
 use crate::{Report, RunRow};
 
-const CD: &str = "learning-by-contrastive-divergence";
-const AIS: &str = "the-likelihood-by-annealed-importance-sampling";
-const DREAMS: &str = "what-the-chains-dream";
-const LAYERS: &str = "which-layer-knows-the-digit-best";
+const CD: &str = "index.md#learning-by-contrastive-divergence";
+const AIS: &str = "index.md#the-likelihood-by-annealed-importance-sampling";
+const DREAMS: &str = "index.md#what-the-chains-dream";
+const LAYERS: &str = crate::dbm_claims::LAYERS;
 
 /// The methods' names, as `Config::methods` gives them.
 pub const CD1: &str = "CD-1";
@@ -27,7 +27,7 @@ const LL: Metric = Metric::higher("test log-likelihood", "nats per image");
 const ACC: Metric = kit::compare::ACCURACY;
 
 /// The one criterion both data sets test the lecture's joint-layer statement by.
-pub(crate) const JOINT_CRITERION: &str = "a linear probe on every layer of the DBN stand-in: the joint layer (both \
+pub(crate) const JOINT_CRITERION: &str = "a linear probe on every layer of the DBN: the joint layer (both \
      modalities present) ahead of the most accurate single-modality layer, inputs included, on every seed; the same \
      criterion on both data sets";
 
@@ -133,6 +133,7 @@ pub fn claims(r: &Report) -> Vec<Claim> {
     }
     out.extend(layer_claims(r));
     out.extend(crate::clip_claims::claims(&r.clipart));
+    out.extend(crate::dbm_claims::claims(r));
     out
 }
 

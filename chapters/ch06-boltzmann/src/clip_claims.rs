@@ -8,9 +8,9 @@ use crate::clipart::{
     ClipArtReport, IMAGE_LAYERS, JOINT, JOINT_NO_IMAGE, JOINT_NO_TEXT, LAYERS, TEXT_LAYERS,
 };
 
-const LAYERS_SECTION: &str = "which-layer-knows-the-class-best";
-const TAGGING: &str = "tagging-words-for-a-picture";
-const RETRIEVAL: &str = "cross-media-retrieval";
+const LAYERS_SECTION: &str = crate::dbm_claims::CLIP_LAYERS;
+const TAGGING: &str = "deep.md#tagging-words-for-a-picture";
+const RETRIEVAL: &str = crate::dbm_claims::RETRIEVAL;
 
 const P5: Metric = Metric::higher("precision@5", "");
 const MAP: Metric = Metric::higher("mean average precision", "");
@@ -225,7 +225,7 @@ pub fn claims(c: &ClipArtReport) -> Vec<Claim> {
             "tagging_and_retrieval",
             RETRIEVAL,
             "dbm_tagging_retrieval",
-            "the clip-art DBN stand-in put to both uses: its tagging ahead of suggesting the commonest words, and \
+            "the clip-art DBN put to both uses: its tagging ahead of suggesting the commonest words, and \
              its retrieval ahead of chance both ways, on every seed",
             verdict,
             format!(

@@ -18,14 +18,27 @@ fn over(c: &ClipArtReport, f: impl Fn(&ClipSeed) -> f64) -> String {
 
 /// The clip-art tables, each in its own ANCHOR region.
 pub fn markdown(c: &ClipArtReport) -> String {
-    let mut layers = Table::new(&["layer", "width", "test accuracy: mean (lowest to highest seed)"]);
+    let mut layers = Table::new(&[
+        "layer",
+        "width",
+        "DBN: mean (lowest to highest seed)",
+        "DBM: mean (lowest to highest)",
+    ]);
     for &name in &LAYERS {
         let width =
             c.seeds.first().and_then(|s| s.layers.iter().find(|l| l.layer == name)).map_or(0, |l| l.width);
-        layers.row(&[name.to_string(), width.to_string(), spread(&c.accuracies(name))]);
+        layers.row(&[
+            name.to_string(),
+            width.to_string(),
+            spread(&c.accuracies(name)),
+            spread(&c.dbm_accuracies(name)),
+        ]);
     }
     let mut tagging = Table::new(&["suggesting words by", "precision@5: mean (lowest to highest seed)"]);
-    tagging.row(&["the model, from the picture alone".into(), over(c, |s| s.tagging.model)]);
+    tagging.row(&["the DBN, from the picture alone (Gibbs)".into(), over(c, |s| s.tagging.model)]);
+    tagging
+        .row(&["the DBM, from the picture alone (mean-field)".into(), over(c, |s| s.dbm_tagging.mean_field)]);
+    tagging.row(&["the DBM, from the picture alone (Gibbs)".into(), over(c, |s| s.dbm_tagging.gibbs)]);
     tagging.row(&["the five commonest title words".into(), over(c, |s| s.tagging.frequency)]);
     tagging.row(&[
         format!("the titles of the {} nearest training pictures", c.neighbours),
@@ -33,12 +46,20 @@ pub fn markdown(c: &ClipArtReport) -> String {
     ]);
     let mut retrieval = Table::new(&["retrieval", "mean average precision: mean (lowest to highest seed)"]);
     retrieval.row(&[
-        "pictures fetch titles, through the joint layer".into(),
+        "pictures fetch titles, through the DBN's joint layer".into(),
         over(c, |s| s.retrieval.image_to_text),
     ]);
     retrieval.row(&[
-        "titles fetch pictures, through the joint layer".into(),
+        "titles fetch pictures, through the DBN's joint layer".into(),
         over(c, |s| s.retrieval.text_to_image),
+    ]);
+    retrieval.row(&[
+        "pictures fetch titles, through the DBM's joint layer".into(),
+        over(c, |s| s.dbm_retrieval.0),
+    ]);
+    retrieval.row(&[
+        "titles fetch pictures, through the DBM's joint layer".into(),
+        over(c, |s| s.dbm_retrieval.1),
     ]);
     retrieval.row(&[
         "pictures fetch titles, through the nearest training pictures' titles".into(),
@@ -55,7 +76,7 @@ pub fn markdown(c: &ClipArtReport) -> String {
     let b = c.block;
     format!(
         "<!-- ANCHOR: clip_setup -->\nOver {} seeds (each its own stratified split, 80% training, and its own \
-         model), the title vocabulary holds {} words (those in at least two training titles). The pictures are averaged \
+         model), the title vocabulary holds {} words (those in at least {} training titles). The pictures are averaged \
          over {b} x {b} squares of pixels. Widths: image {i1}, \
          {i2}; text {t1}, {t2}; joint {j}. Epochs per layer: image {}, text {}, joint {}.\n\
          <!-- ANCHOR_END: clip_setup -->\n\n\
@@ -66,6 +87,7 @@ pub fn markdown(c: &ClipArtReport) -> String {
          <!-- ANCHOR: clip_retrieval -->\n{}<!-- ANCHOR_END: clip_retrieval -->\n\n",
         c.seeds.len(),
         vocabulary,
+        c.min_titles,
         c.epochs.0,
         c.epochs.1,
         c.epochs.2,

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Config;
 use crate::clip_tagging::{distinct_top_words, examples, precision_at_5, rank_words, suggest_words};
+use crate::dbm_runs::{self, Convergence};
 use crate::multimodal::{LayerRow, Pathway, PathwayPlan, joint_with_missing, train_layer};
 
 /// The layers the probe reads, in the paper's order: image input up to joint, and
@@ -63,6 +64,15 @@ pub struct Tagging {
     pub neighbours_distinct: usize,
 }
 
+/// The DBM's tagging: the title words' probabilities given the picture clamped.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default)]
+pub struct DbmTagging {
+    /// Read off mean-field's fixed point.
+    pub mean_field: f64,
+    /// Averaged over Gibbs samples started there.
+    pub gibbs: f64,
+}
+
 /// Cross-media retrieval over the test set: mean average precision by class.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy)]
 pub struct Retrieval {
@@ -81,7 +91,7 @@ pub struct Retrieval {
 pub struct ClipSeed {
     /// The seed of the split and the model.
     pub seed: u64,
-    /// Title words seen in at least two training titles.
+    /// Title words seen in at least `ClipConfig::min_titles` training titles.
     pub vocabulary: usize,
     /// The five commonest title words of the training set (the frequency baseline's
     /// suggestion for every picture).
@@ -92,6 +102,18 @@ pub struct ClipSeed {
     pub tagging: Tagging,
     /// Retrieval.
     pub retrieval: Retrieval,
+    /// The DBM composed from this seed's DBN and trained jointly: every layer's probe.
+    #[serde(default)]
+    pub dbm_layers: Vec<LayerRow>,
+    /// Its tagging: precision@5 of the words inferred from the picture.
+    #[serde(default)]
+    pub dbm_tagging: DbmTagging,
+    /// Its retrieval, as the DBN's: (pictures query titles, titles query pictures).
+    #[serde(default)]
+    pub dbm_retrieval: (f64, f64),
+    /// How mean-field ended when the DBM's layers were read.
+    #[serde(default)]
+    pub convergence: Convergence,
     /// For the figure: a few test pictures (32 x 32 x 3), their titles, the model's
     /// words and the neighbours' words (first seed only).
     #[serde(skip, default)]
@@ -129,6 +151,9 @@ pub struct ClipArtReport {
     pub epochs: (usize, usize, usize),
     /// Training pictures whose words vote in the neighbour baselines.
     pub neighbours: usize,
+    /// A word is in the vocabulary when at least this many training titles use it.
+    #[serde(default)]
+    pub min_titles: usize,
     /// Each seed's run.
     pub seeds: Vec<ClipSeed>,
 }
@@ -142,6 +167,14 @@ impl ClipArtReport {
     /// The mean accuracy of the layer named `layer` (NaN when there is none).
     pub fn accuracy(&self, layer: &str) -> f64 {
         self.mean(|s| s.layers.iter().find(|l| l.layer == layer).map_or(f64::NAN, |l| l.accuracy))
+    }
+
+    /// The DBM's accuracy of `layer` on each seed.
+    pub fn dbm_accuracies(&self, layer: &str) -> Vec<f64> {
+        self.seeds
+            .iter()
+            .map(|s| s.dbm_layers.iter().find(|l| l.layer == layer).map_or(f64::NAN, |l| l.accuracy))
+            .collect()
     }
 
     /// The accuracy of `layer` on each seed.
@@ -172,6 +205,11 @@ pub struct Prepared {
     pub titles: Vec<String>,
     /// Each title's distinct words.
     pub words: Vec<Vec<String>>,
+}
+
+/// The rows `rows` of a two-dimensional tensor.
+fn pick_rows(t: &Tensor, rows: &[usize]) -> Tensor {
+    gather_rows(&t.to_vec(), t.shape()[1], rows)
 }
 
 /// Average `block` x `block` squares of pixels, per channel.
@@ -225,14 +263,15 @@ pub fn run_seed(data: &Prepared, seed: u64, cfg: &Config) -> anyhow::Result<Clip
     let (mean, std) = feature_stats(&data.pixels, data.width, &train);
     let std: Vec<f32> = std.iter().map(|s| s.max(0.1)).collect();
     let pixels = standardise(&data.pixels, &mean, &std);
-    // The vocabulary: words in at least two training titles.
+    // The vocabulary: words in at least `min_titles` training titles.
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for &i in &train {
         for w in &data.words[i] {
             *counts.entry(w).or_default() += 1;
         }
     }
-    let vocabulary: Vec<&str> = counts.iter().filter(|&(_, &c)| c >= 2).map(|(&w, _)| w).collect();
+    let vocabulary: Vec<&str> =
+        counts.iter().filter(|&(_, &c)| c >= cfg.clip.min_titles).map(|(&w, _)| w).collect();
     let index: BTreeMap<&str, usize> = vocabulary.iter().enumerate().map(|(k, &w)| (w, k)).collect();
     let v = vocabulary.len();
     let title_ids: Vec<Vec<usize>> = data
@@ -281,16 +320,24 @@ pub fn run_seed(data: &Prepared, seed: u64, cfg: &Config) -> anyhow::Result<Clip
     let labels = |rows: &[usize]| -> Vec<usize> { rows.iter().map(|&i| data.classes[i]).collect() };
     let (train_labels, test_labels) = (labels(&train), labels(&test));
     let classes = data.classes.iter().max().map_or(0, |m| m + 1);
-    let mut layers = Vec::new();
-    for ((name, tr), te) in LAYERS.iter().zip(&train_layers).zip(&test_layers) {
+    // A layer's probe: standardised by the training rows, softmax regression.
+    let probe = |tr: &Tensor, te: &Tensor, rng: &mut autograd::Rng| -> anyhow::Result<f64> {
         let width = tr.shape()[1];
         let (tr, te) = (tr.to_vec(), te.to_vec());
         let all: Vec<usize> = (0..train.len()).collect();
         let (m, sd) = feature_stats(&tr, width, &all);
         let (tr, te) = (standardise(&tr, &m, &sd), standardise(&te, &m, &sd));
-        let probe = Probe::fit(&tr, width, &train_labels, classes, &ProbeConfig::default(), &mut rng)
+        let probe = Probe::fit(&tr, width, &train_labels, classes, &ProbeConfig::default(), rng)
             .map_err(anyhow::Error::msg)?;
-        layers.push(LayerRow { layer: (*name).into(), width, accuracy: probe.accuracy(&te, &test_labels) });
+        Ok(probe.accuracy(&te, &test_labels))
+    };
+    let mut layers = Vec::new();
+    for ((name, tr), te) in LAYERS.iter().zip(&train_layers).zip(&test_layers) {
+        layers.push(LayerRow {
+            layer: (*name).into(),
+            width: tr.shape()[1],
+            accuracy: probe(tr, te, &mut rng)?,
+        });
     }
 
     let scored: Vec<usize> = test.iter().copied().filter(|&i| !title_ids[i].is_empty()).collect();
@@ -357,13 +404,60 @@ pub fn run_seed(data: &Prepared, seed: u64, cfg: &Config) -> anyhow::Result<Clip
         chance,
         pixel_neighbours: map(&pixel_queries, &pick(&test_layers[8], &gallery), v),
     };
+    // The DBM: composed from this DBN, trained jointly on the real pairs.
+    let mut dbm = dbm_runs::compose(dbm_runs::CLIP_NAMES, &image, &words, &joint, &mut rng);
+    let plan = &cfg.clip_dbm;
+    let pairs = |rows: &[usize], _: &mut autograd::Rng| {
+        let rows: Vec<usize> = rows.iter().map(|&k| train[k]).collect();
+        (gather_rows(&pixels, data.width, &rows), gather_rows(&text, v, &rows))
+    };
+    dbm_runs::train(&mut dbm, train.len(), plan, &mut rng, pairs, None)?;
+    let read = |rows: &[usize]| {
+        let (l, r) = (gather_rows(&pixels, data.width, rows), gather_rows(&text, v, rows));
+        dbm_runs::represent(&dbm, &l, &r, &plan.read_mean_field)
+    };
+    let (dbm_train, dbm_test) = (read(&train), read(&test));
+    let mut dbm_layers = Vec::new();
+    for ((name, tr), te) in LAYERS.iter().zip(&dbm_train.layers).zip(&dbm_test.layers) {
+        dbm_layers.push(LayerRow {
+            layer: (*name).into(),
+            width: tr.shape()[1],
+            accuracy: probe(tr, te, &mut rng)?,
+        });
+    }
+    let scored_rows: Vec<usize> = scored.iter().map(|r| position[r]).collect();
+    let left_only: Vec<Tensor> = dbm_test.left_only.iter().map(|t| pick_rows(t, &scored_rows)).collect();
+    let ranked = |p: &Tensor| -> Vec<Vec<usize>> { p.to_vec().chunks_exact(v).map(rank_words).collect() };
+    let gibbs = dbm_runs::fill_by_gibbs(&dbm, &left_only, c.burn_in, c.samples, &mut rng);
+    let dbm_tagging = DbmTagging {
+        mean_field: precision_at_5(&ranked(&left_only[dbm_runs::RIGHT_V]), &truth),
+        gibbs: precision_at_5(&ranked(&gibbs), &truth),
+    };
+    let (no_text, no_image) = (&dbm_test.layers[4], &dbm_test.layers[5]);
+    let dbm_retrieval = (
+        map(&no_text.to_vec(), &pick(no_image, &gallery), j),
+        map(&no_image.to_vec(), &pick(no_text, &gallery), j),
+    );
+    let convergence = dbm_train.convergence.merge(dbm_test.convergence);
     let examples = if seed == cfg.seed {
         examples(data, &scored, &model_words, &neighbour_words, &vocabulary)
     } else {
         vec![]
     };
     let common_words = frequent.iter().take(5).map(|&k| vocabulary[k].to_string()).collect();
-    Ok(ClipSeed { seed, vocabulary: v, common_words, layers, tagging, retrieval, examples })
+    Ok(ClipSeed {
+        seed,
+        vocabulary: v,
+        common_words,
+        layers,
+        tagging,
+        retrieval,
+        dbm_layers,
+        dbm_tagging,
+        dbm_retrieval,
+        convergence,
+        examples,
+    })
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! The chapter's two models as diagrams, drawn from their RBMs' weight shapes: the RBM
 //! as a bipartite graph, and the multimodal deep belief net (two pathways under a
-//! joint RBM), with what is given and what is inferred when a modality is missing.
+//! joint RBM), with what is given and what is inferred when a modality is missing; and
+//! the deep Boltzmann machine built from it, every layer joined both ways.
 
 use kit::diagram::{Diagram, Kind, Link, Look, Node};
+use models::dbm::Dbm;
 use models::rbm::Rbm;
 
 /// The RBM: a few of its visible and hidden units, every visible unit joined to every
@@ -75,6 +77,47 @@ pub fn multimodal(s: &Stack, other: (&str, Kind)) -> Diagram {
     d.note((4.75, 3.75), format!("{} missing", other.0));
     d.note((2.75, 2.3), "arrows: p(h | layer below)");
     d.note((2.75, 2.65), "lines: the joint RBM");
+    d
+}
+
+/// One copy of the DBM at column `at`: every layer joined to its neighbours by
+/// symmetric weights; with `missing`, the other input is inferred too.
+fn dbm_panel(d: &mut Diagram, dbm: &Dbm, other: Kind, at: f64, missing: bool, tag: &str) {
+    let id = |l: usize| format!("{tag}{l}");
+    // (column offset, row) of each layer: image input .. h2, joint, other h2 .. input.
+    let place = [(0.0, 3.0), (0.0, 2.0), (0.0, 1.0), (0.75, 0.0), (1.5, 1.0), (1.5, 2.0), (1.5, 3.0)];
+    for (l, layer) in dbm.layers.iter().enumerate() {
+        let kind = match l {
+            0..=2 => Kind::Image,
+            3 => Kind::Joint,
+            _ => other,
+        };
+        let label = layer.name.rsplit(' ').next().unwrap_or(&layer.name).replace("input", &layer.name);
+        let label = if l == 0 || l == 6 { layer.name.trim_end_matches(" input").to_string() } else { label };
+        let mut node = Node::new(id(l), kind, (at + place[l].0, place[l].1), label).dims(&[layer.size()]);
+        if l == 0 || (l == 6 && !missing) {
+            node = node.look(Look::Clamped);
+        }
+        if l == 6 && missing {
+            node = node.line("inferred");
+        }
+        d.add(node);
+    }
+    for e in &dbm.edges {
+        d.link(&id(e.a), &id(e.b), Link::Undirected);
+    }
+}
+
+/// The DBM twice: both inputs clamped, and the other input missing (inferred with
+/// every hidden layer by mean-field). Every size is a layer of `dbm`.
+pub fn dbm(dbm: &Dbm, other: (&str, Kind)) -> Diagram {
+    let mut d = Diagram::new("The multimodal DBM: both given, and one missing").spacing(105.0, 78.0);
+    dbm_panel(&mut d, dbm, other.1, 0.0, false, "a");
+    dbm_panel(&mut d, dbm, other.1, 4.0, true, "b");
+    d.note((0.75, 3.75), "both given");
+    d.note((4.75, 3.75), format!("{} missing", other.0));
+    d.note((2.75, 2.3), "every line: symmetric weights");
+    d.note((2.75, 2.65), "hidden layers: mean-field");
     d
 }
 

@@ -12,6 +12,8 @@ mod clip_claims;
 mod clip_outputs;
 mod clip_tagging;
 pub mod clipart;
+mod dbm_claims;
+pub mod dbm_runs;
 pub mod diagram;
 mod multimodal;
 mod outputs;
@@ -27,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 pub use claims::claims;
 pub use clipart::{ClipArtReport, ClipSeed, Retrieval, TagExample, Tagging};
+pub use dbm_runs::{Convergence, DbmPlan};
 pub use multimodal::{AvSeed, LayerRow, MultimodalReport};
 pub use outputs::{chapter, write_outputs};
 pub use rbm_runs::{Binary, Method, PixelClassifier, RunRow};
@@ -68,6 +71,10 @@ pub struct Config {
     pub clip: ClipConfig,
     /// Mean-field iterations when a modality is missing.
     pub mean_field_steps: usize,
+    /// How the DBM composed from the DBN is trained, on the AV digits.
+    pub dbm: DbmPlan,
+    /// The same on clip art.
+    pub clip_dbm: DbmPlan,
     /// Seed of every RNG.
     pub seed: u64,
     /// The folder holding `digits.csv` and `pairs.csv`.
@@ -94,6 +101,8 @@ impl Default for Config {
             binary_lr: 0.05,
             clip: ClipConfig::default(),
             mean_field_steps: 10,
+            dbm: DbmPlan { epochs: 10, ..DbmPlan::default() },
+            clip_dbm: DbmPlan { epochs: 20, ..DbmPlan::default() },
             seed: 0,
             data: models::data::data_dir(),
         }
@@ -115,6 +124,8 @@ impl Config {
             dbn_epochs: 2,
             dbn_seeds: 2,
             clip: ClipConfig { epochs: (2, 4, 2), seeds: 2, ..ClipConfig::default() },
+            dbm: DbmPlan { epochs: 2, ..DbmPlan::default() },
+            clip_dbm: DbmPlan { epochs: 2, ..DbmPlan::default() },
             ..Config::default()
         }
     }
@@ -160,6 +171,8 @@ pub struct ClipConfig {
     pub burn_in: usize,
     /// Gibbs samples of the filled-in text averaged, in tagging.
     pub samples: usize,
+    /// A word joins the vocabulary when at least this many training titles use it.
+    pub min_titles: usize,
 }
 
 impl Default for ClipConfig {
@@ -173,6 +186,7 @@ impl Default for ClipConfig {
             neighbours: 10,
             burn_in: 20,
             samples: 50,
+            min_titles: 2,
         }
     }
 }
@@ -219,6 +233,9 @@ pub struct Report {
     /// The settings of the RBMs and of the multimodal model, for the page's tables.
     #[serde(default)]
     pub settings: (Settings, Settings),
+    /// The DBM's settings.
+    #[serde(default)]
+    pub dbm_settings: Settings,
     /// The conclusions the page draws.
     pub claims: Vec<kit::Claim>,
 }
@@ -326,9 +343,11 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
             widths: cfg.clip.widths,
             epochs: cfg.clip.epochs,
             neighbours: cfg.clip.neighbours,
+            min_titles: cfg.clip.min_titles,
             seeds: clip,
         },
         settings: outputs::settings(cfg),
+        dbm_settings: outputs::dbm_settings(cfg),
         claims: vec![],
     };
     report.claims = claims(&report);

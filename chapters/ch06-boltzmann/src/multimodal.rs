@@ -11,7 +11,7 @@ use models::rbm::{Cd, CdConfig, Rbm, sample};
 use models::{Probe, ProbeConfig};
 use serde::{Deserialize, Serialize};
 
-use crate::Config;
+use crate::{Config, dbm_runs};
 
 /// One layer's representation, read by a linear probe.
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -31,6 +31,16 @@ pub struct AvSeed {
     pub seed: u64,
     /// Every layer, input to joint, in the paper's order.
     pub layers: Vec<LayerRow>,
+    /// The same layers of the DBM composed from this DBN and trained jointly.
+    #[serde(default)]
+    pub dbm_layers: Vec<LayerRow>,
+    /// How mean-field ended when the DBM's layers were read (train and test pairs).
+    #[serde(default)]
+    pub convergence: crate::dbm_runs::Convergence,
+    /// The DBM's lower bound on log p(image, audio) of training pairs over its
+    /// training (first seed only).
+    #[serde(default)]
+    pub bound: crate::dbm_runs::BoundTrace,
 }
 
 /// What the multimodal model gave, over several seeds.
@@ -48,6 +58,14 @@ impl MultimodalReport {
         self.seeds
             .iter()
             .filter_map(|s| s.layers.iter().find(|l| l.layer == layer).map(|l| l.accuracy))
+            .collect()
+    }
+
+    /// The DBM's accuracy of the layer named `layer` on each seed.
+    pub fn dbm_accuracies(&self, layer: &str) -> Vec<f64> {
+        self.seeds
+            .iter()
+            .filter_map(|s| s.dbm_layers.iter().find(|l| l.layer == layer).map(|l| l.accuracy))
             .collect()
     }
 
@@ -164,7 +182,7 @@ impl Pathway {
 /// observed: start the missing one at ½ and alternate mean-field updates,
 ///   joint ← σ(b + [known, missing] W),  missing ← σ(a_missing + joint W_missingᵀ).
 /// Returns (joint, missing).
-pub(crate) fn joint_with_missing(
+pub fn joint_with_missing(
     joint: &Rbm, known: &Tensor, known_first: bool, iterations: usize,
 ) -> (Tensor, Tensor) {
     let (n, k) = (known.shape()[0], known.shape()[1]);
@@ -184,6 +202,9 @@ pub(crate) fn joint_with_missing(
     (top, missing)
 }
 // ANCHOR_END: fill_in
+
+/// Training pairs the DBM's lower bound is measured on (the first of the split).
+pub const BOUND_PAIRS: usize = 500;
 
 /// Pretrain the whole model with seed `seed`, then probe every layer.
 pub fn run(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<AvSeed> {
@@ -237,11 +258,44 @@ pub fn run(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<AvSeed> {
     let (train_labels, test_labels) = (av.labels(train), av.labels(test));
     let probe = ProbeConfig::default();
     let mut rows = Vec::new();
+    let names: Vec<String> = layers(&train[..1]).into_iter().map(|(n, _)| n).collect();
     for ((name, tr), (_, te)) in layers(train).into_iter().zip(layers(test)) {
         let width = tr.shape()[1];
         let fitted = Probe::fit(&tr.to_vec(), width, &train_labels, 10, &probe, &mut rng)
             .map_err(anyhow::Error::msg)?;
         rows.push(LayerRow { layer: name, width, accuracy: fitted.accuracy(&te.to_vec(), &test_labels) });
     }
-    Ok(AvSeed { seed, layers: rows })
+    // The DBM: composed from this DBN, trained jointly on fresh same-digit pairs.
+    let mut dbm = dbm_runs::compose(dbm_runs::AV_NAMES, &image, &audio, &joint, &mut rng);
+    let plan = &cfg.dbm;
+    let pairs = |rows: &[usize], rng: &mut Rng| {
+        let rows: Vec<usize> = rows.iter().map(|&k| train[k]).collect();
+        let partners = av.partners(&rows, Pairing::Fresh, rng);
+        (av.images(&rows), av.audios(&partners))
+    };
+    let bound_rows: Vec<usize> = train.iter().copied().take(BOUND_PAIRS).collect();
+    let (bound_left, bound_right) = (av.images(&bound_rows), av.audios(&bound_rows));
+    let mut bound_fn = |dbm: &models::dbm::Dbm, rng: &mut Rng| {
+        dbm_runs::mean_bound(dbm, &bound_left, &bound_right, &plan.read_mean_field, rng).unwrap_or((
+            f64::NAN,
+            f64::NAN,
+            f64::NAN,
+        ))
+    };
+    let bound_at: dbm_runs::BoundAt =
+        (seed == cfg.seed).then_some((plan.epochs.div_ceil(5).max(1), &mut bound_fn as _));
+    let (bound, _) = dbm_runs::train(&mut dbm, train.len(), plan, &mut rng, pairs, bound_at)?;
+    let read =
+        |rows: &[usize]| dbm_runs::represent(&dbm, &av.images(rows), &av.audios(rows), &plan.read_mean_field);
+    let (dbm_train, dbm_test) = (read(train), read(test));
+    let convergence = dbm_train.convergence.merge(dbm_test.convergence);
+    let mut dbm_layers = Vec::new();
+    for ((name, tr), te) in names.iter().zip(dbm_train.layers).zip(dbm_test.layers) {
+        let width = tr.shape()[1];
+        let fitted = Probe::fit(&tr.to_vec(), width, &train_labels, 10, &probe, &mut rng)
+            .map_err(anyhow::Error::msg)?;
+        let accuracy = fitted.accuracy(&te.to_vec(), &test_labels);
+        dbm_layers.push(LayerRow { layer: name.clone(), width, accuracy });
+    }
+    Ok(AvSeed { seed, layers: rows, dbm_layers, convergence, bound })
 }

@@ -99,6 +99,55 @@ pub(crate) fn settings(cfg: &crate::Config) -> (crate::Settings, crate::Settings
     (rbm, dbn)
 }
 
+/// The DBM's settings, for the page's table.
+pub(crate) fn dbm_settings(cfg: &crate::Config) -> crate::Settings {
+    let (p, c) = (&cfg.dbm, &cfg.clip_dbm);
+    let row = |k: &str, v: String| (k.to_string(), v);
+    vec![
+        row("starting point", "each seed's DBN, weights between hidden layers halved".into()),
+        row("epochs of joint training", format!("{} (AV digits), {} (clip art)", p.epochs, c.epochs)),
+        row("pairs per update", p.batch.to_string()),
+        row(
+            "persistent chains",
+            format!("{}, started at training pairs; 1 Gibbs sweep per update", p.chains),
+        ),
+        row(
+            "learning rates",
+            format!(
+                "{} (binary layers), {} (Gaussian input layers), each divided by 1 + t/T, T a quarter of the \
+                 updates; momentum {}; weight decay {}",
+                p.lr,
+                p.gaussian_lr,
+                crate::dbm_runs::MOMENTUM,
+                crate::dbm_runs::WEIGHT_DECAY
+            ),
+        ),
+        row(
+            "mean-field in training",
+            format!(
+                "at most {} sweeps, tolerance {:e}",
+                p.train_mean_field.max_sweeps, p.train_mean_field.tolerance
+            ),
+        ),
+        row(
+            "mean-field when reading a layer",
+            format!(
+                "tolerance {:e}, limit {} sweeps",
+                p.read_mean_field.tolerance, p.read_mean_field.max_sweeps
+            ),
+        ),
+        row(
+            "log Z for the bound",
+            format!(
+                "AIS, {} inverse temperatures, {} runs; bound on {} training pairs",
+                crate::dbm_runs::AIS.0,
+                crate::dbm_runs::AIS.1,
+                crate::multimodal::BOUND_PAIRS
+            ),
+        ),
+    ]
+}
+
 /// The markdown tables `results.md` holds (the page includes it).
 pub fn results_markdown(r: &Report) -> String {
     let mut runs =
@@ -119,16 +168,22 @@ pub fn results_markdown(r: &Report) -> String {
             f(x.median_hamming, 0),
         ]);
     }
-    let mut layers = Table::new(&["layer", "width", "test accuracy: mean (lowest to highest seed)"]);
+    let mut layers = Table::new(&[
+        "layer",
+        "width",
+        "DBN: mean (lowest to highest seed)",
+        "DBM: mean (lowest to highest)",
+    ]);
     for (name, width) in r.multimodal.layers() {
         layers.row(&[
             name.clone(),
             width.to_string(),
             crate::clip_outputs::spread(&r.multimodal.accuracies(&name)),
+            crate::clip_outputs::spread(&r.multimodal.dbm_accuracies(&name)),
         ]);
     }
     format!(
-        "<!-- Written by `cargo run --release -p ch06-boltzmann`; do not edit. -->\n\n{}{}{}\
+        "<!-- Written by `cargo run --release -p ch06-boltzmann`; do not edit. -->\n\n{}{}{}{}\
          <!-- ANCHOR: layers -->\n{}\nOver {} seeds (each its own model; the split is the data set's).\n<!-- ANCHOR_END: layers -->\n\n\
          <!-- ANCHOR: runs -->\n{}\nAfter {} epochs (the first row: {}); all RBMs have {} hidden units; log-likelihoods are nats per image, with log Z from \
          AIS ({} inverse temperatures, {} runs) and ± its standard error over the runs (the same for test and \
@@ -139,6 +194,7 @@ pub fn results_markdown(r: &Report) -> String {
          Hamming distance to the nearest training image.\n<!-- ANCHOR_END: runs -->\n\n{}",
         kit::report::settings_table("settings", &r.settings.0),
         kit::report::settings_table("dbn_settings", &r.settings.1),
+        kit::report::settings_table("dbm_settings", &r.dbm_settings),
         crate::clip_outputs::markdown(&r.clipart),
         layers.to_markdown(),
         r.multimodal.seeds.len(),
@@ -170,7 +226,39 @@ fn diagrams(r: &Report, out: &Output) -> anyhow::Result<()> {
     let stack =
         crate::diagram::Stack { image: [&rbms[0], &rbms[1]], other: [&rbms[2], &rbms[3]], joint: &rbms[4] };
     crate::diagram::multimodal(&stack, ("audio", kit::diagram::Kind::Audio))
-        .write(&out.figure("diagram-dbn.svg"))
+        .write(&out.figure("diagram-dbn.svg"))?;
+    let sizes = [
+        width(crate::multimodal::IMAGE_LAYERS[0]),
+        i1,
+        i2,
+        j,
+        a2,
+        a1,
+        width(crate::multimodal::AUDIO_LAYERS[0]),
+    ];
+    let dbm = crate::dbm_runs::shaped(&crate::dbm_runs::AV_NAMES, sizes, &mut rng);
+    crate::diagram::dbm(&dbm, ("audio", kit::diagram::Kind::Audio)).write(&out.figure("diagram-dbm.svg"))
+}
+
+/// The DBM's lower bound over its joint training (the first AV seed), with a band of
+/// two AIS standard errors of log Z.
+fn bound_figure(r: &Report, out: &Output) -> anyhow::Result<()> {
+    let Some(seed) = r.multimodal.seeds.first() else { return Ok(()) };
+    if seed.bound.is_empty() {
+        return Ok(());
+    }
+    let points: Vec<(f64, f64)> = seed.bound.iter().map(|p| (p.epoch as f64, p.bound)).collect();
+    let band: Vec<(f64, f64)> =
+        seed.bound.iter().map(|p| (p.bound - 2.0 * p.log_z_se, p.bound + 2.0 * p.log_z_se)).collect();
+    let series = [kit::plot::Series::new("lower bound", 0, points).band(band)];
+    kit::plot::line_chart(
+        &out.figure("dbm_bound.svg"),
+        &format!("The DBM's lower bound on log p(image, audio), seed {}", seed.seed),
+        "epochs of joint training",
+        "nats per training pair",
+        &series,
+    )?;
+    Ok(())
 }
 
 /// Write `results.md`, `results.json` and the figures.
@@ -198,6 +286,7 @@ pub fn write_outputs(r: &Report, _data: &Binary, out: &Output) -> anyhow::Result
     }
     crate::clip_outputs::figures(&r.clipart, out)?;
     diagrams(r, out)?;
+    bound_figure(r, out)?;
     for (file, name) in
         [("samples_pcd.svg", crate::claims::PCD), ("samples_pcd_constant.svg", crate::claims::PCD_CONSTANT)]
     {

@@ -50,3 +50,22 @@ fn every_size_in_the_diagrams_is_a_weight_shape() {
         rbm(&single).write(&dir.join("rbm.svg")).unwrap();
     }
 }
+
+#[test]
+fn every_size_in_the_dbm_diagram_is_a_layer_of_the_dbm() {
+    for sizes in [[64, 128, 64, 128, 64, 256, 400], [16, 40, 20, 50, 30, 90, 100]] {
+        let mut rng = autograd::seeded_rng(3);
+        let dbm = ch06_boltzmann::dbm_runs::shaped(&ch06_boltzmann::dbm_runs::AV_NAMES, sizes, &mut rng);
+        let d = ch06_boltzmann::diagram::dbm(&dbm, ("audio", Kind::Audio));
+        for panel in ["a", "b"] {
+            for (l, layer) in dbm.layers.iter().enumerate() {
+                assert_eq!(d.dims(&format!("{panel}{l}")), Some(&[layer.size()][..]), "{}", layer.name);
+            }
+        }
+        // Each edge's weight joins the two layers the diagram draws it between.
+        for e in &dbm.edges {
+            assert_eq!(e.weight.shape(), &[dbm.layers[e.a].size(), dbm.layers[e.b].size()]);
+        }
+        assert_eq!(d.all_dims().len(), 14);
+    }
+}

@@ -143,18 +143,44 @@ fn the_anchor_parser_finds_regions_and_rejects_misspellings() {
     );
 }
 
-/// The chapter pages, `book/src/chNN-*/index.md`, with their chapter number.
+/// The chapter pages, `book/src/chNN-*/*.md` but the generated `results.md`, with their
+/// chapter number: `index.md` first, then a chapter's further pages by name.
 fn chapter_pages() -> Vec<(usize, PathBuf)> {
-    let mut pages: Vec<(usize, PathBuf)> = std::fs::read_dir(book_src())
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().to_string_lossy().to_string();
-            let number = name.strip_prefix("ch")?.get(..2)?.parse().ok()?;
-            Some((number, book_src().join(&name).join("index.md")))
-        })
-        .collect();
+    let mut pages: Vec<(usize, bool, PathBuf)> = Vec::new();
+    for e in std::fs::read_dir(book_src()).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        let Some(number) = name.strip_prefix("ch").and_then(|n| n.get(..2)).and_then(|n| n.parse().ok())
+        else {
+            continue;
+        };
+        for page in std::fs::read_dir(book_src().join(&name)).unwrap() {
+            let path = page.unwrap().path();
+            let file = path.file_name().unwrap().to_string_lossy().to_string();
+            if file.ends_with(".md") && file != "results.md" {
+                pages.push((number, file != "index.md", path));
+            }
+        }
+    }
     pages.sort();
-    pages
+    pages.into_iter().map(|(n, _, p)| (n, p)).collect()
+}
+
+/// A chapter's pages: (page file name, text), `index.md` first.
+type Pages = Vec<(String, String)>;
+
+/// Every chapter's pages, as (number, chapter folder name, pages).
+fn chapters_with_pages() -> Vec<(usize, String, Pages)> {
+    let mut out: Vec<(usize, String, Pages)> = Vec::new();
+    for (number, page) in chapter_pages() {
+        let chapter = page.parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
+        let file = page.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&page).unwrap();
+        match out.last_mut() {
+            Some((n, _, pages)) if *n == number => pages.push((file, text)),
+            _ => out.push((number, chapter, vec![(file, text)])),
+        }
+    }
+    out
 }
 
 /// A heading's id as mdBook makes it: lowercase, spaces to '-', punctuation dropped.
@@ -215,21 +241,24 @@ fn every_listing_names_its_file_and_fits_the_page() {
 #[test]
 fn every_figure_has_a_numbered_caption() {
     let mut problems = Vec::new();
-    for (number, page) in chapter_pages() {
-        let text = std::fs::read_to_string(&page).unwrap();
-        let lines: Vec<&str> = text.lines().collect();
-        // A figure is a Markdown image, or a line of <img> (several side by side are
-        // numbered in turn, and their caption opens with the first one's number).
-        let figures = lines.iter().enumerate().filter(|(_, l)| l.starts_with("![") || l.starts_with("<img"));
+    // Numbering runs on through a chapter's pages, in the order the book shows them.
+    for (number, chapter, pages) in chapters_with_pages() {
         let mut expected = 1;
-        for (i, line) in figures {
-            let next = lines[i + 1..].iter().find(|l| !l.trim().is_empty()).copied().unwrap_or("");
-            let label = format!("*Figure {number}.{expected}");
-            if !(next.starts_with(&format!("{label}:")) || next.starts_with(&format!("{label} ("))) {
-                problems
-                    .push(format!("{}: {line} is not followed by a caption {label}: ...*", page.display()));
+        for (file, text) in pages {
+            let lines: Vec<&str> = text.lines().collect();
+            // A figure is a Markdown image, or a line of <img> (several side by side are
+            // numbered in turn, and their caption opens with the first one's number).
+            let figures =
+                lines.iter().enumerate().filter(|(_, l)| l.starts_with("![") || l.starts_with("<img"));
+            for (i, line) in figures {
+                let next = lines[i + 1..].iter().find(|l| !l.trim().is_empty()).copied().unwrap_or("");
+                let label = format!("*Figure {number}.{expected}");
+                if !(next.starts_with(&format!("{label}:")) || next.starts_with(&format!("{label} ("))) {
+                    problems
+                        .push(format!("{chapter}/{file}: {line} is not followed by a caption {label}: ...*"));
+                }
+                expected += line.matches("<img").count().max(1);
             }
-            expected += line.matches("<img").count().max(1);
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -237,20 +266,21 @@ fn every_figure_has_a_numbered_caption() {
 
 #[test]
 fn every_claim_points_at_a_section_of_its_page() {
+    // A claim's section is a heading's anchor on the chapter's index.md, or
+    // `page.md#anchor` on another page of the chapter.
     let mut problems = Vec::new();
-    for (_, page) in chapter_pages() {
-        let text = std::fs::read_to_string(&page).unwrap();
-        let ids: Vec<String> = text
-            .lines()
-            .filter_map(|l| l.strip_prefix('#'))
-            .map(|h| heading_id(h.trim_start_matches('#').trim()))
-            .collect();
-        let chapter = page.parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
+    for (_, chapter, pages) in chapters_with_pages() {
         let Some(claims) = zoo::written_claims(&book_src(), &chapter).unwrap() else { continue };
         for c in claims {
-            if !ids.contains(&c.section) {
+            let (file, anchor) = c.section.split_once('#').unwrap_or(("index.md", c.section.as_str()));
+            let found = pages.iter().find(|(f, _)| f == file).is_some_and(|(_, text)| {
+                text.lines()
+                    .filter_map(|l| l.strip_prefix('#'))
+                    .any(|h| heading_id(h.trim_start_matches('#').trim()) == anchor)
+            });
+            if !found {
                 problems
-                    .push(format!("{chapter}: claim {} names section #{}, not on the page", c.id, c.section));
+                    .push(format!("{chapter}: claim {} names section {}, not on its page", c.id, c.section));
             }
         }
     }
@@ -275,13 +305,13 @@ fn generated_results_hold_no_math() {
 #[test]
 fn every_claim_is_shown_on_its_page() {
     let mut missing = Vec::new();
-    for (_, page) in chapter_pages() {
-        let text = std::fs::read_to_string(&page).unwrap();
-        let chapter = page.parent().unwrap().file_name().unwrap().to_string_lossy().to_string();
+    for (_, chapter, pages) in chapters_with_pages() {
         let Some(claims) = zoo::written_claims(&book_src(), &chapter).unwrap() else { continue };
         for c in claims {
+            let file = c.section.split_once('#').map_or("index.md", |(f, _)| f);
+            let text = pages.iter().find(|(f, _)| f == file).map_or("", |(_, t)| t.as_str());
             if !text.contains(&format!("results.md:claim_{}}}}}", c.id)) {
-                missing.push(format!("{chapter}: claim {} is never included by its page", c.id));
+                missing.push(format!("{chapter}: claim {} is never included by its page ({file})", c.id));
             }
         }
     }
@@ -375,8 +405,9 @@ fn every_model_chapter_shows_a_diagram_drawn_by_its_run() {
     // Chapters 2 to 11 each introduce a model; its diagram is written by the chapter's
     // run (kit::diagram, from the model's own sizes) as figures/diagram-<name>.svg.
     let mut problems = Vec::new();
-    for (number, page) in chapter_pages().into_iter().filter(|(n, _)| *n >= 2) {
-        let text = std::fs::read_to_string(&page).unwrap();
+    for (number, chapter, pages) in chapters_with_pages().into_iter().filter(|(n, _, _)| *n >= 2) {
+        let text: String = pages.iter().map(|(_, t)| t.as_str()).collect();
+        let page = book_src().join(&chapter).join("index.md");
         let shown: Vec<&str> = text
             .lines()
             .filter(|l| l.starts_with("![") || l.starts_with("<img"))
