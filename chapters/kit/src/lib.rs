@@ -99,13 +99,13 @@ pub fn chapter_main(chapter: &Chapter) -> anyhow::Result<()> {
     let options = Args::parse_options(chapter.name)?;
     let start = std::time::Instant::now();
     let outcome = chapter.run_checked(&options)?;
-    println!(
-        "{}: {} ({:.1} s); figures and results in {}",
-        chapter.title,
-        outcome.headline,
-        start.elapsed().as_secs_f64(),
-        options.out.display()
-    );
+    // An export writes the dataset only: say that, not where figures would have gone.
+    let wrote = if options.export.is_some() {
+        String::new()
+    } else {
+        format!("; figures and results in {}", options.out.display())
+    };
+    println!("{}: {} ({:.1} s){wrote}", chapter.title, outcome.headline, start.elapsed().as_secs_f64());
     Ok(())
 }
 
