@@ -20,15 +20,7 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
-    let written = export_seed(options.seed, dir).map_err(anyhow::Error::msg)?;
-    println!(
-        "toy MOSI, seed {}: {} (read it back with --data {} --out DIR), {} and {}",
-        options.seed,
-        written.manifest.display(),
-        dir.display(),
-        written.csv[0].display(),
-        written.csv[1].display()
-    );
+    println!("{}", export_seed(options.seed, dir).map_err(anyhow::Error::msg)?);
     Ok(())
 }
 

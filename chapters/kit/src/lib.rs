@@ -15,6 +15,7 @@ pub mod compare;
 pub mod diagram;
 pub mod graph;
 pub mod lecture;
+pub mod mosi_check;
 pub mod numbers;
 pub mod parallel;
 pub mod plot;

@@ -151,10 +151,29 @@ pub fn export_layout(data: &ToyMosi, dir: &Path) -> std::io::Result<std::path::P
 /// What `--export DIR` wrote.
 #[derive(Debug, Clone)]
 pub struct Exported {
+    /// The seed of the dataset written.
+    pub seed: u64,
+    /// The folder written into.
+    pub dir: std::path::PathBuf,
     /// `manifest.json` of the layout `--data DIR` reads.
     pub manifest: std::path::PathBuf,
     /// The two CSV files.
     pub csv: [std::path::PathBuf; 2],
+}
+
+impl std::fmt::Display for Exported {
+    /// What the chapters print after `--export DIR`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "toy MOSI, seed {}: {} (read it back with --data {} --out DIR), {} and {}",
+            self.seed,
+            self.manifest.display(),
+            self.dir.display(),
+            self.csv[0].display(),
+            self.csv[1].display()
+        )
+    }
 }
 
 /// Generate the default dataset of `seed` and write it into `dir`, in the layout
@@ -164,5 +183,5 @@ pub fn export_seed(seed: u64, dir: &Path) -> Result<Exported, String> {
     let writing = |e: std::io::Error| format!("writing into {}: {e}", dir.display());
     let manifest = export_layout(&data, dir).map_err(writing)?;
     let csv = export_csv(&data, dir).map_err(writing)?;
-    Ok(Exported { manifest, csv })
+    Ok(Exported { seed, dir: dir.to_path_buf(), manifest, csv })
 }
