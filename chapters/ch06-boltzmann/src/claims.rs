@@ -31,6 +31,21 @@ pub(crate) const JOINT_CRITERION: &str = "a linear probe on every layer of the D
      modalities present) ahead of the most accurate single-modality layer, inputs included, on every seed; the same \
      criterion on both data sets";
 
+/// The verdict on a statement that needs every one of `tests` ("A ahead of B"): holds
+/// when the seeds put A ahead in all, does not hold when they put B ahead in any, not
+/// decided at `seeds` seeds otherwise.
+pub(crate) fn all_ahead(tests: &[&Comparison], seeds: usize) -> kit::claims::Verdict {
+    use kit::claims::Verdict;
+    use kit::compare::Outcome;
+    if tests.iter().all(|t| t.outcome == Outcome::AAhead) {
+        Verdict::Holds
+    } else if tests.iter().any(|t| t.outcome == Outcome::BAhead) {
+        Verdict::DoesNotHold
+    } else {
+        Verdict::NotDecided { seeds }
+    }
+}
+
 fn run<'a>(r: &'a Report, name: &str) -> Option<&'a RunRow> {
     r.runs.iter().find(|x| x.method.name == name)
 }
@@ -411,7 +426,7 @@ fn layer_claims(r: &Report) -> Vec<Claim> {
     let m = &r.multimodal;
     let single: Vec<&str> = IMAGE_LAYERS.iter().chain(&AUDIO_LAYERS).copied().collect();
     let mut out: Vec<Claim> =
-        joint_layer_claim("joint_layer_best_av", LAYERS, "the AV digits", JOINT, &single, |l| {
+        joint_layer_claim("joint_layer_best_av", LAYERS, "the AV digits, for the DBN", JOINT, &single, |l| {
             m.accuracies(l)
         })
         .into_iter()
@@ -435,7 +450,7 @@ fn layer_claims(r: &Report) -> Vec<Claim> {
                 "joint_with_a_modality_missing",
                 LAYERS,
                 format!(
-                    "Filling in a missing modality is meant to give the joint layer at least what the remaining \
+                    "In the DBN, filling in a missing modality is meant to give the joint layer at least what the remaining \
                      pathway knows. With the audio missing, {}. With the image missing, {}.",
                     a.sentence(),
                     b.sentence()

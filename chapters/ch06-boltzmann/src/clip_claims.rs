@@ -1,8 +1,8 @@
 //! The conclusions the page draws from the clip-art experiment (over seeds).
 
+use kit::Claim;
 use kit::claims::num;
 use kit::compare::{Metric, Outcome, compare};
-use kit::{Claim, Verdict};
 
 use crate::clipart::{
     ClipArtReport, IMAGE_LAYERS, JOINT, JOINT_NO_IMAGE, JOINT_NO_TEXT, LAYERS, TEXT_LAYERS,
@@ -60,7 +60,7 @@ pub fn claims(c: &ClipArtReport) -> Vec<Claim> {
     out.extend(crate::claims::joint_layer_claim(
         "joint_layer_best_clipart",
         LAYERS_SECTION,
-        "clip art",
+        "clip art, for the DBN",
         JOINT,
         &single,
         |l| c.accuracies(l),
@@ -154,7 +154,7 @@ pub fn claims(c: &ClipArtReport) -> Vec<Claim> {
                          words, the nearest pictures' {near}{}",
                         if fewer {
                             ": fewer on every seed, so the model repeats the same words from picture to picture \
-                             more than the neighbours do (Figure 6.6)."
+                             more than the neighbours do (Figure 6.8)."
                         } else {
                             "."
                         }
@@ -212,14 +212,7 @@ pub fn claims(c: &ClipArtReport) -> Vec<Claim> {
     // The lecture's uses: tagging beats word frequency and retrieval beats chance, both ways.
     let i2t_chance = compare("pictures fetching titles", &i2t, "chance", &chance, MAP);
     let t2i_chance = compare("titles fetching pictures", &t2i, "chance", &chance, MAP);
-    let tests = [&vs_freq, &i2t_chance, &t2i_chance];
-    let verdict = if tests.iter().all(|t| t.outcome == Outcome::AAhead) {
-        Verdict::Holds
-    } else if tests.iter().any(|t| t.outcome == Outcome::BAhead) {
-        Verdict::DoesNotHold
-    } else {
-        Verdict::NotDecided { seeds: n }
-    };
+    let verdict = crate::claims::all_ahead(&[&vs_freq, &i2t_chance, &t2i_chance], n);
     out.push(
         Claim::lecture(
             "tagging_and_retrieval",

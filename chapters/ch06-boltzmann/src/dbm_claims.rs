@@ -3,7 +3,7 @@
 //! the DBN, with one yardstick on both data sets.
 
 use kit::Claim;
-use kit::claims::{Verdict, num};
+use kit::claims::num;
 use kit::compare::{Metric, Outcome, compare};
 
 use crate::claims::joint_layer_claim;
@@ -39,7 +39,7 @@ pub fn claims(r: &Report) -> Vec<Claim> {
         joint_layer_claim(
             "dbm_joint_layer_best_av",
             LAYERS,
-            "the AV digits",
+            "the AV digits, for the DBM",
             multimodal::JOINT,
             &single,
             |l| m.dbm_accuracies(l),
@@ -51,7 +51,7 @@ pub fn claims(r: &Report) -> Vec<Claim> {
         joint_layer_claim(
             "dbm_joint_layer_best_clipart",
             CLIP_LAYERS,
-            "clip art",
+            "clip art, for the DBM",
             clipart::JOINT,
             &clip_single,
             |l| c.dbm_accuracies(l),
@@ -195,14 +195,7 @@ fn tagging_and_retrieval(c: &ClipArtReport) -> Claim {
     let vs_dbn = compare("the DBM's tagging (mean-field)", &mean_field, "the DBN's", &dbn, P5);
     let i2t_chance = compare("pictures fetching titles", &i2t, "chance", &chance, MAP);
     let t2i_chance = compare("titles fetching pictures", &t2i, "chance", &chance, MAP);
-    let tests = [&vs_freq, &i2t_chance, &t2i_chance];
-    let verdict = if tests.iter().all(|t| t.outcome == Outcome::AAhead) {
-        Verdict::Holds
-    } else if tests.iter().any(|t| t.outcome == Outcome::BAhead) {
-        Verdict::DoesNotHold
-    } else {
-        Verdict::NotDecided { seeds: c.seeds.len() }
-    };
+    let verdict = crate::claims::all_ahead(&[&vs_freq, &i2t_chance, &t2i_chance], c.seeds.len());
     Claim::lecture(
         "dbm_tagging_and_retrieval",
         RETRIEVAL,

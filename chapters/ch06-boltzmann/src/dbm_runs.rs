@@ -122,8 +122,9 @@ pub fn shaped(names: &[&str; 7], sizes: [usize; 7], rng: &mut Rng) -> Dbm {
 /// The DBM with the DBN's weights: every RBM's weights become the weights of the edge
 /// it joins, each hidden layer keeps the bias it had as a hidden layer below. A hidden
 /// layer of the DBN hears only the layer below it on the way up; in the DBM it hears
-/// both neighbours, so the weights between hidden layers are halved (each middle layer
-/// then gets about the input it had in the DBN, half from below and half from above).
+/// both neighbours, so the weights between hidden layers are halved: a pathway's top
+/// layer then gets about the input it had in the DBN, h1 somewhat more, the joint layer
+/// half. A heuristic start (Salakhutdinov and Hinton pretrain with doubled inputs instead).
 pub(crate) fn compose(names: [&str; 7], left: &Pathway, right: &Pathway, joint: &Rbm, rng: &mut Rng) -> Dbm {
     let units = |p: &Pathway| if p.first.gaussian { Units::Gaussian } else { Units::Binary };
     let (l1, l2) = (left.first.hidden(), left.second.hidden());
