@@ -10,6 +10,7 @@
 mod claims;
 mod clip_claims;
 mod clip_outputs;
+mod clip_prepare;
 mod clip_tagging;
 pub mod clipart;
 mod dbm_claims;
@@ -18,6 +19,7 @@ pub mod diagram;
 mod multimodal;
 mod outputs;
 mod rbm_runs;
+mod verdicts;
 
 use std::path::PathBuf;
 

@@ -26,7 +26,7 @@ pub const MOSI_CLAIMS: [&str; 4] = [
 
 /// The chapter's claims on a report from [`run_on_mosi`]: those of [`MOSI_CLAIMS`].
 pub fn claims_on_mosi(r: &Report) -> Vec<kit::Claim> {
-    crate::claims(r).into_iter().filter(|c| MOSI_CLAIMS.contains(&c.id.as_str())).collect()
+    kit::claims::only(crate::claims(r), &MOSI_CLAIMS)
 }
 
 /// Run the whole grid on `mosi`, seeds `cfg.seed ..` (`cfg.knobs` is not used).
@@ -59,7 +59,7 @@ pub fn run_on_mosi(mosi: &Mosi, cfg: &Config) -> anyhow::Result<Report> {
 /// `results.md` of a run on a converted folder: the settings, what the conversion did,
 /// the grid and the claims.
 pub fn mosi_markdown(r: &Report, mosi: &Mosi) -> String {
-    let notes: String = mosi.manifest.notes.iter().map(|n| format!("- {n}\n")).collect();
+    let notes = mosi.notes_markdown();
     format!(
         "<!-- Written by `cargo run --release -p ch07-supervised-fusion -- --data {} --out DIR`. -->\n\n{}\
          What the conversion did ({}):\n\n{notes}\n{}\nCells are test Acc-2 in percent (mean ± standard deviation \

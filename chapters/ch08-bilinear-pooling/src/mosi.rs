@@ -64,14 +64,13 @@ pub fn run_on_mosi(mosi: &Mosi, cfg: &Config) -> anyhow::Result<Report> {
         claims: vec![],
         data: Some(mosi.describe()),
     };
-    report.claims =
-        crate::claims(&report).into_iter().filter(|c| MOSI_CLAIMS.contains(&c.id.as_str())).collect();
+    report.claims = kit::claims::only(crate::claims(&report), &MOSI_CLAIMS);
     Ok(report)
 }
 
 /// `results.md` of a run on a converted folder.
 fn mosi_markdown(r: &Report, mosi: &Mosi) -> String {
-    let notes: String = mosi.manifest.notes.iter().map(|n| format!("- {n}\n")).collect();
+    let notes = mosi.notes_markdown();
     let mut params = Table::new(&["method (T+A+V)", "parameters"]);
     for m in METHODS {
         if let Some(c) = r.cell("T+A+V", m, 1.0) {

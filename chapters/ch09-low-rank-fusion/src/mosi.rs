@@ -50,14 +50,13 @@ pub fn run_on_mosi(mosi: &Mosi, cfg: &Config) -> anyhow::Result<Report> {
         claims: vec![],
         data: Some(mosi.describe()),
     };
-    report.claims =
-        crate::claims(&report).into_iter().filter(|c| MOSI_CLAIMS.contains(&c.id.as_str())).collect();
+    report.claims = kit::claims::only(crate::claims(&report), &MOSI_CLAIMS);
     Ok(report)
 }
 
 /// `results.md` of a run on a converted folder.
 fn mosi_markdown(r: &Report, mosi: &Mosi) -> String {
-    let notes: String = mosi.manifest.notes.iter().map(|n| format!("- {n}\n")).collect();
+    let notes = mosi.notes_markdown();
     format!(
         "<!-- Written by `cargo run --release -p ch09-low-rank-fusion -- --data {} --out DIR`. -->\n\n{}\
          What the conversion did ({}):\n\n{notes}\n{}\nTest Acc-2 in percent and MAE, mean ± standard deviation over \

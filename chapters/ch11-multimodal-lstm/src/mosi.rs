@@ -43,13 +43,13 @@ pub fn run_on_mosi(mosi: &Mosi, cfg: &Config) -> anyhow::Result<Report> {
     };
     let mut claims = Vec::new();
     crate::claims::winners(&report, &mut claims);
-    report.claims = claims.into_iter().filter(|c| MOSI_CLAIMS.contains(&c.id.as_str())).collect();
+    report.claims = kit::claims::only(claims, &MOSI_CLAIMS);
     Ok(report)
 }
 
 /// `results.md` of a run on a converted folder.
 fn mosi_markdown(r: &Report, mosi: &Mosi) -> String {
-    let notes: String = mosi.manifest.notes.iter().map(|n| format!("- {n}\n")).collect();
+    let notes = mosi.notes_markdown();
     format!(
         "<!-- Written by `cargo run --release -p ch11-multimodal-lstm -- --data {} --out DIR`. -->\n\n{}\
          What the conversion did ({}):\n\n{notes}\n{}\nTest scores, mean ± standard deviation over {} seeds.\n\n{}",

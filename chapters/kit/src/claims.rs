@@ -171,6 +171,12 @@ pub fn computed(id: &str, section: &str, made: Result<Claim, Missing>) -> Claim 
     made.unwrap_or_else(|missing| Claim::not_computed(id, section, &missing))
 }
 
+/// The claims among `claims` whose ids are in `ids` (a run on data where only those
+/// mean anything, such as the chapters' runs on converted CMU-MOSI folders).
+pub fn only(claims: Vec<Claim>, ids: &[&str]) -> Vec<Claim> {
+    claims.into_iter().filter(|c| ids.contains(&c.id.as_str())).collect()
+}
+
 /// The claims `made` (each (id, section) of `ids`, from one computation), or, if an
 /// input was missing, one [`Claim::not_computed`] for each of `ids`.
 pub fn all_computed(ids: &[(&str, &str)], made: Result<Vec<Claim>, Missing>) -> Vec<Claim> {

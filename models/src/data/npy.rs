@@ -15,12 +15,15 @@ pub struct NpyArray {
     pub float: bool,
 }
 
-/// Read `path`: any integer dtype (`int8..int64`, `uint8..uint64`) or `float32`/`float64`,
-/// in C (row-major) order. torch: `torch.from_numpy(np.load(path))`
-pub fn read_npy(path: &Path) -> Result<NpyArray, DataError> {
+/// An opened `.npy` file: the reader, its shape and its plain dtype's descr.
+pub(crate) type Opened<'a> = (npyz::NpyFile<&'a [u8]>, Vec<usize>, String);
+
+/// A `.npy` file's bytes opened: the reader, its shape and its plain dtype's descr
+/// (`<f4`, `|u1`, ...). An error names `path` when the bytes are not a `.npy` file, are
+/// in Fortran order, or hold a structured dtype. What both readers check first.
+pub(crate) fn open<'a>(bytes: &'a [u8], path: &Path) -> Result<Opened<'a>, DataError> {
     let bad = |message: String| DataError { file: path.to_path_buf(), line: None, message };
-    let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read it ({e})")))?;
-    let file = npyz::NpyFile::new(&bytes[..]).map_err(|e| bad(format!("is not a valid .npy file ({e})")))?;
+    let file = npyz::NpyFile::new(bytes).map_err(|e| bad(format!("is not a valid .npy file ({e})")))?;
     if file.order() != npyz::Order::C {
         return Err(bad("is in Fortran order: save it with np.ascontiguousarray(...)".into()));
     }
@@ -34,6 +37,15 @@ pub fn read_npy(path: &Path) -> Result<NpyArray, DataError> {
             )));
         }
     };
+    Ok((file, shape, descr))
+}
+
+/// Read `path`: any integer dtype (`int8..int64`, `uint8..uint64`) or `float32`/`float64`,
+/// in C (row-major) order. torch: `torch.from_numpy(np.load(path))`
+pub fn read_npy(path: &Path) -> Result<NpyArray, DataError> {
+    let bad = |message: String| DataError { file: path.to_path_buf(), line: None, message };
+    let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read it ({e})")))?;
+    let (file, shape, descr) = open(&bytes, path)?;
     let kind = descr.trim_start_matches(['<', '>', '|', '=']);
     if descr.starts_with('>') && !kind.ends_with('1') {
         return Err(bad(format!("holds big-endian {descr}: save it little-endian (numpy's default)")));

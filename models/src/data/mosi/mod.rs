@@ -240,6 +240,11 @@ impl Mosi {
         ]
     }
 
+    /// What the conversion noted (padding, replaced values, ...), as a markdown list.
+    pub fn notes_markdown(&self) -> String {
+        self.manifest.notes.iter().map(|n| format!("- {n}\n")).collect()
+    }
+
     /// One line for a settings table: the source, the counts and the widths.
     pub fn describe(&self) -> String {
         let w = &self.manifest.widths;

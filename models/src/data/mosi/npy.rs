@@ -17,15 +17,7 @@ pub(crate) struct F32Array {
 pub(crate) fn read_f32(path: &Path) -> Result<F32Array, DataError> {
     let bad = |message: String| DataError { file: path.to_path_buf(), line: None, message };
     let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read it ({e})")))?;
-    let file = npyz::NpyFile::new(&bytes[..]).map_err(|e| bad(format!("is not a valid .npy file ({e})")))?;
-    if file.order() != npyz::Order::C {
-        return Err(bad("is in Fortran order: save it with np.ascontiguousarray(...)".into()));
-    }
-    let shape: Vec<usize> = file.shape().iter().map(|&d| d as usize).collect();
-    let descr = match file.header().dtype() {
-        npyz::DType::Plain(t) => t.to_string(),
-        other => return Err(bad(format!("has a structured dtype {}; expected float32", other.descr()))),
-    };
+    let (file, shape, descr) = crate::data::npy::open(&bytes, path)?;
     let damaged = |e: std::io::Error| bad(format!("is damaged or truncated ({e})"));
     let values: Vec<f32> = match descr.as_str() {
         "<f4" => file.into_vec::<f32>().map_err(damaged)?,
