@@ -13,8 +13,8 @@
 
 use autograd::{Adam, Parameter, Tensor, no_grad, seeded_rng};
 use criterion::{Criterion, criterion_group, criterion_main};
-use models::Module;
 use models::fusion::{FusionNet, LowRank, Method, tensor_fusion, torch_linear};
+use models::{Mode, Model, Module};
 
 fn l1(prediction: &Tensor, target: &Tensor) -> Tensor {
     prediction.sub(target).abs().mean(0, false).mean(0, false)
@@ -80,13 +80,14 @@ fn toy_mosi_models(c: &mut Criterion) {
         let mut step_rng = seeded_rng(2);
         group.bench_function(format!("{name}_train_step"), |b| {
             b.iter(|| {
-                let loss = l1(&model.forward(&xs, Some((0.1, &mut step_rng))), &target);
+                let loss = l1(&model.forward(&xs, &mut Mode::train(0.1, &mut step_rng)), &target);
                 let grads = loss.backward();
                 adam.step(&mut model.parameters_mut(), &grads);
             })
         });
-        group
-            .bench_function(format!("{name}_inference"), |b| b.iter(|| no_grad(|| model.forward(&xs, None))));
+        group.bench_function(format!("{name}_inference"), |b| {
+            b.iter(|| no_grad(|| model.forward(&xs, &mut Mode::Eval)))
+        });
     }
     group.finish();
 }

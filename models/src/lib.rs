@@ -9,6 +9,7 @@
 
 pub mod captioner;
 mod cca;
+pub mod checkpoint;
 pub mod data;
 pub mod dbm;
 pub mod fusion;
@@ -18,6 +19,7 @@ pub mod linalg;
 mod linear;
 pub mod metrics;
 mod mlp;
+mod model;
 mod module;
 mod probe;
 pub mod rbm;
@@ -30,5 +32,6 @@ pub use cca::{Cca, Pca};
 pub use gcn::{Gcn, GcnLayer, Residual};
 pub use linear::Linear;
 pub use mlp::{Activation, Mlp};
+pub use model::{Mode, Model, Named, Torch, assert_consistent};
 pub use module::Module;
 pub use probe::{Probe, ProbeConfig};

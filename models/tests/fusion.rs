@@ -1,9 +1,9 @@
 //! The fusion models of toy MOSI SPEC section 6 and the training protocol of section 7.
 
 use autograd::{Tensor, seeded_rng};
-use models::Module;
 use models::fusion::{FusionNet, Method, Standardised, TrainConfig, predict, train};
 use models::toymosi::{Knobs, Modality, generate};
+use models::{Mode, Model, Module};
 
 const ALL: [Method; 5] =
     [Method::ConcatLinear, Method::ConcatMlp, Method::Sum, Method::Product, Method::Lmf(2)];
@@ -23,7 +23,7 @@ fn every_parameter_gets_a_gradient() {
     let inputs = [Tensor::randn(&[5, 32], 0.0, 1.0, &mut rng), Tensor::randn(&[5, 12], 0.0, 1.0, &mut rng)];
     for method in ALL {
         let model = FusionNet::new(method, &[32, 12], &mut rng);
-        let loss = model.forward(&inputs, None).abs().mean(0, false).mean(0, false);
+        let loss = model.forward(&inputs, &mut Mode::Eval).abs().mean(0, false).mean(0, false);
         let grads = loss.backward();
         for p in model.parameters() {
             let g = grads
@@ -54,7 +54,7 @@ fn product_multiplies_and_sum_adds_the_projections() {
         let fused: Vec<f32> =
             h[0].iter().zip(&h[1]).map(|(a, b)| if method == Method::Sum { a + b } else { a * b }).collect();
         let expected = m.head[0].forward(&Tensor::from_vec(fused, &[3, 8])).to_vec();
-        let got = m.forward(&x, None).to_vec();
+        let got = m.forward(&x, &mut Mode::Eval).to_vec();
         for (a, b) in got.iter().zip(&expected) {
             assert!((a - b).abs() < 1e-5, "{}: {got:?} vs {expected:?}", method.name());
         }
@@ -66,7 +66,7 @@ fn product_multiplies_and_sum_adds_the_projections() {
 fn wrong_input_widths_are_refused() {
     let mut rng = seeded_rng(3);
     let m = FusionNet::new(Method::Sum, &[4, 2], &mut rng);
-    m.forward(&[Tensor::zeros(&[1, 4]), Tensor::zeros(&[1, 3])], None);
+    m.forward(&[Tensor::zeros(&[1, 4]), Tensor::zeros(&[1, 3])], &mut Mode::Eval);
 }
 
 #[test]
@@ -133,8 +133,11 @@ fn tfn_parameter_counts_and_block_masks() {
     // changing the text and the audio together moves it by the sum of the two moves.
     let m = FusionNet::new(Method::TfnLinear, &[2, 2], &mut rng).with_max_order(1);
     let f = |x: [f32; 2], y: [f32; 2]| {
-        m.forward(&[Tensor::from_vec(x.to_vec(), &[1, 2]), Tensor::from_vec(y.to_vec(), &[1, 2])], None)
-            .item()
+        m.forward(
+            &[Tensor::from_vec(x.to_vec(), &[1, 2]), Tensor::from_vec(y.to_vec(), &[1, 2])],
+            &mut Mode::Eval,
+        )
+        .item()
     };
     let (base, dx, dy, both) = (
         f([0.0, 0.0], [0.0, 0.0]),

@@ -2,7 +2,7 @@
 //! seed; one training run each, two at a time.
 
 use autograd::seeded_rng;
-use models::Module;
+use models::Model;
 use models::fusion::{FusionNet, Method, Standardised, predict, train};
 use models::toymosi::{GeneratorStats, Modality, Split, ToyMosi, generate, sarcasm_split, sentiment_scores};
 

@@ -2,9 +2,9 @@
 //! the block ablation, and the interaction-strength ablation, over the seeds.
 
 use autograd::{Tensor, no_grad, seeded_rng};
-use models::Module;
 use models::fusion::{FusionNet, Method, PROJECTION, Standardised, predict, tensor_fusion, train};
 use models::toymosi::{Knobs, Modality, ToyMosi, generate, pearson, sarcasm_split, sentiment_scores};
+use models::{Model, Module};
 
 use crate::{Cell, Config, Report, Run, SizeRow, Tracks};
 

@@ -3,9 +3,9 @@
 //! checked on a trained LMF.
 
 use autograd::{Tensor, no_grad, seeded_rng};
-use models::Module;
 use models::fusion::{FusionNet, Method, Standardised, predict, train};
 use models::toymosi::{Modality, ToyMosi, generate, sarcasm_split, sentiment_scores};
+use models::{Mode, Model, Module};
 
 use crate::{Cell, Config, Report, Run, StepsCheck};
 
@@ -90,7 +90,7 @@ pub(crate) fn steps_check(
         // ANCHOR: steps_check
         // Step 3 against steps 1 and 2; the LMF model against the TFN given its W.
         let (fast, slow) = (layer.forward(&hs), layer.forward_formed(&hs));
-        let (via_lmf, via_tfn) = (lmf.forward(&x, None), tfn.forward(&x, None));
+        let (via_lmf, via_tfn) = (lmf.forward(&x, &mut Mode::Eval), tfn.forward(&x, &mut Mode::Eval));
         // ANCHOR_END: steps_check
         let scale = fast.to_vec().iter().fold(1e-12f64, |m, &v| m.max(f64::from(v.abs())));
         Ok(StepsCheck {

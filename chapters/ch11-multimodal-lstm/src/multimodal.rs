@@ -53,7 +53,7 @@ pub(crate) fn fit_sequences(
         p: predict_sequences(&model, &s.test),
         ids: s.test.ids.clone(),
         labels: s.test.labels.clone(),
-        parameters: model.num_parameters(),
+        parameters: models::Model::num_parameters(&model),
         epochs: trained.epochs,
     })
 }
@@ -68,7 +68,7 @@ pub(crate) fn fit_summaries(s: &Standardised, seed: u64, cfg: &Config) -> anyhow
         p: predict(&model, &s.test),
         ids: s.test.ids.clone(),
         labels: s.test.labels.clone(),
-        parameters: models::Module::num_parameters(&model),
+        parameters: models::Model::num_parameters(&model),
         epochs: trained.epochs,
     })
 }

@@ -1,101 +1,18 @@
-//! Checkpoints: a trained model's parameters as `.safetensors`, the format PyTorch,
-//! JAX and candle all read. Names and layouts follow PyTorch's `state_dict` (the model
-//! provides them, e.g. `models::Mlp::state_dict`), and the architecture and the run's
-//! configuration travel in the file's metadata as JSON, so a reader can rebuild the
-//! model anywhere:
-//!
-//! ```python
-//! from safetensors.torch import load_file
-//! model.load_state_dict(load_file("mlp.safetensors"))
-//! ```
+//! Checkpoints: `models::checkpoint` (`.safetensors` with PyTorch's names and the
+//! run's metadata), with errors as `anyhow` errors for the chapters.
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::Context;
 use autograd::Tensor;
-use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+pub use models::checkpoint::{Loaded, field, load_model, save_model};
 
-use crate::report::write_atomic;
-
-/// Write `state` (name, tensor) to `path` atomically, with `metadata` (string keys and
-/// values; JSON for anything structured).
+/// Write `state` (name, tensor) to `path` atomically, with `metadata`
+/// (`models::checkpoint::save`).
 pub fn save(path: &Path, state: &[(String, Tensor)], metadata: &[(&str, String)]) -> anyhow::Result<()> {
-    // Little-endian bytes of every tensor, kept alive while the views borrow them.
-    let bytes: Vec<Vec<u8>> =
-        state.iter().map(|(_, t)| t.data().iter().flat_map(|v| v.to_le_bytes()).collect()).collect();
-    let views = state
-        .iter()
-        .zip(&bytes)
-        .map(|((name, t), b)| Ok((name.clone(), TensorView::new(Dtype::F32, t.shape().to_vec(), b)?)))
-        .collect::<Result<Vec<_>, safetensors::SafeTensorError>>()?;
-    let info: HashMap<String, String> = metadata.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-    let file = safetensors::tensor::serialize(views, Some(info))
-        .with_context(|| format!("cannot encode the checkpoint {}", path.display()))?;
-    write_atomic(path, &file)
+    Ok(models::checkpoint::save(path, state, metadata)?)
 }
 
-/// A checkpoint read back: its tensors (in name order) and its metadata.
-pub struct Loaded {
-    /// The tensors, by name, in name order.
-    pub state: Vec<(String, Tensor)>,
-    /// The file's metadata (string keys and values).
-    pub metadata: HashMap<String, String>,
-}
-
-/// Read a checkpoint written by [`save`] (or by PyTorch's `safetensors.torch.save_file`
-/// with float32 tensors). A damaged file is an error saying so, never a panic.
+/// Read a checkpoint written by [`save`] (`models::checkpoint::load`).
 pub fn load(path: &Path) -> anyhow::Result<Loaded> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read checkpoint {}", path.display()))?;
-    let broken =
-        || format!("{} is not a valid safetensors checkpoint (truncated or damaged?)", path.display());
-    let (_, header) = SafeTensors::read_metadata(&bytes).with_context(broken)?;
-    let tensors = SafeTensors::deserialize(&bytes).with_context(broken)?;
-    let mut state = Vec::new();
-    for (name, view) in tensors.tensors() {
-        anyhow::ensure!(
-            view.dtype() == Dtype::F32,
-            "{}: tensor {name} is {:?}; the engine reads float32 only",
-            path.display(),
-            view.dtype()
-        );
-        let values: Vec<f32> =
-            view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
-        state.push((name, Tensor::from_vec(values, view.shape())));
-    }
-    state.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(Loaded { state, metadata: header.metadata().clone().unwrap_or_default() })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_checkpoint_round_trips_and_damage_is_an_error() {
-        let dir = std::env::temp_dir().join(format!("kit-ckpt-{}", std::process::id()));
-        let path = dir.join("m.safetensors");
-        let w = Tensor::from_vec(vec![1.0, -2.5, 3.0, 0.125, 5.0, 6.0], &[2, 3]);
-        let b = Tensor::from_vec(vec![0.5, -0.5], &[2]);
-        save(&path, &[("0.weight".into(), w.clone()), ("0.bias".into(), b.clone())], &[("arch", "x".into())])
-            .unwrap();
-        let loaded = load(&path).unwrap();
-        assert_eq!(loaded.metadata["arch"], "x");
-        let names: Vec<&str> = loaded.state.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["0.bias", "0.weight"]);
-        assert_eq!(loaded.state[1].1.to_vec(), w.to_vec());
-        assert_eq!(loaded.state[1].1.shape(), &[2, 3]);
-        // Damaged: cut short, garbage, a flipped header length.
-        let good = std::fs::read(&path).unwrap();
-        for (what, bytes) in [
-            ("cut short", good[..good.len() - 5].to_vec()),
-            ("garbage", b"not a checkpoint at all".to_vec()),
-            ("header length", [&[0xff; 8][..], &good[8..]].concat()),
-        ] {
-            std::fs::write(&path, &bytes).unwrap();
-            let err = load(&path).map(|_| ()).unwrap_err().to_string();
-            assert!(err.contains("not a valid safetensors checkpoint"), "{what}: {err}");
-        }
-        std::fs::remove_dir_all(dir).unwrap();
-    }
+    Ok(models::checkpoint::load(path)?)
 }

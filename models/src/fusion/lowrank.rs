@@ -12,6 +12,7 @@
 use autograd::{Parameter, Rng, Tensor};
 
 use super::tensor_fusion;
+use crate::model::Named;
 
 /// The low-rank fusion layer: one (d_m + 1, r) factor per modality, r rank weights, a
 /// bias; every one a trained parameter.
@@ -99,6 +100,21 @@ impl LowRank {
         tensor_fusion(hs).matmul(&self.full_weight()).add(self.bias.tensor())
     }
     // ANCHOR_END: lmf_slow
+
+    /// Every parameter under `{prefix}.factors.{m}`, `{prefix}.rank_weights` and
+    /// `{prefix}.bias`, in the layouts above (an LMF module in PyTorch with the same
+    /// `nn.Parameter`s).
+    pub fn named_parameters(&self, prefix: &str) -> Vec<Named<'_>> {
+        let mut out: Vec<Named<'_>> = self
+            .factors
+            .iter()
+            .enumerate()
+            .map(|(m, f)| Named::same(format!("{prefix}.factors.{m}"), f))
+            .collect();
+        out.push(Named::same(format!("{prefix}.rank_weights"), &self.weights));
+        out.push(Named::same(format!("{prefix}.bias"), &self.bias));
+        out
+    }
 
     /// Every parameter: the factors, the rank weights, the bias.
     pub fn parameters(&self) -> Vec<&Parameter> {

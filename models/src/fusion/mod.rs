@@ -14,6 +14,7 @@ mod train_tests;
 
 use autograd::{Parameter, Rng, Tensor};
 
+use crate::model::{Mode, Model, Named};
 use crate::{Linear, Module};
 
 pub use lowrank::LowRank;
@@ -21,7 +22,8 @@ pub use sequence::{SeqFusion, SeqNet};
 pub use sequence_train::{SeqPart, Sequences, predict_sequences, train_sequences};
 pub use tensor::{entry_orders, order_mask, tensor_fusion};
 pub use train::{
-    Standardised, TrainConfig, Trained, predict, protocol_settings, seeds_setting, summary_settings, train,
+    Part, Standardised, TrainConfig, Trained, l1_step, predict, protocol_settings, seeds_setting,
+    summary_settings, train,
 };
 
 /// How the modalities are joined.
@@ -74,7 +76,8 @@ pub fn torch_linear(fan_in: usize, fan_out: usize, rng: &mut Rng) -> Linear {
     )
 }
 
-/// E_m(x) = W2 dropout(relu(W1 x + b1)) + b2: d_m -> 32 -> 8.
+/// E_m(x) = W2 dropout(relu(W1 x + b1)) + b2: d_m -> 32 -> 8. A new model can use
+/// it as the fusion models do: one per modality, `Encoder::new(width, rng)`.
 pub struct Encoder {
     /// d_m -> 32.
     pub hidden: Linear,
@@ -83,25 +86,34 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    fn new(width: usize, rng: &mut Rng) -> Encoder {
+    /// An encoder for inputs of `width`, initialised as PyTorch would.
+    pub fn new(width: usize, rng: &mut Rng) -> Encoder {
         Encoder {
             hidden: torch_linear(width, ENCODER_HIDDEN, rng),
             out: torch_linear(ENCODER_HIDDEN, PROJECTION, rng),
         }
     }
 
+    /// The projection h_m of a batch of rows (n, d_m): (n, 8).
     // ANCHOR: encoder
-    fn forward(&self, x: &Tensor, dropout: &mut Option<(f32, &mut Rng)>) -> Tensor {
-        self.out.forward(&drop(self.hidden.forward(x).relu(), dropout))
+    pub fn forward(&self, x: &Tensor, mode: &mut Mode<'_>) -> Tensor {
+        self.out.forward(&mode.dropout(self.hidden.forward(x).relu()))
     }
     // ANCHOR_END: encoder
-}
 
-/// Dropout in training (`Some((p, rng))`), the identity in evaluation.
-fn drop(h: Tensor, dropout: &mut Option<(f32, &mut Rng)>) -> Tensor {
-    match dropout {
-        Some((p, rng)) => h.dropout(*p, *rng),
-        None => h,
+    /// Its parameters under `{prefix}.hidden` and `{prefix}.out`, as PyTorch names a
+    /// module with two `nn.Linear` attributes of those names.
+    pub fn named_parameters(&self, prefix: &str) -> Vec<Named<'_>> {
+        let mut out = Vec::from(Named::linear(&format!("{prefix}.hidden"), &self.hidden));
+        out.extend(Named::linear(&format!("{prefix}.out"), &self.out));
+        out
+    }
+
+    /// The same parameters, mutable, in the same order.
+    pub fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
+        let mut out = self.hidden.parameters_mut();
+        out.extend(self.out.parameters_mut());
+        out
     }
 }
 
@@ -173,9 +185,8 @@ impl FusionNet {
     }
 
     /// Predictions (n, 1) for one batch: `inputs[m]` is modality m's (n, d_m) rows.
-    /// `dropout` is (p, rng) in training and `None` in evaluation.
     #[track_caller]
-    pub fn forward(&self, inputs: &[Tensor], mut dropout: Option<(f32, &mut Rng)>) -> Tensor {
+    pub fn forward(&self, inputs: &[Tensor], mode: &mut Mode<'_>) -> Tensor {
         assert_eq!(
             inputs.iter().map(|x| x.shape()[1]).collect::<Vec<_>>(),
             self.widths,
@@ -186,14 +197,14 @@ impl FusionNet {
         match self.method {
             Method::ConcatLinear => self.head[0].forward(&Tensor::concat(inputs, 1)),
             Method::ConcatMlp => {
-                let h = drop(self.head[0].forward(&Tensor::concat(inputs, 1)).relu(), &mut dropout);
-                let h = drop(self.head[1].forward(&h).relu(), &mut dropout);
+                let h = mode.dropout(self.head[0].forward(&Tensor::concat(inputs, 1)).relu());
+                let h = mode.dropout(self.head[1].forward(&h).relu());
                 self.head[2].forward(&h)
             }
             Method::Sum | Method::Product => {
                 let mut fused: Option<Tensor> = None;
                 for (encoder, x) in self.encoders.iter().zip(inputs) {
-                    let h = encoder.forward(x, &mut dropout);
+                    let h = encoder.forward(x, mode);
                     fused = Some(match (fused, self.method) {
                         (None, _) => h,
                         (Some(f), Method::Sum) => f.add(&h),
@@ -206,16 +217,16 @@ impl FusionNet {
             // ANCHOR_END: join
             Method::Tfn | Method::TfnLinear => {
                 let hs: Vec<Tensor> =
-                    self.encoders.iter().zip(inputs).map(|(e, x)| e.forward(x, &mut dropout)).collect();
+                    self.encoders.iter().zip(inputs).map(|(e, x)| e.forward(x, mode)).collect();
                 let mut z = tensor_fusion(&hs);
                 if let Some(mask) = &self.mask {
                     z = z.mul(mask);
                 }
-                let z = drop(z, &mut dropout);
+                let z = mode.dropout(z);
                 if self.method == Method::TfnLinear {
                     self.head[0].forward(&z)
                 } else {
-                    self.head[1].forward(&drop(self.head[0].forward(&z).relu(), &mut dropout))
+                    self.head[1].forward(&mode.dropout(self.head[0].forward(&z).relu()))
                 }
             }
             Method::Lmf(_) => {
@@ -224,7 +235,10 @@ impl FusionNet {
                     .encoders
                     .iter()
                     .zip(inputs)
-                    .map(|(e, x)| drop(e.forward(x, &mut dropout), &mut dropout))
+                    .map(|(e, x)| {
+                        let h = e.forward(x, mode);
+                        mode.dropout(h)
+                    })
                     .collect();
                 self.lowrank.as_ref().expect("an LMF model has its low-rank layer").forward(&hs)
             }
@@ -233,29 +247,23 @@ impl FusionNet {
     }
 }
 
-impl Module for FusionNet {
-    fn forward(&self, x: &Tensor) -> Tensor {
-        // A single tensor is the concatenation of the modalities' summaries.
-        let mut parts = Vec::new();
-        let mut at = 0;
-        for &w in &self.widths {
-            parts.push(x.narrow(1, at, w));
-            at += w;
-        }
-        FusionNet::forward(self, &parts, None)
+impl Model for FusionNet {
+    fn forward(&self, inputs: &[Tensor], mode: &mut Mode<'_>) -> Tensor {
+        FusionNet::forward(self, inputs, mode)
     }
 
-    fn parameters(&self) -> Vec<&Parameter> {
+    /// `encoders.{m}.hidden.weight`, ..., `head.{k}.weight`, `head.{k}.bias`, and for
+    /// LMF `lowrank.factors.{m}`, `lowrank.rank_weights`, `lowrank.bias`.
+    fn named_parameters(&self) -> Vec<Named<'_>> {
         let mut out = Vec::new();
-        for e in &self.encoders {
-            out.extend(e.hidden.parameters());
-            out.extend(e.out.parameters());
+        for (m, e) in self.encoders.iter().enumerate() {
+            out.extend(e.named_parameters(&format!("encoders.{m}")));
         }
-        for l in &self.head {
-            out.extend(l.parameters());
+        for (k, l) in self.head.iter().enumerate() {
+            out.extend(Named::linear(&format!("head.{k}"), l));
         }
         if let Some(lr) = &self.lowrank {
-            out.extend(lr.parameters());
+            out.extend(lr.named_parameters("lowrank"));
         }
         out
     }
@@ -263,8 +271,7 @@ impl Module for FusionNet {
     fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
         let mut out = Vec::new();
         for e in &mut self.encoders {
-            out.extend(e.hidden.parameters_mut());
-            out.extend(e.out.parameters_mut());
+            out.extend(e.parameters_mut());
         }
         for l in &mut self.head {
             out.extend(l.parameters_mut());

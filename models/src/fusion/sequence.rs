@@ -12,6 +12,7 @@
 use autograd::{Parameter, Rng, Tensor};
 
 use crate::linear::Linear;
+use crate::model::{Mode, Model, Named};
 use crate::module::Module;
 use crate::seq::{LstmCell, LstmState, lstm_layer};
 
@@ -117,9 +118,9 @@ impl SeqNet {
 
     // ANCHOR: forward
     /// Sequences of one length, one (batch, steps, width) tensor per modality -> (batch,
-    /// 1) predictions; dropout on the final state when given.
+    /// 1) predictions; dropout on the final state in training mode.
     #[track_caller]
-    pub fn forward(&self, xs: &[Tensor], dropout: Option<(f32, &mut Rng)>) -> Tensor {
+    pub fn forward(&self, xs: &[Tensor], mode: &mut Mode<'_>) -> Tensor {
         let widths: Vec<usize> = xs.iter().map(|x| x.shape().get(2).copied().unwrap_or(0)).collect();
         assert_eq!(widths, self.widths, "SeqNet::forward: input widths differ from the model's");
         let last = |x: &Tensor, cell: &LstmCell| {
@@ -134,11 +135,7 @@ impl SeqNet {
             }
             SeqFusion::MultiView => self.multi_view(xs),
         };
-        let state = match dropout {
-            Some((p, rng)) => state.dropout(p, rng),
-            None => state,
-        };
-        self.head.forward(&state)
+        self.head.forward(&mode.dropout(state))
     }
     // ANCHOR_END: forward
 
@@ -155,9 +152,30 @@ impl SeqNet {
         all.extend(self.head.parameters_mut());
         all
     }
+}
 
-    /// How many trainable numbers.
-    pub fn num_parameters(&self) -> usize {
-        self.parameters().iter().map(|p| p.numel()).sum()
+impl Model for SeqNet {
+    fn forward(&self, inputs: &[Tensor], mode: &mut Mode<'_>) -> Tensor {
+        SeqNet::forward(self, inputs, mode)
+    }
+
+    /// Early and late fusion: `lstms.{m}.weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`,
+    /// `bias_hh_l0`, as an `nn.ModuleList` of `nn.LSTM(batch_first=True)`; multi-view:
+    /// `cells.{m}.weight_ih`, `weight_hh`, `bias_ih`, `bias_hh` (an `nn.LSTMCell`'s names;
+    /// its `weight_hh` reads every modality's h); then `head.weight`, `head.bias`.
+    fn named_parameters(&self) -> Vec<Named<'_>> {
+        let mut out = Vec::new();
+        for (m, cell) in self.cells.iter().enumerate() {
+            out.extend(match self.method {
+                SeqFusion::MultiView => cell.named_parameters(&format!("cells.{m}"), ""),
+                _ => cell.named_parameters(&format!("lstms.{m}"), "_l0"),
+            });
+        }
+        out.extend(Named::linear("head", &self.head));
+        out
+    }
+
+    fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
+        SeqNet::parameters_mut(self)
     }
 }

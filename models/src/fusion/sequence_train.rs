@@ -11,6 +11,7 @@ use rand::seq::SliceRandom;
 
 use super::sequence::SeqNet;
 use super::train::{TrainConfig, Trained, early_stopping, l1_step, mae};
+use crate::model::Mode;
 use crate::toymosi::{Modality, Split, ToyMosi};
 
 /// One split's sequences: per utterance and modality, (L, width) standardised values.
@@ -124,7 +125,7 @@ impl Sequences {
 pub fn predict_sequences(model: &SeqNet, part: &SeqPart) -> Vec<f64> {
     let mut out = vec![0.0; part.labels.len()];
     for rows in part.by_length().values() {
-        let p = no_grad(|| model.forward(&part.batch(rows, &model.widths), None));
+        let p = no_grad(|| model.forward(&part.batch(rows, &model.widths), &mut Mode::Eval));
         for (&row, &v) in rows.iter().zip(p.data()) {
             out[row] = f64::from(v);
         }
@@ -152,12 +153,12 @@ pub fn train_sequences(
         batches.shuffle(rng);
         for rows in batches {
             let inputs = data.train.batch(&rows, &model.widths);
-            let prediction = model.forward(&inputs, Some((cfg.dropout, &mut *rng)));
+            let prediction = model.forward(&inputs, &mut Mode::train(cfg.dropout, rng));
             l1_step(&prediction, &data.train.labels, &rows, &mut adam, &mut model.parameters_mut(), step)?;
         }
         Ok(())
     };
     let valid = |m: &SeqNet| mae(&predict_sequences(m, &data.valid), &data.valid.labels);
     let labels = (&data.train.labels[..], &data.valid.labels[..]);
-    early_stopping(model, cfg, labels, |m| m.parameters_mut(), epoch, valid)
+    early_stopping(model, cfg, labels, epoch, valid)
 }

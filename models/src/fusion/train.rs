@@ -25,9 +25,8 @@
 use autograd::optim::check_parameters;
 use autograd::{Adam, Parameter, Rng, Tensor, no_grad};
 
-use super::FusionNet;
-use crate::Module;
 use crate::data::shuffled_batches;
+use crate::model::{Mode, Model};
 use crate::toymosi::{Modality, Split, ToyMosi};
 
 /// The protocol's settings (SPEC section 7 by default).
@@ -157,6 +156,11 @@ impl Part {
     pub fn batch(&self, rows: &[usize], widths: &[usize]) -> Vec<Tensor> {
         self.inputs.iter().zip(widths).map(|(t, &w)| crate::data::gather_rows(t, w, rows)).collect()
     }
+
+    /// Each modality's width (its values per row).
+    pub fn widths(&self) -> Vec<usize> {
+        self.inputs.iter().map(|t| t.len() / self.labels.len().max(1)).collect()
+    }
 }
 
 /// The summaries of some modalities, z-scored with the training split's mean and
@@ -165,6 +169,11 @@ impl Part {
 pub struct Standardised {
     /// Width of each modality.
     pub widths: Vec<usize>,
+    /// Per modality, the training split's mean of each column: what a trained model's
+    /// new inputs are standardised with (a checkpoint keeps it).
+    pub mean: Vec<Vec<f64>>,
+    /// Per modality, each column's standard deviation + 1e-6: the divisor.
+    pub sd: Vec<Vec<f64>>,
     /// Training utterances.
     pub train: Part,
     /// Validation utterances (early stopping).
@@ -225,7 +234,8 @@ impl Standardised {
             Part { inputs, labels, ids }
         };
         let (train, valid, test) = (apply(train), apply(valid), apply(test));
-        Standardised { widths, train, valid, test }
+        let (mean, sd) = stats.into_iter().unzip();
+        Standardised { widths, mean, sd, train, valid, test }
     }
 }
 
@@ -240,10 +250,10 @@ pub struct Trained {
     pub best_valid_mae: f64,
 }
 
-/// Predictions for every row of `part`, without dropout.
-pub fn predict(model: &FusionNet, part: &Part) -> Vec<f64> {
+/// Predictions for every row of `part`, in evaluation mode (no dropout).
+pub fn predict(model: &impl Model, part: &Part) -> Vec<f64> {
     let rows: Vec<usize> = (0..part.labels.len()).collect();
-    no_grad(|| model.forward(&part.batch(&rows, &model.widths), None))
+    no_grad(|| model.forward(&part.batch(&rows, &part.widths()), &mut Mode::Eval))
         .data()
         .iter()
         .map(|&v| f64::from(v))
@@ -255,7 +265,7 @@ pub fn predict(model: &FusionNet, part: &Part) -> Vec<f64> {
 /// learning rate when the loss is not finite, and, on the first step, any mismatch
 /// between `params` and the variables the loss depends on.
 // ANCHOR: l1_step
-pub(crate) fn l1_step(
+pub fn l1_step(
     prediction: &Tensor,
     labels: &[f64],
     rows: &[usize],
@@ -282,22 +292,22 @@ pub(crate) fn l1_step(
 }
 // ANCHOR_END: l1_step
 
-/// The protocol's outer loop for any model whose weights `weights` lists: `epoch` trains
-/// one epoch (counting steps in its second argument) and `valid` scores the model on the
-/// validation split, whose labels are `labels.1` (`labels.0`: the training split's); it
-/// stops after `max_epochs`, or `patience` epochs without an improvement of
-/// `min_delta`, and restores the best weights. An error, naming the learning rate and
-/// what to try, when a run diverged or never moved (see the module's doc).
-pub(crate) fn early_stopping<M>(
+/// The protocol's outer loop for any model: `epoch` trains one epoch (counting steps
+/// in its second argument) and `valid` scores the model on the validation split, whose
+/// labels are `labels.1` (`labels.0`: the training split's); it stops after
+/// `max_epochs`, or `patience` epochs without an improvement of `min_delta`, and
+/// restores the best weights. An error, naming the learning rate and what to try, when
+/// a run diverged or never moved (see the module's doc).
+pub fn early_stopping<M: Model>(
     model: &mut M,
     cfg: &TrainConfig,
     labels: (&[f64], &[f64]),
-    weights: fn(&mut M) -> Vec<&mut Parameter>,
     mut epoch: impl FnMut(&mut M, &mut usize) -> Result<(), String>,
     valid: impl Fn(&M) -> f64,
 ) -> Result<Trained, String> {
     cfg.check()?;
-    let snapshot = |m: &mut M| -> Vec<Vec<f32>> { weights(m).iter().map(|p| p.tensor().to_vec()).collect() };
+    let snapshot =
+        |m: &mut M| -> Vec<Vec<f32>> { m.parameters_mut().iter().map(|p| p.tensor().to_vec()).collect() };
     // The model as initialised: training must move it (evaluation draws no random
     // numbers, so this changes nothing else about the run).
     let start = valid(model);
@@ -340,7 +350,7 @@ pub(crate) fn early_stopping<M>(
             tenfold(cfg.lr, 1)
         ));
     }
-    for (param, saved) in weights(model).into_iter().zip(&best.2) {
+    for (param, saved) in model.parameters_mut().into_iter().zip(&best.2) {
         param.update(|w| w.copy_from_slice(saved));
     }
     Ok(Trained { epochs, best_epoch: best.1, best_valid_mae: best.0 })
@@ -381,25 +391,25 @@ pub(crate) fn mae(p: &[f64], y: &[f64]) -> f64 {
 /// to try, when training diverged (a loss or a validation MAE not finite, or
 /// predictions far outside the labels' range) or never moved the model (the module's
 /// doc says how each is decided).
-pub fn train(
-    model: &mut FusionNet,
+pub fn train<M: Model>(
+    model: &mut M,
     data: &Standardised,
     cfg: &TrainConfig,
     rng: &mut Rng,
 ) -> Result<Trained, String> {
     let mut adam = Adam::new(cfg.lr).with_weight_decay(cfg.weight_decay);
     let n = data.train.labels.len();
-    let epoch = |model: &mut FusionNet, step: &mut usize| {
+    let epoch = |model: &mut M, step: &mut usize| {
         // ANCHOR: step
         for rows in shuffled_batches(n, cfg.batch_size, rng) {
-            let inputs = data.train.batch(&rows, &model.widths);
-            let prediction = model.forward(&inputs, Some((cfg.dropout, &mut *rng)));
+            let inputs = data.train.batch(&rows, &data.widths);
+            let prediction = model.forward(&inputs, &mut Mode::train(cfg.dropout, rng));
             l1_step(&prediction, &data.train.labels, &rows, &mut adam, &mut model.parameters_mut(), step)?;
         }
         // ANCHOR_END: step
         Ok(())
     };
-    let valid = |m: &FusionNet| mae(&predict(m, &data.valid), &data.valid.labels);
+    let valid = |m: &M| mae(&predict(m, &data.valid), &data.valid.labels);
     let labels = (&data.train.labels[..], &data.valid.labels[..]);
-    early_stopping(model, cfg, labels, |m| m.parameters_mut(), epoch, valid)
+    early_stopping(model, cfg, labels, epoch, valid)
 }

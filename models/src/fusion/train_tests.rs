@@ -7,27 +7,44 @@ use std::cell::RefCell;
 use autograd::{Parameter, Tensor};
 
 use super::train::{TrainConfig, Trained, early_stopping};
+use crate::model::{Mode, Model, Named};
+
+/// A "model" of one parameter, `w`.
+struct One(Parameter);
+
+impl Model for One {
+    fn forward(&self, _: &[Tensor], _: &mut Mode<'_>) -> Tensor {
+        self.0.tensor().clone()
+    }
+
+    fn named_parameters(&self) -> Vec<Named<'_>> {
+        vec![Named::same("w", &self.0)]
+    }
+
+    fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
+        vec![&mut self.0]
+    }
+}
 
 /// Run the loop on a one-parameter "model" whose epochs add 1 to the weight and whose
 /// validation scores are `scores` in turn (the first is the untrained start's). The
 /// training labels span [-3, 3] and the validation labels are 0, so no predictor
 /// within the range scores worse than 3.
 fn scripted(scores: &[f64]) -> (Result<Trained, String>, f32) {
-    let mut model = vec![Parameter::new("w", Tensor::zeros(&[1]))];
+    let mut model = One(Parameter::new("w", Tensor::zeros(&[1])));
     let queue = RefCell::new(scores.to_vec());
     let cfg = TrainConfig { max_epochs: scores.len() - 1, patience: 10, ..TrainConfig::default() };
     let result = early_stopping(
         &mut model,
         &cfg,
         (&[-3.0, 1.0, 3.0], &[0.0, 0.0]),
-        |m| m.iter_mut().collect(),
         |m, _| {
-            m[0].update(|w| w[0] += 1.0);
+            m.0.update(|w| w[0] += 1.0);
             Ok(())
         },
         |_| queue.borrow_mut().remove(0),
     );
-    (result, model[0].tensor().item())
+    (result, model.0.tensor().item())
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use autograd::{Parameter, Rng, Tensor};
 
 use super::{dims3, keep_where, step_masks};
+use crate::model::{Named, Torch};
 
 /// An LSTM's state between steps: the output h and the cell c, each (batch, hidden).
 #[derive(Clone)]
@@ -127,6 +128,19 @@ impl LstmCell {
     /// The three parameters.
     pub fn parameters(&self) -> Vec<&Parameter> {
         vec![&self.w_x, &self.w_h, &self.bias]
+    }
+
+    /// The parameters under PyTorch's names, `{prefix}.weight_ih{suffix}`,
+    /// `weight_hh{suffix}`, `bias_ih{suffix}` (and `bias_hh{suffix}`, which PyTorch adds
+    /// to it): `nn.LSTM`'s with suffix `_l0`, `nn.LSTMCell`'s with none. Both store the
+    /// weights (4h, in) with the gates in our order, i, f, g, o.
+    pub fn named_parameters(&self, prefix: &str, suffix: &str) -> [Named<'_>; 3] {
+        let name = |what: &str| format!("{prefix}.{what}{suffix}");
+        [
+            Named { name: name("weight_ih"), param: &self.w_x, torch: Torch::Transposed },
+            Named { name: name("weight_hh"), param: &self.w_h, torch: Torch::Transposed },
+            Named { name: name("bias_ih"), param: &self.bias, torch: Torch::SplitBias(name("bias_hh")) },
+        ]
     }
 
     /// The same, mutable, in the same order.
