@@ -103,14 +103,14 @@ pub fn load(path: &Path) -> Result<Loaded> {
 
 /// Save `model`'s `state_dict` to `path` with `metadata`. torch:
 /// `safetensors.torch.save_file(model.state_dict(), path, metadata)`
-pub fn save_model(path: &Path, model: &impl Model, metadata: &[(&str, String)]) -> Result<()> {
+pub fn save_model(path: &Path, model: &(impl Model + ?Sized), metadata: &[(&str, String)]) -> Result<()> {
     save(path, &model.state_dict(), metadata)
 }
 
 /// Load the checkpoint at `path` into `model` (built with the architecture its
 /// metadata describes) and return the metadata. An error names the file and the first
 /// entry that differs when the checkpoint is not this model's.
-pub fn load_model(path: &Path, model: &mut impl Model) -> Result<HashMap<String, String>> {
+pub fn load_model(path: &Path, model: &mut (impl Model + ?Sized)) -> Result<HashMap<String, String>> {
     let loaded = load(path)?;
     model
         .load_state_dict(&loaded.state)

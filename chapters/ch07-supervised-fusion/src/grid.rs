@@ -52,6 +52,17 @@ pub(crate) fn fit(
     job: &Job,
     cfg: &Config,
 ) -> anyhow::Result<(Run, Vec<f64>, usize)> {
+    let (model, run, p) = trained(s, seed, job, cfg)?;
+    Ok((run, p, model.num_parameters()))
+}
+
+/// [`fit`]'s trained model itself, with its run and test predictions (`--save`).
+pub(crate) fn trained(
+    s: &Standardised,
+    seed: u64,
+    job: &Job,
+    cfg: &Config,
+) -> anyhow::Result<(FusionNet, Run, Vec<f64>)> {
     let mut rng = seeded_rng(seed);
     let mut model = FusionNet::new(job.method, &s.widths, &mut rng);
     let trained = train(&mut model, s, &cfg.train, &mut rng).map_err(|e| {
@@ -59,7 +70,7 @@ pub(crate) fn fit(
     })?;
     let p = predict(&model, &s.test);
     let test = sentiment_scores(&p, &s.test.labels);
-    Ok((Run { seed, test, sarcasm: None, best_epoch: trained.best_epoch }, p, model.num_parameters()))
+    Ok((model, Run { seed, test, sarcasm: None, best_epoch: trained.best_epoch }, p))
 }
 
 /// One model on toy MOSI: standardise, [`fit`], and for the trimodal models score the

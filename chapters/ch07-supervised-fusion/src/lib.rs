@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+mod checkpoint;
 mod claims;
 pub mod diagram;
 mod dotplot;

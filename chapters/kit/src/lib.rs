@@ -21,6 +21,7 @@ pub mod parallel;
 pub mod plot;
 pub mod progress;
 pub mod report;
+pub mod summary_checkpoint;
 pub mod timing;
 pub mod train;
 
@@ -70,6 +71,9 @@ impl Chapter {
             return Ok(Outcome { headline: format!("dataset written to {}", dir.display()), claims: vec![] });
         }
         let outcome = (self.run)(options)?;
+        if options.load.is_some() && outcome.claims.is_empty() {
+            return Ok(outcome); // saved models checked against themselves: no claims to print
+        }
         // The bars are set for the full run on the default (noisy) data.
         claims::print_and_check(self.name, options.unenforced(), &outcome.claims)?;
         Ok(outcome)
@@ -90,6 +94,12 @@ pub fn no_checkpoints(chapter: &str, options: &Options) -> anyhow::Result<()> {
 /// (`--save`/`--load`, see [`no_checkpoints`], and `--clean`), naming the chapter.
 pub fn generated_data(chapter: &str, options: &Options) -> anyhow::Result<()> {
     no_checkpoints(chapter, options)?;
+    no_clean(chapter, options)
+}
+
+/// For chapters on generated data that keep checkpoints: refuse `--clean`, naming the
+/// chapter.
+pub fn no_clean(chapter: &str, options: &Options) -> anyhow::Result<()> {
     anyhow::ensure!(!options.clean, "{chapter} runs on generated data: --clean does not apply");
     Ok(())
 }
@@ -101,7 +111,7 @@ pub fn chapter_main(chapter: &Chapter) -> anyhow::Result<()> {
     let start = std::time::Instant::now();
     let outcome = chapter.run_checked(&options)?;
     // An export writes the dataset only: say that, not where figures would have gone.
-    let wrote = if options.export.is_some() {
+    let wrote = if options.export.is_some() || (options.load.is_some() && outcome.claims.is_empty()) {
         String::new()
     } else {
         format!("; figures and results in {}", options.out.display())

@@ -5,6 +5,7 @@
 //! projections); `train` holds the protocol of SPEC section 7.
 
 mod lowrank;
+mod saved;
 mod sequence;
 mod sequence_train;
 mod tensor;
@@ -18,6 +19,9 @@ use crate::model::{Mode, Model, Named};
 use crate::{Linear, Module};
 
 pub use lowrank::LowRank;
+pub use saved::{
+    ARCHITECTURE, PREPROCESSING, Preprocessing, SavedSummaryModel, read_summary_model, save_summary_model,
+};
 pub use sequence::{SeqFusion, SeqNet};
 pub use sequence_train::{SeqPart, Sequences, predict_sequences, train_sequences};
 pub use tensor::{entry_orders, order_mask, tensor_fusion};
@@ -58,6 +62,20 @@ impl Method {
             Method::Tfn => "TFN",
             Method::TfnLinear => "TFN, linear head",
             Method::Lmf(_) => "LMF",
+        }
+    }
+
+    /// A file name for it: `concat_linear`, `concat_mlp`, `sum`, `product`, `tfn`,
+    /// `tfn_linear`, `lmf_r{rank}`.
+    pub fn slug(self) -> String {
+        match self {
+            Method::ConcatLinear => "concat_linear".into(),
+            Method::ConcatMlp => "concat_mlp".into(),
+            Method::Sum => "sum".into(),
+            Method::Product => "product".into(),
+            Method::Tfn => "tfn".into(),
+            Method::TfnLinear => "tfn_linear".into(),
+            Method::Lmf(r) => format!("lmf_r{r}"),
         }
     }
 }
@@ -132,6 +150,8 @@ pub struct FusionNet {
     pub mask: Option<Tensor>,
     /// LMF only: the low-rank fusion layer.
     pub lowrank: Option<LowRank>,
+    /// TFN only: the highest order of the tensor's entries kept (`with_max_order`).
+    pub max_order: Option<usize>,
 }
 
 impl FusionNet {
@@ -169,7 +189,7 @@ impl FusionNet {
             Method::Lmf(rank) => Some(LowRank::new(&vec![PROJECTION; widths.len()], rank, rng)),
             _ => None,
         };
-        FusionNet { method, widths: widths.to_vec(), encoders, head, mask: None, lowrank }
+        FusionNet { method, widths: widths.to_vec(), encoders, head, mask: None, lowrank, max_order: None }
     }
 
     /// TFN with only the tensor's entries of order at most `max_order` (1: unimodal,
@@ -181,6 +201,7 @@ impl FusionNet {
             "with_max_order: only for tensor fusion"
         );
         self.mask = Some(order_mask(&vec![PROJECTION; self.widths.len()], max_order));
+        self.max_order = Some(max_order);
         self
     }
 

@@ -251,7 +251,7 @@ pub struct Trained {
 }
 
 /// Predictions for every row of `part`, in evaluation mode (no dropout).
-pub fn predict(model: &impl Model, part: &Part) -> Vec<f64> {
+pub fn predict(model: &(impl Model + ?Sized), part: &Part) -> Vec<f64> {
     let rows: Vec<usize> = (0..part.labels.len()).collect();
     no_grad(|| model.forward(&part.batch(&rows, &part.widths()), &mut Mode::Eval))
         .data()

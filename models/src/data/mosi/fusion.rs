@@ -45,6 +45,7 @@ impl Mosi {
             train.iter().zip(&widths).map(|(t, &d)| channel_stats(t.chunks(d), d)).collect();
         let mut out = empty_standardised();
         out.widths.clone_from(&widths);
+        (out.mean, out.sd) = stats.iter().cloned().unzip();
         for split in [Split::Train, Split::Valid, Split::Test] {
             let s = self.split(split);
             let part = match split {
@@ -90,6 +91,7 @@ impl Mosi {
             labels: s.labels.clone(),
         };
         let (train, valid, test) = (part(&self.train), part(&self.valid), part(&self.test));
-        Sequences { widths, train, valid, test }
+        let (mean, sd) = stats.into_iter().unzip();
+        Sequences { widths, mean, sd, train, valid, test }
     }
 }
