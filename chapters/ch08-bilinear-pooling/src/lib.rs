@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+mod checkpoint;
 mod claims;
 pub mod diagram;
 mod figures;

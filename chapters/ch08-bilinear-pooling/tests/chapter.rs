@@ -58,3 +58,8 @@ fn the_bars_fail_when_the_numbers_miss_them() {
         assert!(failed.contains(&id.to_string()), "{id} should fail: {failed:?}");
     }
 }
+
+#[test]
+fn saved_models_reload_in_rust_and_in_python_with_the_same_scores() {
+    kit::summary_checkpoint::round_trip_check(&ch08_bilinear_pooling::chapter());
+}
