@@ -80,12 +80,12 @@ impl Chapter {
     }
 }
 
-/// For chapters whose models retrain in seconds and so keep no checkpoints: an error
+/// For chapters that keep no checkpoints (chapters 3 to 6, as yet): an error
 /// naming the chapter when `--save` or `--load` was given, instead of ignoring it.
 pub fn no_checkpoints(chapter: &str, options: &Options) -> anyhow::Result<()> {
     anyhow::ensure!(
         options.save.is_none() && options.load.is_none(),
-        "{chapter} does not save or load checkpoints: its models retrain in seconds; drop --save/--load"
+        "{chapter} does not save or load checkpoints (chapters 1, 2 and 7 to 11 do); drop --save/--load"
     );
     Ok(())
 }
