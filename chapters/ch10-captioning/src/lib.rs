@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod checkpoint;
 mod claims;
 pub mod diagram;
 mod evaluate;
@@ -23,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub use claims::claims;
 pub use outputs::{chapter, diagram_caption, write_outputs};
-pub use run::run;
+pub use run::{Kept, run, run_keeping};
 pub use timing::{GROUP, Timing, measured};
 
 /// Everything the chapter's run is parameterised by.

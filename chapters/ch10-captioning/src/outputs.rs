@@ -69,15 +69,25 @@ fn grid_png(data: &ShapeScenes, cols: usize) -> anyhow::Result<Vec<u8>> {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    kit::generated_data("ch10-captioning", options)?;
+    anyhow::ensure!(!options.clean, "ch10-captioning runs on generated data: --clean does not apply");
     anyhow::ensure!(
         options.epochs.is_none(),
         "ch10-captioning trains for a number of steps (1,500, SPEC section 10), not epochs: drop --epochs"
     );
+    if let Some(dir) = &options.load {
+        return crate::checkpoint::load_and_check(dir);
+    }
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
-    let report = crate::run(&cfg)?;
+    let (report, kept) = crate::run::run_keeping(&cfg)?;
     write_outputs(&report, &Output::new(&options.out))?;
+    if let Some(dir) = &options.save {
+        crate::checkpoint::save(dir, &kept, &cfg, &report)?;
+        println!(
+            "saved the captioner to {} (test images and references beside it)",
+            dir.join(crate::checkpoint::FILE).display()
+        );
+    }
     let headline = format!(
         "test BLEU-4 {:.3} (blind {:.3}), held-out {:.3}; unseen pair named {:.1}%",
         report.model.test_greedy.bleu4(),

@@ -1,7 +1,9 @@
 //! The chapter's experiment: the captioner and the blind baseline trained side by side
-//! (one per core), each evaluated where it was trained.
+//! (one per core), each evaluated where it was trained. The captioner's trained weights
+//! come back from its thread as plain data (`Kept`), for `--save`.
 
 use autograd::seeded_rng;
+use models::Model;
 use models::captioner::{Captioner, TrainConfig, train};
 use models::scenes::{DATASET_SEED, ShapeScenes, Split, canonical, references, words_of};
 
@@ -13,6 +15,19 @@ struct Trained {
     run: ModelRun,
     parameters: usize,
     analysis: Option<(Vec<ProbeRow>, Vec<Unseen>, Vec<Example>)>,
+    /// The captioner's weights and test captions (not the blind baseline's).
+    kept: Option<Kept>,
+}
+
+/// The trained captioner the page reports, as plain data (tensors are not `Send`): what
+/// `--save` writes.
+#[derive(Clone, Debug)]
+pub struct Kept {
+    /// Its `state_dict` (PyTorch's names and layouts): (name, shape, values).
+    pub state: Vec<(String, Vec<usize>, Vec<f32>)>,
+    /// Its greedy captions of the test images, as token ids (`<eos>` included when
+    /// generated): the captions the page's test BLEU-4 is computed from.
+    pub test_captions: Vec<Vec<usize>>,
 }
 
 /// The three splits of shape scenes.
@@ -91,7 +106,11 @@ fn train_and_evaluate(cfg: &Config, data: &Splits, blind: bool) -> anyhow::Resul
         beam3_same_as_greedy: same as f64 / test_greedy.len().max(1) as f64,
         confidence: confidence(&model, &data.test, &test_greedy, blind),
     };
-    Ok(Trained { run, parameters: model.num_parameters(), analysis })
+    let kept = (!blind).then(|| Kept {
+        state: model.state_dict().into_iter().map(|(n, t)| (n, t.shape().to_vec(), t.to_vec())).collect(),
+        test_captions: test_greedy,
+    });
+    Ok(Trained { run, parameters: model.num_parameters(), analysis, kept })
 }
 
 /// The most frequent canonical training caption, said of every test image.
@@ -112,6 +131,11 @@ fn most_frequent(data: &Splits) -> (String, Scores) {
 
 /// Train the captioner and the blind baseline, evaluate both, probe the captioner.
 pub fn run(cfg: &Config) -> anyhow::Result<Report> {
+    Ok(run_keeping(cfg)?.0)
+}
+
+/// [`run`], also handing back the trained captioner the report describes.
+pub fn run_keeping(cfg: &Config) -> anyhow::Result<(Report, Kept)> {
     anyhow::ensure!(cfg.eval_every > 0, "eval_every must be at least 1");
     anyhow::ensure!(cfg.train.steps > 0, "train for at least one step");
     let data = Splits::generate();
@@ -134,5 +158,5 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         claims: Vec::new(),
     };
     report.claims = crate::claims(&report);
-    Ok(report)
+    Ok((report, model.kept.expect("the captioner is kept")))
 }

@@ -11,6 +11,7 @@ pub use train::{Batch, TrainConfig, batch, images, train, train_step};
 use autograd::{Parameter, Rng, Tensor};
 
 use crate::linear::Linear;
+use crate::model::{Mode, Model, Named};
 use crate::module::Module;
 use crate::scenes::VOCAB;
 use crate::seq::{Embedding, Lstm, LstmState, lstm_cell_fused, sequence_cross_entropy};
@@ -179,19 +180,90 @@ impl Captioner {
     }
     // ANCHOR_END: step
 
-    /// Every trainable parameter, in a fixed order.
+    /// Every trainable parameter, in a fixed order ([`Model::named_parameters`]'s).
     pub fn parameters(&self) -> Vec<&Parameter> {
-        let mut all: Vec<&Parameter> = self.convs.iter().flat_map(|b| [&b.weight, &b.bias]).collect();
-        all.extend(self.mlp_hidden.parameters());
-        all.extend(self.mlp_state.parameters());
-        all.extend(self.embedding.parameters());
-        all.extend(self.lstm.cell.parameters());
-        all.extend(self.readout.parameters());
+        Model::parameters(self)
+    }
+
+    /// The same, mutable, in the same order: what Adam takes ([`Model::parameters_mut`]).
+    pub fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
+        Model::parameters_mut(self)
+    }
+
+    /// How many trainable numbers: 190,372 (PyTorch counts 190,884, because `nn.LSTM`
+    /// keeps two bias vectors whose sum is the one bias here).
+    pub fn num_parameters(&self) -> usize {
+        Model::num_parameters(self)
+    }
+}
+
+/// The captioner as a [`Model`]: `inputs = [images, tokens]`, images (batch, 3, 32, 32)
+/// and the teacher-forcing tokens `<bos> w1 .. wn` (batch, steps) as whole numbers in a
+/// float tensor; the output is [`Captioner::logits`], (batch, steps, 20). No dropout, so
+/// the mode changes nothing.
+///
+/// The names are those of this PyTorch module's `state_dict`:
+///
+/// ```python
+/// class Captioner(nn.Module):
+///     def __init__(self):
+///         super().__init__()
+///         self.convs = nn.ModuleList([nn.Conv2d(3, 8, 3, padding=1),
+///                                     nn.Conv2d(8, 16, 3, padding=1),
+///                                     nn.Conv2d(16, 32, 3, padding=1)])
+///         self.mlp_hidden = nn.Linear(512, 128)
+///         self.mlp_state = nn.Linear(128, 256)
+///         self.embedding = nn.Embedding(20, 32)
+///         self.lstm = nn.LSTM(32, 128, batch_first=True)
+///         self.readout = nn.Linear(128, 20)
+/// ```
+///
+/// `convs.{k}.weight` is (out, in, 3, 3) in both (the engine's `conv2d` is PyTorch's
+/// cross-correlation with PyTorch's weight layout), `embedding.weight` (20, 32) in both;
+/// the linear layers and the LSTM's weights are transposed, and the LSTM's one bias is
+/// written as `bias_ih_l0` with `bias_hh_l0` zeros.
+impl Model for Captioner {
+    #[track_caller]
+    fn forward(&self, inputs: &[Tensor], _mode: &mut Mode<'_>) -> Tensor {
+        let [images, tokens] = inputs else {
+            panic!("Captioner::forward: {} inputs, expected 2: [images, tokens]", inputs.len())
+        };
+        let batch = images.shape().first().copied().unwrap_or(0);
+        assert!(
+            tokens.rank() == 2 && tokens.shape()[0] == batch,
+            "Captioner::forward: tokens of shape {:?}, expected (batch {batch}, steps)",
+            tokens.shape()
+        );
+        let ids: Vec<usize> = tokens
+            .data()
+            .iter()
+            .map(|&t| {
+                assert!(
+                    t >= 0.0 && t.fract() == 0.0 && (t as usize) < VOCAB.len(),
+                    "Captioner::forward: token {t} is not a token id 0..{}",
+                    VOCAB.len()
+                );
+                t as usize
+            })
+            .collect();
+        self.logits(images, &ids)
+    }
+
+    fn named_parameters(&self) -> Vec<Named<'_>> {
+        let mut all = Vec::new();
+        for (k, block) in self.convs.iter().enumerate() {
+            all.push(Named::same(format!("convs.{k}.weight"), &block.weight));
+            all.push(Named::same(format!("convs.{k}.bias"), &block.bias));
+        }
+        all.extend(Named::linear("mlp_hidden", &self.mlp_hidden));
+        all.extend(Named::linear("mlp_state", &self.mlp_state));
+        all.push(Named::same("embedding.weight", &self.embedding.weight));
+        all.extend(self.lstm.cell.named_parameters("lstm", "_l0"));
+        all.extend(Named::linear("readout", &self.readout));
         all
     }
 
-    /// The same, mutable, in the same order: what Adam takes.
-    pub fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
+    fn parameters_mut(&mut self) -> Vec<&mut Parameter> {
         let mut all: Vec<&mut Parameter> =
             self.convs.iter_mut().flat_map(|b| [&mut b.weight, &mut b.bias]).collect();
         all.extend(self.mlp_hidden.parameters_mut());
@@ -200,11 +272,5 @@ impl Captioner {
         all.extend(self.lstm.cell.parameters_mut());
         all.extend(self.readout.parameters_mut());
         all
-    }
-
-    /// How many trainable numbers: 190,372 (PyTorch counts 190,884, because `nn.LSTM`
-    /// keeps two bias vectors whose sum is the one bias here).
-    pub fn num_parameters(&self) -> usize {
-        self.parameters().iter().map(|p| p.numel()).sum()
     }
 }
