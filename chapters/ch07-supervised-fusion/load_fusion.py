@@ -96,14 +96,52 @@ def fusion_net(state, arch, xs):
     raise SystemExit(f"unknown fusion method {method!r}")
 
 
-NUMPY_FORWARD = {"FusionNet": fusion_net}
+def gmu(state, arch, xs):
+    """Chapter 9's Gated Multimodal Unit (ch09-low-rank-fusion/src/gmu.rs) in evaluation
+    mode: e_m = E_m(x_m), z = sigmoid(W_z [e_1; ...; e_M] + b_z) cut into one 8-wide gate
+    per modality, h = sum_m z_m * tanh(W_m e_m + b_m), y = w . h + b."""
+    es = [encoder(state, m, x) for m, x in enumerate(xs)]
+    z = 0.5 * (1.0 + np.tanh(0.5 * linear(state, "gate", np.concatenate(es, axis=1))))  # sigmoid
+    d = es[0].shape[1]
+    h = sum(z[:, m * d:(m + 1) * d] * np.tanh(linear(state, f"transforms.{m}", e)) for m, e in enumerate(es))
+    return linear(state, "head", h)
+
+
+NUMPY_FORWARD = {"FusionNet": fusion_net, "Gmu": gmu}
 
 
 # ---- the same models in PyTorch (when installed) ----------------------------------
 
+def torch_gmu(arch, torch):
+    """Chapter 9's Gated Multimodal Unit as a torch.nn.Module (the checkpoint's keys)."""
+    nn = torch.nn
+    widths = arch["widths"]
+
+    class Gmu(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoders = nn.ModuleList(
+                [nn.ModuleDict({"hidden": nn.Linear(w, 32), "out": nn.Linear(32, 8)}) for w in widths]
+            )
+            self.transforms = nn.ModuleList([nn.Linear(8, 8) for _ in widths])
+            self.gate = nn.Linear(8 * len(widths), 8 * len(widths))
+            self.head = nn.Linear(8, 1)
+            self.dropout = nn.Dropout(0.1)
+
+        def forward(self, xs):
+            es = [e["out"](self.dropout(torch.relu(e["hidden"](x)))) for e, x in zip(self.encoders, xs)]
+            zs = torch.sigmoid(self.gate(torch.cat(es, dim=1))).chunk(len(es), dim=1)
+            h = sum(z * torch.tanh(w(e)) for z, w, e in zip(zs, self.transforms, es))
+            return self.head(self.dropout(h))
+
+    return Gmu()
+
+
 def torch_model(arch, torch):
     """A torch.nn.Module whose state_dict keys are the checkpoint's."""
     nn = torch.nn
+    if arch["kind"] == "Gmu":
+        return torch_gmu(arch, torch)
     if arch["kind"] != "FusionNet":
         return None
     method = arch["method"]

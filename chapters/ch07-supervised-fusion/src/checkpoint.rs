@@ -6,9 +6,8 @@
 
 use std::path::Path;
 
-use kit::summary_checkpoint::{ToSave, load_and_check, save};
-use models::Model;
-use models::fusion::{FusionNet, Preprocessing, Standardised};
+use kit::summary_checkpoint::{ToSave, fusion_net, load_outcome, save};
+use models::fusion::{Preprocessing, Standardised};
 use models::toymosi::{Modality, generate};
 
 use crate::grid::{Job, methods_for, trained};
@@ -38,26 +37,14 @@ pub(crate) fn save_trimodal(dir: &Path, cfg: &Config, report: &Report) -> anyhow
     }
     let to_save: Vec<ToSave<'_>> = kept
         .iter()
-        .map(|(method, model, run, predictions)| ToSave {
-            name: method.slug(),
-            model: model as &dyn Model,
-            architecture: model.architecture(),
-            preprocessing: Preprocessing::of(&s, &modalities),
-            scores: run.test,
-            predictions: predictions.clone(),
+        .map(|(method, model, run, p)| {
+            ToSave::fusion(method.slug(), model, Preprocessing::of(&s, &modalities), p.clone(), run.test)
         })
         .collect();
-    save(dir, &data, &to_save)?;
-    Ok(to_save
-        .iter()
-        .map(|m| format!("{}: test Acc-2 {:.4}, MAE {:.6}", m.name, m.scores.acc2, m.scores.mae))
-        .collect())
+    save(dir, &data, &to_save)
 }
 
 /// `--load DIR`: every model `--save DIR` wrote, reloaded and scored again.
-pub(crate) fn load_all(dir: &Path) -> anyhow::Result<Vec<String>> {
-    load_and_check(dir, &|architecture| {
-        Ok(Box::new(FusionNet::from_architecture(architecture).map_err(anyhow::Error::msg)?)
-            as Box<dyn Model>)
-    })
+pub(crate) fn load_all(dir: &Path) -> anyhow::Result<kit::Outcome> {
+    load_outcome(dir, &fusion_net)
 }

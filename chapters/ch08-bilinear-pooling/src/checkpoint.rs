@@ -9,9 +9,8 @@
 
 use std::path::Path;
 
-use kit::summary_checkpoint::{ToSave, load_and_check, save};
-use models::Model;
-use models::fusion::{FusionNet, Preprocessing, Standardised, predict};
+use kit::summary_checkpoint::{ToSave, fusion_net, load_outcome, save};
+use models::fusion::{Preprocessing, Standardised, predict};
 use models::toymosi::{Knobs, Modality, generate, sentiment_scores};
 
 use crate::grid::{Job, fit};
@@ -49,26 +48,14 @@ pub(crate) fn save_trimodal(dir: &Path, cfg: &Config, report: &Report) -> anyhow
     }
     let to_save: Vec<ToSave<'_>> = kept
         .iter()
-        .map(|(name, model, scores, predictions)| ToSave {
-            name: name.clone(),
-            model: model as &dyn Model,
-            architecture: model.architecture(),
-            preprocessing: Preprocessing::of(&s, &modalities),
-            scores: *scores,
-            predictions: predictions.clone(),
+        .map(|(name, model, scores, p)| {
+            ToSave::fusion(name.clone(), model, Preprocessing::of(&s, &modalities), p.clone(), *scores)
         })
         .collect();
-    save(dir, &data, &to_save)?;
-    Ok(to_save
-        .iter()
-        .map(|m| format!("{}: test Acc-2 {:.4}, MAE {:.6}", m.name, m.scores.acc2, m.scores.mae))
-        .collect())
+    save(dir, &data, &to_save)
 }
 
 /// `--load DIR`: every model `--save DIR` wrote, reloaded and scored again.
-pub(crate) fn load_all(dir: &Path) -> anyhow::Result<Vec<String>> {
-    load_and_check(dir, &|architecture| {
-        Ok(Box::new(FusionNet::from_architecture(architecture).map_err(anyhow::Error::msg)?)
-            as Box<dyn Model>)
-    })
+pub(crate) fn load_all(dir: &Path) -> anyhow::Result<kit::Outcome> {
+    load_outcome(dir, &fusion_net)
 }

@@ -7,10 +7,13 @@
 //! word-aligned sequences (early fusion, late fusion, a multi-view LSTM), against
 //! chapter 8's tensor fusion on utterance summaries, overall and on the sarcasm subset.
 //! Part 2 also runs on CMU-MOSI's features converted by `convert_mosi.py` (`--data DIR`,
-//! [`run_on_mosi`]).
+//! [`run_on_mosi`]). `--save DIR` keeps the first seed's three sequence models as
+//! safetensors with the data they were tested on, and `--load DIR` checks them
+//! ([`checkpoint`]; `load_checkpoint.py` does the same in numpy and PyTorch).
 
 #![warn(missing_docs)]
 
+pub mod checkpoint;
 mod claims;
 pub mod diagram;
 mod gates;

@@ -3,8 +3,8 @@
 
 use autograd::seeded_rng;
 use models::fusion::{
-    FusionNet, Method, SeqFusion, SeqNet, Sequences, Standardised, predict, predict_sequences, train,
-    train_sequences,
+    FusionNet, Method, SeqFusion, SeqNet, Sequences, Standardised, Trained, predict, predict_sequences,
+    train, train_sequences,
 };
 use models::toymosi::{Modality, VOCABULARY, generate, sarcasm_split, sentiment_scores};
 
@@ -38,6 +38,21 @@ pub(crate) struct Fitted {
     epochs: usize,
 }
 
+/// The sequence model `fusion` trained on `s`, initialised and batched from `seed`:
+/// the same seed gives the same model, bit for bit, on any thread (`--save` relies on it).
+pub(crate) fn train_sequence_model(
+    s: &Sequences,
+    seed: u64,
+    fusion: SeqFusion,
+    cfg: &Config,
+) -> anyhow::Result<(SeqNet, Trained)> {
+    let mut rng = seeded_rng(seed);
+    let mut model = SeqNet::init(fusion, &s.widths, cfg.hidden, &mut rng);
+    let trained = train_sequences(&mut model, s, &cfg.train, &mut rng)
+        .map_err(|e| anyhow::anyhow!("{}, seed {seed}: {e}", name(Some(fusion))))?;
+    Ok((model, trained))
+}
+
 /// Train the sequence model `fusion` on `s`, initialised and batched from `seed`.
 pub(crate) fn fit_sequences(
     s: &Sequences,
@@ -45,10 +60,7 @@ pub(crate) fn fit_sequences(
     fusion: SeqFusion,
     cfg: &Config,
 ) -> anyhow::Result<Fitted> {
-    let mut rng = seeded_rng(seed);
-    let mut model = SeqNet::init(fusion, &s.widths, cfg.hidden, &mut rng);
-    let trained = train_sequences(&mut model, s, &cfg.train, &mut rng)
-        .map_err(|e| anyhow::anyhow!("{}, seed {seed}: {e}", name(Some(fusion))))?;
+    let (model, trained) = train_sequence_model(s, seed, fusion, cfg)?;
     Ok(Fitted {
         p: predict_sequences(&model, &s.test),
         ids: s.test.ids.clone(),

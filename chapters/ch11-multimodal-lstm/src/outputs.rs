@@ -24,7 +24,15 @@ fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    kit::generated_data("ch11-multimodal-lstm", options)?;
+    kit::no_clean("ch11-multimodal-lstm", options)?;
+    anyhow::ensure!(
+        options.mosi.is_none() || (options.save.is_none() && options.load.is_none()),
+        "ch11-multimodal-lstm: --save and --load keep the models trained on toy MOSI (with its data beside \
+         them); drop --data, or drop --save/--load"
+    );
+    if let Some(dir) = &options.load {
+        return crate::checkpoint::load_all(dir);
+    }
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     if let Some(epochs) = options.epochs {
@@ -37,6 +45,10 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     let out = Output::new(&options.out);
     write_outputs(&report, &out)?;
     crate::diagram::write(&cfg, &out)?;
+    if let Some(dir) = &options.save {
+        let written = crate::checkpoint::save_all(dir, &cfg, &report)?;
+        println!("saved the sequence models of seed {} and their data: {}", cfg.seed, paths_list(&written));
+    }
     let acc = |kind| report.recall_run(kind).map_or(f64::NAN, |r| r.accuracy);
     let headline = format!(
         "recall over {} steps: LSTM {:.2}, RNN {:.2}; {} models on toy MOSI",
@@ -46,6 +58,11 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
         report.cells.iter().map(|c| c.test.len()).sum::<usize>()
     );
     Ok(kit::Outcome { headline, claims: report.claims })
+}
+
+/// Paths, comma-separated, for a message.
+fn paths_list(paths: &[std::path::PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// The settings of part 1 (the recall task) and of part 2 (toy MOSI), as the page's

@@ -12,7 +12,7 @@ use std::path::Path;
 use anyhow::Context;
 use models::Model;
 use models::data::mosi::load_mosi;
-use models::fusion::{Preprocessing, predict, read_summary_model, save_summary_model};
+use models::fusion::{FusionNet, Preprocessing, predict, read_summary_model, save_summary_model};
 use models::toymosi::{SentimentScores, ToyMosi, export_layout, sentiment_scores};
 
 /// One trained model to save.
@@ -31,9 +31,22 @@ pub struct ToSave<'a> {
     pub predictions: Vec<f64>,
 }
 
+impl<'a> ToSave<'a> {
+    /// A `FusionNet` of chapters 7 to 9, tested with `predictions` scoring `scores`.
+    pub fn fusion(
+        name: String,
+        model: &'a FusionNet,
+        preprocessing: Preprocessing,
+        predictions: Vec<f64>,
+        scores: SentimentScores,
+    ) -> ToSave<'a> {
+        ToSave { name, model, architecture: model.architecture(), preprocessing, scores, predictions }
+    }
+}
+
 /// Write `data` (the dataset the models were tested on) into `DIR/data` and every
-/// model of `models` into `DIR`.
-pub fn save(dir: &Path, data: &ToyMosi, models: &[ToSave<'_>]) -> anyhow::Result<()> {
+/// model of `models` into `DIR`; one line per model for the chapter to print.
+pub fn save(dir: &Path, data: &ToyMosi, models: &[ToSave<'_>]) -> anyhow::Result<Vec<String>> {
     export_layout(data, &dir.join("data"))
         .with_context(|| format!("writing the test data into {}", dir.display()))?;
     for m in models {
@@ -46,7 +59,28 @@ pub fn save(dir: &Path, data: &ToyMosi, models: &[ToSave<'_>]) -> anyhow::Result
         let path = dir.join(format!("{}.safetensors", m.name));
         save_summary_model(&path, m.model, &m.architecture, &m.preprocessing, &results)?;
     }
-    Ok(())
+    let mut lines: Vec<String> = models
+        .iter()
+        .map(|m| format!("saved {}: test Acc-2 {:.4}, MAE {:.6}", m.name, m.scores.acc2, m.scores.mae))
+        .collect();
+    lines.push(format!("saved into {} (with the test data in {}/data)", dir.display(), dir.display()));
+    Ok(lines)
+}
+
+/// The [`Build`] of a `FusionNet` (chapters 7 to 9).
+pub fn fusion_net(architecture: &serde_json::Value) -> anyhow::Result<Box<dyn Model>> {
+    Ok(Box::new(FusionNet::from_architecture(architecture).map_err(anyhow::Error::msg)?))
+}
+
+/// A chapter's whole `--load DIR`: [`load_and_check`], each line printed, and the
+/// outcome it reports (no claims: saved models are checked against themselves).
+pub fn load_outcome(dir: &Path, build: &Build) -> anyhow::Result<crate::Outcome> {
+    let lines = load_and_check(dir, build)?;
+    for line in &lines {
+        println!("{line}");
+    }
+    let headline = format!("{} saved models reloaded, each scoring what it scored when saved", lines.len());
+    Ok(crate::Outcome { headline, claims: vec![] })
 }
 
 /// What builds a fresh model from a saved architecture.

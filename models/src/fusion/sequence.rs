@@ -81,6 +81,41 @@ impl SeqNet {
         SeqNet { method, widths: widths.to_vec(), hidden, cells, head }
     }
 
+    /// What rebuilds this model, as JSON: `{"kind": "SeqNet", "method": "MultiView",
+    /// "widths": [32, 12, 12], "hidden": 16}` (a checkpoint's metadata keeps it).
+    pub fn architecture(&self) -> serde_json::Value {
+        serde_json::json!({
+            "kind": "SeqNet",
+            "method": self.method,
+            "widths": self.widths,
+            "hidden": self.hidden,
+        })
+    }
+
+    /// A model of the architecture [`SeqNet::architecture`] wrote, with fresh weights
+    /// (load the saved ones next, `Model::load_state_dict`). An error says what does not
+    /// fit.
+    pub fn from_architecture(a: &serde_json::Value) -> Result<SeqNet, String> {
+        let field = |k: &str| a.get(k).cloned().ok_or_else(|| format!("the architecture {a} has no {k:?}"));
+        let kind = field("kind")?;
+        if kind != "SeqNet" {
+            return Err(format!("the architecture is a {kind}, not a SeqNet"));
+        }
+        let method: SeqFusion = serde_json::from_value(field("method")?)
+            .map_err(|e| format!("the architecture's method: {e} (Early, Late or MultiView)"))?;
+        let widths: Vec<usize> = serde_json::from_value(field("widths")?)
+            .map_err(|e| format!("the architecture's widths: {e}"))?;
+        let hidden: usize = serde_json::from_value(field("hidden")?)
+            .map_err(|e| format!("the architecture's hidden: {e}"))?;
+        if widths.is_empty() || widths.contains(&0) || hidden == 0 {
+            return Err(format!(
+                "the architecture's widths {widths:?} and hidden {hidden} describe no model (every width and \
+                 the hidden size at least 1)"
+            ));
+        }
+        Ok(SeqNet::init(method, &widths, hidden, &mut autograd::seeded_rng(0)))
+    }
+
     /// The multi-view recurrence: modality m's gates are x_m W_x^m + b^m +
     /// [h_1; ..; h_M] W_h^m, and its memory c_m is its own.
     fn multi_view(&self, xs: &[Tensor]) -> Tensor {

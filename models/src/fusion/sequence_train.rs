@@ -43,6 +43,67 @@ impl SeqPart {
             .collect()
     }
 
+    /// A split from raw sequences: `raw[u][m]` is utterance u's (length, width) values of
+    /// modality m, row-major, z-scored channel by channel with modality m's `mean` and
+    /// `sd` (a [`Sequences`]' training statistics, or a checkpoint's) as
+    /// `((v as f64 - mean) / sd) as f32`, the arithmetic [`Sequences::new`] uses. Each
+    /// utterance's length is its rows of the first modality.
+    #[track_caller]
+    pub fn standardise(
+        ids: Vec<usize>,
+        raw: Vec<Vec<Vec<f32>>>,
+        labels: Vec<f64>,
+        mean: &[Vec<f64>],
+        sd: &[Vec<f64>],
+    ) -> SeqPart {
+        assert!(
+            raw.len() == ids.len() && labels.len() == ids.len(),
+            "SeqPart::standardise: {} ids, {} sequences, {} labels (need one of each per utterance)",
+            ids.len(),
+            raw.len(),
+            labels.len()
+        );
+        assert!(
+            mean.len() == sd.len() && mean.iter().zip(sd).all(|(m, s)| m.len() == s.len() && !m.is_empty()),
+            "SeqPart::standardise: {} means and {} standard deviations of widths {:?} and {:?}",
+            mean.len(),
+            sd.len(),
+            mean.iter().map(Vec::len).collect::<Vec<_>>(),
+            sd.iter().map(Vec::len).collect::<Vec<_>>()
+        );
+        let mut lengths = Vec::with_capacity(raw.len());
+        let sequences = raw
+            .into_iter()
+            .enumerate()
+            .map(|(u, modalities)| {
+                assert!(
+                    !modalities.is_empty() && modalities.len() == mean.len(),
+                    "SeqPart::standardise: utterance {u} has {} modalities, the statistics {}",
+                    modalities.len(),
+                    mean.len()
+                );
+                let length = modalities[0].len() / mean[0].len();
+                lengths.push(length);
+                modalities
+                    .iter()
+                    .zip(mean.iter().zip(sd))
+                    .map(|(values, (mean, sd))| {
+                        let w = mean.len();
+                        assert_eq!(
+                            values.len(),
+                            length * w,
+                            "SeqPart::standardise: utterance {u} has {} values of a modality {w} wide, not its \
+                             length {length} x {w}",
+                            values.len()
+                        );
+                        z_score(values, mean, sd)
+                    })
+                    .collect()
+            })
+            .collect();
+        SeqPart { ids, lengths, sequences, labels }
+    }
+
     /// Row indices grouped by length.
     pub fn by_length(&self) -> BTreeMap<usize, Vec<usize>> {
         let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -53,12 +114,25 @@ impl SeqPart {
     }
 }
 
+/// Rows of `mean.len()` values, each channel z-scored: `((v as f64 - mean) / sd) as f32`.
+fn z_score(values: &[f32], mean: &[f64], sd: &[f64]) -> Vec<f32> {
+    let w = mean.len();
+    values.iter().enumerate().map(|(i, &v)| ((f64::from(v) - mean[i % w]) / sd[i % w]) as f32).collect()
+}
+
 /// The word-level sequences of some modalities, every channel z-scored with the mean and
 /// standard deviation (+ 1e-6) of the training split's words.
 #[derive(Clone, Debug)]
 pub struct Sequences {
     /// Width of each modality.
     pub widths: Vec<usize>,
+    /// Per modality, the training split's mean of each channel over all its words: what
+    /// a trained model's new sequences are standardised with ([`SeqPart::standardise`];
+    /// a checkpoint keeps it).
+    pub mean: Vec<Vec<f64>>,
+    /// Per modality, each channel's population standard deviation over the training
+    /// split's words + 1e-6: the divisor.
+    pub sd: Vec<Vec<f64>>,
     /// Training utterances.
     pub train: SeqPart,
     /// Validation utterances.
@@ -71,7 +145,7 @@ impl Sequences {
     /// Standardise the sequences of `modalities`.
     pub fn new(data: &ToyMosi, modalities: &[Modality]) -> Sequences {
         let widths: Vec<usize> = modalities.iter().map(|m| m.width()).collect();
-        let stats: Vec<(Vec<f64>, Vec<f64>)> = modalities
+        let (mean, sd): (Vec<Vec<f64>>, Vec<Vec<f64>>) = modalities
             .iter()
             .map(|&m| {
                 let w = m.width();
@@ -91,33 +165,18 @@ impl Sequences {
                     .collect();
                 (mean, std)
             })
-            .collect();
+            .unzip();
         let part = |split: Split| {
             let ids = data.ids(split);
-            let utterances = ids.iter().map(|&i| &data.utterances[i]);
-            SeqPart {
-                lengths: utterances.clone().map(|u| u.tokens.len()).collect(),
-                sequences: utterances
-                    .clone()
-                    .map(|u| {
-                        modalities
-                            .iter()
-                            .zip(&stats)
-                            .map(|(&m, (mean, std))| {
-                                let w = m.width();
-                                let z = |(i, &v): (usize, &f32)| {
-                                    ((f64::from(v) - mean[i % w]) / std[i % w]) as f32
-                                };
-                                m.sequence(u).iter().enumerate().map(z).collect()
-                            })
-                            .collect()
-                    })
-                    .collect(),
-                labels: utterances.map(|u| u.label).collect(),
-                ids,
-            }
+            let raw = ids
+                .iter()
+                .map(|&i| modalities.iter().map(|&m| m.sequence(&data.utterances[i]).to_vec()).collect())
+                .collect();
+            let labels = ids.iter().map(|&i| data.utterances[i].label).collect();
+            SeqPart::standardise(ids, raw, labels, &mean, &sd)
         };
-        Sequences { widths, train: part(Split::Train), valid: part(Split::Valid), test: part(Split::Test) }
+        let (train, valid, test) = (part(Split::Train), part(Split::Valid), part(Split::Test));
+        Sequences { widths, mean, sd, train, valid, test }
     }
 }
 
