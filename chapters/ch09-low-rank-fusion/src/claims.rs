@@ -473,6 +473,8 @@ pub fn claims(r: &Report) -> Vec<Claim> {
     out.push(computed("lmf_step_faster", SPEED, step_faster(r)));
     out.push(computed("speed_in_pytorch", SPEED, speed_in_pytorch(r)));
     out.push(computed("lecture_low_rank_fusion", SPEED, lecture(r)));
+    // The page "Adding your own model": the GMU, on toy MOSI.
+    out.extend(crate::gmu_claims::claims(r));
     out
 }
 

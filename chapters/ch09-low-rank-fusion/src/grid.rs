@@ -1,6 +1,7 @@
 //! The runs: LMF at every rank of the sweep against TFN (both heads), the product of
-//! projections and concatenation, on T+A+V over the seeds; then the three steps
-//! checked on a trained LMF.
+//! projections and concatenation, on T+A+V over the seeds; the GMU of the page "Adding
+//! your own model" on the same datasets (`gmu_runs`); then the three steps checked on a
+//! trained LMF.
 
 use autograd::{Tensor, no_grad, seeded_rng};
 use models::fusion::{FusionNet, Method, Standardised, predict, train};
@@ -144,10 +145,12 @@ pub fn run(cfg: &Config) -> anyhow::Result<Report> {
         methods.iter().flat_map(|&m| (0..seeds.len()).map(move |k| (m, k))).collect();
     let done = kit::parallel::map(&jobs, |&(method, k)| run_one(&datasets[k], method, cfg))?;
     let cells = gather(&jobs, done);
+    let gmu = crate::gmu_runs::run_gmu(&datasets, cfg)?;
     let check_rank = checked_rank(cfg);
     let mut report = Report {
         seeds,
         cells,
+        gmu: Some(gmu),
         steps: steps_check(&Standardised::new(&datasets[0], &TAV), datasets[0].seed, check_rank, cfg)?,
         training: datasets[0].ids(models::toymosi::Split::Train).len(),
         timing: crate::measured()?,

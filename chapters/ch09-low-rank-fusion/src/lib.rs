@@ -6,12 +6,19 @@
 //! either. On toy MOSI: a rank sweep against TFN, the sarcasm subset by rank, the
 //! three steps checked on a trained model, and the speed per training step as the
 //! fusion benches measured it. The sweep and the check also run on CMU-MOSI's features
-//! converted by `convert_mosi.py` (`--data DIR`, [`run_on_mosi`]).
+//! converted by `convert_mosi.py` (`--data DIR`, [`run_on_mosi`]). A second page adds a
+//! model from outside the `models` crate, the Gated Multimodal Unit ([`Gmu`]), trained
+//! on toy MOSI beside the others.
 
 #![warn(missing_docs)]
 
+mod checkpoint;
 mod claims;
 pub mod diagram;
+pub mod gmu;
+mod gmu_claims;
+pub mod gmu_outputs;
+mod gmu_runs;
 mod grid;
 mod mosi;
 mod outputs;
@@ -22,6 +29,8 @@ use models::toymosi::{Knobs, SentimentScores};
 use serde::{Deserialize, Serialize};
 
 pub use claims::claims;
+pub use gmu::Gmu;
+pub use gmu_runs::{GmuRuns, fit_gmu};
 pub use grid::{checked_rank, run};
 pub use mosi::{MOSI_CLAIMS, run_on_mosi};
 pub use outputs::{chapter, write_outputs};
@@ -148,6 +157,9 @@ pub struct Report {
     pub seeds: Vec<u64>,
     /// Every method on T+A+V.
     pub cells: Vec<Cell>,
+    /// The GMU of the page "Adding your own model", on T+A+V (toy MOSI runs only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gmu: Option<GmuRuns>,
     /// The three steps on a trained model.
     pub steps: StepsCheck,
     /// Training utterances per dataset.

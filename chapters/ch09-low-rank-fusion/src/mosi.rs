@@ -43,6 +43,7 @@ pub fn run_on_mosi(mosi: &Mosi, cfg: &Config) -> anyhow::Result<Report> {
     let mut report = Report {
         seeds,
         cells: gather(&jobs, done),
+        gmu: None,
         steps: steps_check(&s, cfg.seed, checked_rank(cfg), cfg)?,
         training: mosi.train.len(),
         timing: crate::measured()?,

@@ -25,22 +25,39 @@ fn export(options: &Options, dir: &std::path::Path) -> anyhow::Result<()> {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    kit::generated_data("ch09-low-rank-fusion", options)?;
+    kit::no_clean("ch09-low-rank-fusion", options)?;
+    if let Some(dir) = &options.load {
+        return crate::checkpoint::load_all(dir);
+    }
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     if let Some(epochs) = options.epochs {
         cfg.train.max_epochs = epochs;
     }
     if let Some(dir) = &options.mosi {
+        anyhow::ensure!(
+            options.save.is_none(),
+            "--save keeps models trained on toy MOSI; drop --data or --save"
+        );
         return crate::mosi::run_and_write(dir, &cfg, options);
     }
     let report = crate::run(&cfg)?;
     write_outputs(&report, &Output::new(&options.out))?;
-    let runs: usize = report.cells.iter().map(|c| c.runs.len()).sum();
+    if let Some(dir) = &options.save {
+        for line in crate::checkpoint::save_all(dir, &cfg, &report)? {
+            println!("{line}");
+        }
+    }
+    let gmus = report.gmu.as_ref().map_or(0, |g| g.runs.len());
+    let runs: usize = report.cells.iter().map(|c| c.runs.len()).sum::<usize>() + gmus;
     // The headline names its cells; a sweep without them says so instead of printing NaN.
     let acc2 = |c: Option<&Cell>| c.map_or("not run".to_string(), |c| format!("{:.1}", c.acc2()));
+    let gmu = report
+        .gmu
+        .as_ref()
+        .map_or("not run".to_string(), |g| format!("{:.1}", g.stat(|r| 100.0 * r.test.acc2).0));
     let headline = format!(
-        "{runs} models; Acc-2 LMF r=4 {}, TFN {}",
+        "{runs} models; Acc-2 LMF r=4 {}, TFN {}, GMU {gmu}",
         acc2(report.cell(Method::Lmf(4))),
         acc2(report.cell(Method::Tfn))
     );
@@ -152,7 +169,7 @@ pub fn results_markdown(r: &Report) -> String {
          regression output is not clipped to the labels' range of -3 to 3).\n\
          <!-- ANCHOR_END: steps -->\n\n\
          <!-- ANCHOR: timing -->\n{}\nBest medians over the rounds of `{}`, measured {} on {} cores ({}), PyTorch {} \
-         with one thread, our engine with one kernel thread.\n<!-- ANCHOR_END: timing -->\n\n{}",
+         with one thread, our engine with one kernel thread.\n<!-- ANCHOR_END: timing -->\n\n{}{}",
         kit::report::settings_table("settings", &r.settings),
         sweep.to_markdown(),
         r.seeds.len(),
@@ -168,6 +185,7 @@ pub fn results_markdown(r: &Report) -> String {
         t.cores,
         t.cpu,
         t.versions.get("torch").map_or("-", String::as_str),
+        crate::gmu_outputs::markdown(r),
         kit::claims::markdown(&r.claims)
     )
 }
@@ -212,6 +230,9 @@ pub fn write_outputs(r: &Report, out: &Output) -> anyhow::Result<()> {
     let modalities = crate::diagram::MODALITIES;
     crate::diagram::low_rank(&crate::diagram::lmf(r.steps.rank), &modalities)
         .write(&out.figure("diagram-low-rank.svg"))?;
+    if r.gmu.is_some() {
+        crate::gmu_outputs::write_diagram(out)?;
+    }
     let ranks = r.ranks();
     let categories: Vec<String> = ranks.iter().map(|c| rank_of(c.method).to_string()).collect();
     let along = |f: &dyn Fn(&Cell) -> f64| ranks.iter().enumerate().map(|(i, c)| (i as f64, f(c))).collect();

@@ -22,6 +22,7 @@ fn outputs_are_written() {
             "results.md",
             "results.json",
             "figures/diagram-low-rank.svg",
+            "figures/diagram-gmu.svg",
             "figures/rank.svg",
             "figures/parameters.svg",
             "figures/speed.svg",
@@ -99,4 +100,9 @@ fn no_true_sentence_carries_a_failing_mark() {
     let md = kit::claims::markdown(&report.claims);
     let missed = kit::claims::failing_required(&report.claims);
     assert_eq!(md.matches('✗').count(), 2 * missed.len(), "{md}");
+}
+
+#[test]
+fn saved_models_reload_in_rust_and_in_python_with_the_same_scores() {
+    kit::summary_checkpoint::round_trip_check(&ch09_low_rank_fusion::chapter());
 }
