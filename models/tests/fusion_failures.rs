@@ -97,3 +97,36 @@ fn settings_that_cannot_train_are_refused_by_name() {
         assert!(err.contains(expected), "{err}");
     }
 }
+
+/// A model that names a parameter but leaves it out of the list the optimiser updates:
+/// the mistake the trait is there to prevent, made by hand.
+struct Forgetful(FusionNet);
+
+impl models::Model for Forgetful {
+    fn forward(&self, inputs: &[autograd::Tensor], mode: &mut models::Mode<'_>) -> autograd::Tensor {
+        self.0.forward(inputs, mode)
+    }
+
+    fn named_parameters(&self) -> Vec<models::Named<'_>> {
+        models::Model::named_parameters(&self.0)
+    }
+
+    fn parameters_mut(&mut self) -> Vec<&mut autograd::Parameter> {
+        let mut all = models::Model::parameters_mut(&mut self.0);
+        all.pop(); // the head's bias, forgotten
+        all
+    }
+}
+
+#[test]
+fn a_parameter_left_out_of_the_optimisers_list_is_an_error_on_the_first_step() {
+    // It used to train: the forgotten parameter never moved, accuracy dropped quietly.
+    let s = data();
+    let mut rng = seeded_rng(0);
+    let mut model = Forgetful(FusionNet::new(Method::Sum, &s.widths, &mut rng));
+    let cfg = TrainConfig { max_epochs: 2, ..TrainConfig::default() };
+    let err = train(&mut model, &s, &cfg, &mut rng).unwrap_err();
+    assert!(err.contains("(13 parameters) does not match the 14 variables the loss depends on"), "{err}");
+    assert!(err.contains("a variable of shape [1]"), "names the forgotten parameter's shape: {err}");
+    assert!(err.contains("is not in the list, so it would never be updated: add it"), "{err}");
+}
