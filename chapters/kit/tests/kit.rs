@@ -161,6 +161,12 @@ fn only_a_full_run_on_the_default_data_is_held_to_the_bars() {
         .expect("held to the bars")
         .to_string();
     assert!(err.contains("0.5 reaches 0.9"), "{err}");
+    // The quick run says so instead of printing a bare "✗ required" and exiting 0.
+    let bar = kit::Claim::bar("bar", "s", false, "0.9", "0.5 reaches 0.9".into());
+    let note = kit::claims::unenforced_note(&[bar]).expect("a run with bars says they are not enforced");
+    assert!(note.contains("printed, not enforced"), "{note}");
+    let finding = kit::Claim::finding("f", "s", "words".into());
+    assert_eq!(kit::claims::unenforced_note(&[finding]), None, "no bars, nothing to say");
 }
 
 #[test]
