@@ -42,7 +42,7 @@ impl Gmu {
 impl Model for Gmu {
     fn forward(&self, inputs: &[Tensor], mode: &mut Mode<'_>) -> Tensor {
         assert_eq!(inputs.len(), self.encoders.len(), "Gmu: one input per modality");
-        // The projections e_m, then every gate at once: z_m is columns 8m .. 8m + 8 of z.
+        // The projections e_m, then every gate at once: gate m (from 0) is columns 8m .. 8m + 8.
         let e: Vec<Tensor> = self.encoders.iter().zip(inputs).map(|(enc, x)| enc.forward(x, mode)).collect();
         let z = self.gate.forward(&Tensor::concat(&e, 1)).sigmoid();
         let d = PROJECTION;

@@ -91,8 +91,8 @@ fn row(table: &mut Table, name: String, runs: &[Run], parameters: usize, fusion:
         format!("{a:.1} ± {a_sd:.1}"),
         format!("{m:.3} ± {m_sd:.3}"),
         parameters.to_string(),
-        fusion.to_string(),
         format!("{:.1}%", 100.0 * parameters as f64 / tfn as f64),
+        fusion.to_string(),
     ]);
 }
 
@@ -106,8 +106,8 @@ pub(crate) fn markdown(r: &Report) -> String {
         "Acc-2",
         "MAE",
         "parameters",
+        "share of TFN's",
         "after the encoders",
-        "of TFN's parameters",
     ]);
     row(&mut table, "GMU".into(), &g.runs, g.parameters, g.fusion_parameters, tfn.parameters);
     let best = best_lmf(r).ok();
@@ -120,7 +120,8 @@ pub(crate) fn markdown(r: &Report) -> String {
         row(&mut table, name, &c.runs, c.parameters, c.fusion_parameters, tfn.parameters);
     }
     format!(
-        "<!-- ANCHOR: gmu -->\n{}\nMeans ± standard deviations over {} seeds, on the test split; Acc-2 in percent. The \
+        "<!-- ANCHOR: gmu -->\n{}\nMeans ± standard deviations over {} seeds, on the test split; Acc-2 in percent. \
+         Parameters of the whole model, its share of TFN's whole model, and those after the shared encoders. The \
          same datasets, seeds and protocol for every row.\n<!-- ANCHOR_END: gmu -->\n\n\
          <!-- ANCHOR: gmu_lines -->\n{}\n<!-- ANCHOR_END: gmu_lines -->\n\n",
         table.to_markdown(),
