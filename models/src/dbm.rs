@@ -23,8 +23,10 @@ use autograd::{Rng, Tensor, no_grad};
 mod learn;
 mod mean_field;
 mod partition;
+mod state;
 
 pub use learn::{Pcd, PcdConfig};
+pub use state::parameter_key;
 
 use crate::rbm::sample;
 

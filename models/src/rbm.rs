@@ -174,6 +174,42 @@ impl Rbm {
         -f.iter().sum::<f64>() / f.len().max(1) as f64 - log_z
     }
 
+    /// The parameters under the names a PyTorch reimplementation would register as
+    /// `nn.Parameter`s (PyTorch has no RBM module), for the energy
+    /// E(v, h) = -v W h - a·v - b·h (binary visible units) or
+    /// Σ_i (v_i - a_i)² / 2 - v W h - b·h (Gaussian ones):
+    ///
+    /// - `weight`: W in `nn.Linear(visible, hidden).weight`'s (hidden, visible) layout,
+    ///   the transpose of ours, so p(h = 1 | v) = `sigmoid(F.linear(v, weight, hidden_bias))`
+    ///   and the visible units' field is `F.linear(h, weight.T, visible_bias)`;
+    /// - `visible_bias`: a, one per visible unit;
+    /// - `hidden_bias`: b, one per hidden unit.
+    ///
+    /// Whether the visible units are Gaussian is not a tensor: keep it with the
+    /// architecture (a checkpoint's metadata). A stack prefixes the names
+    /// (`rbms.0.weight`). torch: `rbm.state_dict()`
+    pub fn state_dict(&self) -> Vec<(String, Tensor)> {
+        vec![
+            ("weight".to_string(), transposed(&self.weight)),
+            ("visible_bias".to_string(), Tensor::from_vec(self.visible_bias.to_vec(), &[self.visible()])),
+            ("hidden_bias".to_string(), Tensor::from_vec(self.hidden_bias.to_vec(), &[self.hidden()])),
+        ]
+    }
+
+    /// Set W, a and b from a `state_dict` as [`Rbm::state_dict`] writes it: every
+    /// entry present with its exact shape and nothing else, or an error naming the
+    /// first entry that differs (the RBM is left unchanged). torch:
+    /// `load_state_dict(strict=True)`
+    pub fn load_state_dict(&mut self, state: &[(String, Tensor)]) -> Result<(), String> {
+        let what = format!("RBM ({} visible, {} hidden units)", self.visible(), self.hidden());
+        crate::module::check_state(&what, &self.state_dict(), state)?;
+        let get = |name: &str| crate::module::entry(state, name);
+        self.weight = transposed(get("weight"));
+        self.visible_bias = Tensor::from_vec(get("visible_bias").to_vec(), &[self.visible()]);
+        self.hidden_bias = Tensor::from_vec(get("hidden_bias").to_vec(), &[self.hidden()]);
+        Ok(())
+    }
+
     // ANCHOR: ais
     /// log Z by annealed importance sampling (Salakhutdinov & Murray 2008): anneal from
     /// a base model with no weights and visible biases `base` (whose Z is known) to
@@ -228,6 +264,14 @@ impl Rbm {
         AisEstimate::from_log_weights(log_z_base, &log_w)
     }
     // ANCHOR_END: ais
+}
+
+/// A 2-D tensor's transpose as a fresh tensor of plain values (no graph).
+pub(crate) fn transposed(t: &Tensor) -> Tensor {
+    let (rows, cols) = t.dims2();
+    let v = t.data();
+    let out: Vec<f32> = (0..cols).flat_map(|c| (0..rows).map(move |r| v[r * cols + c])).collect();
+    Tensor::from_vec(out, &[cols, rows])
 }
 
 /// How contrastive divergence trains.

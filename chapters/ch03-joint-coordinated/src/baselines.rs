@@ -8,7 +8,7 @@ use models::{Cca, Probe};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::measure::{Codes, Desiderata, measure};
+use crate::measure::{Codes, Desiderata, Probes, measure};
 use models::data::Av;
 
 /// Softmax regression on raw inputs: what no learned representation at all gives.
@@ -85,18 +85,49 @@ pub fn raw(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<RawBaselines> {
 /// Fit linear CCA on the training pairs (images against their fixed partners'
 /// spectrograms) and measure the k-d canonical space like the learned codes.
 pub fn cca(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<CcaReport> {
+    let all = fit_cca(av, cfg)?;
+    Ok(evaluate_cca(&all, av, cfg, seed, None)?.0)
+}
+
+/// CCA of the training pairs' images and spectrograms, keeping every direction an
+/// image allows (64).
+pub fn fit_cca(av: &Av, cfg: &Config) -> anyhow::Result<Cca> {
+    let train = &av.raw.train;
+    let aw = av.audio_width();
+    let image = Matrix::from_f32(train.len(), AvDigits::IMAGE, &rows_of(&av.image, AvDigits::IMAGE, train));
+    let audio = Matrix::from_f32(train.len(), aw, &rows_of(&av.audio, aw, train));
+    Cca::fit(&image, &audio, AvDigits::IMAGE, cfg.cca_ridge).map_err(anyhow::Error::msg)
+}
+
+/// The probes read on CCA's codes: on the `cca_dims` directions kept, and on the first
+/// [`FEW_DIMS`].
+pub struct CcaProbes {
+    /// On the `cca_dims`-d codes.
+    pub kept: Probes,
+    /// On the first `few_dims` directions.
+    pub few: Probes,
+}
+
+/// Measure a fitted CCA (`all`, every direction) on the test pairs, with `probes` if
+/// given, else with probes fitted from `seed` (as the run does); returns the probes.
+pub fn evaluate_cca(
+    all: &Cca,
+    av: &Av,
+    cfg: &Config,
+    seed: u64,
+    probes: Option<CcaProbes>,
+) -> anyhow::Result<(CcaReport, CcaProbes)> {
     let (train, test) = (&av.raw.train, &av.raw.test);
     let aw = av.audio_width();
     let image = |rows: &[usize]| {
         Matrix::from_f32(rows.len(), AvDigits::IMAGE, &rows_of(&av.image, AvDigits::IMAGE, rows))
     };
     let audio = |rows: &[usize]| Matrix::from_f32(rows.len(), aw, &rows_of(&av.audio, aw, rows));
-    let all =
-        Cca::fit(&image(train), &audio(train), AvDigits::IMAGE, cfg.cca_ridge).map_err(anyhow::Error::msg)?;
     let correlations = all.correlations.clone();
     let (test_x, test_y) = (all.transform_x(&image(test)), all.transform_y(&audio(test)));
     let test_correlations = (0..test_x.cols).map(|k| pearson(&test_x.col(k), &test_y.col(k))).collect();
-    let measure_first = |k: usize| {
+    let (train_labels, test_labels) = (av.labels(train), av.labels(test));
+    let measure_first = |k: usize, probes: Option<Probes>| -> anyhow::Result<(Desiderata, Probes)> {
         let model = Cca {
             wx: all.wx.first_cols(k),
             wy: all.wy.first_cols(k),
@@ -111,18 +142,29 @@ pub fn cca(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<CcaReport> {
             test_image: model.transform_x(&image(test)).to_f32(),
             test_audio: model.transform_y(&audio(test)).to_f32(),
         };
-        measure(&codes, &av.labels(train), &av.labels(test), &cfg.probe, seed)
+        let probes = match probes {
+            Some(p) => p,
+            None => Probes::fit(&codes, &train_labels, &cfg.probe, seed)?,
+        };
+        Ok((measure(&codes, &train_labels, &test_labels, &probes), probes))
     };
     let few_dims = FEW_DIMS.min(cfg.cca_dims);
-    Ok(CcaReport {
+    let (given_kept, given_few) = match probes {
+        Some(CcaProbes { kept, few }) => (Some(kept), Some(few)),
+        None => (None, None),
+    };
+    let (measured, kept) = measure_first(cfg.cca_dims, given_kept)?;
+    let (few_measured, few) = measure_first(few_dims, given_few)?;
+    let report = CcaReport {
         dims: cfg.cca_dims,
         ridge: cfg.cca_ridge,
         correlations,
         test_correlations,
-        measured: measure_first(cfg.cca_dims)?,
+        measured,
         few_dims,
-        few: measure_first(few_dims)?,
-    })
+        few: few_measured,
+    };
+    Ok((report, CcaProbes { kept, few }))
 }
 // ANCHOR_END: cca
 

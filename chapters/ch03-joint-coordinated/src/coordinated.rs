@@ -6,12 +6,12 @@
 use autograd::{Adam, Tensor, no_grad, seeded_rng};
 use models::data::shuffled_batches;
 use models::metrics::{accuracy, argmax_rows};
-use models::{Activation, Linear, Mlp, Module};
+use models::{Activation, Linear, Mlp, Mode, Model, Module, Named};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
 use crate::losses::{info_nce, margin_ranking, unit_rows};
-use crate::measure::{Codes, Desiderata, measure};
+use crate::measure::{Codes, Desiderata, Probes, measure};
 use models::data::{Av, Pairing};
 
 /// The loss that ties the two spaces.
@@ -100,14 +100,6 @@ impl Coordinated {
         }
     }
 
-    fn parameters_mut(&mut self) -> Vec<&mut autograd::Parameter> {
-        let mut p = self.image.parameters_mut();
-        p.extend(self.audio.parameters_mut());
-        p.extend(self.image_head.parameters_mut());
-        p.extend(self.audio_head.parameters_mut());
-        p
-    }
-
     /// Unit-length image and audio codes of pairs `rows` (each pair's own utterance).
     pub fn codes(&self, av: &Av, rows: &[usize]) -> (Vec<f32>, Vec<f32>) {
         no_grad(|| {
@@ -115,6 +107,45 @@ impl Coordinated {
             let v = unit_rows(&self.audio.forward(&av.audios(rows)));
             (u.to_vec(), v.to_vec())
         })
+    }
+}
+
+/// PyTorch's names: a module with `image` and `audio` encoders, each
+/// `nn.Sequential(nn.Linear, nn.ReLU, nn.Linear)`, and `image_head`, `audio_head`
+/// (`nn.Linear(code, 10)`): `image.0.weight`, ..., `audio_head.bias`. The forward pass
+/// takes `[images, audios]` and gives the two classifiers' softmax probabilities summed
+/// (n, 10), whose arg max is the fused digit (the "both heads" accuracy).
+impl Model for Coordinated {
+    fn forward(&self, inputs: &[Tensor], _mode: &mut Mode<'_>) -> Tensor {
+        assert_eq!(
+            inputs.len(),
+            2,
+            "Coordinated::forward: takes [images, audios], got {} inputs",
+            inputs.len()
+        );
+        let pi = self.image_head.forward(&self.image.forward(&inputs[0])).softmax(1);
+        let pa = self.audio_head.forward(&self.audio.forward(&inputs[1])).softmax(1);
+        pi.add(&pa)
+    }
+
+    fn named_parameters(&self) -> Vec<Named<'_>> {
+        let mut named = Vec::new();
+        for (name, encoder) in [("image", &self.image), ("audio", &self.audio)] {
+            for (i, layer) in encoder.layers.iter().enumerate() {
+                named.extend(Named::linear(&format!("{name}.{}", 2 * i), layer));
+            }
+        }
+        named.extend(Named::linear("image_head", &self.image_head));
+        named.extend(Named::linear("audio_head", &self.audio_head));
+        named
+    }
+
+    fn parameters_mut(&mut self) -> Vec<&mut autograd::Parameter> {
+        let mut p = Module::parameters_mut(&mut self.image);
+        p.extend(Module::parameters_mut(&mut self.audio));
+        p.extend(Module::parameters_mut(&mut self.image_head));
+        p.extend(Module::parameters_mut(&mut self.audio_head));
+        p
     }
 }
 
@@ -142,8 +173,14 @@ fn loss(
 }
 // ANCHOR_END: step
 
-/// Train one coordinated model, then measure it.
-pub fn train(av: &Av, cfg: &Config, job: &Job, seed: u64) -> anyhow::Result<(Coordinated, CoordinatedRow)> {
+/// Train one coordinated model, then measure it: the model, its row, and the probes
+/// the row's desiderata were read with.
+pub fn train(
+    av: &Av,
+    cfg: &Config,
+    job: &Job,
+    seed: u64,
+) -> anyhow::Result<(Coordinated, CoordinatedRow, Probes)> {
     let mut rng = seeded_rng(seed);
     let mut model = Coordinated::new(av.audio_width(), cfg, &mut rng);
     let mut adam = Adam::new(cfg.lr);
@@ -167,18 +204,21 @@ pub fn train(av: &Av, cfg: &Config, job: &Job, seed: u64) -> anyhow::Result<(Coo
         }
         final_alignment_loss = total / batches.len() as f32;
     }
-    let row = evaluate(&model, av, cfg, job, final_alignment_loss, seed)?;
-    Ok((model, row))
+    let (row, probes) = evaluate(&model, av, cfg, job, final_alignment_loss, seed, None)?;
+    Ok((model, row, probes))
 }
 
-fn evaluate(
+/// Measure a trained coordinated model on the test pairs, with `probes` if given, else
+/// with probes fitted from `seed` (as the run does); returns the probes with the row.
+pub fn evaluate(
     model: &Coordinated,
     av: &Av,
     cfg: &Config,
     job: &Job,
     final_alignment_loss: f32,
     seed: u64,
-) -> anyhow::Result<CoordinatedRow> {
+    probes: Option<Probes>,
+) -> anyhow::Result<(CoordinatedRow, Probes)> {
     let (train, test) = (&av.raw.train, &av.raw.test);
     let test_labels = av.labels(test);
     let (train_image, train_audio) = model.codes(av, train);
@@ -187,14 +227,19 @@ fn evaluate(
     let modality_separation = modality_separation(&test_image, &test_audio, cfg.code);
     let test_codes = (test_image.clone(), test_audio.clone());
     let codes = Codes { dim: cfg.code, train_image, train_audio, test_image, test_audio };
-    let measured = measure(&codes, &av.labels(train), &test_labels, &cfg.probe, seed)?;
+    let train_labels = av.labels(train);
+    let probes = match probes {
+        Some(p) => p,
+        None => Probes::fit(&codes, &train_labels, &cfg.probe, seed)?,
+    };
+    let measured = measure(&codes, &train_labels, &test_labels, &probes);
     let (image_head_accuracy, audio_head_accuracy, both_heads_accuracy) = no_grad(|| {
         let pi = model.image_head.forward(&model.image.forward(&av.images(test))).softmax(1);
         let pa = model.audio_head.forward(&model.audio.forward(&av.audios(test))).softmax(1);
         let acc = |p: &Tensor| accuracy(&argmax_rows(p), &test_labels);
         (acc(&pi), acc(&pa), acc(&pi.add(&pa)))
     });
-    Ok(CoordinatedRow {
+    let row = CoordinatedRow {
         alignment: job.alignment,
         lambda: job.lambda,
         pairing: job.pairing,
@@ -206,7 +251,8 @@ fn evaluate(
         modality_share,
         modality_separation,
         test_codes,
-    })
+    };
+    Ok((row, probes))
 }
 
 /// Between-modality sum of squares over the total sum of squares of both sets of codes.

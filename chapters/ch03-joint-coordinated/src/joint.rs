@@ -5,11 +5,11 @@
 use autograd::{Adam, Tensor, no_grad, seeded_rng};
 use models::data::shuffled_batches;
 use models::metrics::{accuracy, argmax_rows};
-use models::{Activation, Mlp, Module};
+use models::{Activation, Mlp, Module, Probe};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
-use crate::measure::{Codes, Desiderata, measure};
+use crate::measure::{Codes, Desiderata, Probes, measure};
 use models::data::{Av, Pairing};
 
 /// Which inputs the joint encoder sees.
@@ -67,6 +67,13 @@ pub fn model(audio_width: usize, cfg: &Config, rng: &mut autograd::Rng) -> Mlp {
 
 /// Train the joint model with fresh same-digit partners, then measure it.
 pub fn train(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<JointReport> {
+    let model = fit(av, cfg, seed)?;
+    Ok(evaluate(&model, av, cfg, seed, None)?.0)
+}
+
+/// Train the joint model with fresh same-digit partners: initialisation, batches and
+/// partners all drawn from one RNG seeded with `seed`.
+pub fn fit(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<Mlp> {
     let mut rng = seeded_rng(seed);
     let mut model = model(av.audio_width(), cfg, &mut rng);
     let mut adam = Adam::new(cfg.lr);
@@ -86,13 +93,34 @@ pub fn train(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<JointReport> {
             step += 1;
         }
     }
-    let test = &av.raw.test;
+    Ok(model)
+}
+
+/// The linear probes read on the joint codes: one per modality (image-only and
+/// audio-only codes), and one on the codes of both inputs together.
+pub struct JointProbes {
+    /// On image-only and audio-only codes.
+    pub codes: Probes,
+    /// On the codes of both inputs.
+    pub both: Probe,
+}
+
+/// Measure a trained joint model on the test pairs, with `probes` if given, else with
+/// probes fitted from `seed` (as the run does); returns the probes with the report.
+pub fn evaluate(
+    model: &Mlp,
+    av: &Av,
+    cfg: &Config,
+    seed: u64,
+    probes: Option<JointProbes>,
+) -> anyhow::Result<(JointReport, JointProbes)> {
+    let (train, test) = (&av.raw.train, &av.raw.test);
     let labels = av.labels(test);
     let acc = |present| {
         no_grad(|| accuracy(&argmax_rows(&model.forward(&joint_input(av, test, test, present))), &labels))
     };
     let code =
-        |rows: &[usize], present| no_grad(|| encode(&model, &joint_input(av, rows, rows, present)).to_vec());
+        |rows: &[usize], present| no_grad(|| encode(model, &joint_input(av, rows, rows, present)).to_vec());
     let codes = Codes {
         dim: cfg.code,
         train_image: code(train, Present::ImageOnly),
@@ -101,19 +129,24 @@ pub fn train(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<JointReport> {
         test_audio: code(test, Present::AudioOnly),
     };
     let train_labels = av.labels(train);
-    let measured = measure(&codes, &train_labels, &labels, &cfg.probe, seed)?;
-    let mut probe_rng = seeded_rng(seed ^ 0x9e37);
-    let probe_both = models::Probe::fit(
-        &code(train, Present::Both),
-        cfg.code,
-        &train_labels,
-        10,
-        &cfg.probe,
-        &mut probe_rng,
-    )
-    .map_err(anyhow::Error::msg)?
-    .accuracy(&code(test, Present::Both), &labels);
-    Ok(JointReport {
+    let probes = match probes {
+        Some(p) => p,
+        None => JointProbes {
+            codes: Probes::fit(&codes, &train_labels, &cfg.probe, seed)?,
+            both: Probe::fit(
+                &code(train, Present::Both),
+                cfg.code,
+                &train_labels,
+                10,
+                &cfg.probe,
+                &mut seeded_rng(seed ^ 0x9e37),
+            )
+            .map_err(anyhow::Error::msg)?,
+        },
+    };
+    let measured = measure(&codes, &train_labels, &labels, &probes.codes);
+    let probe_both = probes.both.accuracy(&code(test, Present::Both), &labels);
+    let report = JointReport {
         architecture: model.to_string(),
         parameters: model.num_parameters(),
         both: acc(Present::Both),
@@ -121,5 +154,6 @@ pub fn train(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<JointReport> {
         audio_only: acc(Present::AudioOnly),
         measured,
         probe_both,
-    })
+    };
+    Ok((report, probes))
 }

@@ -12,6 +12,7 @@
 
 mod baselines;
 mod cca_claims;
+mod checkpoint;
 mod claims;
 mod coordinated;
 mod coordination_claims;

@@ -53,27 +53,17 @@ impl Desiderata {
 }
 
 // ANCHOR: measure
-/// Measure retrieval, probes and transfer on `codes`.
-pub fn measure(
-    codes: &Codes,
-    train_labels: &[usize],
-    test_labels: &[usize],
-    probe: &ProbeConfig,
-    seed: u64,
-) -> anyhow::Result<Desiderata> {
+/// Measure retrieval, probes and transfer on `codes`: retrieval between the test
+/// codes, and `probes` (trained on the training codes, [`Probes::fit`]) read on them.
+pub fn measure(codes: &Codes, train_labels: &[usize], test_labels: &[usize], probes: &Probes) -> Desiderata {
     let d = codes.dim;
     let both = |q: &[f32], g: &[f32], labels: &[usize]| -> (Retrieval, Retrieval) {
         (retrieval(q, g, d, labels, labels, 10), retrieval(g, q, d, labels, labels, 10))
     };
     let (i2a, a2i) = both(&codes.test_image, &codes.test_audio, test_labels);
     let train_i2a = retrieval(&codes.train_image, &codes.train_audio, d, train_labels, train_labels, 1);
-    let mut rng = autograd::seeded_rng(seed);
-    let fit = |x: &[f32], rng: &mut autograd::Rng| {
-        Probe::fit(x, d, train_labels, 10, probe, rng).map_err(anyhow::Error::msg)
-    };
-    let on_image = fit(&codes.train_image, &mut rng)?;
-    let on_audio = fit(&codes.train_audio, &mut rng)?;
-    Ok(Desiderata {
+    let (on_image, on_audio) = (&probes.image, &probes.audio);
+    Desiderata {
         p10_image_to_audio: i2a.precision_at_k,
         p10_audio_to_image: a2i.precision_at_k,
         p10: (i2a.precision_at_k + a2i.precision_at_k) / 2.0,
@@ -84,6 +74,34 @@ pub fn measure(
         probe_audio: on_audio.accuracy(&codes.test_audio, test_labels),
         transfer_audio_to_image: on_audio.accuracy(&codes.test_image, test_labels),
         transfer_image_to_audio: on_image.accuracy(&codes.test_audio, test_labels),
-    })
+    }
 }
 // ANCHOR_END: measure
+
+/// The two linear probes of desideratum 2: softmax regression on the training image
+/// codes and on the training audio codes.
+pub struct Probes {
+    /// Trained on image codes.
+    pub image: Probe,
+    /// Trained on audio codes.
+    pub audio: Probe,
+}
+
+impl Probes {
+    /// Fit both from one RNG seeded with `seed`, the image's first.
+    pub fn fit(
+        codes: &Codes,
+        train_labels: &[usize],
+        probe: &ProbeConfig,
+        seed: u64,
+    ) -> anyhow::Result<Probes> {
+        let d = codes.dim;
+        let mut rng = autograd::seeded_rng(seed);
+        let fit = |x: &[f32], rng: &mut autograd::Rng| {
+            Probe::fit(x, d, train_labels, 10, probe, rng).map_err(anyhow::Error::msg)
+        };
+        let image = fit(&codes.train_image, &mut rng)?;
+        let audio = fit(&codes.train_audio, &mut rng)?;
+        Ok(Probes { image, audio })
+    }
+}

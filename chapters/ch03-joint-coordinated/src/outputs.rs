@@ -27,7 +27,9 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    kit::no_checkpoints("ch03-joint-coordinated", options)?;
+    if let Some(dir) = &options.load {
+        return crate::checkpoint::load(dir, options);
+    }
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     cfg.data = options.data.clone();
@@ -39,6 +41,11 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     }
     let (report, av) = crate::run(&cfg)?;
     write_outputs(&report, &av, &Output::new(&options.out))?;
+    if let Some(dir) = &options.save {
+        for line in crate::checkpoint::save(dir, &cfg, &report, &av)? {
+            println!("{line}");
+        }
+    }
     let best = report.coordinated.iter().map(|c| c.measured.p10).fold(0.0, f64::max);
     let headline = format!(
         "joint {:.3} (image only {:.3}, audio only {:.3}); best cross-modal P@10 {:.3}; CCA transfer {:.3}",

@@ -5,7 +5,7 @@
 use autograd::{Tensor, no_grad, seeded_rng};
 use models::data::Av;
 use models::linalg::Matrix;
-use models::{Module, Pca, Probe};
+use models::{Mlp, Module, Pca, Probe};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
@@ -78,9 +78,58 @@ pub fn softmax_accuracy(
     cfg: &Config,
     seed: u64,
 ) -> anyhow::Result<f64> {
-    let probe = Probe::fit(train, width, train_labels, CLASSES, &cfg.probe, &mut seeded_rng(seed))
-        .map_err(anyhow::Error::msg)?;
-    Ok(probe.accuracy(test, test_labels))
+    Ok(softmax_regression(train, train_labels, width, cfg, seed)?.accuracy(test, test_labels))
+}
+
+/// Fit softmax regression on `train` rows of `width`, from an RNG seeded with `seed`.
+pub fn softmax_regression(
+    train: &[f32],
+    train_labels: &[usize],
+    width: usize,
+    cfg: &Config,
+    seed: u64,
+) -> anyhow::Result<Probe> {
+    Probe::fit(train, width, train_labels, CLASSES, &cfg.probe, &mut seeded_rng(seed))
+        .map_err(anyhow::Error::msg)
+}
+
+/// The seed of every model on `inputs`: the run's seed plus the inputs' place in
+/// image, audio, both.
+pub fn seed_of(cfg: &Config, inputs: Inputs) -> u64 {
+    let n = [Inputs::Image, Inputs::Audio, Inputs::Both].iter().position(|&i| i == inputs).unwrap_or(0);
+    cfg.seed + n as u64
+}
+
+/// Train an MLP of `widths` (ReLU) on the rows `xtr` with their labels, drawing its
+/// initialisation and batches from `rng`.
+pub fn train_classifier(
+    widths: &[usize],
+    xtr: &[f32],
+    train_labels: &[usize],
+    cfg: &Config,
+    rng: &mut autograd::Rng,
+) -> anyhow::Result<Mlp> {
+    let width = widths[0];
+    let mut model = mlp(widths, rng);
+    train_mlp(&mut model, train_labels.len(), cfg.epochs, cfg.lr, rng, |batch, _| {
+        let x = batch.iter().flat_map(|&b| xtr[b * width..][..width].iter().copied()).collect();
+        (Tensor::from_vec(x, &[batch.len(), width]), batch.iter().map(|&b| train_labels[b]).collect())
+    })?;
+    Ok(model)
+}
+
+/// The early-fusion models `--save` keeps, trained as the run trains them: softmax
+/// regression on the concatenation, and the one-hidden-layer MLP on it.
+pub fn early_models(av: &Av, cfg: &Config) -> anyhow::Result<(Probe, Mlp)> {
+    let train = &av.raw.train;
+    let train_labels = av.labels(train);
+    let inputs = Inputs::Both;
+    let (width, seed) = (inputs.width(av), seed_of(cfg, inputs));
+    let xtr = rows(av, inputs, train, train);
+    let softmax = softmax_regression(&xtr, &train_labels, width, cfg, seed)?;
+    let one_hidden =
+        train_classifier(&[width, cfg.hidden, CLASSES], &xtr, &train_labels, cfg, &mut seeded_rng(seed))?;
+    Ok((softmax, one_hidden))
 }
 
 /// PCA of the training rows, applied to both sets: (train, test, variance kept per k).
@@ -110,10 +159,10 @@ pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<FusionReport> {
     let mut pca_points = Vec::new();
     let mut projections = (Vec::new(), Vec::new());
     let mut pca2_accuracy = 0.0;
-    for (n, inputs) in [Inputs::Image, Inputs::Audio, Inputs::Both].into_iter().enumerate() {
+    for inputs in [Inputs::Image, Inputs::Audio, Inputs::Both] {
         let width = inputs.width(av);
         let (xtr, xte) = (rows(av, inputs, train, train), rows(av, inputs, test, test));
-        let seed = cfg.seed + n as u64;
+        let seed = seed_of(cfg, inputs);
         let softmax = softmax_accuracy(&xtr, &train_labels, &xte, &test_labels, width, cfg, seed)?;
         models.push(Scored { inputs, model: SOFTMAX.into(), accuracy: softmax });
         let mut rng = seeded_rng(seed);
@@ -122,11 +171,7 @@ pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<FusionReport> {
             hidden_layers.push(vec![width, 2 * cfg.hidden, cfg.hidden, cfg.hidden / 2, 10]);
         }
         for widths in hidden_layers {
-            let mut model = mlp(&widths, &mut rng);
-            train_mlp(&mut model, train.len(), cfg.epochs, cfg.lr, &mut rng, |batch, _| {
-                let x = batch.iter().flat_map(|&b| xtr[b * width..][..width].iter().copied()).collect();
-                (Tensor::from_vec(x, &[batch.len(), width]), batch.iter().map(|&b| train_labels[b]).collect())
-            })?;
+            let model = train_classifier(&widths, &xtr, &train_labels, cfg, &mut rng)?;
             let name = if widths.len() == 3 { ONE_HIDDEN } else { DEEP };
             models.push(Scored {
                 inputs,

@@ -5,7 +5,7 @@
 use autograd::{Adam, Tensor, no_grad, seeded_rng};
 use models::data::Av;
 use models::metrics::{accuracy, argmax_rows};
-use models::{Linear, Module, Probe};
+use models::{Linear, Mode, Model, Module, Named, Probe};
 use serde::{Deserialize, Serialize};
 
 use crate::Config;
@@ -51,18 +51,27 @@ fn probabilities(
     cfg: &Config,
     seed: u64,
 ) -> anyhow::Result<Vec<f32>> {
-    let width = inputs.width(av);
-    let probe = Probe::fit(
+    let probe = fit_probe(av, inputs, fit, cfg, seed)?;
+    Ok(apply_probe(&probe.linear, av, inputs, apply))
+}
+
+/// Softmax regression on `inputs` of the pairs `fit`, from an RNG seeded with `seed`.
+fn fit_probe(av: &Av, inputs: Inputs, fit: &[usize], cfg: &Config, seed: u64) -> anyhow::Result<Probe> {
+    Probe::fit(
         &rows(av, inputs, fit, fit),
-        width,
+        inputs.width(av),
         &av.labels(fit),
         CLASSES,
         &cfg.probe,
         &mut seeded_rng(seed),
     )
-    .map_err(anyhow::Error::msg)?;
-    let x = Tensor::from_vec(rows(av, inputs, apply, apply), &[apply.len(), width]);
-    Ok(no_grad(|| probe.linear.forward(&x).softmax(1).to_vec()))
+    .map_err(anyhow::Error::msg)
+}
+
+/// A fitted softmax regression's (n, 10) probabilities on `inputs` of the pairs `apply`.
+fn apply_probe(linear: &Linear, av: &Av, inputs: Inputs, apply: &[usize]) -> Vec<f32> {
+    let x = Tensor::from_vec(rows(av, inputs, apply, apply), &[apply.len(), inputs.width(av)]);
+    no_grad(|| linear.forward(&x).softmax(1).to_vec())
 }
 
 /// Out-of-fold probabilities for the training pairs: each fold's from a model fitted
@@ -86,16 +95,56 @@ fn out_of_fold(av: &Av, inputs: Inputs, cfg: &Config) -> anyhow::Result<Vec<f32>
 
 /// Per-pair reliability features: standardised σ and SNR (statistics of the training pairs).
 fn reliability(av: &Av, rows_: &[usize], train: &[usize]) -> Vec<f32> {
-    let stats = |v: &dyn Fn(usize) -> f32| {
-        let n = train.len() as f32;
-        let mean = train.iter().map(|&p| v(p)).sum::<f32>() / n;
-        let var = train.iter().map(|&p| (v(p) - mean).powi(2)).sum::<f32>() / n;
-        (mean, var.sqrt().max(1e-6))
-    };
-    let sigma = |p: usize| av.raw.image_sigma[p];
-    let snr = |p: usize| av.raw.audio_snr_db[p];
-    let ((ms, ss), (mn, sn)) = (stats(&sigma), stats(&snr));
-    rows_.iter().flat_map(|&p| [(sigma(p) - ms) / ss, (snr(p) - mn) / sn]).collect()
+    Reliability::of(av, train).features(av, rows_)
+}
+
+/// How σ and SNR are standardised for the gate: their means and standard deviations
+/// over the training pairs.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+pub struct Reliability {
+    /// Mean image noise σ.
+    pub sigma_mean: f32,
+    /// Its standard deviation (at least 1e-6).
+    pub sigma_std: f32,
+    /// Mean SNR in dB.
+    pub snr_mean: f32,
+    /// Its standard deviation (at least 1e-6).
+    pub snr_std: f32,
+}
+
+impl Reliability {
+    /// The statistics of the pairs `train`.
+    pub fn of(av: &Av, train: &[usize]) -> Reliability {
+        let stats = |v: &dyn Fn(usize) -> f32| {
+            let n = train.len() as f32;
+            let mean = train.iter().map(|&p| v(p)).sum::<f32>() / n;
+            let var = train.iter().map(|&p| (v(p) - mean).powi(2)).sum::<f32>() / n;
+            let std = var.sqrt().max(1e-6);
+            // The clean files' SNR is infinite everywhere: no spread to standardise by.
+            if mean.is_finite() && std.is_finite() { (mean, std) } else { (0.0, 1.0) }
+        };
+        let sigma = |p: usize| av.raw.image_sigma[p];
+        let snr = |p: usize| av.raw.audio_snr_db[p];
+        let ((sigma_mean, sigma_std), (snr_mean, snr_std)) = (stats(&sigma), stats(&snr));
+        Reliability { sigma_mean, sigma_std, snr_mean, snr_std }
+    }
+
+    /// (σ′, snr′) of each pair of `rows_`, row by row; 0 where a value is not finite
+    /// (the clean files' infinite SNR), so the gate reads nothing there.
+    pub fn features(&self, av: &Av, rows_: &[usize]) -> Vec<f32> {
+        let sigma = |p: usize| av.raw.image_sigma[p];
+        let snr = |p: usize| av.raw.audio_snr_db[p];
+        let finite = |z: f32| if z.is_finite() { z } else { 0.0 };
+        rows_
+            .iter()
+            .flat_map(|&p| {
+                [
+                    finite((sigma(p) - self.sigma_mean) / self.sigma_std),
+                    finite((snr(p) - self.snr_mean) / self.snr_std),
+                ]
+            })
+            .collect()
+    }
 }
 
 /// The reliability features the gate reads per pair: σ′ and snr′.
@@ -135,12 +184,82 @@ fn confidence_by_third(probabilities: &[f32], noise: &[f64]) -> [f64; 3] {
 
 /// Fit the gate on out-of-fold training predictions; score both fusions on the test pairs.
 pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<LateReport> {
-    let (train, test) = (&av.raw.train, &av.raw.test);
-    let (train_labels, test_labels) = (av.labels(train), av.labels(test));
+    Ok(train(av, cfg)?.1)
+}
+
+/// The late-fusion model: a softmax regression per modality and the gate that weights
+/// them per pair. torch: a module with `image = nn.Linear(64, 10)`, `audio =
+/// nn.Linear(400, 10)` and `gate = nn.Linear(2, 1)`.
+pub struct LateFusion {
+    /// Softmax regression on the image.
+    pub image: Linear,
+    /// Softmax regression on the spectrogram.
+    pub audio: Linear,
+    /// The gate: (σ′, snr′) -> the logit of the image's weight w.
+    pub gate: Linear,
+}
+
+/// Each modality's log-probabilities as the fusion reads them: clamped at 1e-12.
+fn log(p: &[f32]) -> Vec<f32> {
+    p.iter().map(|v| v.max(1e-12).ln()).collect()
+}
+
+/// PyTorch's names: `image.weight` (10, 64), `image.bias`, `audio.weight` (10, 400),
+/// `audio.bias`, `gate.weight` (1, 2), `gate.bias`. The forward pass takes `[images,
+/// audios, reliability (σ′, snr′)]` and gives the fused scores s (n, 10) of [`fuse`]:
+/// each classifier's log-probabilities enter as constants (clamped at 1e-12), so
+/// gradients reach the gate only, as when it is fitted; the classifiers are fitted
+/// apart (`Probe::fit`).
+impl Model for LateFusion {
+    fn forward(&self, inputs: &[Tensor], _mode: &mut Mode<'_>) -> Tensor {
+        assert_eq!(
+            inputs.len(),
+            3,
+            "LateFusion::forward: takes [images, audios, reliability], got {}",
+            inputs.len()
+        );
+        let log_p = |linear: &Linear, x: &Tensor| {
+            let p = no_grad(|| linear.forward(x).softmax(1));
+            Tensor::from_vec(log(&p.to_vec()), p.shape())
+        };
+        fuse(&self.gate, &inputs[2], &log_p(&self.image, &inputs[0]), &log_p(&self.audio, &inputs[1])).0
+    }
+
+    fn named_parameters(&self) -> Vec<Named<'_>> {
+        let mut named = Vec::new();
+        named.extend(Named::linear("image", &self.image));
+        named.extend(Named::linear("audio", &self.audio));
+        named.extend(Named::linear("gate", &self.gate));
+        named
+    }
+
+    fn parameters_mut(&mut self) -> Vec<&mut autograd::Parameter> {
+        let mut p = Module::parameters_mut(&mut self.image);
+        p.extend(Module::parameters_mut(&mut self.audio));
+        p.extend(Module::parameters_mut(&mut self.gate));
+        p
+    }
+}
+
+impl LateFusion {
+    /// Untrained, for the widths of `av` (to load a checkpoint into).
+    pub fn untrained(av: &Av) -> LateFusion {
+        let rng = &mut seeded_rng(0);
+        LateFusion {
+            image: Linear::xavier(Inputs::Image.width(av), CLASSES, rng),
+            audio: Linear::xavier(Inputs::Audio.width(av), CLASSES, rng),
+            gate: gate(),
+        }
+    }
+}
+
+/// Fit the two classifiers and the gate as the run does: the model and its report.
+pub fn train(av: &Av, cfg: &Config) -> anyhow::Result<(LateFusion, LateReport)> {
+    let train = &av.raw.train;
+    let train_labels = av.labels(train);
     let (oof_image, oof_audio) = (out_of_fold(av, Inputs::Image, cfg)?, out_of_fold(av, Inputs::Audio, cfg)?);
     let n = train.len();
     let features = Tensor::from_vec(reliability(av, train, train), &[n, RELIABILITY]);
-    let log = |p: &[f32]| p.iter().map(|v| v.max(1e-12).ln()).collect::<Vec<f32>>();
     let (li, la) = (Tensor::from_vec(log(&oof_image), &[n, 10]), Tensor::from_vec(log(&oof_audio), &[n, 10]));
     let mut gate = gate();
     let mut adam = Adam::new(0.05);
@@ -151,24 +270,39 @@ pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<LateReport> {
         drop(loss);
         adam.step(&mut gate.parameters_mut(), &grads);
     }
+    let model = LateFusion {
+        image: fit_probe(av, Inputs::Image, train, cfg, cfg.seed)?.linear,
+        audio: fit_probe(av, Inputs::Audio, train, cfg, cfg.seed)?.linear,
+        gate,
+    };
+    let report = evaluate(&model, av, &Reliability::of(av, train));
+    Ok((model, report))
+}
+
+/// Score the averaged, multiplied and reliability-weighted fusions of `model` on the
+/// test pairs, σ and SNR standardised with `stats`.
+pub fn evaluate(model: &LateFusion, av: &Av, stats: &Reliability) -> LateReport {
+    let test = &av.raw.test;
+    let test_labels = av.labels(test);
     let (test_image, test_audio) = (
-        probabilities(av, Inputs::Image, train, test, cfg, cfg.seed)?,
-        probabilities(av, Inputs::Audio, train, test, cfg, cfg.seed)?,
+        apply_probe(&model.image, av, Inputs::Image, test),
+        apply_probe(&model.audio, av, Inputs::Audio, test),
     );
     let m = test.len();
     let averaged =
         Tensor::from_vec(test_image.iter().zip(&test_audio).map(|(a, b)| a + b).collect(), &[m, 10]);
     let (ti, ta) =
         (Tensor::from_vec(log(&test_image), &[m, 10]), Tensor::from_vec(log(&test_audio), &[m, 10]));
-    let test_features = Tensor::from_vec(reliability(av, test, train), &[m, RELIABILITY]);
-    let (weighted, w) = no_grad(|| fuse(&gate, &test_features, &ti, &ta));
+    let test_features = Tensor::from_vec(stats.features(av, test), &[m, RELIABILITY]);
+    let gate = &model.gate;
+    let (weighted, w) = no_grad(|| fuse(gate, &test_features, &ti, &ta));
     let product = ti.add(&ta);
     let w = w.to_vec();
     let g = gate.weight.tensor().to_vec();
     let (by_weighted, by_product) = (argmax_rows(&weighted), argmax_rows(&product));
     let sigma: Vec<f64> = test.iter().map(|&p| av.raw.image_sigma[p] as f64).collect();
     let minus_snr: Vec<f64> = test.iter().map(|&p| -(av.raw.audio_snr_db[p] as f64)).collect();
-    Ok(LateReport {
+    LateReport {
         averaged: accuracy(&argmax_rows(&averaged), &test_labels),
         product: accuracy(&by_product, &test_labels),
         weighted: accuracy(&by_weighted, &test_labels),
@@ -184,5 +318,5 @@ pub fn run(av: &Av, cfg: &Config) -> anyhow::Result<LateReport> {
             .zip(&w)
             .map(|(&p, &wi)| (av.raw.image_sigma[p] as f64, av.raw.audio_snr_db[p] as f64, wi as f64))
             .collect(),
-    })
+    }
 }

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+mod checkpoint;
 mod claims;
 pub mod diagram;
 mod features;
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 pub use claims::claims;
 pub use features::Inputs;
 pub use fusion::{FusionReport, PcaPoint, Scored};
-pub use late::LateReport;
+pub use late::{LateFusion, LateReport};
 pub use outputs::{chapter, write_outputs};
 pub use xor::XorReport;
 

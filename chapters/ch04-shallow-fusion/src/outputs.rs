@@ -20,7 +20,9 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    kit::no_checkpoints("ch04-shallow-fusion", options)?;
+    if let Some(dir) = &options.load {
+        return crate::checkpoint::load(dir, options);
+    }
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     cfg.data = options.data.clone();
@@ -32,6 +34,11 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     }
     let (report, av) = crate::run(&cfg)?;
     write_outputs(&report, &av, &Output::new(&options.out))?;
+    if let Some(dir) = &options.save {
+        for line in crate::checkpoint::save(dir, &cfg, &report, &av)? {
+            println!("{line}");
+        }
+    }
     let f = &report.fusion;
     let acc = |inputs, model| f.accuracy(inputs, model).unwrap_or(0.0);
     let noisy_xor = report.xor.iter().find(|x| x.variant == "noisy");

@@ -56,11 +56,3 @@ fn the_bars_fail_when_the_numbers_miss_them() {
         assert!(failed.contains(&id.to_string()), "{id} should fail: {failed:?}");
     }
 }
-
-#[test]
-fn checkpoint_flags_are_a_clear_error() {
-    let dir = std::env::temp_dir().join(format!("ch04-flags-{}", std::process::id()));
-    let options = kit::Options { load: Some(dir.join("ckpt")), ..kit::Options::quick(dir.join("out")) };
-    let err = (ch04_shallow_fusion::chapter().run)(&options).map(|_| ()).unwrap_err().to_string();
-    assert!(err.contains("--save/--load"), "{err}");
-}

@@ -6,7 +6,7 @@
 
 use autograd::{Adam, Rng, Tensor, no_grad, seeded_rng};
 use models::data::{Av, AvDigits, Pairing, shuffled_batches};
-use models::{Activation, Linear, Mlp, Module, Probe};
+use models::{Activation, Linear, Mlp, Mode, Model, Module, Named, Probe};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
@@ -121,6 +121,53 @@ impl Bimodal {
         &self.audio_decoder
     }
 
+    /// The shared codes of the pairs `rows`, with the inputs `present` says (no graph).
+    pub(crate) fn codes(&self, av: &Av, rows: &[usize], present: Present) -> Vec<f32> {
+        no_grad(|| {
+            let (image, audio) = inputs(av, rows, present);
+            self.encode(&image, &audio).to_vec()
+        })
+    }
+}
+
+/// `{prefix}.{2i}.weight` and `.bias` of an `nn.Sequential(Linear, ReLU, Linear, ...)`.
+fn sequential<'a>(prefix: &str, mlp: &'a Mlp) -> Vec<Named<'a>> {
+    mlp.layers
+        .iter()
+        .enumerate()
+        .flat_map(|(i, layer)| Named::linear(&format!("{prefix}.{}", 2 * i), layer))
+        .collect()
+}
+
+/// The names of the PyTorch twin:
+///
+/// ```python
+/// class BimodalAutoencoder(nn.Module):
+///     encoder_image = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 64))  # then ReLU
+///     encoder_audio = nn.Sequential(nn.Linear(400, 128), nn.ReLU(), nn.Linear(128, 64))  # then ReLU
+///     shared = nn.Linear(128, 32)  # on torch.cat([image, audio], 1), then tanh: the code
+///     unshared = nn.Linear(32, 128)  # then ReLU, split in halves: image's first
+///     decoder_image = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 64))
+///     decoder_audio = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 400))
+/// ```
+///
+/// `forward([image, audio])` is the shared code (a missing modality given as zeros).
+impl Model for Bimodal {
+    fn forward(&self, inputs: &[Tensor], _mode: &mut Mode<'_>) -> Tensor {
+        assert_eq!(inputs.len(), 2, "Bimodal::forward: takes [image, audio], got {} inputs", inputs.len());
+        self.encode(&inputs[0], &inputs[1])
+    }
+
+    fn named_parameters(&self) -> Vec<Named<'_>> {
+        let mut named = sequential("encoder_image", &self.image_encoder);
+        named.extend(sequential("encoder_audio", &self.audio_encoder));
+        named.extend(Named::linear("shared", &self.shared));
+        named.extend(Named::linear("unshared", &self.unshared));
+        named.extend(sequential("decoder_image", &self.image_decoder));
+        named.extend(sequential("decoder_audio", &self.audio_decoder));
+        named
+    }
+
     fn parameters_mut(&mut self) -> Vec<&mut autograd::Parameter> {
         let mut p = self.image_encoder.parameters_mut();
         p.extend(self.audio_encoder.parameters_mut());
@@ -130,12 +177,67 @@ impl Bimodal {
         p.extend(self.audio_decoder.parameters_mut());
         p
     }
+}
 
-    fn codes(&self, av: &Av, rows: &[usize], present: Present) -> Vec<f32> {
-        no_grad(|| {
-            let (image, audio) = inputs(av, rows, present);
-            self.encode(&image, &audio).to_vec()
-        })
+/// The linear probes of Ngiam's three settings, each fitted on the shared codes of the
+/// training pairs: of both inputs, of the image alone, of the audio alone.
+pub(crate) struct Probes {
+    /// On codes of both inputs (multimodal fusion).
+    pub both: Probe,
+    /// On codes of the image alone.
+    pub image_only: Probe,
+    /// On codes of the audio alone.
+    pub audio_only: Probe,
+}
+
+/// What a trained model and its probes score on the test pairs.
+pub(crate) struct Scores {
+    /// The numbers the page's table shows.
+    pub row: [f64; 6],
+    /// Every test image rebuilt from the audio alone, (test pairs, 64).
+    pub rebuilt_all: Vec<f32>,
+}
+
+/// The names of [`Scores::row`]'s numbers, as `BimodalRow` names them.
+pub(crate) const SCORES: [&str; 6] =
+    ["fusion", "image_only", "audio_only", "audio_to_image", "image_to_audio", "image_from_audio_mse"];
+
+impl BimodalRow {
+    /// Its numbers in [`SCORES`]' order.
+    pub(crate) fn scores(&self) -> [f64; 6] {
+        [
+            self.fusion,
+            self.image_only,
+            self.audio_only,
+            self.audio_to_image,
+            self.image_to_audio,
+            self.image_from_audio_mse,
+        ]
+    }
+}
+
+/// Ngiam's three settings and the filled-in image, on the test pairs: what the run
+/// reports, and what `--load` recomputes from a checkpoint.
+pub(crate) fn score(model: &Bimodal, probes: &Probes, av: &Av) -> Scores {
+    let test = &av.raw.test;
+    let test_labels = av.labels(test);
+    let code = |rows: &[usize], p| model.codes(av, rows, p);
+    let (test_image, test_audio) = (code(test, Present::ImageOnly), code(test, Present::AudioOnly));
+    let rebuilt_all = no_grad(|| {
+        let (image, audio) = inputs(av, test, Present::AudioOnly);
+        model.decode(&model.encode(&image, &audio)).0.to_vec()
+    });
+    let truth = av.images(test).to_vec();
+    Scores {
+        row: [
+            probes.both.accuracy(&code(test, Present::Both), &test_labels),
+            probes.image_only.accuracy(&test_image, &test_labels),
+            probes.audio_only.accuracy(&test_audio, &test_labels),
+            probes.audio_only.accuracy(&test_image, &test_labels),
+            probes.image_only.accuracy(&test_audio, &test_labels),
+            mse(&rebuilt_all, &truth),
+        ],
+        rebuilt_all,
     }
 }
 
@@ -172,7 +274,14 @@ pub struct BimodalRow {
 }
 
 /// Train with `recipe`, then measure Ngiam's three settings and the filled-in image.
-pub fn run(av: &Av, recipe: &Recipe, cfg: &Config) -> anyhow::Result<BimodalRow> {
+/// With `keep`, the trained model and its probes also come back as plain data (their
+/// tensors cannot leave this thread), for `--save`.
+pub(crate) fn run(
+    av: &Av,
+    recipe: &Recipe,
+    cfg: &Config,
+    keep: bool,
+) -> anyhow::Result<(BimodalRow, Option<crate::checkpoint::KeptModel>)> {
     let mut rng = seeded_rng(cfg.seed);
     let mut model = Bimodal::new(av.audio_width(), cfg, &mut rng);
     let mut adam = Adam::new(cfg.lr).with_weight_decay(recipe.weight_decay);
@@ -205,34 +314,34 @@ pub fn run(av: &Av, recipe: &Recipe, cfg: &Config) -> anyhow::Result<BimodalRow>
             step += 1;
         }
     }
-    let (train_labels, test_labels) = (av.labels(train), av.labels(&av.raw.test));
+    let train_labels = av.labels(train);
     let test = &av.raw.test;
     let code = |rows: &[usize], p| model.codes(av, rows, p);
     let c = cfg.code;
     let probe = |x: &[f32], rng: &mut Rng| {
         Probe::fit(x, c, &train_labels, 10, &cfg.probe, rng).map_err(anyhow::Error::msg)
     };
-    let on_both = probe(&code(train, Present::Both), &mut rng)?;
-    let on_image = probe(&code(train, Present::ImageOnly), &mut rng)?;
-    let on_audio = probe(&code(train, Present::AudioOnly), &mut rng)?;
-    let (test_image, test_audio) = (code(test, Present::ImageOnly), code(test, Present::AudioOnly));
-    let rebuilt_all = no_grad(|| {
-        let (image, audio) = inputs(av, test, Present::AudioOnly);
-        model.decode(&model.encode(&image, &audio)).0.to_vec()
-    });
-    let truth = av.images(test).to_vec();
+    let probes = Probes {
+        both: probe(&code(train, Present::Both), &mut rng)?,
+        image_only: probe(&code(train, Present::ImageOnly), &mut rng)?,
+        audio_only: probe(&code(train, Present::AudioOnly), &mut rng)?,
+    };
+    let scores = score(&model, &probes, av);
     let rebuilt = (0..10)
         .filter_map(|d| test.iter().position(|&p| av.raw.labels[p] == d))
-        .map(|i| (test[i], rebuilt_all[i * AvDigits::IMAGE..][..AvDigits::IMAGE].to_vec()))
+        .map(|i| (test[i], scores.rebuilt_all[i * AvDigits::IMAGE..][..AvDigits::IMAGE].to_vec()))
         .collect();
-    Ok(BimodalRow {
+    let [fusion, image_only, audio_only, audio_to_image, image_to_audio, image_from_audio_mse] = scores.row;
+    let row = BimodalRow {
         recipe: recipe.clone(),
-        fusion: on_both.accuracy(&code(test, Present::Both), &test_labels),
-        image_only: on_image.accuracy(&test_image, &test_labels),
-        audio_only: on_audio.accuracy(&test_audio, &test_labels),
-        audio_to_image: on_audio.accuracy(&test_image, &test_labels),
-        image_to_audio: on_image.accuracy(&test_audio, &test_labels),
-        image_from_audio_mse: mse(&rebuilt_all, &truth),
+        fusion,
+        image_only,
+        audio_only,
+        audio_to_image,
+        image_to_audio,
+        image_from_audio_mse,
         rebuilt,
-    })
+    };
+    let kept = keep.then(|| crate::checkpoint::KeptModel::bimodal(&model, &probes));
+    Ok((row, kept))
 }

@@ -12,6 +12,7 @@
 mod autoencoder_claims;
 mod baselines;
 mod bimodal;
+mod checkpoint;
 mod claims;
 pub mod diagram;
 mod outputs;
@@ -254,13 +255,22 @@ enum Task {
     Bimodal(Recipe, u64),
 }
 
+type KeptModel = Option<checkpoint::KeptModel>;
+
 enum Done {
-    Unimodal(u64, Box<AeRow>),
-    Bimodal(u64, Box<BimodalRow>),
+    Unimodal(u64, Box<AeRow>, KeptModel),
+    Bimodal(u64, Box<BimodalRow>, KeptModel),
 }
 
 /// Run every experiment (in parallel; results in a fixed order).
 pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
+    let (report, av, _) = run_keeping(cfg)?;
+    Ok((report, av))
+}
+
+/// [`run`], and the models `--save` keeps, as plain data: the first seed's bimodal
+/// autoencoder trained with recipe B and its unimodal autoencoders as wide as the code.
+pub(crate) fn run_keeping(cfg: &Config) -> anyhow::Result<(Report, Av, checkpoint::Kept)> {
     let av = Av::load(&cfg.data, cfg.variant)
         .map_err(|e| anyhow::anyhow!("loading the audio-visual digits: {e}"))?;
     let seeds: Vec<u64> = (0..cfg.seeds.max(1) as u64).map(|s| cfg.seed + s).collect();
@@ -284,19 +294,32 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
         Ok(match task {
             Task::Unimodal(m, k, d, seed) => {
                 let c = Config { seed: *seed, ..cfg.clone() };
-                Done::Unimodal(*seed, Box::new(unimodal::run(&av, *m, *k, *d, &c)?))
+                let keep = *seed == cfg.seed && *k == cfg.code && !*d;
+                let (row, kept) = unimodal::run(&av, *m, *k, *d, &c, keep)?;
+                Done::Unimodal(*seed, Box::new(row), kept)
             }
             Task::Bimodal(recipe, seed) => {
                 let c = Config { seed: *seed, ..cfg.clone() };
-                Done::Bimodal(*seed, Box::new(bimodal::run(&av, recipe, &c)?))
+                let keep = *seed == cfg.seed && recipe.name == claims::B;
+                let (row, kept) = bimodal::run(&av, recipe, &c, keep)?;
+                Done::Bimodal(*seed, Box::new(row), kept)
             }
         })
     })?;
     let mut by_seed: Vec<(Vec<AeRow>, Vec<BimodalRow>)> = seeds.iter().map(|_| (vec![], vec![])).collect();
+    let mut kept = checkpoint::Kept::default();
     for d in done {
         match d {
-            Done::Unimodal(s, u) => by_seed[(s - cfg.seed) as usize].0.push(*u),
-            Done::Bimodal(s, b) => by_seed[(s - cfg.seed) as usize].1.push(*b),
+            Done::Unimodal(s, u, k) => {
+                if let Some(k) = k {
+                    kept.autoencoders.push((u.modality, k));
+                }
+                by_seed[(s - cfg.seed) as usize].0.push(*u)
+            }
+            Done::Bimodal(s, b, k) => {
+                kept.bimodal = k.or(kept.bimodal.take());
+                by_seed[(s - cfg.seed) as usize].1.push(*b)
+            }
         }
     }
     let mut runs = Vec::new();
@@ -333,5 +356,5 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Av)> {
         claims: vec![],
     };
     report.claims = claims(&report);
-    Ok((report, av))
+    Ok((report, av, kept))
 }

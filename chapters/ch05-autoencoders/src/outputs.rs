@@ -19,7 +19,20 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    kit::no_checkpoints("ch05-autoencoders", options)?;
+    if let Some(dir) = &options.load {
+        let lines = crate::checkpoint::load_and_check(dir, &options.data)?;
+        for line in &lines {
+            println!("{line}");
+        }
+        return Ok(kit::Outcome {
+            headline: format!(
+                "the bimodal autoencoder, both unimodal autoencoders and their probes reloaded from {}, each \
+                 scoring exactly what it scored when saved",
+                dir.display()
+            ),
+            claims: vec![],
+        });
+    }
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     cfg.data = options.data.clone();
@@ -29,8 +42,13 @@ fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
     if let Some(epochs) = options.epochs {
         cfg.epochs = epochs;
     }
-    let (report, av) = crate::run(&cfg)?;
+    let (report, av, kept) = crate::run_keeping(&cfg)?;
     write_outputs(&report, &av, &cfg, &Output::new(&options.out))?;
+    if let Some(dir) = &options.save {
+        for line in crate::checkpoint::save(dir, &kept, &av, &cfg, &report)? {
+            println!("saved {line}");
+        }
+    }
     let headline = report.recipe(B).map_or(String::new(), |b| {
         format!(
             "bimodal AE (Ngiam): fusion {:.3}, image only {:.3}, audio only {:.3}, hearing to see {:.3} / {:.3}",

@@ -5,7 +5,7 @@
 use autograd::{Adam, Rng, Tensor, no_grad, seeded_rng};
 use models::data::{Av, AvDigits, gather_rows, shuffled_batches};
 use models::linalg::Matrix;
-use models::{Linear, Module, Pca, Probe};
+use models::{Linear, Mode, Model, Module, Named, Pca, Probe};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +67,28 @@ pub fn mask(x: &Tensor, p: f32, rng: &mut Rng) -> Tensor {
 }
 // ANCHOR_END: autoencoder
 
+/// The names of the PyTorch twin, `encoder = nn.Linear(d, k)` (then tanh: the code) and
+/// `decoder = nn.Linear(k, d)`: `encoder.weight` (k, d), `encoder.bias`, `decoder.weight`
+/// (d, k), `decoder.bias`. `forward([x])` is the code.
+impl Model for Autoencoder {
+    fn forward(&self, inputs: &[Tensor], _mode: &mut Mode<'_>) -> Tensor {
+        assert_eq!(inputs.len(), 1, "Autoencoder::forward: takes [x], got {} inputs", inputs.len());
+        self.encode(&inputs[0])
+    }
+
+    fn named_parameters(&self) -> Vec<Named<'_>> {
+        let mut named: Vec<Named<'_>> = Named::linear("encoder", &self.encoder).into();
+        named.extend(Named::linear("decoder", &self.decoder));
+        named
+    }
+
+    fn parameters_mut(&mut self) -> Vec<&mut autograd::Parameter> {
+        let mut p = self.encoder.parameters_mut();
+        p.extend(self.decoder.parameters_mut());
+        p
+    }
+}
+
 /// What one autoencoder gave.
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct AeRow {
@@ -123,16 +145,38 @@ pub fn train(
     Ok(ae)
 }
 
-/// Train one autoencoder on the training rows of `modality` and measure it.
-pub fn run(av: &Av, modality: Modality, k: usize, denoising: bool, cfg: &Config) -> anyhow::Result<AeRow> {
+/// The test rows of `modality`'s table, (test pairs, width).
+pub(crate) fn test_rows(av: &Av, modality: Modality) -> Tensor {
+    let (table, width) = modality.table(av);
+    gather_rows(table, width, &av.raw.test)
+}
+
+/// The test reconstruction error per feature and the probe's test accuracy on the
+/// codes: what the run reports, and what `--load` recomputes from a checkpoint.
+pub(crate) fn score(ae: &Autoencoder, probe: &Probe, av: &Av, modality: Modality) -> (f64, f64) {
+    let xte = test_rows(av, modality);
+    let (recon, codes_test) = no_grad(|| (ae.reconstruct(&xte), ae.encode(&xte)));
+    (mse(&recon.to_vec(), &xte.to_vec()), probe.accuracy(&codes_test.to_vec(), &av.labels(&av.raw.test)))
+}
+
+/// Train one autoencoder on the training rows of `modality` and measure it. With
+/// `keep`, the trained model and its probe also come back as plain data (their tensors
+/// cannot leave this thread), for `--save`.
+pub(crate) fn run(
+    av: &Av,
+    modality: Modality,
+    k: usize,
+    denoising: bool,
+    cfg: &Config,
+    keep: bool,
+) -> anyhow::Result<(AeRow, Option<crate::checkpoint::KeptModel>)> {
     let mut rng = seeded_rng(cfg.seed ^ ((k as u64) << 8) ^ (u64::from(denoising) << 4) ^ (modality as u64));
     let ae = train(av, modality, k, denoising, cfg, &mut rng)?;
     let (table, width) = modality.table(av);
     let (train, test) = (&av.raw.train, &av.raw.test);
-    let (xtr, xte) = (gather_rows(table, width, train), gather_rows(table, width, test));
+    let (xtr, xte) = (gather_rows(table, width, train), test_rows(av, modality));
     let (recon, codes_train, codes_test) =
         no_grad(|| (ae.reconstruct(&xte), ae.encode(&xtr), ae.encode(&xte)));
-    let test_mse = mse(&recon.to_vec(), &xte.to_vec());
     let pca =
         Pca::fit(&Matrix::from_f32(train.len(), width, &xtr.to_vec()), k).map_err(anyhow::Error::msg)?;
     let projected = pca.transform(&Matrix::from_f32(test.len(), width, &xte.to_vec()));
@@ -143,11 +187,12 @@ pub fn run(av: &Av, modality: Modality, k: usize, denoising: bool, cfg: &Config)
         .flat_map(|r| r.iter().zip(&pca.mean).map(|(v, m)| (v + m) as f32))
         .collect();
     let pca_mse = mse(&pca_recon, &xte.to_vec());
-    let probe = Probe::fit(&codes_train.to_vec(), k, &av.labels(train), 10, &cfg.probe, &mut rng)
-        .map_err(anyhow::Error::msg)?
-        .accuracy(&codes_test.to_vec(), &av.labels(test));
+    let fitted = Probe::fit(&codes_train.to_vec(), k, &av.labels(train), 10, &cfg.probe, &mut rng)
+        .map_err(anyhow::Error::msg)?;
+    let (test_mse, probe) = score(&ae, &fitted, av, modality);
     let shown: Vec<Vec<f32>> = recon.to_vec().chunks_exact(width).take(10).map(<[f32]>::to_vec).collect();
-    Ok(AeRow {
+    let kept = keep.then(|| crate::checkpoint::KeptModel::autoencoder(&ae, &fitted));
+    let row = AeRow {
         modality,
         k,
         denoising,
@@ -156,7 +201,8 @@ pub fn run(av: &Av, modality: Modality, k: usize, denoising: bool, cfg: &Config)
         probe,
         pictures: (shown, ae.decoder.weight.tensor().to_vec()),
         codes: (codes_train.to_vec(), codes_test.to_vec()),
-    })
+    };
+    Ok((row, kept))
 }
 
 /// Mean squared difference per element.

@@ -59,10 +59,131 @@ fn masking_zeroes_about_the_asked_share_and_nothing_else_changes() {
     assert!(masked.iter().all(|&v| v == 0.0 || v == 1.0));
 }
 
+/// Rewrite the checkpoint at `path` with `state` and its metadata changed by `edit`.
+fn rewrite(
+    path: &std::path::Path,
+    state: Option<Vec<(String, autograd::Tensor)>>,
+    edit: impl Fn(&mut std::collections::HashMap<String, String>),
+) {
+    let loaded = kit::checkpoint::load(path).unwrap();
+    let mut metadata = loaded.metadata.clone();
+    edit(&mut metadata);
+    let metadata: Vec<(&str, String)> = metadata.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    kit::checkpoint::save(path, &state.unwrap_or(loaded.state), &metadata).unwrap();
+}
+
 #[test]
-fn checkpoint_flags_are_a_clear_error() {
-    let dir = std::env::temp_dir().join(format!("ch05-flags-{}", std::process::id()));
-    let options = kit::Options { save: Some(dir.join("ckpt")), ..kit::Options::quick(dir.join("out")) };
-    let err = (ch05_autoencoders::chapter().run)(&options).map(|_| ()).unwrap_err().to_string();
-    assert!(err.contains("--save/--load"), "{err}");
+fn save_then_load_reproduces_the_scores_and_bad_checkpoints_are_refused() {
+    use models::Model;
+    let dir = std::env::temp_dir().join(format!("ch05-ckpt-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let chapter = ch05_autoencoders::chapter();
+    let quick = kit::Options::quick(dir.join("out"));
+    let saved = dir.join("saved");
+    chapter.run_checked(&kit::Options { save: Some(saved.clone()), ..quick.clone() }).unwrap();
+    let loading = kit::Options { load: Some(saved.clone()), ..quick };
+    let outcome = chapter.run_checked(&loading).unwrap();
+    assert!(
+        outcome.headline.contains("each scoring exactly what it scored when saved"),
+        "{}",
+        outcome.headline
+    );
+
+    // The same scores from load_checkpoint.py (numpy; PyTorch too when installed).
+    let python = std::process::Command::new("python3").args(["-c", "import numpy, safetensors"]).status();
+    if python.is_ok_and(|s| s.success()) {
+        let script = kit::cli::repo_root().join("chapters/ch05-autoencoders/load_checkpoint.py");
+        let out = std::process::Command::new("python3").arg(&script).arg(&saved).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{} failed:\n{text}\n{}",
+            script.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("numpy: every score as saved"), "{text}");
+    } else {
+        println!("python3 with numpy and safetensors not found: load_checkpoint.py was not run");
+    }
+
+    // PyTorch's names and nn.Linear's (out, in) layout.
+    let bimodal = saved.join("bimodal.safetensors");
+    let loaded = kit::checkpoint::load(&bimodal).unwrap();
+    let shape = |name: &str| loaded.state.iter().find(|(n, _)| n == name).map(|(_, t)| t.shape().to_vec());
+    assert_eq!(shape("encoder_audio.0.weight"), Some(vec![128, 400]));
+    assert_eq!(shape("encoder_image.2.weight"), Some(vec![64, 128]));
+    assert_eq!(shape("shared.weight"), Some(vec![32, 128]));
+    assert_eq!(shape("decoder_audio.2.bias"), Some(vec![400]));
+    assert_eq!(loaded.state.len(), 20);
+    let probes = kit::checkpoint::load(&saved.join("probes.safetensors")).unwrap();
+    let names: Vec<&str> = probes.state.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"bimodal.both.weight") && names.contains(&"autoencoder_audio.bias"), "{names:?}");
+    let good = std::fs::read(&bimodal).unwrap();
+
+    // One weight changed: the scores move and the load fails, printing both.
+    let mut state = loaded.state.clone();
+    let at = state.iter().position(|(n, _)| n == "shared.weight").unwrap();
+    state[at].1 = state[at].1.scale(0.5);
+    rewrite(&bimodal, Some(state), |_| {});
+    let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains("does not score what it scored when saved") && err.contains("DIFFERS"), "{err}");
+
+    // The weights of another architecture under the saved metadata.
+    let cfg = ch05_autoencoders::Config { hidden: 64, ..ch05_autoencoders::Config::quick() };
+    let other = ch05_autoencoders::Bimodal::new(400, &cfg, &mut autograd::seeded_rng(0));
+    std::fs::write(&bimodal, &good).unwrap();
+    rewrite(&bimodal, Some(other.state_dict()), |_| {});
+    let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
+    assert!(
+        err.contains(&bimodal.display().to_string())
+            && err.contains("encoder_image.0.weight")
+            && err.contains("[64, 64]"),
+        "{err}"
+    );
+
+    // Metadata describing another architecture, and data standardised otherwise.
+    std::fs::write(&bimodal, &good).unwrap();
+    rewrite(&bimodal, None, |m| {
+        let a = m.get("architecture").unwrap().replace("\"middle\":64", "\"middle\":48");
+        m.insert("architecture".into(), a);
+    });
+    let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains(&bimodal.display().to_string()) && err.contains("middle: 48"), "{err}");
+    std::fs::write(&bimodal, &good).unwrap();
+    rewrite(&bimodal, None, |m| {
+        let p = m.get("preprocessing").unwrap().replace("\"variant\":\"noisy\"", "\"variant\":\"clean\"");
+        m.insert("preprocessing".into(), p);
+    });
+    let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains("not standardised as the model's were"), "{err}");
+
+    // A truncated file is refused, naming it.
+    std::fs::write(&bimodal, &good[..good.len() / 2]).unwrap();
+    let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains(&bimodal.display().to_string()) && err.contains("not a valid safetensors"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_models_name_their_parameters_as_pytorch_does() {
+    use models::Model;
+    let cfg = ch05_autoencoders::Config::quick();
+    let mut model = ch05_autoencoders::Bimodal::new(400, &cfg, &mut autograd::seeded_rng(0));
+    models::assert_consistent(&mut model);
+    let mut ae = ch05_autoencoders::Autoencoder {
+        encoder: models::Linear::xavier(64, 8, &mut autograd::seeded_rng(1)),
+        decoder: models::Linear::xavier(8, 64, &mut autograd::seeded_rng(2)),
+    };
+    models::assert_consistent(&mut ae);
+    let names: Vec<String> = ae.state_dict().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["encoder.weight", "encoder.bias", "decoder.weight", "decoder.bias"]);
+    // A state_dict loaded into a differently seeded model gives the same codes.
+    let mut other = ch05_autoencoders::Bimodal::new(400, &cfg, &mut autograd::seeded_rng(9));
+    let x = [
+        autograd::Tensor::randn(&[3, 64], 0.0, 1.0, &mut autograd::seeded_rng(3)),
+        autograd::Tensor::zeros(&[3, 400]),
+    ];
+    other.load_state_dict(&model.state_dict()).unwrap();
+    let mode = &mut models::Mode::Eval;
+    assert_eq!(model.forward(&x, mode).to_vec(), other.forward(&x, mode).to_vec());
 }

@@ -105,7 +105,7 @@ pub const CLIP_NAMES: [&str; 7] =
     ["image input", "image h1", "image h2", "joint", "text h2", "text h1", "text input"];
 /// The edges, as (lower, upper) layer indices: the weight of each is (size lower, size
 /// upper), as in the RBM it comes from.
-const EDGES: [(usize, usize); 6] = [(0, 1), (1, 2), (2, 3), (4, 3), (5, 4), (6, 5)];
+pub(crate) const EDGES: [(usize, usize); 6] = [(0, 1), (1, 2), (2, 3), (4, 3), (5, 4), (6, 5)];
 
 /// A DBM of this architecture with the given layer sizes and small random weights
 /// (Gaussian inputs): what the diagram is drawn from.
@@ -270,8 +270,29 @@ pub fn mean_bound(
     given[RIGHT_V] = Some(right);
     let q = dbm.mean_field(&given, config);
     let ais = dbm.log_partition_ais(AIS.0, AIS.1, rng).map_err(anyhow::Error::msg)?;
-    let b = dbm.lower_bound(&given, &q, ais.log_z);
-    Ok((b.iter().sum::<f64>() / b.len().max(1) as f64, ais.log_z, ais.std_error))
+    Ok((mean_lower_bound(dbm, &given, &q, ais.log_z), ais.log_z, ais.std_error))
+}
+
+/// The mean of [`Dbm::lower_bound`] over the rows.
+fn mean_lower_bound(dbm: &Dbm, given: &[Option<&Tensor>], q: &MeanField, log_z: f64) -> f64 {
+    let b = dbm.lower_bound(given, q, log_z);
+    b.iter().sum::<f64>() / b.len().max(1) as f64
+}
+
+/// [`mean_bound`] with a given log Z (the one AIS estimated when it was measured): what
+/// `--load` recomputes.
+pub(crate) fn mean_bound_given_log_z(
+    dbm: &Dbm,
+    left: &Tensor,
+    right: &Tensor,
+    config: &MeanFieldConfig,
+    log_z: f64,
+) -> f64 {
+    let mut given: Vec<Option<&Tensor>> = vec![None; dbm.layers.len()];
+    given[LEFT_V] = Some(left);
+    given[RIGHT_V] = Some(right);
+    let q = dbm.mean_field(&given, config);
+    mean_lower_bound(dbm, &given, &q, log_z)
 }
 
 /// What the DBM's mean-field readings give for a set of pairs.

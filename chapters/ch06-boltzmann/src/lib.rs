@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+mod checkpoint;
 mod claims;
 mod clip_claims;
 mod clip_outputs;
@@ -253,7 +254,7 @@ enum Task {
 enum Done {
     Run(Box<RunRow>),
     Small(SmallCheck),
-    Multimodal(Box<AvSeed>),
+    Multimodal(Box<AvSeed>, Option<checkpoint::KeptAv>),
     Clip(Box<ClipSeed>),
 }
 
@@ -271,6 +272,13 @@ pub fn load(cfg: &Config) -> anyhow::Result<Binary> {
 
 /// Run every experiment (in parallel; results in a fixed order).
 pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
+    let (report, data, _) = run_keeping(cfg)?;
+    Ok((report, data))
+}
+
+/// [`run`], and the models `--save` keeps, as plain data: the first seed's multimodal
+/// DBN and DBM of the AV digits, with the probes that read their layers.
+pub(crate) fn run_keeping(cfg: &Config) -> anyhow::Result<(Report, Binary, Option<checkpoint::KeptAv>)> {
     let data = load(cfg)?;
     let labels = |rows: &[usize]| -> Vec<usize> { rows.iter().map(|&i| data.labels[i]).collect() };
     let pixel_probe = Probe::fit(
@@ -302,7 +310,10 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
             Task::Long(method) => {
                 Done::Run(Box::new(rbm_runs::run(&data, method, cfg.epochs, &pixel_probe, cfg)?))
             }
-            Task::Multimodal(seed) => Done::Multimodal(Box::new(multimodal::run(&av, cfg, *seed)?)),
+            Task::Multimodal(seed) => {
+                let (seed, kept) = multimodal::run(&av, cfg, *seed)?;
+                Done::Multimodal(Box::new(seed), kept)
+            }
             Task::Clip(seed) => Done::Clip(Box::new(clipart::run_seed(&art, *seed, cfg)?)),
             Task::Small => {
                 let mut rng = seeded_rng(cfg.seed);
@@ -323,11 +334,15 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
         })
     })?;
     let (mut runs, mut small, mut multimodal, mut clip) = (Vec::new(), None, Vec::new(), Vec::new());
+    let mut kept = None;
     for d in done {
         match d {
             Done::Run(r) => runs.push(*r),
             Done::Small(s) => small = Some(s),
-            Done::Multimodal(m) => multimodal.push(*m),
+            Done::Multimodal(m, k) => {
+                kept = k.or(kept);
+                multimodal.push(*m)
+            }
             Done::Clip(c) => clip.push(*c),
         }
     }
@@ -353,5 +368,5 @@ pub fn run(cfg: &Config) -> anyhow::Result<(Report, Binary)> {
         claims: vec![],
     };
     report.claims = claims(&report);
-    Ok((report, data))
+    Ok((report, data, kept))
 }

@@ -206,8 +206,44 @@ pub fn joint_with_missing(
 /// Training pairs the DBM's lower bound is measured on (the first of the split).
 pub const BOUND_PAIRS: usize = 500;
 
-/// Pretrain the whole model with seed `seed`, then probe every layer.
-pub fn run(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<AvSeed> {
+/// Every layer's representation of the pairs `rows` in the DBN, in the page's order:
+/// image input, h1, h2, the joint layer (both present; the audio missing; the image
+/// missing, each filled in by `mean_field_steps` of [`joint_with_missing`]), audio h2,
+/// h1, input.
+pub(crate) fn dbn_layers(
+    image: &Pathway,
+    audio: &Pathway,
+    joint: &Rbm,
+    av: &Av,
+    rows: &[usize],
+    mean_field_steps: usize,
+) -> Vec<(String, Tensor)> {
+    let (iv, av_) = (av.images(rows), av.audios(rows));
+    let ((ih1, ih2), (ah1, ah2)) = (image.up(&iv), audio.up(&av_));
+    let both = joint.hidden_probs(&Tensor::concat(&[ih2.clone(), ah2.clone()], 1));
+    let no_audio = joint_with_missing(joint, &ih2, true, mean_field_steps).0;
+    let no_image = joint_with_missing(joint, &ah2, false, mean_field_steps).0;
+    vec![
+        (IMAGE_LAYERS[0].into(), iv),
+        (IMAGE_LAYERS[1].into(), ih1),
+        (IMAGE_LAYERS[2].into(), ih2),
+        (JOINT.into(), both),
+        (JOINT_NO_AUDIO.into(), no_audio),
+        (JOINT_NO_IMAGE.into(), no_image),
+        (AUDIO_LAYERS[2].into(), ah2),
+        (AUDIO_LAYERS[1].into(), ah1),
+        (AUDIO_LAYERS[0].into(), av_),
+    ]
+}
+
+/// Pretrain the whole model with seed `seed`, then probe every layer. The first seed's
+/// models (`seed == cfg.seed`) and probes also come back as plain data (their tensors
+/// cannot leave this thread), for `--save`.
+pub(crate) fn run(
+    av: &Av,
+    cfg: &Config,
+    seed: u64,
+) -> anyhow::Result<(AvSeed, Option<crate::checkpoint::KeptAv>)> {
     let mut rng = seeded_rng(seed ^ 0xdb);
     let (train, test) = (&av.raw.train, &av.raw.test);
     let [i1, i2, a1, a2, j] = cfg.dbn_widths;
@@ -237,33 +273,18 @@ pub fn run(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<AvSeed> {
         sample(&Tensor::from_vec(v, &[rows.len(), i2 + a2]), rng)
     });
     // Every layer's representation of the training and test pairs.
-    let layers = |rows: &[usize]| -> Vec<(String, Tensor)> {
-        let (iv, av_) = (av.images(rows), av.audios(rows));
-        let ((ih1, ih2), (ah1, ah2)) = (image.up(&iv), audio.up(&av_));
-        let both = joint.hidden_probs(&Tensor::concat(&[ih2.clone(), ah2.clone()], 1));
-        let no_audio = joint_with_missing(&joint, &ih2, true, cfg.mean_field_steps).0;
-        let no_image = joint_with_missing(&joint, &ah2, false, cfg.mean_field_steps).0;
-        vec![
-            (IMAGE_LAYERS[0].into(), iv),
-            (IMAGE_LAYERS[1].into(), ih1),
-            (IMAGE_LAYERS[2].into(), ih2),
-            (JOINT.into(), both),
-            (JOINT_NO_AUDIO.into(), no_audio),
-            (JOINT_NO_IMAGE.into(), no_image),
-            (AUDIO_LAYERS[2].into(), ah2),
-            (AUDIO_LAYERS[1].into(), ah1),
-            (AUDIO_LAYERS[0].into(), av_),
-        ]
-    };
+    let layers = |rows: &[usize]| dbn_layers(&image, &audio, &joint, av, rows, cfg.mean_field_steps);
     let (train_labels, test_labels) = (av.labels(train), av.labels(test));
     let probe = ProbeConfig::default();
     let mut rows = Vec::new();
+    let mut dbn_probes = Vec::new();
     let names: Vec<String> = layers(&train[..1]).into_iter().map(|(n, _)| n).collect();
     for ((name, tr), (_, te)) in layers(train).into_iter().zip(layers(test)) {
         let width = tr.shape()[1];
         let fitted = Probe::fit(&tr.to_vec(), width, &train_labels, 10, &probe, &mut rng)
             .map_err(anyhow::Error::msg)?;
         rows.push(LayerRow { layer: name, width, accuracy: fitted.accuracy(&te.to_vec(), &test_labels) });
+        dbn_probes.push(fitted);
     }
     // The DBM: composed from this DBN, trained jointly on fresh same-digit pairs.
     let mut dbm = dbm_runs::compose(dbm_runs::AV_NAMES, &image, &audio, &joint, &mut rng);
@@ -273,8 +294,7 @@ pub fn run(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<AvSeed> {
         let partners = av.partners(&rows, Pairing::Fresh, rng);
         (av.images(&rows), av.audios(&partners))
     };
-    let bound_rows: Vec<usize> = train.iter().copied().take(BOUND_PAIRS).collect();
-    let (bound_left, bound_right) = (av.images(&bound_rows), av.audios(&bound_rows));
+    let (bound_left, bound_right) = bound_pairs(av);
     let mut bound_fn = |dbm: &models::dbm::Dbm, rng: &mut Rng| {
         dbm_runs::mean_bound(dbm, &bound_left, &bound_right, &plan.read_mean_field, rng).unwrap_or((
             f64::NAN,
@@ -290,12 +310,24 @@ pub fn run(av: &Av, cfg: &Config, seed: u64) -> anyhow::Result<AvSeed> {
     let (dbm_train, dbm_test) = (read(train), read(test));
     let convergence = dbm_train.convergence.merge(dbm_test.convergence);
     let mut dbm_layers = Vec::new();
+    let mut dbm_probes = Vec::new();
     for ((name, tr), te) in names.iter().zip(dbm_train.layers).zip(dbm_test.layers) {
         let width = tr.shape()[1];
         let fitted = Probe::fit(&tr.to_vec(), width, &train_labels, 10, &probe, &mut rng)
             .map_err(anyhow::Error::msg)?;
         let accuracy = fitted.accuracy(&te.to_vec(), &test_labels);
         dbm_layers.push(LayerRow { layer: name.clone(), width, accuracy });
+        dbm_probes.push(fitted);
     }
-    Ok(AvSeed { seed, layers: rows, dbm_layers, convergence, bound })
+    let kept = (seed == cfg.seed).then(|| {
+        crate::checkpoint::KeptAv::new([&image, &audio], &joint, &dbm, &names, &dbn_probes, &dbm_probes)
+    });
+    Ok((AvSeed { seed, layers: rows, dbm_layers, convergence, bound }, kept))
+}
+
+/// The training pairs the DBM's lower bound is measured on (the first
+/// [`BOUND_PAIRS`] of the split, each image with its own utterance): (images, audios).
+pub(crate) fn bound_pairs(av: &Av) -> (Tensor, Tensor) {
+    let rows: Vec<usize> = av.raw.train.iter().copied().take(BOUND_PAIRS).collect();
+    (av.images(&rows), av.audios(&rows))
 }

@@ -18,15 +18,33 @@ pub fn chapter() -> kit::Chapter {
 }
 
 fn run_and_write(options: &Options) -> anyhow::Result<kit::Outcome> {
-    kit::no_checkpoints("ch06-boltzmann", options)?;
+    if let Some(dir) = &options.load {
+        let lines = crate::checkpoint::load_and_check(dir, &options.data)?;
+        for line in &lines {
+            println!("{line}");
+        }
+        return Ok(kit::Outcome {
+            headline: format!(
+                "the multimodal DBN and DBM of the AV digits and their probes reloaded from {}, giving exactly \
+                 what they gave when saved",
+                dir.display()
+            ),
+            claims: vec![],
+        });
+    }
     let mut cfg = if options.quick { Config::quick() } else { Config::default() };
     cfg.seed = options.seed;
     cfg.data = options.data.clone();
     if let Some(epochs) = options.epochs {
         cfg.epochs = epochs;
     }
-    let (report, data) = crate::run(&cfg)?;
+    let (report, data, kept) = crate::run_keeping(&cfg)?;
     write_outputs(&report, &data, &Output::new(&options.out))?;
+    if let Some(dir) = &options.save {
+        for line in crate::checkpoint::save(dir, kept.as_ref(), &cfg, &report)? {
+            println!("saved {line}");
+        }
+    }
     let ll = |name: &str| report.runs.iter().find(|r| r.method.name == name).map_or(f64::NAN, |r| r.test_ll);
     let headline = format!(
         "CD-1 reconstruction {:.4}, probe {:.3}; test log-likelihood CD-1 {:.2}, PCD {:.2} nats",

@@ -76,3 +76,84 @@ fn the_joint_layer_must_beat_every_image_layer() {
     }
     assert!(!kit::claims::failing_required(&claims(&report)).contains(&"clipart_layers".to_string()));
 }
+
+/// Rewrite the checkpoint at `path` with `state` and its metadata as they were.
+fn rewrite(path: &std::path::Path, state: Vec<(String, autograd::Tensor)>) {
+    let loaded = kit::checkpoint::load(path).unwrap();
+    let metadata: Vec<(&str, String)> =
+        loaded.metadata.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    kit::checkpoint::save(path, &state, &metadata).unwrap();
+}
+
+#[test]
+fn save_then_load_reproduces_the_numbers_and_bad_checkpoints_are_refused() {
+    let dir = std::env::temp_dir().join(format!("ch06-ckpt-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let chapter = ch06_boltzmann::chapter();
+    let quick = kit::Options::quick(dir.join("out"));
+    let saved = dir.join("saved");
+    chapter.run_checked(&kit::Options { save: Some(saved.clone()), ..quick.clone() }).unwrap();
+    let loading = kit::Options { load: Some(saved.clone()), ..quick };
+    let outcome = chapter.run_checked(&loading).unwrap();
+    assert!(outcome.headline.contains("giving exactly what they gave when saved"), "{}", outcome.headline);
+
+    // The names a PyTorch reimplementation would register, in nn.Linear's layout.
+    let (dbn, dbm) = (saved.join("dbn.safetensors"), saved.join("dbm.safetensors"));
+    let (dbn_file, dbm_file) = (kit::checkpoint::load(&dbn).unwrap(), kit::checkpoint::load(&dbm).unwrap());
+    let shape = |state: &[(String, autograd::Tensor)], name: &str| {
+        state.iter().find(|(n, _)| n == name).map(|(_, t)| t.shape().to_vec())
+    };
+    assert_eq!(shape(&dbn_file.state, "rbms_audio.0.weight"), Some(vec![256, 400]));
+    assert_eq!(shape(&dbn_file.state, "rbm_joint.visible_bias"), Some(vec![128]));
+    assert_eq!(dbn_file.state.len(), 15);
+    assert_eq!(shape(&dbm_file.state, "weights.image_h2_to_joint"), Some(vec![128, 64]));
+    assert_eq!(shape(&dbm_file.state, "biases.audio_input"), Some(vec![400]));
+    assert_eq!(dbm_file.state.len(), 13);
+    let probes = kit::checkpoint::load(&saved.join("probes.safetensors")).unwrap();
+    assert_eq!(shape(&probes.state, "dbm.joint_both_present.weight"), Some(vec![10, 128]));
+    assert_eq!(probes.state.len(), 36);
+    let (good_dbn, good_dbm) = (std::fs::read(&dbn).unwrap(), std::fs::read(&dbm).unwrap());
+
+    // One DBM weight changed: the numbers move and the load fails, printing both.
+    let mut state = dbm_file.state.clone();
+    let at = state.iter().position(|(n, _)| n == "weights.image_h2_to_joint").unwrap();
+    state[at].1 = state[at].1.scale(0.5);
+    rewrite(&dbm, state);
+    let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains("do not give what they gave when saved") && err.contains("DIFFERS"), "{err}");
+
+    // The weights of other architectures under the saved metadata.
+    let mut rng = autograd::seeded_rng(0);
+    let other = ch06_boltzmann::dbm_runs::shaped(
+        &ch06_boltzmann::dbm_runs::AV_NAMES,
+        [64, 128, 64, 100, 64, 256, 400],
+        &mut rng,
+    );
+    rewrite(&dbm, other.state_dict());
+    let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
+    assert!(
+        err.contains(&dbm.display().to_string()) && err.contains("biases.joint") && err.contains("[100]"),
+        "{err}"
+    );
+    std::fs::write(&dbm, &good_dbm).unwrap();
+    let mut state = dbn_file.state.clone();
+    let at = state.iter().position(|(n, _)| n == "rbms_image.0.weight").unwrap();
+    state[at].1 = autograd::Tensor::zeros(&[100, 64]);
+    rewrite(&dbn, state);
+    let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
+    assert!(
+        err.contains(&dbn.display().to_string()) && err.contains("rbms_image.0") && err.contains("[100, 64]"),
+        "{err}"
+    );
+
+    // Another model's file under this one's name.
+    std::fs::write(&dbn, &good_dbm).unwrap();
+    let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains(&dbn.display().to_string()) && err.contains("kind \"multimodal_dbm\""), "{err}");
+
+    // A truncated file is refused, naming it.
+    std::fs::write(&dbn, &good_dbn[..good_dbn.len() - 100]).unwrap();
+    let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains(&dbn.display().to_string()) && err.contains("not a valid safetensors"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -92,7 +92,7 @@ fn by_hand(method: Method, widths: &[usize], hidden: usize, projection: usize, m
             vec![torch_linear(projection, 1, rng)],
         ),
     };
-    FusionNet { method, widths: widths.to_vec(), encoders, head, mask: None, lowrank: None }
+    FusionNet { method, widths: widths.to_vec(), encoders, head, mask: None, lowrank: None, max_order: None }
 }
 
 #[test]

@@ -81,6 +81,7 @@ fn by_hand(widths: &[usize], hidden: usize, projections: &[usize], head: usize) 
         head: vec![torch_linear(size, head, rng), torch_linear(head, 1, rng)],
         mask: None,
         lowrank: None,
+        max_order: None,
     }
 }
 

@@ -439,10 +439,9 @@ pub fn print_and_check(chapter: &str, unenforced: bool, claims: &[Claim]) -> any
 /// What a run whose bars are not enforced (`--quick`, `--clean`, `--data`) says after
 /// its claims, when it has bars: that they are printed, not enforced.
 pub fn unenforced_note(claims: &[Claim]) -> Option<&'static str> {
-    claims
-        .iter()
-        .any(|c| c.kind == Kind::Bar)
-        .then_some("(the bars are set for the full run on the default data; this run's are printed, not enforced)")
+    claims.iter().any(|c| c.kind == Kind::Bar).then_some(
+        "(the bars are set for the full run on the default data; this run's are printed, not enforced)",
+    )
 }
 
 /// One line a claim, for the terminal: a bar with ✓/✗, a lecture claim with its

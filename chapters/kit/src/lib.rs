@@ -80,25 +80,8 @@ impl Chapter {
     }
 }
 
-/// For chapters that keep no checkpoints (chapters 3 to 6, as yet): an error
-/// naming the chapter when `--save` or `--load` was given, instead of ignoring it.
-pub fn no_checkpoints(chapter: &str, options: &Options) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        options.save.is_none() && options.load.is_none(),
-        "{chapter} does not save or load checkpoints (chapters 1, 2 and 7 to 11 do); drop --save/--load"
-    );
-    Ok(())
-}
-
-/// For chapters on generated data: refuse the flags that do not apply to them
-/// (`--save`/`--load`, see [`no_checkpoints`], and `--clean`), naming the chapter.
-pub fn generated_data(chapter: &str, options: &Options) -> anyhow::Result<()> {
-    no_checkpoints(chapter, options)?;
-    no_clean(chapter, options)
-}
-
-/// For chapters on generated data that keep checkpoints: refuse `--clean`, naming the
-/// chapter.
+/// For chapters on generated data: refuse `--clean` (there is no clean variant), naming
+/// the chapter.
 pub fn no_clean(chapter: &str, options: &Options) -> anyhow::Result<()> {
     anyhow::ensure!(!options.clean, "{chapter} runs on generated data: --clean does not apply");
     Ok(())
