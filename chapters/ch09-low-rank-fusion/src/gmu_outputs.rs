@@ -101,14 +101,8 @@ fn row(table: &mut Table, name: String, runs: &[Run], parameters: usize, fusion:
 /// report without the GMU (a run on CMU-MOSI's features).
 pub(crate) fn markdown(r: &Report) -> String {
     let (Some(g), Some(tfn)) = (&r.gmu, r.cell(Method::Tfn)) else { return String::new() };
-    let mut table = Table::new(&[
-        "fusion (T+A+V)",
-        "Acc-2",
-        "MAE",
-        "parameters",
-        "share of TFN's",
-        "after the encoders",
-    ]);
+    let mut table =
+        Table::new(&["fusion (T+A+V)", "Acc-2", "MAE", "parameters", "share of TFN's", "after the encoders"]);
     row(&mut table, "GMU".into(), &g.runs, g.parameters, g.fusion_parameters, tfn.parameters);
     let best = best_lmf(r).ok();
     for c in [Some(tfn), best, r.cell(Method::Product)].into_iter().flatten() {
