@@ -206,7 +206,7 @@ fn log(p: &[f32]) -> Vec<f32> {
 
 /// PyTorch's names: `image.weight` (10, 64), `image.bias`, `audio.weight` (10, 400),
 /// `audio.bias`, `gate.weight` (1, 2), `gate.bias`. The forward pass takes `[images,
-/// audios, reliability (σ′, snr′)]` and gives the fused scores s (n, 10) of [`fuse`]:
+/// audios, reliability (σ′, snr′)]` and gives the fused scores s (n, 10) of `fuse`:
 /// each classifier's log-probabilities enter as constants (clamped at 1e-12), so
 /// gradients reach the gate only, as when it is fitted; the classifiers are fitted
 /// apart (`Probe::fit`).
