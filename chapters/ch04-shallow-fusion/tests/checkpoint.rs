@@ -6,17 +6,7 @@ use std::path::{Path, PathBuf};
 
 use autograd::Tensor;
 
-/// The entries of a checkpoint, in name order.
-fn names(path: &Path) -> Vec<String> {
-    kit::checkpoint::load(path).unwrap().state.into_iter().map(|(n, _)| n).collect()
-}
-
-/// Rewrite `path` with `state` and its own metadata.
-fn rewrite(path: &Path, state: &[(String, Tensor)]) {
-    let metadata = kit::checkpoint::load(path).unwrap().metadata;
-    let metadata: Vec<(&str, String)> = metadata.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    kit::checkpoint::save(path, state, &metadata).unwrap();
-}
+use kit::checkpoint::{entry_names as names, rewrite_state as rewrite};
 
 /// `--load`'s error, as text.
 fn load_error(load: &kit::Options) -> String {
@@ -24,24 +14,10 @@ fn load_error(load: &kit::Options) -> String {
     format!("{:#}", chapter.run_checked(load).map(|_| ()).unwrap_err())
 }
 
-/// Run the chapter's `load_checkpoint.py` on `dir` when Python has numpy and
-/// safetensors; panics with its output when it fails.
+/// Run the chapter's `load_checkpoint.py` on `dir` (when Python has numpy and safetensors).
 fn python_loader(dir: &Path, chapter: &str) {
-    let ready = std::process::Command::new("python3").args(["-c", "import numpy, safetensors"]).status();
-    if !ready.is_ok_and(|s| s.success()) {
-        println!("python3 with numpy and safetensors not found: the Python loader was not run");
-        return;
-    }
     let script = kit::cli::repo_root().join("chapters").join(chapter).join("load_checkpoint.py");
-    let out = std::process::Command::new("python3").arg(&script).arg(dir).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{} failed:\n{text}\n{}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(text.contains("every accuracy as saved"), "{text}");
+    kit::checkpoint::run_python_loader(&script, dir, "every accuracy as saved");
 }
 
 #[test]

@@ -59,19 +59,6 @@ fn masking_zeroes_about_the_asked_share_and_nothing_else_changes() {
     assert!(masked.iter().all(|&v| v == 0.0 || v == 1.0));
 }
 
-/// Rewrite the checkpoint at `path` with `state` and its metadata changed by `edit`.
-fn rewrite(
-    path: &std::path::Path,
-    state: Option<Vec<(String, autograd::Tensor)>>,
-    edit: impl Fn(&mut std::collections::HashMap<String, String>),
-) {
-    let loaded = kit::checkpoint::load(path).unwrap();
-    let mut metadata = loaded.metadata.clone();
-    edit(&mut metadata);
-    let metadata: Vec<(&str, String)> = metadata.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    kit::checkpoint::save(path, &state.unwrap_or(loaded.state), &metadata).unwrap();
-}
-
 #[test]
 fn save_then_load_reproduces_the_scores_and_bad_checkpoints_are_refused() {
     use models::Model;
@@ -90,21 +77,8 @@ fn save_then_load_reproduces_the_scores_and_bad_checkpoints_are_refused() {
     );
 
     // The same scores from load_checkpoint.py (numpy; PyTorch too when installed).
-    let python = std::process::Command::new("python3").args(["-c", "import numpy, safetensors"]).status();
-    if python.is_ok_and(|s| s.success()) {
-        let script = kit::cli::repo_root().join("chapters/ch05-autoencoders/load_checkpoint.py");
-        let out = std::process::Command::new("python3").arg(&script).arg(&saved).output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{} failed:\n{text}\n{}",
-            script.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(text.contains("numpy: every score as saved"), "{text}");
-    } else {
-        println!("python3 with numpy and safetensors not found: load_checkpoint.py was not run");
-    }
+    let script = kit::cli::repo_root().join("chapters/ch05-autoencoders/load_checkpoint.py");
+    kit::checkpoint::run_python_loader(&script, &saved, "numpy: every score as saved");
 
     // PyTorch's names and nn.Linear's (out, in) layout.
     let bimodal = saved.join("bimodal.safetensors");
@@ -124,7 +98,7 @@ fn save_then_load_reproduces_the_scores_and_bad_checkpoints_are_refused() {
     let mut state = loaded.state.clone();
     let at = state.iter().position(|(n, _)| n == "shared.weight").unwrap();
     state[at].1 = state[at].1.scale(0.5);
-    rewrite(&bimodal, Some(state), |_| {});
+    kit::checkpoint::rewrite_state(&bimodal, &state);
     let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
     assert!(err.contains("does not score what it scored when saved") && err.contains("DIFFERS"), "{err}");
 
@@ -132,7 +106,7 @@ fn save_then_load_reproduces_the_scores_and_bad_checkpoints_are_refused() {
     let cfg = ch05_autoencoders::Config { hidden: 64, ..ch05_autoencoders::Config::quick() };
     let other = ch05_autoencoders::Bimodal::new(400, &cfg, &mut autograd::seeded_rng(0));
     std::fs::write(&bimodal, &good).unwrap();
-    rewrite(&bimodal, Some(other.state_dict()), |_| {});
+    kit::checkpoint::rewrite_state(&bimodal, &other.state_dict());
     let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
     assert!(
         err.contains(&bimodal.display().to_string())
@@ -143,14 +117,14 @@ fn save_then_load_reproduces_the_scores_and_bad_checkpoints_are_refused() {
 
     // Metadata describing another architecture, and data standardised otherwise.
     std::fs::write(&bimodal, &good).unwrap();
-    rewrite(&bimodal, None, |m| {
+    kit::checkpoint::rewrite_metadata(&bimodal, |m| {
         let a = m.get("architecture").unwrap().replace("\"middle\":64", "\"middle\":48");
         m.insert("architecture".into(), a);
     });
     let err = chapter.run_checked(&loading).map(|_| ()).unwrap_err().to_string();
     assert!(err.contains(&bimodal.display().to_string()) && err.contains("middle: 48"), "{err}");
     std::fs::write(&bimodal, &good).unwrap();
-    rewrite(&bimodal, None, |m| {
+    kit::checkpoint::rewrite_metadata(&bimodal, |m| {
         let p = m.get("preprocessing").unwrap().replace("\"variant\":\"noisy\"", "\"variant\":\"clean\"");
         m.insert("preprocessing".into(), p);
     });

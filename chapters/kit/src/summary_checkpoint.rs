@@ -143,20 +143,7 @@ pub fn round_trip_check(chapter: &crate::Chapter) {
     let outcome = chapter.run_checked(&loading).unwrap();
     assert!(outcome.headline.contains("each scoring what it scored when saved"), "{}", outcome.headline);
     let script = crate::cli::repo_root().join("chapters/ch07-supervised-fusion/load_fusion.py");
-    let python = std::process::Command::new("python3").args(["-c", "import numpy, safetensors"]).status();
-    if python.is_ok_and(|s| s.success()) {
-        let out = std::process::Command::new("python3").arg(&script).arg(dir.join("saved")).output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{} failed:\n{text}\n{}",
-            script.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(text.contains("numpy: Acc-2"), "{text}");
-    } else {
-        println!("python3 with numpy and safetensors not found: the Python round trip was not run");
-    }
+    crate::checkpoint::run_python_loader(&script, &dir.join("saved"), "numpy: Acc-2");
     // A damaged checkpoint is refused, naming the file.
     let victim = std::fs::read_dir(dir.join("saved"))
         .unwrap()

@@ -20,23 +20,27 @@
 //! rebuilds them from the metadata, reads the AV digits in `--data`, and fails unless
 //! it reproduces the same numbers bit for bit.
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::Context;
 use autograd::{Tensor, seeded_rng};
+use kit::checkpoint::{Plain, ProbeSet, Recheck, copy_linear as copy, differs, plain, same_bits};
 use models::data::{Av, AvDigits, AvVariant};
 use models::dbm::{Dbm, MeanFieldConfig, Units};
 use models::rbm::Rbm;
-use models::{Linear, Mode, Model, Module, Named, Probe};
+use models::{Model, Probe};
 use serde::{Deserialize, Serialize};
 
-use crate::dbm_runs::{self, AV_NAMES, BoundPoint, Convergence, EDGES};
+use crate::dbm_runs::{self, AV_NAMES, Convergence, EDGES};
 use crate::multimodal::{
     AUDIO_LAYERS, BOUND_PAIRS, IMAGE_LAYERS, JOINT, JOINT_NO_AUDIO, JOINT_NO_IMAGE, LayerRow, Pathway,
     bound_pairs, dbn_layers,
 };
-use crate::{Config, Report};
+
+mod loading;
+mod saving;
+
+pub(crate) use loading::load_and_check;
+pub(crate) use saving::save;
 
 /// The DBN's file inside `--save DIR`.
 pub const DBN: &str = "dbn.safetensors";
@@ -48,18 +52,6 @@ pub const PROBES: &str = "probes.safetensors";
 const RBMS: [&str; 5] = ["rbms_image.0", "rbms_image.1", "rbms_audio.0", "rbms_audio.1", "rbm_joint"];
 /// Classes every probe tells apart (the digits 0 to 9).
 const CLASSES: usize = 10;
-
-/// A `state_dict` as plain data, which can leave the thread that trained it (tensors
-/// cannot): (name, shape, values).
-type Plain = Vec<(String, Vec<usize>, Vec<f32>)>;
-
-fn plain(state: Vec<(String, Tensor)>) -> Plain {
-    state.into_iter().map(|(n, t)| (n, t.shape().to_vec(), t.to_vec())).collect()
-}
-
-fn tensors(plain: &Plain) -> Vec<(String, Tensor)> {
-    plain.iter().map(|(n, shape, v)| (n.clone(), Tensor::from_vec(v.clone(), shape))).collect()
-}
 
 /// A layer's name as a key: "joint (both present)" -> "joint_both_present".
 fn slug(name: &str) -> String {
@@ -76,11 +68,6 @@ fn dbn_state(rbms: [&Rbm; 5]) -> Vec<(String, Tensor)> {
             rbm.state_dict().into_iter().map(move |(n, t)| (format!("{prefix}.{n}"), t))
         })
         .collect()
-}
-
-/// A copy of a linear layer's values.
-fn copy(layer: &Linear) -> Linear {
-    Linear::new(layer.weight.tensor().detach(), layer.bias.tensor().detach())
 }
 
 /// The first seed's models of the AV digits and the probes the run read them with, as
@@ -116,38 +103,9 @@ impl KeptAv {
     }
 }
 
-/// Linear probes, each an `nn.Linear(width, 10)` giving logits over the digits, under
-/// their names: `nn.ModuleDict` in PyTorch. `forward(inputs)` sends input k through
-/// probe k and puts the logits side by side.
-struct ProbeSet(Vec<(String, Linear)>);
-
-impl ProbeSet {
-    /// Probes `(name, width)` (initial weights arbitrary).
-    fn new(probes: &[(String, usize)]) -> ProbeSet {
-        let mut rng = seeded_rng(0);
-        ProbeSet(probes.iter().map(|(n, w)| (n.clone(), Linear::xavier(*w, CLASSES, &mut rng))).collect())
-    }
-
-    /// The probe named `name`.
-    fn probe(&self, name: &str) -> Probe {
-        let linear = self.0.iter().find(|(n, _)| n == name).map(|(_, l)| copy(l));
-        Probe { linear: linear.unwrap_or_else(|| panic!("ProbeSet: no probe {name:?}")) }
-    }
-}
-
-impl Model for ProbeSet {
-    fn forward(&self, inputs: &[Tensor], _mode: &mut Mode<'_>) -> Tensor {
-        let logits: Vec<Tensor> = self.0.iter().zip(inputs).map(|((_, l), x)| l.forward(x)).collect();
-        Tensor::concat(&logits, 1)
-    }
-
-    fn named_parameters(&self) -> Vec<Named<'_>> {
-        self.0.iter().flat_map(|(n, l)| Named::linear(n, l)).collect()
-    }
-
-    fn parameters_mut(&mut self) -> Vec<&mut autograd::Parameter> {
-        self.0.iter_mut().flat_map(|(_, l)| l.parameters_mut()).collect()
-    }
+/// Probes `(name, width)` over the digits (initial weights arbitrary).
+fn probe_set(shapes: &[(String, usize)]) -> ProbeSet {
+    ProbeSet::untrained(shapes, CLASSES)
 }
 
 /// The DBN's sizes, the energy of its RBMs and how the chapter reads its layers.
@@ -417,292 +375,30 @@ fn dbn_of(path: &Path, arch: &DbnArchitecture, state: &[(String, Tensor)]) -> an
 /// Lines comparing what the models give now with what they gave when saved, and
 /// whether everything is equal bit for bit.
 fn compare(names: &[String], got: &Measured, saved: &Measured) -> (Vec<String>, bool) {
-    let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
-    let mark = |ok: bool| if ok { "" } else { "  DIFFERS" };
-    let mut lines = Vec::new();
-    let mut all = got.dbn.len() == names.len() && got.dbm.len() == names.len();
+    let mut recheck =
+        Recheck { same: got.dbn.len() == names.len() && got.dbm.len() == names.len(), ..Recheck::default() };
     for (model, g, s) in [("DBN", &got.dbn, &saved.dbn), ("DBM", &got.dbm, &saved.dbm)] {
-        lines.push(format!("  {model}: test accuracy of the probe on each layer"));
+        recheck.line(format!("  {model}: test accuracy of the probe on each layer"), true);
         for ((name, g), s) in names.iter().zip(g).zip(s) {
-            all &= same(*g, *s);
-            lines.push(format!("    {name}: {g} (saved {s}){}", mark(same(*g, *s))));
+            recheck.number(&format!("    {name}"), *g, *s);
         }
     }
     let c = got.convergence == saved.convergence;
-    all &= c;
     let also = if c { " (saved: the same)" } else { "  DIFFERS" };
-    lines.push(format!("  DBM mean-field on the training and test pairs: {:?}{also}", got.convergence));
+    recheck.line(format!("  DBM mean-field on the training and test pairs: {:?}{also}", got.convergence), c);
     if !c {
-        lines.push(format!("    saved: {:?}", saved.convergence));
+        recheck.line(format!("    saved: {:?}", saved.convergence), true);
     }
     if let (Some(g), Some(s)) = (got.bound, saved.bound) {
-        all &= same(g, s);
-        lines.push(format!(
-            "  DBM lower bound on log p(image, audio), mean over the first {BOUND_PAIRS} training pairs: {g} nats \
-             (saved {s}){}",
-            mark(same(g, s))
-        ));
-    }
-    (lines, all)
-}
-
-/// Write the kept models into `dir`, each first rebuilt from its `state_dict` and
-/// checked to give exactly what `report` says; nothing is written otherwise. Returns
-/// one line per file.
-pub(crate) fn save(
-    dir: &Path,
-    kept: Option<&KeptAv>,
-    cfg: &Config,
-    report: &Report,
-) -> anyhow::Result<Vec<String>> {
-    let kept = kept.context("--save: the run kept no multimodal models (no seed ran?)")?;
-    let seed = report
-        .multimodal
-        .seeds
-        .iter()
-        .find(|s| s.seed == cfg.seed)
-        .context("--save: the report has no multimodal model of the first seed")?;
-    let av = Av::load(&cfg.data, AvVariant::Noisy)
-        .map_err(|e| anyhow::anyhow!("loading the audio-visual digits: {e}"))?;
-    let dbn_arch =
-        DbnArchitecture::of(AvDigits::IMAGE, av.audio_width(), cfg.dbn_widths, cfg.mean_field_steps);
-    let here = Path::new("--save");
-    let dbn = dbn_of(here, &dbn_arch, &tensors(&kept.dbn))?;
-    let mut dbm = dbm_runs::shaped(
-        &AV_NAMES,
-        [
-            AvDigits::IMAGE,
-            cfg.dbn_widths[0],
-            cfg.dbn_widths[1],
-            cfg.dbn_widths[4],
-            cfg.dbn_widths[3],
-            cfg.dbn_widths[2],
-            av.audio_width(),
-        ],
-        &mut seeded_rng(0),
-    );
-    dbm.load_state_dict(&tensors(&kept.dbm)).map_err(|e| anyhow::anyhow!("--save: the DBM: {e}"))?;
-    let dbm_arch = DbmArchitecture::of(&dbm, &cfg.dbm.read_mean_field);
-    let mut probes = ProbeSet::new(&probe_shapes(&seed.layers));
-    probes.load_state_dict(&tensors(&kept.probes)).map_err(|e| anyhow::anyhow!("--save: the probes: {e}"))?;
-    let last = seed.bound.last().copied();
-    let reported = Measured {
-        dbn: seed.layers.iter().map(|l| l.accuracy).collect(),
-        dbm: seed.dbm_layers.iter().map(|l| l.accuracy).collect(),
-        convergence: seed.convergence,
-        bound: last.map(|b| b.bound),
-    };
-    let got = measure(
-        &dbn,
-        &dbm,
-        &probes,
-        &av,
-        cfg.mean_field_steps,
-        &cfg.dbm.read_mean_field,
-        last.map(|b| b.log_z),
-    );
-    let names: Vec<String> = seed.layers.iter().map(|l| l.layer.clone()).collect();
-    let (lines, same) = compare(&names, &got, &reported);
-    anyhow::ensure!(
-        same,
-        "--save: the models rebuilt from their state_dicts do not give what the run reported (not saving models \
-         that are not the ones measured):\n{}",
-        lines.join("\n")
-    );
-
-    let preprocessing = serde_json::to_string(&Preprocessing::of(&av))?;
-    let config = serde_json::json!({
-        "seed": cfg.seed,
-        "dbn_epochs": cfg.dbn_epochs,
-        "dbm_epochs": cfg.dbm.epochs,
-        "model_seed": format!("seeded_rng({} ^ 0xdb)", cfg.seed),
-    })
-    .to_string();
-    let mut written = Vec::new();
-    let dbn_path = dir.join(DBN);
-    let rbms = [&dbn.image.first, &dbn.image.second, &dbn.audio.first, &dbn.audio.second, &dbn.joint];
-    kit::checkpoint::save(
-        &dbn_path,
-        &dbn_state(rbms),
-        &[
-            (
-                "pytorch",
-                "no nn module: class RBM(nn.Module) with nn.Parameters weight (hidden, visible), visible_bias, \
-                 hidden_bias; class MultimodalDBN(nn.Module): rbms_image = nn.ModuleList([RBM, RBM]), rbms_audio = \
-                 nn.ModuleList([RBM, RBM]), rbm_joint = RBM; see \"architecture\""
-                    .to_string(),
+        let ok = same_bits(g, s);
+        recheck.line(
+            format!(
+                "  DBM lower bound on log p(image, audio), mean over the first {BOUND_PAIRS} training pairs: {g} nats \
+                 (saved {s}){}",
+                differs(ok)
             ),
-            ("architecture", serde_json::to_string(&dbn_arch)?),
-            ("preprocessing", preprocessing.clone()),
-            ("config", config.clone()),
-            ("test_accuracies", serde_json::to_string(&seed.layers)?),
-        ],
-    )?;
-    written.push(format!("{} (DBN, {} RBMs)", dbn_path.display(), RBMS.len()));
-    let dbm_path = dir.join(DBM);
-    kit::checkpoint::save(
-        &dbm_path,
-        &dbm.state_dict(),
-        &[
-            (
-                "pytorch",
-                "no nn module: class DBM(nn.Module) with biases = nn.ParameterDict({layer: (size,)}) and weights = \
-                 nn.ParameterDict({lower_to_upper: (size upper, size lower)}); see \"architecture\""
-                    .to_string(),
-            ),
-            ("architecture", serde_json::to_string(&dbm_arch)?),
-            ("preprocessing", preprocessing),
-            ("config", config.clone()),
-            ("test_accuracies", serde_json::to_string(&seed.dbm_layers)?),
-            ("convergence", serde_json::to_string(&seed.convergence)?),
-            ("bound", serde_json::to_string(&last)?),
-            (
-                "bound_pairs",
-                format!(
-                    "the first {BOUND_PAIRS} training pairs of pairs.csv, each image with its own utterance; the \
-                     bound is the mean over them of -E(v, mu) + H(q) - log_z, mean-field as in \"architecture\" \
-                     with both inputs clamped, log_z the AIS estimate ({} temperatures, {} runs) made then",
-                    dbm_runs::AIS.0,
-                    dbm_runs::AIS.1
-                ),
-            ),
-        ],
-    )?;
-    written.push(format!("{} (DBM, {} layers)", dbm_path.display(), dbm.layers.len()));
-    let probes_path = dir.join(PROBES);
-    let described: Vec<String> = probe_shapes(&seed.layers)
-        .iter()
-        .map(|(n, w)| format!("{n}: nn.Linear({w}, {CLASSES}), logits over the digits 0..9"))
-        .collect();
-    kit::checkpoint::save_model(
-        &probes_path,
-        &probes,
-        &[
-            ("pytorch", "nn.ModuleDict of nn.Linear, one per probe; see \"probes\"".to_string()),
-            ("probes", serde_json::to_string(&described)?),
-            ("layers", serde_json::to_string(&names)?),
-            (
-                "fitted",
-                "softmax regression on each layer's representation of the training pairs (models::ProbeConfig's \
-                 defaults); dbn.* read the DBN's layers, dbm.* the DBM's mean-field means"
-                    .to_string(),
-            ),
-            ("config", config),
-        ],
-    )?;
-    written.push(format!("{} ({} probes)", probes_path.display(), probes.0.len()));
-    Ok(written)
-}
-
-/// A checkpoint's metadata entry `key` parsed from JSON.
-fn parse<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    meta: &HashMap<String, String>,
-    key: &str,
-) -> anyhow::Result<T> {
-    let text = kit::checkpoint::field(path, meta, key)?;
-    serde_json::from_str(text)
-        .with_context(|| format!("{}: its {key:?} is not what --save writes", path.display()))
-}
-
-/// A checkpoint's "architecture", which must be of `kind`: a file of another model
-/// (another `kind`) is named as such.
-fn architecture<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    meta: &HashMap<String, String>,
-    kind: &str,
-) -> anyhow::Result<T> {
-    let arch: serde_json::Value = parse(path, meta, "architecture")?;
-    let got = arch.get("kind").and_then(|k| k.as_str()).unwrap_or("none");
-    anyhow::ensure!(
-        got == kind,
-        "{} holds a model of kind {got:?}, not {kind:?}: was it overwritten by another checkpoint?",
-        path.display()
-    );
-    serde_json::from_value(arch)
-        .with_context(|| format!("{}: its \"architecture\" is not what --save writes", path.display()))
-}
-
-/// `--load DIR`: the DBN, the DBM and the probes `--save DIR` wrote, rebuilt from their
-/// metadata and measured again on the AV digits in `data`. Returns the lines to print;
-/// an error unless every number is the saved one.
-pub(crate) fn load_and_check(dir: &Path, data: &Path) -> anyhow::Result<Vec<String>> {
-    let (dbn_path, dbm_path, probes_path) = (dir.join(DBN), dir.join(DBM), dir.join(PROBES));
-    let (dbn_file, dbm_file, probes_file) = (
-        kit::checkpoint::load(&dbn_path)?,
-        kit::checkpoint::load(&dbm_path)?,
-        kit::checkpoint::load(&probes_path)?,
-    );
-    let av = Av::load(data, AvVariant::Noisy)
-        .map_err(|e| anyhow::anyhow!("loading the audio-visual digits: {e}"))?;
-    for (path, file) in [(&dbn_path, &dbn_file), (&dbm_path, &dbm_file)] {
-        let saved: Preprocessing = parse(path, &file.metadata, "preprocessing")?;
-        anyhow::ensure!(
-            saved == Preprocessing::of(&av),
-            "{}: the AV digits in {} are not standardised as the model's were (its training means and standard \
-             deviations, or the files, differ): give --data the data it was trained on",
-            path.display(),
-            data.display()
+            ok,
         );
     }
-    let dbn_arch: DbnArchitecture = architecture(&dbn_path, &dbn_file.metadata, "multimodal_dbn")?;
-    let ([i0, i1, i2], [a0, a1, a2]) = (dbn_arch.image, dbn_arch.audio);
-    let ours = DbnArchitecture::of(
-        AvDigits::IMAGE,
-        av.audio_width(),
-        [i1, i2, a1, a2, dbn_arch.joint],
-        dbn_arch.mean_field_steps,
-    );
-    anyhow::ensure!(
-        dbn_arch == ours && [i0, i1, i2, a0, a1, a2, dbn_arch.joint].iter().all(|&w| w > 0),
-        "{}: the architecture {dbn_arch:?} is not one this build's multimodal DBN can take on the AV digits (it \
-         would be {ours:?})",
-        dbn_path.display()
-    );
-    let dbn = dbn_of(&dbn_path, &dbn_arch, &dbn_file.state)?;
-    let dbm_arch: DbmArchitecture = architecture(&dbm_path, &dbm_file.metadata, "multimodal_dbm")?;
-    let mut dbm = dbm_arch.build(&dbm_path, &av)?;
-    dbm.load_state_dict(&dbm_file.state)
-        .map_err(|e| anyhow::anyhow!("{} does not fit this DBM: {e}", dbm_path.display()))?;
-    let dbn_rows: Vec<LayerRow> = parse(&dbn_path, &dbn_file.metadata, "test_accuracies")?;
-    let dbm_rows: Vec<LayerRow> = parse(&dbm_path, &dbm_file.metadata, "test_accuracies")?;
-    let names: Vec<String> = dbn_rows.iter().map(|r| r.layer.clone()).collect();
-    let mut probes = ProbeSet::new(&probe_shapes(&dbn_rows));
-    probes
-        .load_state_dict(&probes_file.state)
-        .map_err(|e| anyhow::anyhow!("{} does not fit these probes: {e}", probes_path.display()))?;
-    let bound: Option<BoundPoint> = parse(&dbm_path, &dbm_file.metadata, "bound")?;
-    let saved = Measured {
-        dbn: dbn_rows.iter().map(|r| r.accuracy).collect(),
-        dbm: dbm_rows.iter().map(|r| r.accuracy).collect(),
-        convergence: parse(&dbm_path, &dbm_file.metadata, "convergence")?,
-        bound: bound.map(|b| b.bound),
-    };
-    let read = MeanFieldConfig { tolerance: dbm_arch.read_tolerance, max_sweeps: dbm_arch.read_max_sweeps };
-    // The layers the probes read must be the ones the models give, in their order.
-    let expected = layer_names();
-    anyhow::ensure!(
-        names == expected && dbm_rows.iter().map(|r| &r.layer).eq(expected.iter()),
-        "{} and {}: their \"test_accuracies\" name the layers {names:?}; the models give {expected:?}",
-        dbn_path.display(),
-        dbm_path.display()
-    );
-    let got = measure(&dbn, &dbm, &probes, &av, dbn_arch.mean_field_steps, &read, bound.map(|b| b.log_z));
-    let (lines, same) = compare(&names, &got, &saved);
-    let mut out = vec![format!(
-        "{} and {} (with the probes of {}), on the {} test pairs of {}:",
-        dbn_path.display(),
-        dbm_path.display(),
-        probes_path.display(),
-        av.raw.test.len(),
-        data.display()
-    )];
-    out.extend(lines);
-    anyhow::ensure!(
-        same,
-        "the models loaded from {} do not give what they gave when saved:\n{}",
-        dir.display(),
-        out.join("\n")
-    );
-    Ok(out)
+    (recheck.lines, recheck.same)
 }
