@@ -181,7 +181,7 @@ pub trait Model {
 }
 
 /// A 2-D tensor's transpose, as plain values (no graph).
-fn transposed(t: &Tensor) -> Tensor {
+pub(crate) fn transposed(t: &Tensor) -> Tensor {
     let (rows, cols) = t.dims2();
     let v = t.to_vec();
     let out = (0..cols).flat_map(|c| (0..rows).map(move |r| (r, c))).map(|(r, c)| v[r * cols + c]).collect();

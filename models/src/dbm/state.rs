@@ -5,7 +5,7 @@
 use autograd::Tensor;
 
 use super::Dbm;
-use crate::rbm::transposed;
+use crate::model::transposed;
 
 /// A layer's name as a key PyTorch accepts in an `nn.ParameterDict`: every character
 /// other than an ASCII letter, digit or '_' becomes '_' ("image h1" -> "image_h1").
