@@ -93,8 +93,9 @@ pub fn chapter_main(chapter: &Chapter) -> anyhow::Result<()> {
     let options = Args::parse_options(chapter.name)?;
     let start = std::time::Instant::now();
     let outcome = chapter.run_checked(&options)?;
-    // An export writes the dataset only: say that, not where figures would have gone.
-    let wrote = if options.export.is_some() || (options.load.is_some() && outcome.claims.is_empty()) {
+    // An export writes the dataset only, a load writes nothing: say where figures went
+    // only when a run wrote them.
+    let wrote = if options.export.is_some() || options.load.is_some() {
         String::new()
     } else {
         format!("; figures and results in {}", options.out.display())
