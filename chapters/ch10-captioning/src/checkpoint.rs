@@ -129,23 +129,6 @@ fn test_references(test: &ShapeScenes) -> Vec<Vec<String>> {
     test.scenes.iter().map(|s| references(s).iter().map(|r| r.join(" ")).collect()).collect()
 }
 
-/// A version-1 `.npy` file of float32 values of `shape` (little-endian, C order).
-fn npy_f32(shape: &[usize], values: &[f32]) -> Vec<u8> {
-    let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
-    let shape = if dims.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(", ")) };
-    let mut header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}");
-    // Magic (6) + version (2) + length (2) + header + newline: a multiple of 64.
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((header.len() as u16).to_le_bytes());
-    out.extend(header.as_bytes());
-    out.extend(values.iter().flat_map(|v| v.to_le_bytes()));
-    out
-}
-
 /// A captioner with the weights of `state` (PyTorch's layout), or an error naming the
 /// entry that does not fit.
 fn rebuild(state: &[(String, Tensor)]) -> Result<Captioner, String> {
@@ -202,7 +185,7 @@ pub fn save(dir: &Path, kept: &Kept, cfg: &Config, report: &Report) -> anyhow::R
     let side = W as usize;
     kit::report::write_atomic(
         &dir.join(IMAGES),
-        &npy_f32(&[test.len(), 3, side, side], &test_inputs(&test)),
+        &models::data::f32_npy_bytes(&[test.len(), 3, side, side], &test_inputs(&test)),
     )?;
     let refs = serde_json::to_string(&test_references(&test))? + "\n";
     kit::report::write_atomic(&dir.join(REFERENCES), refs.as_bytes())?;

@@ -20,7 +20,7 @@ pub use clipart::{ClipArt, load_clipart, title_words};
 pub(crate) use csv::Csv;
 pub use csv::DataError;
 pub use digits::{Digits, Split, load_digits, load_digits_from, load_split};
-pub use npy::{NpyArray, read_npy};
+pub use npy::{NpyArray, f32_npy_bytes, read_npy};
 pub use paired::{Av, Pairing};
 
 /// The repository's `data/` folder (where `cargo run` and `cargo test` find the

@@ -74,3 +74,31 @@ pub fn read_npy(path: &Path) -> Result<NpyArray, DataError> {
     }
     Ok(NpyArray { shape, values, float })
 }
+
+/// A version-1 `.npy` file's bytes: the magic, a header dict padded with spaces to a
+/// multiple of 64 bytes, then `data` (little-endian values of dtype `descr`, C order).
+pub(crate) fn npy_bytes(descr: &str, shape: &[usize], data: &[u8]) -> Vec<u8> {
+    let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+    let shape = match dims.len() {
+        1 => format!("({},)", dims[0]),
+        _ => format!("({})", dims.join(", ")),
+    };
+    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+    // Magic (6) + version (2) + length (2) + header + newline: a multiple of 64.
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend((header.len() as u16).to_le_bytes());
+    out.extend(header.as_bytes());
+    out.extend(data);
+    out
+}
+
+/// The bytes of a `.npy` file of float32 values of `shape` (`<f4`, C order): what
+/// `numpy.load` reads back as a float32 array.
+pub fn f32_npy_bytes(shape: &[usize], values: &[f32]) -> Vec<u8> {
+    let data: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    npy_bytes("<f4", shape, &data)
+}

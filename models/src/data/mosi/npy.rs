@@ -31,24 +31,9 @@ pub(crate) fn read_f32(path: &Path) -> Result<F32Array, DataError> {
     Ok(F32Array { shape, values })
 }
 
-/// Write a version-1 `.npy` file: the magic, a header dict padded with spaces to a
-/// multiple of 64 bytes, then `data` (little-endian values of dtype `descr`).
+/// Write a version-1 `.npy` file of dtype `descr` (`crate::data::npy::npy_bytes`).
 fn write_npy(path: &Path, descr: &str, shape: &[usize], data: &[u8]) -> std::io::Result<()> {
-    let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
-    let shape = match dims.len() {
-        1 => format!("({},)", dims[0]),
-        _ => format!("({})", dims.join(", ")),
-    };
-    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((header.len() as u16).to_le_bytes());
-    out.extend(header.as_bytes());
-    out.extend(data);
-    std::fs::write(path, out)
+    std::fs::write(path, crate::data::npy::npy_bytes(descr, shape, data))
 }
 
 /// Write f32 values of `shape` as `<f4`.
