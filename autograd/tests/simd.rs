@@ -1,4 +1,6 @@
-//! The AVX2 loops (`simd::widest`) and the baseline ones give the same bits.
+//! Every instruction set's loops (`simd::widest`) give the same bits: the baseline's,
+//! AVX2's and, on a host that has it, AVX-512's. (The matrix products' kernels are
+//! held to the same bits in `autograd/src/sgemm/tests.rs`.)
 
 use autograd::{Tensor, seeded_rng};
 
@@ -18,6 +20,7 @@ fn run_all(x: &Tensor, y: &Tensor, gates: &Tensor, cell: &Tensor) -> Vec<Vec<u32
         xv.div(&yv.abs().add_scalar(0.1)),
         xv.add(&yv),
         g.lstm_pointwise(&c),
+        xv.bce_with_logits(&y.sigmoid()),
     ];
     let mut bits = Vec::new();
     for out in &outputs {
@@ -44,14 +47,28 @@ fn wide_and_baseline_loops_agree_to_the_bit() {
     let y = Tensor::randn(&[n], 0.0, 2.0, &mut rng);
     let gates = Tensor::randn(&[37, 4 * 53], 0.0, 3.0, &mut rng);
     let cell = Tensor::randn(&[37, 53], 0.0, 1.0, &mut rng);
-    autograd::simd::baseline_only(true);
-    let baseline = run_all(&x, &y, &gates, &cell);
-    autograd::simd::baseline_only(false);
-    let wide = run_all(&x, &y, &gates, &cell);
-    eprintln!("AVX2 path used: {}", autograd::simd::wide_vectors());
-    assert_eq!(baseline.len(), wide.len());
-    for (k, (a, b)) in baseline.iter().zip(&wide).enumerate() {
-        let differ = a.iter().zip(b).filter(|(p, q)| p != q).count();
-        assert_eq!(differ, 0, "output/gradient {k}: {differ} of {} values differ", a.len());
+    use autograd::simd::{Isa, active, detected, limit_to};
+    let mut runs = Vec::new();
+    for isa in [Isa::Baseline, Isa::Avx2, Isa::Avx512].into_iter().filter(|&isa| isa <= detected()) {
+        limit_to(isa);
+        assert_eq!(active(), isa);
+        runs.push((isa, run_all(&x, &y, &gates, &cell)));
+    }
+    limit_to(Isa::Avx512);
+    let names: Vec<_> = runs.iter().map(|(isa, _)| isa.name()).collect();
+    eprintln!("paths compared on this host: {names:?}");
+    let (_, baseline) = &runs[0];
+    for (isa, wide) in &runs[1..] {
+        assert_eq!(baseline.len(), wide.len());
+        for (k, (a, b)) in baseline.iter().zip(wide).enumerate() {
+            let differ = a.iter().zip(b).filter(|(p, q)| p != q).count();
+            assert_eq!(
+                differ,
+                0,
+                "{}, output/gradient {k}: {differ} of {} values differ from the baseline's",
+                isa.name(),
+                a.len()
+            );
+        }
     }
 }

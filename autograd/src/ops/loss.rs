@@ -2,8 +2,10 @@
 //! fused primitive, because its stable form is not smooth piece by piece.
 
 use crate::backward::GradSink;
+use crate::buffer;
 use crate::op::Op;
 use crate::ops::math::sigmoid;
+use crate::simd::widest;
 use crate::tensor::Tensor;
 
 impl Tensor {
@@ -79,8 +81,8 @@ impl Tensor {
 pub(crate) fn bce_with_logits_backward(x: &Tensor, y: &Tensor, g: &[f32], sink: &mut GradSink) {
     let scale = g[0] / x.numel() as f32;
     if x.requires_grad() {
-        let grad = x.data().iter().zip(y.data()).map(|(&x, &y)| scale * (sigmoid(x) - y));
-        sink.add(x, grad.collect());
+        let grad = |(&x, &y): (&f32, &f32)| scale * (sigmoid(x) - y);
+        sink.add(x, widest(|| buffer::collect(x.numel(), x.data().iter().zip(y.data()).map(grad))));
     }
     if y.requires_grad() {
         sink.add(y, x.data().iter().map(|&x| -scale * x).collect());
