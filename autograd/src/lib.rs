@@ -30,6 +30,7 @@ pub mod init;
 mod op;
 mod ops;
 pub mod optim;
+mod par_map;
 mod param;
 mod sgemm;
 pub mod shape;

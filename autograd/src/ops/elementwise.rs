@@ -9,8 +9,8 @@ use crate::backward::GradSink;
 use crate::buffer;
 use crate::op::Op;
 use crate::ops::math;
+use crate::par_map;
 use crate::shape::broadcast_shapes;
-use crate::simd::widest;
 use crate::tensor::Tensor;
 
 /// Expand both operands of a binary op to their common broadcast shape.
@@ -25,13 +25,14 @@ fn broadcast_pair(op: &str, a: &Tensor, b: &Tensor) -> (Tensor, Tensor) {
     (a.broadcast_to(&shape), b.broadcast_to(&shape))
 }
 
-fn zip_map(a: &Tensor, b: &Tensor, f: impl Fn(f32, f32) -> f32) -> Vec<f32> {
-    widest(|| buffer::collect(a.numel(), a.data().iter().zip(b.data()).map(|(&x, &y)| f(x, y))))
+/// The loops below run compiled for the widest instruction set (`simd::widest`) and,
+/// on large tensors, on every thread (`par_map`): the same bits either way.
+fn zip_map(a: &Tensor, b: &Tensor, f: impl Fn(f32, f32) -> f32 + Sync) -> Vec<f32> {
+    par_map::map2(a.data(), b.data(), f)
 }
 
-fn unary(a: &Tensor, f: impl Fn(f32) -> f32, op: Op) -> Tensor {
-    let data = widest(|| buffer::collect(a.numel(), a.data().iter().map(|&x| f(x))));
-    Tensor::from_op(data, a.shape().to_vec(), op)
+fn unary(a: &Tensor, f: impl Fn(f32) -> f32 + Sync, op: Op) -> Tensor {
+    Tensor::from_op(par_map::map1(a.data(), f), a.shape().to_vec(), op)
 }
 
 impl Tensor {
@@ -140,8 +141,8 @@ impl Tensor {
 
 // ------------------------------------------------------------------- backward rules
 
-fn map_grad(g: &[f32], x: &[f32], f: impl Fn(f32, f32) -> f32) -> Vec<f32> {
-    widest(|| buffer::collect(g.len(), g.iter().zip(x).map(|(&g, &x)| f(g, x))))
+fn map_grad(g: &[f32], x: &[f32], f: impl Fn(f32, f32) -> f32 + Sync) -> Vec<f32> {
+    par_map::map2(g, x, f)
 }
 
 /// y = a + b: dy/da = dy/db = 1.

@@ -1,15 +1,16 @@
-//! The engine's own sgemm for x86-64 with AVX2 and FMA: BLIS's loop nest around a
-//! 6 x 16 micro-kernel.
+//! The engine's own sgemm for x86-64, written once for any vector width (`lanes.rs`)
+//! and compiled twice: with AVX2 and FMA (8 floats a register) and with AVX-512 (16).
+//! BLIS's loop nest around a 6 x NR micro-kernel, NR two registers wide (16 or 32):
 //!
 //! ```text
-//! for each block of 4080 columns of B and C            (jc)
-//!   for each block of 256 along k                      (pc)  pack B[pc, jc] in 16-wide panels
+//! for each block of about 4080 columns of B and C      (jc)
+//!   for each block of 256 along k                      (pc)  pack B[pc, jc] in NR-wide panels
 //!     for each block of 144 rows of A and C            (ic)  pack A[ic, pc] in 6-tall panels
-//!       for each 16-wide panel of B, 6-tall panel of A       C tile += A panel x B panel
+//!       for each NR-wide panel of B, 6-tall panel of A       C tile += A panel x B panel
 //! ```
 //!
-//! The micro-kernel holds a 6 x 16 tile of C in twelve AVX registers; for each step
-//! along k it loads 16 values of B (two registers) and broadcasts each of 6 values of
+//! The micro-kernel holds a 6 x NR tile of C in twelve registers; for each step
+//! along k it loads NR values of B (two registers) and broadcasts each of 6 values of
 //! A, for twelve fused multiply-adds. `matrixmultiply`'s 8 x 8 kernel, which the engine
 //! used before, does the same work with in-register shuffles of A (three per step),
 //! which on AMD Zen 3 share execution ports with the multiply-adds; broadcasts from
@@ -18,20 +19,22 @@
 //!
 //! The arithmetic per entry of C is exactly `matrixmultiply`'s: a fused multiply-add
 //! chain from zero over each block of 256 along k, in order, then C = beta C + chain
-//! for the first block and C = C + chain for the others. The two write the same bits
-//! (autograd/src/sgemm/tests.rs), so this kernel changed no number in the book.
+//! for the first block and C = C + chain for the others. Neither the tile's width nor
+//! the blocks of rows and columns enter that chain, so both widths and
+//! `matrixmultiply` write the same bits (autograd/src/sgemm/tests.rs): this kernel
+//! changed no number in the book, and an AVX-512 host computes the book's numbers.
 
-use super::{MR, NR};
-use std::arch::x86_64::*;
+use super::lanes::Lanes;
+use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
 use std::cell::RefCell;
 
+/// Rows of the kernel's tile of C, at every width.
+pub(super) const MR: usize = 6;
 const KC: usize = 256; // matrixmultiply's block along k: keeps the rounding the same
 const MC: usize = 144;
-const NC: usize = 4080;
-
-/// True when this CPU can run the kernel (checked once, then cached by std).
-pub(crate) fn available() -> bool {
-    is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
+/// The block of columns: as many whole NR-wide panels as fit in 4080.
+const fn nc(nr: usize) -> usize {
+    4080 / nr * nr
 }
 
 thread_local! {
@@ -43,10 +46,10 @@ thread_local! {
 /// through (row, column) strides.
 ///
 /// # Safety
-/// `available()` must be true; the matrices must lie inside live buffers; C must not
-/// alias A or B.
+/// The CPU has `V`'s instruction set; the matrices must lie inside live buffers; C must
+/// not alias A or B.
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn sgemm(
+pub(super) unsafe fn sgemm<V: Lanes>(
     m: usize,
     k: usize,
     n: usize,
@@ -75,37 +78,38 @@ pub(crate) unsafe fn sgemm(
     }
     PACKS.with(|packs| {
         let (pack_a, pack_b) = &mut *packs.borrow_mut();
+        let (nr, nc_block) = (V::NR, nc(V::NR));
         let kc_max = KC.min(k);
         // Grown when a larger product needs more, never shrunk (a resize down and back
         // up would fill the buffer with zeros again for nothing).
         for (pack, len) in [
             (&mut *pack_a, MC.min(m).next_multiple_of(MR) * kc_max),
-            (&mut *pack_b, NC.min(n).next_multiple_of(NR) * kc_max),
+            (&mut *pack_b, nc_block.min(n).next_multiple_of(nr) * kc_max),
         ] {
             if pack.len() < len {
                 pack.resize(len, 0.0);
             }
         }
-        for jc in (0..n).step_by(NC) {
-            let nc = NC.min(n - jc);
+        for jc in (0..n).step_by(nc_block) {
+            let nc = nc_block.min(n - jc);
             for pc in (0..k).step_by(KC) {
                 let kc = KC.min(k - pc);
                 let beta = if pc == 0 { beta } else { 1.0 };
                 // SAFETY: the block lies inside B, the buffer holds its panels.
                 unsafe {
-                    pack::<NR>(kc, nc, b.offset(pc as isize * rsb + jc as isize * csb), csb, rsb, pack_b)
+                    pack(nr, kc, nc, b.offset(pc as isize * rsb + jc as isize * csb), csb, rsb, pack_b)
                 };
                 for ic in (0..m).step_by(MC) {
                     let mc = MC.min(m - ic);
                     // SAFETY: as for B.
                     unsafe {
-                        pack::<MR>(kc, mc, a.offset(ic as isize * rsa + pc as isize * csa), rsa, csa, pack_a)
+                        pack(MR, kc, mc, a.offset(ic as isize * rsa + pc as isize * csa), rsa, csa, pack_a)
                     };
-                    for jr in (0..nc).step_by(NR) {
+                    for jr in (0..nc).step_by(nr) {
                         for ir in (0..mc).step_by(MR) {
                             // SAFETY: the tile's rows and columns lie inside C.
                             unsafe {
-                                tile(
+                                V::tile(
                                     kc,
                                     pack_a.as_ptr().add(ir * kc),
                                     pack_b.as_ptr().add(jr * kc),
@@ -113,7 +117,7 @@ pub(crate) unsafe fn sgemm(
                                     c.add((ic + ir) * ldc + jc + jr),
                                     ldc,
                                     MR.min(mc - ir),
-                                    NR.min(nc - jr),
+                                    nr.min(nc - jr),
                                 );
                             }
                         }
@@ -127,10 +131,13 @@ pub(crate) unsafe fn sgemm(
 /// Pack `count` lines (rows of A or columns of B; one line every `line_stride`) of
 /// length `kc` (elements `step` apart) into panels of `width` lines: panel by panel,
 /// for each step along k, `width` values side by side; lines past `count` are zeros.
+/// (Inlined, so that `width`, a constant at every call, compiles as one.)
 ///
 /// # Safety
 /// Every element read must lie inside a live buffer.
-unsafe fn pack<const WIDTH: usize>(
+#[inline(always)]
+unsafe fn pack(
+    width: usize,
     kc: usize,
     count: usize,
     src: *const f32,
@@ -138,38 +145,38 @@ unsafe fn pack<const WIDTH: usize>(
     step: isize,
     dst: &mut [f32],
 ) {
-    for (panel, out) in dst.chunks_exact_mut(WIDTH * kc).take(count.div_ceil(WIDTH)).enumerate() {
-        let first = panel * WIDTH;
-        let lines = WIDTH.min(count - first);
+    for (panel, out) in dst.chunks_exact_mut(width * kc).take(count.div_ceil(width)).enumerate() {
+        let first = panel * width;
+        let lines = width.min(count - first);
         // SAFETY: line `first` and the `lines` after it are inside the block.
         let src = unsafe { src.offset(first as isize * line_stride) };
         if step == 1 && line_stride != 1 {
             // Each line is contiguous (A row-major, B read transposed): read the lines
             // one after another and scatter into the panel, which stays in L1. Reading
-            // across the lines instead, step by step, walks `WIDTH` distant streams at
+            // across the lines instead, step by step, walks `width` distant streams at
             // once, which the prefetchers do not follow (a conv's weight gradient spent
             // a quarter of its time packing that way).
             for l in 0..lines {
                 // SAFETY: line l < count has kc contiguous elements inside the block.
                 let line = unsafe { std::slice::from_raw_parts(src.offset(l as isize * line_stride), kc) };
                 for (p, &v) in line.iter().enumerate() {
-                    out[p * WIDTH + l] = v;
+                    out[p * width + l] = v;
                 }
             }
-            if lines < WIDTH {
-                for values in out.chunks_exact_mut(WIDTH) {
+            if lines < width {
+                for values in out.chunks_exact_mut(width) {
                     values[lines..].fill(0.0);
                 }
             }
             continue;
         }
-        for (p, values) in out.chunks_exact_mut(WIDTH).enumerate() {
+        for (p, values) in out.chunks_exact_mut(width).enumerate() {
             // SAFETY: step p < kc along lines inside the block.
             let at = unsafe { src.offset(p as isize * step) };
-            if line_stride == 1 && lines == WIDTH {
+            if line_stride == 1 && lines == width {
                 // The panel's values for this step sit side by side (B row-major): a
                 // copy of a constant size, which the compiler turns into two moves.
-                unsafe { std::ptr::copy_nonoverlapping(at, values.as_mut_ptr(), WIDTH) };
+                unsafe { std::ptr::copy_nonoverlapping(at, values.as_mut_ptr(), width) };
             } else {
                 for (l, v) in values[..lines].iter_mut().enumerate() {
                     *v = unsafe { *at.offset(l as isize * line_stride) };
@@ -180,14 +187,16 @@ unsafe fn pack<const WIDTH: usize>(
     }
 }
 
-/// One 6 x 16 tile (or its top-left `rows` x `cols` at the edges) of
-/// C = beta C + A panel x B panel.
+/// One MR x NR tile (or its top-left `rows` x `cols` at the edges) of
+/// C = beta C + A panel x B panel, in registers of `V`. Compiled once per instruction
+/// set, inside `V::tile`.
 ///
 /// # Safety
-/// The panels hold `kc` steps; the `rows` x `cols` block of C lies inside C.
+/// The panels hold `kc` steps; the `rows` x `cols` block of C lies inside C; the CPU
+/// has `V`'s instruction set.
 #[allow(clippy::too_many_arguments)]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn tile(
+#[inline(always)]
+pub(super) unsafe fn tile_body<V: Lanes>(
     kc: usize,
     a: *const f32,
     b: *const f32,
@@ -197,54 +206,51 @@ unsafe fn tile(
     rows: usize,
     cols: usize,
 ) {
-    let mut acc = [[_mm256_setzero_ps(); 2]; MR];
+    let (w, nr) = (V::WIDTH, V::NR);
+    // SAFETY (every block below): the panels hold kc steps of MR and NR values, the
+    // rows and columns touched lie inside C (the caller's contract), and the CPU has
+    // the set `V` is compiled for.
+    let mut acc = [[unsafe { V::zero() }; 2]; MR];
     for i in 0..rows {
-        // SAFETY: (rows and columns inside C, checked by the caller.)
         unsafe {
             _mm_prefetch::<_MM_HINT_T0>(c.add(i * ldc) as *const i8);
-            _mm_prefetch::<_MM_HINT_T0>(c.add(i * ldc + NR - 1) as *const i8);
+            _mm_prefetch::<_MM_HINT_T0>(c.add(i * ldc + nr - 1) as *const i8);
         }
     }
+    // ANCHOR: micro_kernel
     for p in 0..kc {
-        // SAFETY: step p < kc of both panels.
         unsafe {
-            let b0 = _mm256_loadu_ps(b.add(p * NR));
-            let b1 = _mm256_loadu_ps(b.add(p * NR + 8));
+            let b0 = V::load(b.add(p * nr));
+            let b1 = V::load(b.add(p * nr + w));
             for (i, row) in acc.iter_mut().enumerate() {
-                let ai = _mm256_broadcast_ss(&*a.add(p * MR + i));
-                row[0] = _mm256_fmadd_ps(ai, b0, row[0]);
-                row[1] = _mm256_fmadd_ps(ai, b1, row[1]);
+                let ai = V::splat(*a.add(p * MR + i));
+                row[0] = ai.mul_add(b0, row[0]);
+                row[1] = ai.mul_add(b1, row[1]);
             }
         }
     }
-    if rows == MR && cols == NR {
-        let betav = _mm256_set1_ps(beta);
+    // ANCHOR_END: micro_kernel
+    if rows == MR && cols == nr {
+        let betav = unsafe { V::splat(beta) };
         for (i, row) in acc.iter().enumerate() {
             for (half, &chain) in row.iter().enumerate() {
-                // SAFETY: the whole tile lies inside C.
                 unsafe {
-                    let cij = c.add(i * ldc + 8 * half);
-                    let old = if beta == 0.0 {
-                        _mm256_setzero_ps()
-                    } else {
-                        _mm256_mul_ps(_mm256_loadu_ps(cij), betav)
-                    };
-                    _mm256_storeu_ps(cij, _mm256_add_ps(chain, old));
+                    let cij = c.add(i * ldc + w * half);
+                    let old = if beta == 0.0 { V::zero() } else { V::load(cij).mul(betav) };
+                    chain.add(old).store(cij);
                 }
             }
         }
     } else {
-        let mut block = [[0.0f32; NR]; MR];
+        let mut block = [[0.0f32; 32]; MR];
         for (i, row) in acc.iter().enumerate() {
-            // SAFETY: 16 floats per row of `block`.
             unsafe {
-                _mm256_storeu_ps(block[i].as_mut_ptr(), row[0]);
-                _mm256_storeu_ps(block[i].as_mut_ptr().add(8), row[1]);
+                row[0].store(block[i].as_mut_ptr());
+                row[1].store(block[i].as_mut_ptr().add(w));
             }
         }
         for (i, values) in block.iter().enumerate().take(rows) {
             for (j, &chain) in values.iter().enumerate().take(cols) {
-                // SAFETY: (i, j) inside the tile's valid block.
                 unsafe {
                     let cij = c.add(i * ldc + j);
                     *cij = if beta == 0.0 { chain } else { *cij * beta + chain };

@@ -1,10 +1,12 @@
 //! C = A B + beta C in f32, the one matrix product every op uses (matmul, conv, the
 //! LSTM layer). Two parts:
 //!
-//! - **The kernel** (`avx2.rs`): on x86-64 with AVX2 and FMA, the engine's own packing
-//!   and 6 x 16 micro-kernel; elsewhere the `matrixmultiply` crate's. Both compute
-//!   every entry of C the same way (a fused multiply-add chain over blocks of 256
-//!   along k, in order), so they write the same bits (tested in `tests.rs`).
+//! - **The kernel** (`kernel.rs`, over the vector operations in `lanes.rs`): on x86-64
+//!   with AVX2 and FMA, the engine's own packing and 6 x 16 micro-kernel; with AVX-512,
+//!   the same source at twice the width (6 x 32); elsewhere the `matrixmultiply`
+//!   crate's. All compute every entry of C the same way (a fused multiply-add chain
+//!   over blocks of 256 along k, in order), so they write the same bits (tested in
+//!   `tests.rs`). `simd::active` picks one, as it picks the element-wise loops.
 //! - **The threads**: a product large enough to share is cut into blocks of C's
 //!   columns (or rows), one per thread, and the blocks run at once, each a complete
 //!   single-threaded product (`crate::threads` has the workers). Each thread packs its
@@ -15,11 +17,14 @@
 //!   bit-for-bit the same on any number of threads.
 
 #[cfg(target_arch = "x86_64")]
-mod avx2;
+mod kernel;
+#[cfg(target_arch = "x86_64")]
+mod lanes;
 #[cfg(test)]
 mod tests;
 
 use crate::buffer;
+use crate::simd::{self, Isa};
 use crate::threads::{self, Part};
 
 /// Row and column strides of a matrix view.
@@ -174,26 +179,38 @@ struct Gemm {
 // other Gemm writes, while the caller's borrows keep all three buffers alive.
 unsafe impl Send for Gemm {}
 
-/// The kernel's tile of C: 6 rows by 16 columns (`avx2.rs`). A thread's share of the
-/// columns is a multiple of its width, and its share of the rows a multiple of its
-/// height: no tile is cut at the seam.
-const MR: usize = 6;
-const NR: usize = 16;
+/// The active kernel's tile of C, (rows, columns): 6 x 16 with AVX2 (and for
+/// `matrixmultiply`, whose 8 x 8 tiles divide it), 6 x 32 with AVX-512. A thread's
+/// share of the columns is a multiple of the width, and its share of the rows a
+/// multiple of the height: no tile is cut at the seam.
+fn tile_shape() -> (usize, usize) {
+    match simd::active() {
+        Isa::Avx512 => (6, 32),
+        _ => (6, 16),
+    }
+}
 
 impl Gemm {
-    /// The product on this thread: the engine's kernel where the CPU has AVX2 and FMA,
-    /// else `matrixmultiply`'s.
+    /// The product on this thread: the engine's kernel for the active instruction set
+    /// (`simd::active`), else `matrixmultiply`'s.
     ///
     /// # Safety
     /// The three matrices must lie inside live buffers and C must not be aliased.
     unsafe fn run(self) {
         #[cfg(target_arch = "x86_64")]
-        if avx2::available() {
+        {
             let (sa, sb) = ((self.sa.0, self.sa.1), (self.sb.0, self.sb.1));
-            unsafe {
-                avx2::sgemm(self.m, self.k, self.n, self.a, sa, self.b, sb, self.beta, self.c, self.ldc)
-            };
-            return;
+            let Gemm { m, k, n, a, b, beta, c, ldc, .. } = self;
+            // SAFETY: `active` names only a set the CPU has; the rest is the caller's.
+            match simd::active() {
+                Isa::Avx512 => {
+                    return unsafe { kernel::sgemm::<lanes::Avx512>(m, k, n, a, sa, b, sb, beta, c, ldc) };
+                }
+                Isa::Avx2 => {
+                    return unsafe { kernel::sgemm::<lanes::Avx2>(m, k, n, a, sa, b, sb, beta, c, ldc) };
+                }
+                Isa::Baseline => {}
+            }
         }
         unsafe {
             matrixmultiply::sgemm(
@@ -220,8 +237,9 @@ impl Gemm {
     /// kernel tiles. (Every thread packs the operand that is not cut; which one that is
     /// made no difference that survived the noise at 256^2 and 1024^2.)
     fn blocks(self, parts: usize) -> Vec<Gemm> {
-        let by_columns = self.n >= self.m || self.m < 2 * MR;
-        let (len, tile) = if by_columns { (self.n, NR) } else { (self.m, MR) };
+        let (mr, nr) = tile_shape();
+        let by_columns = self.n >= self.m || self.m < 2 * mr;
+        let (len, tile) = if by_columns { (self.n, nr) } else { (self.m, mr) };
         let step = len.div_ceil(parts).div_ceil(tile) * tile;
         (0..len)
             .step_by(step.max(1))

@@ -1,9 +1,10 @@
 //! The engine's sgemm writes the same bits as `matrixmultiply::sgemm` on one thread,
-//! which is what every number in the book was first computed with: its own AVX2
-//! kernel, where the CPU has one, on any shape, and a large product split across
-//! threads.
+//! which is what every number in the book was first computed with: its own kernel at
+//! every width this CPU has (AVX2; AVX-512 where present), on any shape, and a large
+//! product split across threads.
 
 use super::{Gemm, PARALLEL_MIN, Strides, k_blocks, sgemm};
+use crate::simd::{Isa, detected};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -20,21 +21,59 @@ fn random(len: usize, rng: &mut StdRng) -> Vec<f32> {
         .collect()
 }
 
-/// One product both ways, ours through `sgemm` (`split`) or straight to the kernel;
-/// A and B read row-major or transposed.
+/// The signature of `kernel::sgemm` at one width.
+type Kernel = unsafe fn(
+    usize,
+    usize,
+    usize,
+    *const f32,
+    (isize, isize),
+    *const f32,
+    (isize, isize),
+    f32,
+    *mut f32,
+    usize,
+);
+
+/// The engine's kernels this CPU can run, by name: both widths are tested wherever
+/// the CPU has them, whichever `simd::active` would pick.
+fn kernels() -> Vec<(&'static str, Kernel)> {
+    let mut all: Vec<(&'static str, Kernel)> = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    {
+        use super::{kernel, lanes};
+        if detected() >= Isa::Avx2 {
+            all.push(("avx2", kernel::sgemm::<lanes::Avx2>));
+        }
+        if detected() >= Isa::Avx512 {
+            all.push(("avx512", kernel::sgemm::<lanes::Avx512>));
+        }
+    }
+    all
+}
+
+/// One product both ways, ours through `sgemm` (`split`) or straight to each kernel
+/// this CPU has; A and B read row-major or transposed.
 fn check(m: usize, k: usize, n: usize, (a_t, b_t): (bool, bool), beta: f32, split: bool, rng: &mut StdRng) {
     let a = random(m * k, rng);
     let b = random(k * n, rng);
     let c0 = random(m * n, rng);
     let sa = if a_t { Strides::transposed(m) } else { Strides::row_major(k) };
     let sb = if b_t { Strides::transposed(k) } else { Strides::row_major(n) };
-    let mut ours = c0.clone();
+    let mut ours = Vec::new();
     if split {
-        sgemm(m, k, n, &a, sa, &b, sb, beta, &mut ours);
+        let mut c = c0.clone();
+        sgemm(m, k, n, &a, sa, &b, sb, beta, &mut c);
+        ours.push(("sgemm", c));
     } else {
-        let (a, b, c, ldc) = (a.as_ptr(), b.as_ptr(), ours.as_mut_ptr(), n);
-        // SAFETY: as below.
-        unsafe { Gemm { m, k, n, a, sa, b, sb, beta, c, ldc }.run() };
+        for (name, kernel) in kernels() {
+            let mut c = c0.clone();
+            // SAFETY: as below; `kernels` lists only what this CPU runs.
+            unsafe {
+                kernel(m, k, n, a.as_ptr(), (sa.0, sa.1), b.as_ptr(), (sb.0, sb.1), beta, c.as_mut_ptr(), n)
+            };
+            ours.push((name, c));
+        }
     }
     let mut theirs = c0;
     // SAFETY: the strides describe matrices inside the three vectors.
@@ -56,22 +95,26 @@ fn check(m: usize, k: usize, n: usize, (a_t, b_t): (bool, bool), beta: f32, spli
             1,
         );
     }
-    for (i, (x, y)) in ours.iter().zip(&theirs).enumerate() {
-        assert!(
-            x.to_bits() == y.to_bits(),
-            "{m}x{k}x{n} (A transposed {a_t}, B transposed {b_t}, beta {beta}): entry ({}, {}) is {x:e}, \
-             matrixmultiply wrote {y:e}",
-            i / n,
-            i % n
-        );
+    for (name, ours) in &ours {
+        for (i, (x, y)) in ours.iter().zip(&theirs).enumerate() {
+            assert!(
+                x.to_bits() == y.to_bits(),
+                "{name}, {m}x{k}x{n} (A transposed {a_t}, B transposed {b_t}, beta {beta}): entry ({}, {}) \
+                 is {x:e}, matrixmultiply wrote {y:e}",
+                i / n,
+                i % n
+            );
+        }
     }
 }
 
 #[test]
-fn the_kernel_writes_the_same_bits_as_matrixmultiply() {
+fn every_kernel_writes_the_same_bits_as_matrixmultiply() {
+    let names: Vec<_> = kernels().iter().map(|(name, _)| *name).collect();
+    eprintln!("kernels compared on this host: {names:?}");
     let mut rng = StdRng::seed_from_u64(7);
-    // Edges of the 6 x 16 tile, of the blocks along k (256) and rows (144).
-    let sizes = [1, 2, 5, 6, 7, 15, 16, 17, 33, 100, 143, 145, 255, 257, 300];
+    // Edges of the 6 x 16 and 6 x 32 tiles, of the blocks along k (256) and rows (144).
+    let sizes = [1, 2, 5, 6, 7, 15, 16, 17, 31, 32, 33, 100, 143, 145, 255, 257, 300, 513];
     for _ in 0..300 {
         let m = sizes[rng.random_range(0..sizes.len())];
         let k = sizes[rng.random_range(0..sizes.len())];
@@ -79,9 +122,10 @@ fn the_kernel_writes_the_same_bits_as_matrixmultiply() {
         let beta = if rng.random_bool(0.5) { 0.0 } else { 1.0 };
         check(m, k, n, (rng.random_bool(0.5), rng.random_bool(0.5)), beta, false, &mut rng);
     }
-    // More columns than one block of 4080.
+    // More columns than one block of columns (4080 at 16 wide, 4064 at 32).
     check(7, 20, 4100, (false, false), 1.0, false, &mut rng);
     check(7, 300, 4100, (true, true), 0.0, false, &mut rng);
+    check(13, 1000, 4070, (false, true), 1.0, false, &mut rng);
 }
 
 #[test]
