@@ -4,7 +4,7 @@
 //!
 //! `benches/peers/torch_captioning.py` is the same workloads in PyTorch, and
 //! `python3 benches/peers/captioning_compare.py` runs both sides in alternating rounds
-//! and writes `benches/results/captioning.json`, which chapter 10 draws.
+//! and writes `benches/results/captioning-avx2.json`, which chapter 10 draws.
 
 use autograd::{Adam, seeded_rng};
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -9,7 +9,7 @@
 //!
 //! `benches/peers/torch_fusion.py` is the same workloads in PyTorch, and
 //! `python3 benches/peers/fusion_compare.py` runs both sides in alternating rounds and
-//! writes `benches/results/fusion.json`, which chapter 9 draws.
+//! writes `benches/results/fusion-avx2.json`, which chapter 9 draws.
 
 use autograd::{Adam, Parameter, Tensor, no_grad, seeded_rng};
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -3,8 +3,8 @@
     python3 benches/peers/captioning_compare.py [--rounds 3]     # from the repository root
 
 `side_by_side.py captioning`: `benches/benches/captioning.rs` against
-`torch_captioning.py`, written to benches/results/captioning.json, which chapter 10
-compiles in.
+`torch_captioning.py`, written to benches/results/captioning-ISA.json (ISA avx2 or
+avx512); chapter 10 compiles in the AVX2 one.
 """
 import sys
 

@@ -38,3 +38,13 @@ def isa():
         [],
     )
     return [f for f in ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl"] if f in flags]
+
+
+def isa_name():
+    """The widest instruction set the engine has code for on this processor, as
+    `autograd::simd::detected` names it: "avx512", "avx2" or "baseline". Results files
+    are kept one per name, so hosts of both kinds each keep their last measurement."""
+    flags = isa()
+    if "avx2" in flags and "fma" in flags:
+        return "avx512" if "avx512f" in flags else "avx2"
+    return "baseline"

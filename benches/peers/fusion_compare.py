@@ -3,7 +3,8 @@
     python3 benches/peers/fusion_compare.py [--rounds 3]     # from the repository root
 
 `side_by_side.py fusion`: `benches/benches/fusion.rs` against `torch_fusion.py`, written
-to benches/results/fusion.json, which chapter 9 compiles in.
+to benches/results/fusion-ISA.json (ISA avx2 or avx512); chapter 9 compiles in the
+AVX2 one.
 """
 import sys
 

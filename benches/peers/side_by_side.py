@@ -6,9 +6,11 @@ WORKLOAD is one of the table below (`fusion_compare.py` and `captioning_compare.
 are this script with theirs). Runs `cargo bench -p benches --bench WORKLOAD -- --quick`
 (with MATMUL_NUM_THREADS=1) and the PyTorch script (torch.set_num_threads(1)) in
 alternating rounds, keeps each side's best median (the machine is shared and its speed
-drifts), and writes benches/results/WORKLOAD.json with the date, the machine and the
-versions. The chapter compiles that file in and draws its speed figures and claims from
-it; `zoo all` never rewrites it, because timings depend on the machine. Needs torch.
+drifts), and writes benches/results/WORKLOAD-ISA.json with the date, the machine and the
+versions, ISA being the widest instruction set the engine uses here (`avx2` or
+`avx512`): one file per kind of host, each keeping its last measurement. The chapter
+compiles the AVX2 file in and draws its speed figures and claims from it; `zoo all`
+never rewrites it, because timings depend on the machine. Needs torch.
 """
 import argparse
 import datetime
@@ -19,7 +21,7 @@ import pathlib
 import subprocess
 import sys
 
-from common import cpu_model
+from common import cpu_model, isa, isa_name
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PEERS = ROOT / "benches" / "peers"
@@ -66,11 +68,12 @@ def main(argv=None, command=None):
         "date": datetime.date.today().isoformat(),
         "command": (command or f"python3 benches/peers/side_by_side.py {args.workload}") + f" --rounds {args.rounds}",
         "cpu": cpu_model(),
+        "isa": isa(),
         "cores": os.cpu_count(),
         "versions": {"torch": importlib.metadata.version("torch")},
         "ms": {side: {k: round(v, 5) for k, v in sorted(times.items())} for side, times in best.items()},
     }
-    out = ROOT / "benches" / "results" / f"{args.workload}.json"
+    out = ROOT / "benches" / "results" / f"{args.workload}-{isa_name()}.json"
     tmp = out.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(saved, indent=1) + "\n")
     tmp.replace(out)
