@@ -47,7 +47,7 @@ fn cell_name(method: Method) -> String {
 fn time(r: &Report, side: &str, group: &str, bench: &str) -> Result<f64, Missing> {
     need(
         r.timing.get(side, group, bench),
-        format!("the {side} time of {group}/{bench} (benches/results/fusion.json)"),
+        format!("the {side} time of {group}/{bench} (benches/results/fusion-avx2.json)"),
     )
 }
 

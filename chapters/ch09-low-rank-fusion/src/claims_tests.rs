@@ -50,7 +50,7 @@ fn a_missing_timing_or_method_is_named_too() {
     let missing = |id: &str| after.iter().find(|c| c.id == id).and_then(|c| c.missing.clone()).unwrap();
     assert_eq!(
         missing("speed_in_pytorch"),
-        "the torch time of fusion_layer_32_32_64_batch_32/lmf_rank4_train_step (benches/results/fusion.json)"
+        "the torch time of fusion_layer_32_32_64_batch_32/lmf_rank4_train_step (benches/results/fusion-avx2.json)"
     );
     assert_eq!(missing("against_tfn_with_a_linear_head"), "the cell TFN, linear head (every run trains it)");
 }

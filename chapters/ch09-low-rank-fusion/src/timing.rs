@@ -1,5 +1,5 @@
 //! The speed of TFN and LMF per training step, read from the committed measurement
-//! `benches/results/fusion.json`, which `python3 benches/peers/fusion_compare.py` writes
+//! `benches/results/fusion-avx2.json`, which `python3 benches/peers/fusion_compare.py` writes
 //! (criterion's medians of `benches/benches/fusion.rs` and PyTorch's of
 //! `benches/peers/torch_fusion.py`, measured side by side on one machine). Timings
 //! depend on the machine, so the chapter's run never measures them itself: its outputs
@@ -8,7 +8,7 @@
 pub use kit::timing::Timing;
 
 /// The measurement, as committed.
-const MEASURED: &str = include_str!("../../../benches/results/fusion.json");
+const MEASURED: &str = include_str!("../../../benches/results/fusion-avx2.json");
 
 /// Criterion's group for the fusion layer alone at toy MOSI SPEC section 10's sizes
 /// (projections of 32, 32 and 64, batch 32).
@@ -18,5 +18,5 @@ pub const MODEL: &str = "toy_mosi_model_batch_32";
 
 /// The committed measurement.
 pub fn measured() -> anyhow::Result<Timing> {
-    Timing::parse(MEASURED, "benches/results/fusion.json", "python3 benches/peers/fusion_compare.py")
+    Timing::parse(MEASURED, "benches/results/fusion-avx2.json", "python3 benches/peers/fusion_compare.py")
 }
