@@ -118,15 +118,21 @@ fn against_ais(a: &RunRow, b: &RunRow) -> String {
 }
 
 fn likelihood_claims(r: &Report, cd1: &RunRow, pcd: &RunRow) -> Vec<Claim> {
-    let holds = cd1.test_ll >= -19.5 && pcd.test_ll >= -17.5 && pcd.test_ll > cd1.test_ll;
+    // The floors catch a broken sampler or estimate, not the last tenth of a nat: CD-1's
+    // test log-likelihood after 100 epochs moved by more than a nat between seeds 0-3
+    // (and when exp's last bits changed), so each floor sits a nat below the lowest
+    // of those runs.
+    let holds = cd1.test_ll >= -20.8
+        && pcd.test_ll >= -17.8
+        && pcd.test_ll - cd1.test_ll > 3.0 * combined_se(pcd, cd1);
     let c = one_seed(pcd, cd1);
     let mut out = vec![
         Claim::bar(
             "pcd_beats_cd1",
             AIS,
             holds,
-            "CD-1 at least -19.5 and PCD at least -17.5 nats per test image, PCD above CD-1, from the chapter's \
-             reference run",
+            "CD-1 at least -20.8 and PCD at least -17.8 nats per test image, a nat below the lowest of seeds 0 to 3; \
+             PCD above CD-1 by more than 3 AIS standard errors",
             format!(
                 "After {} epochs, persistent CD with a decaying rate scores {} nats per test image and CD-1 {} ({}); \
                  the gap is {}. On the training images CD-1 scores {} and PCD {}. The gap between the two, which does not depend on \

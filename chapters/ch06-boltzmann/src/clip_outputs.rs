@@ -44,6 +44,7 @@ pub fn markdown(c: &ClipArtReport) -> String {
         format!("the titles of the {} nearest training pictures", c.neighbours),
         over(c, |s| s.tagging.neighbours),
     ]);
+    tagging.row(&["five vocabulary words at random (expected)".into(), over(c, |s| s.tagging.random)]);
     let mut retrieval = Table::new(&["retrieval", "mean average precision: mean (lowest to highest seed)"]);
     retrieval.row(&[
         "pictures fetch titles, through the DBN's joint layer".into(),

@@ -63,6 +63,10 @@ pub struct Tagging {
     /// The same for the nearest-pictures baseline.
     #[serde(default)]
     pub neighbours_distinct: usize,
+    /// What five vocabulary words drawn at random would score, in expectation: each
+    /// is one of a title's t words with probability t / (the vocabulary's size).
+    #[serde(default)]
+    pub random: f64,
 }
 
 /// The DBM's tagging: the title words' probabilities given the picture clamped.
@@ -315,6 +319,7 @@ pub fn run_seed(data: &Prepared, seed: u64, cfg: &Config) -> anyhow::Result<Clip
         model: precision_at_5(&model_words, &truth),
         frequency: precision_at_5(&vec![frequent.clone(); truth.len()], &truth),
         neighbours: precision_at_5(&neighbour_words, &truth),
+        random: truth.iter().map(|t| t.len() as f64 / v as f64).sum::<f64>() / truth.len().max(1) as f64,
         scored: scored.len(),
         model_distinct: distinct_top_words(&model_words, 3),
         neighbours_distinct: distinct_top_words(&neighbour_words, 3),
