@@ -2,10 +2,10 @@
 //!
 //! Each element's result depends on that element alone, so cutting the slice in
 //! pieces changes no bit: only which core computes it. A map of fewer than twice
-//! `PARALLEL_MIN` elements (256K) runs on the calling thread (handing a part to a worker costs about a
-//! microsecond, a map of 128K elements about 25 to 100). The chapters run with one
-//! thread (`kit::one_kernel_thread`), so this is for larger work: the 1M-element
-//! benches, and readers' own models.
+//! `PARALLEL_MIN` elements (256K) runs on the calling thread (handing a part to a
+//! worker costs about a microsecond, a map of 128K elements about 25 to 100). The
+//! chapters run with one thread (`kit::one_kernel_thread`), so this is for larger
+//! work: the 1M-element benches, and readers' own models.
 
 use crate::buffer;
 use crate::simd::widest;
