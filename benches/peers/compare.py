@@ -236,14 +236,15 @@ SUMMARY_PEERS = ["numpy", "torch", "jax"]
 def render_summary():
     """peers-summary.md and peers-ratios.svg: the ratios of both kinds of host side by
     side, the targets each misses, and where the engine is slower than a peer."""
-    measured = [(k, host, load(k)) for k, host in ISAS if load(k)]
+    saved_by_kind = {k: load(k) for k, _ in ISAS}  # each file read once
+    measured = [(k, host, saved_by_kind[k]) for k, host in ISAS if saved_by_kind[k]]
     out = ["<!-- Written by benches/peers/compare.py from benches/results/peers-*.json; do not edit. -->"]
     for k, host, saved in measured:
         m = saved["meta"]
         threads = "; ".join(m.get("threads", [])) or "thread counts not recorded"
         out.append(f"- **{host}**: {m['cpu']}, {m['cores']} cores, measured {m['date']}; "
                    + ", ".join(f"{p} {v}" for p, v in m["versions"].items()) + f"; {threads}.")
-    missing = [host for k, host in ISAS if not load(k)]
+    missing = [host for k, host in ISAS if not saved_by_kind[k]]
     if missing:
         out.append(f"- **{', '.join(missing)}**: not measured yet.")
     out += ["", "The workloads: " + "; ".join(f"*{short}*: {long}" for _, long, short in WORKLOADS_LONG) + "."]
