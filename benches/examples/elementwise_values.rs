@@ -2,13 +2,16 @@
 //! `benches/peers/accuracy.py`, which measures their error in ulps beside numpy's and
 //! PyTorch's:
 //!
-//!     cargo run --release -p benches --example elementwise_values -- IN
+//!     cargo run --release -p benches --example elementwise_values -- IN [FUNCTION ...]
 //!
-//! IN holds little-endian f32s; writes IN.exp, IN.tanh and IN.sigmoid beside it, the
-//! same layout.
+//! IN holds little-endian f32s; writes IN.exp, IN.tanh and IN.sigmoid beside it (or
+//! only the FUNCTIONs named), the same layout.
 
 use autograd::Tensor;
 use std::path::{Path, PathBuf};
+
+/// A function of the engine, by the name the script asks for.
+type Named = (&'static str, fn(&Tensor) -> Tensor);
 
 fn read(path: &Path) -> Result<Vec<f32>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -22,8 +25,16 @@ fn main() -> Result<(), String> {
     let input: PathBuf =
         std::env::args_os().nth(1).ok_or("usage: elementwise_values IN (a file of f32s)")?.into();
     let values = read(&input)?;
+    let wanted: Vec<String> = std::env::args().skip(2).collect();
     let x = Tensor::from_vec(values.clone(), &[values.len()]);
-    for (name, y) in [("exp", x.exp()), ("tanh", x.tanh()), ("sigmoid", x.sigmoid())] {
+    let functions: [Named; 3] = [("exp", Tensor::exp), ("tanh", Tensor::tanh), ("sigmoid", Tensor::sigmoid)];
+    if let Some(bad) = wanted.iter().find(|w| !functions.iter().any(|(name, _)| name == w)) {
+        return Err(format!("unknown function {bad}: expected exp, tanh or sigmoid"));
+    }
+    for (name, f) in
+        functions.into_iter().filter(|(name, _)| wanted.is_empty() || wanted.iter().any(|w| w == name))
+    {
+        let y = f(&x);
         let bytes: Vec<u8> = y.data().iter().flat_map(|v| v.to_le_bytes()).collect();
         let mut out = input.clone().into_os_string();
         out.push(format!(".{name}"));
